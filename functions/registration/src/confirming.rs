@@ -1,0 +1,68 @@
+//! The confirmation use case: a token from a link, one key lookup, an idempotent
+//! move from pending to confirmed.
+
+use crate::clock::Clock;
+use crate::config::ConfirmConfig;
+use crate::store::{ConfirmOutcome, Registration, RegistrationStore, StoreError};
+use crate::token::ConfirmationToken;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfirmError {
+    #[error("the link has no token")]
+    MissingToken,
+    #[error("the token is unknown or was altered")]
+    UnknownToken,
+    #[error("the event has started")]
+    EventStarted,
+    #[error("the confirmation could not be stored")]
+    Store(#[source] StoreError),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Confirmed {
+    Now(Registration),
+    Already(Registration),
+}
+
+pub struct Confirmer<S, C> {
+    pub config: ConfirmConfig,
+    pub store: S,
+    pub clock: C,
+}
+
+impl<S: RegistrationStore, C: Clock> Confirmer<S, C> {
+    pub fn new(config: ConfirmConfig, store: S, clock: C) -> Self {
+        Self {
+            config,
+            store,
+            clock,
+        }
+    }
+
+    pub async fn confirm(&self, token: Option<&str>) -> Result<Confirmed, ConfirmError> {
+        let token = token
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or(ConfirmError::MissingToken)?;
+        let now = self.clock.now();
+        if now >= self.config.event.starts_at {
+            return Err(ConfirmError::EventStarted);
+        }
+        let token = ConfirmationToken::parse(token).ok_or(ConfirmError::UnknownToken)?;
+        let event_id = &self.config.event.event_id;
+        let pk = self
+            .store
+            .find_by_token(event_id, &token.hash())
+            .await
+            .map_err(ConfirmError::Store)?
+            .ok_or(ConfirmError::UnknownToken)?;
+        match self.store.confirm(&pk, now).await.map_err(ConfirmError::Store)? {
+            ConfirmOutcome::Confirmed(registration) => {
+                tracing::info!(registration_id = %registration.registration_id, "registration confirmed");
+                Ok(Confirmed::Now(registration))
+            }
+            ConfirmOutcome::AlreadyConfirmed(registration) => Ok(Confirmed::Already(registration)),
+            ConfirmOutcome::NotFound => Err(ConfirmError::UnknownToken),
+        }
+    }
+}

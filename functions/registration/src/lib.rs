@@ -1,0 +1,13 @@
+//! The training-registration system's shared library: configuration, domain
+//! rules, storage, mail, web pages and the use cases every function calls.
+
+pub mod aws;
+pub mod clock;
+pub mod config;
+pub mod confirming;
+pub mod domain;
+pub mod mail;
+pub mod registering;
+pub mod store;
+pub mod token;
+pub mod web;

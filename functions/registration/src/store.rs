@@ -1,0 +1,707 @@
+//! Registrations and confirmation tokens in one DynamoDB table: the store trait
+//! every use case talks to, and its DynamoDB adapter. `AttributeValue` never
+//! leaves this module.
+//!
+//! Key design (every key includes the event id):
+//! - a registration: `pk = EVENT#<event>#EMAIL#<lower-cased email>`, so a conditional
+//!   put is the uniqueness check;
+//! - a confirmation token: `pk = EVENT#<event>#TOKEN#<sha256 of token>`, pointing at the
+//!   registration, so a confirm is one key lookup and several live links may coexist;
+//! - the sparse index `outbox` lists only registrations that still owe an email
+//!   (`<event>#confirmation` or `<event>#link`), so the sender's cost grows with what
+//!   is left to send, never with the table.
+
+use crate::domain::RegistrationStatus;
+use async_trait::async_trait;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, Select, TransactWriteItem, Update};
+use aws_smithy_types::error::display::DisplayErrorContext;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// The name of the sparse outbox index, as declared in `template.yaml`.
+pub const OUTBOX_INDEX: &str = "outbox";
+
+/// How many times a failing email is tried before the registration is given up on.
+pub const MAX_EMAIL_ATTEMPTS: u32 = 5;
+
+/// A registration as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Registration {
+    pub pk: String,
+    pub event_id: String,
+    pub registration_id: String,
+    pub full_name: String,
+    pub email: String,
+    pub country: String,
+    pub organization: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub designation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    pub status: RegistrationStatus,
+    pub registered_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmed_at: Option<Timestamp>,
+    /// The absolute base of links in emails, as known when the participant registered.
+    pub link_base: String,
+    /// When a confirmation email was last attempted (the re-send throttle).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmation_email_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmation_message_id: Option<String>,
+    #[serde(default)]
+    pub confirmation_attempts: u32,
+    /// The outbox queue this registration waits in, if it owes an email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outbox: Option<String>,
+    /// Epoch milliseconds until which a sender holds this registration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lease_until: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lease_owner: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_sent_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_message_id: Option<String>,
+    #[serde(default)]
+    pub link_attempts: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_email_error: Option<String>,
+    /// DynamoDB TTL: epoch seconds after which the personal data expires.
+    pub expires_at: i64,
+}
+
+impl Registration {
+    pub fn key(event_id: &str, normalized_email: &str) -> String {
+        format!("EVENT#{event_id}#EMAIL#{normalized_email}")
+    }
+}
+
+/// A confirmation token's stored form: only its hash, pointing at a registration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct TokenItem {
+    pk: String,
+    registration_pk: String,
+    event_id: String,
+    expires_at: i64,
+}
+
+/// The event id inside a registration key (event ids hold no `#`).
+fn event_of_key(pk: &str) -> &str {
+    pk.split('#').nth(1).unwrap_or_default()
+}
+
+impl TokenItem {
+    fn new(registration: &Registration, token_hash: &str) -> Self {
+        Self {
+            pk: token_key(&registration.event_id, token_hash),
+            registration_pk: registration.pk.clone(),
+            event_id: registration.event_id.clone(),
+            expires_at: registration.expires_at,
+        }
+    }
+}
+
+fn token_key(event_id: &str, token_hash: &str) -> String {
+    format!("EVENT#{event_id}#TOKEN#{token_hash}")
+}
+
+/// Which email a registration owes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outbox {
+    Confirmation,
+    Link,
+}
+
+impl Outbox {
+    pub fn queue(self, event_id: &str) -> String {
+        match self {
+            Outbox::Confirmation => format!("{event_id}#confirmation"),
+            Outbox::Link => format!("{event_id}#link"),
+        }
+    }
+}
+
+/// A claim held on a registration by one sender, until an instant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lease {
+    pub owner: String,
+    pub until: Timestamp,
+}
+
+/// Why the store could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// DynamoDB is unreachable, throttling or failing: worth retrying later.
+    #[error("DynamoDB unavailable: {0}")]
+    Unavailable(String),
+    /// A request was refused or an item could not be read: a fault to fix.
+    #[error("DynamoDB request failed: {0}")]
+    Internal(String),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    #[error("a registration with this email already exists for this event")]
+    AlreadyRegistered,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What confirming a registration found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConfirmOutcome {
+    Confirmed(Registration),
+    AlreadyConfirmed(Registration),
+    /// The token points at nothing usable (unknown, or cancelled).
+    NotFound,
+}
+
+/// One page of registrations waiting in an outbox.
+#[derive(Debug, Clone, Default)]
+pub struct DuePage {
+    pub keys: Vec<String>,
+    pub next: Option<HashMap<String, String>>,
+}
+
+/// Everything the use cases need from storage.
+#[async_trait]
+pub trait RegistrationStore: Send + Sync {
+    /// Store a new pending registration and its first token, atomically; the
+    /// registration starts in the confirmation outbox, leased by its creator.
+    async fn create_pending(
+        &self,
+        registration: &Registration,
+        token_hash: &str,
+    ) -> Result<(), CreateError>;
+
+    async fn get(&self, pk: &str) -> Result<Option<Registration>, StoreError>;
+
+    /// For a still-pending registration whose last confirmation email is older than
+    /// `resend_before`, add a new token and lease it for a new email. `false` when
+    /// the registration is not pending or was emailed too recently.
+    async fn renew_confirmation(
+        &self,
+        registration: &Registration,
+        token_hash: &str,
+        now: Timestamp,
+        resend_before: Timestamp,
+        lease: &Lease,
+    ) -> Result<bool, StoreError>;
+
+    /// Add one more live confirmation token for a registration.
+    async fn add_token(&self, registration: &Registration, token_hash: &str)
+    -> Result<(), StoreError>;
+
+    async fn find_by_token(
+        &self,
+        event_id: &str,
+        token_hash: &str,
+    ) -> Result<Option<String>, StoreError>;
+
+    async fn confirm(&self, pk: &str, now: Timestamp) -> Result<ConfirmOutcome, StoreError>;
+
+    /// Keys of registrations waiting in an outbox, oldest first, one page at a time.
+    async fn due(
+        &self,
+        event_id: &str,
+        outbox: Outbox,
+        after: Option<HashMap<String, String>>,
+        limit: i32,
+    ) -> Result<DuePage, StoreError>;
+
+    /// How many registrations wait in an outbox.
+    async fn count_due(&self, event_id: &str, outbox: Outbox) -> Result<u64, StoreError>;
+
+    /// Take a registration out of an outbox for sending, unless another sender holds it.
+    async fn claim(
+        &self,
+        pk: &str,
+        queue: &str,
+        lease: &Lease,
+        now: Timestamp,
+    ) -> Result<Option<Registration>, StoreError>;
+
+    /// Record a sent email and take the registration out of `outbox`; `false` when the
+    /// lease was lost meanwhile.
+    async fn record_sent(
+        &self,
+        pk: &str,
+        outbox: Outbox,
+        owner: &str,
+        message_id: &str,
+        at: Timestamp,
+    ) -> Result<bool, StoreError>;
+
+    /// Record a failed attempt (counted when `count_attempt`), release the lease, and
+    /// give up once the attempts reach [`MAX_EMAIL_ATTEMPTS`].
+    async fn record_failure(
+        &self,
+        pk: &str,
+        outbox: Outbox,
+        owner: &str,
+        reason: &str,
+        count_attempt: bool,
+    ) -> Result<(), StoreError>;
+}
+
+/// The DynamoDB adapter.
+#[derive(Debug, Clone)]
+pub struct DynamoStore {
+    client: Client,
+    table_name: String,
+}
+
+impl DynamoStore {
+    pub fn new(client: Client, table_name: impl Into<String>) -> Self {
+        Self {
+            client,
+            table_name: table_name.into(),
+        }
+    }
+}
+
+fn classify<E, R>(err: SdkError<E, R>) -> StoreError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    let transient = match &err {
+        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) | SdkError::ResponseError(_) => {
+            true
+        }
+        SdkError::ServiceError(service) => matches!(
+            service.err().code(),
+            Some(
+                "ProvisionedThroughputExceededException"
+                    | "ThrottlingException"
+                    | "RequestLimitExceeded"
+                    | "InternalServerError"
+                    | "ServiceUnavailable"
+            )
+        ),
+        _ => false,
+    };
+    let cause = DisplayErrorContext(&err).to_string();
+    if transient {
+        StoreError::Unavailable(cause)
+    } else {
+        StoreError::Internal(cause)
+    }
+}
+
+fn is_condition_failure<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> bool {
+    err.as_service_error()
+        .and_then(|e| e.code())
+        .is_some_and(|code| code == "ConditionalCheckFailedException")
+}
+
+fn to_item<T: Serialize>(value: &T) -> Result<HashMap<String, AttributeValue>, StoreError> {
+    serde_dynamo::to_item(value).map_err(|e| StoreError::Internal(format!("encoding an item: {e}")))
+}
+
+fn from_item<T: for<'de> Deserialize<'de>>(
+    item: HashMap<String, AttributeValue>,
+) -> Result<T, StoreError> {
+    serde_dynamo::from_item(item).map_err(|e| StoreError::Internal(format!("decoding an item: {e}")))
+}
+
+fn s(value: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(value.into())
+}
+
+fn n(value: impl ToString) -> AttributeValue {
+    AttributeValue::N(value.to_string())
+}
+
+fn build_error(e: aws_smithy_types::error::operation::BuildError) -> StoreError {
+    StoreError::Internal(format!("building a request: {e}"))
+}
+
+#[async_trait]
+impl RegistrationStore for DynamoStore {
+    async fn create_pending(
+        &self,
+        registration: &Registration,
+        token_hash: &str,
+    ) -> Result<(), CreateError> {
+        let token = TokenItem::new(registration, token_hash);
+        let put_registration = Put::builder()
+            .table_name(&self.table_name)
+            .set_item(Some(to_item(registration)?))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .map_err(build_error)?;
+        let put_token = Put::builder()
+            .table_name(&self.table_name)
+            .set_item(Some(to_item(&token)?))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .map_err(build_error)?;
+        let result = self
+            .client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().put(put_registration).build())
+            .transact_items(TransactWriteItem::builder().put(put_token).build())
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(err) => {
+                let duplicate = err
+                    .as_service_error()
+                    .and_then(|e| match e {
+                        TransactWriteItemsError::TransactionCanceledException(e) => Some(e),
+                        _ => None,
+                    })
+                    .and_then(|e| e.cancellation_reasons().first())
+                    .and_then(|reason| reason.code())
+                    == Some("ConditionalCheckFailed");
+                if duplicate {
+                    Err(CreateError::AlreadyRegistered)
+                } else {
+                    Err(classify(err).into())
+                }
+            }
+        }
+    }
+
+    async fn get(&self, pk: &str) -> Result<Option<Registration>, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table_name)
+            .key("pk", s(pk))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(classify)?;
+        output.item.map(from_item).transpose()
+    }
+
+    async fn renew_confirmation(
+        &self,
+        registration: &Registration,
+        token_hash: &str,
+        now: Timestamp,
+        resend_before: Timestamp,
+        lease: &Lease,
+    ) -> Result<bool, StoreError> {
+        let token = TokenItem::new(registration, token_hash);
+        let update = Update::builder()
+            .table_name(&self.table_name)
+            .key("pk", s(&registration.pk))
+            .update_expression(
+                "SET confirmation_email_at = :now, outbox = :queue, lease_until = :until, lease_owner = :owner",
+            )
+            .condition_expression(
+                "#status = :pending AND (attribute_not_exists(confirmation_email_at) OR confirmation_email_at <= :before)",
+            )
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":now", s(now.to_string()))
+            .expression_attribute_values(":before", s(resend_before.to_string()))
+            .expression_attribute_values(":pending", s(RegistrationStatus::Pending.as_str()))
+            .expression_attribute_values(":queue", s(Outbox::Confirmation.queue(&registration.event_id)))
+            .expression_attribute_values(":until", n(lease.until.as_millisecond()))
+            .expression_attribute_values(":owner", s(&lease.owner))
+            .build()
+            .map_err(build_error)?;
+        let put_token = Put::builder()
+            .table_name(&self.table_name)
+            .set_item(Some(to_item(&token)?))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .map_err(build_error)?;
+        let result = self
+            .client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().update(update).build())
+            .transact_items(TransactWriteItem::builder().put(put_token).build())
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(err) => {
+                let too_soon = err
+                    .as_service_error()
+                    .and_then(|e| match e {
+                        TransactWriteItemsError::TransactionCanceledException(e) => Some(e),
+                        _ => None,
+                    })
+                    .is_some_and(|e| {
+                        e.cancellation_reasons()
+                            .iter()
+                            .any(|r| r.code() == Some("ConditionalCheckFailed"))
+                    });
+                if too_soon { Ok(false) } else { Err(classify(err)) }
+            }
+        }
+    }
+
+    async fn add_token(
+        &self,
+        registration: &Registration,
+        token_hash: &str,
+    ) -> Result<(), StoreError> {
+        let token = TokenItem::new(registration, token_hash);
+        self.client
+            .put_item()
+            .table_name(&self.table_name)
+            .set_item(Some(to_item(&token)?))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await
+            .map_err(classify)?;
+        Ok(())
+    }
+
+    async fn find_by_token(
+        &self,
+        event_id: &str,
+        token_hash: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table_name)
+            .key("pk", s(token_key(event_id, token_hash)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(classify)?;
+        let token: Option<TokenItem> = output.item.map(from_item).transpose()?;
+        Ok(token
+            .filter(|t| t.event_id == event_id)
+            .map(|t| t.registration_pk))
+    }
+
+    async fn confirm(&self, pk: &str, now: Timestamp) -> Result<ConfirmOutcome, StoreError> {
+        let Some(current) = self.get(pk).await? else {
+            return Ok(ConfirmOutcome::NotFound);
+        };
+        match current.status {
+            RegistrationStatus::Confirmed => return Ok(ConfirmOutcome::AlreadyConfirmed(current)),
+            RegistrationStatus::Cancelled => return Ok(ConfirmOutcome::NotFound),
+            RegistrationStatus::Pending => {}
+        }
+        // A pending registration moves to the link outbox; any confirmation email
+        // still owed is moot now that the participant has clicked.
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table_name)
+            .key("pk", s(pk))
+            .update_expression(
+                "SET #status = :confirmed, confirmed_at = :now, outbox = :queue REMOVE lease_until, lease_owner",
+            )
+            .condition_expression("#status = :pending")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":confirmed", s(RegistrationStatus::Confirmed.as_str()))
+            .expression_attribute_values(":pending", s(RegistrationStatus::Pending.as_str()))
+            .expression_attribute_values(":now", s(now.to_string()))
+            .expression_attribute_values(":queue", s(Outbox::Link.queue(&current.event_id)))
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await;
+        match result {
+            Ok(output) => Ok(ConfirmOutcome::Confirmed(from_item(
+                output.attributes.unwrap_or_default(),
+            )?)),
+            // Another click confirmed it between the read and the write.
+            Err(err) if is_condition_failure(&err) => match self.get(pk).await? {
+                Some(r) if r.status == RegistrationStatus::Confirmed => {
+                    Ok(ConfirmOutcome::AlreadyConfirmed(r))
+                }
+                _ => Ok(ConfirmOutcome::NotFound),
+            },
+            Err(err) => Err(classify(err)),
+        }
+    }
+
+    async fn due(
+        &self,
+        event_id: &str,
+        outbox: Outbox,
+        after: Option<HashMap<String, String>>,
+        limit: i32,
+    ) -> Result<DuePage, StoreError> {
+        let start = after.map(|keys| keys.into_iter().map(|(k, v)| (k, s(v))).collect());
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table_name)
+            .index_name(OUTBOX_INDEX)
+            .key_condition_expression("outbox = :queue")
+            .expression_attribute_values(":queue", s(outbox.queue(event_id)))
+            .set_exclusive_start_key(start)
+            .limit(limit)
+            .send()
+            .await
+            .map_err(classify)?;
+        let keys = output
+            .items()
+            .iter()
+            .filter_map(|item| item.get("pk").and_then(|v| v.as_s().ok()).cloned())
+            .collect();
+        let next = output.last_evaluated_key.map(|keys| {
+            keys.into_iter()
+                .filter_map(|(k, v)| v.as_s().ok().cloned().map(|v| (k, v)))
+                .collect()
+        });
+        Ok(DuePage { keys, next })
+    }
+
+    async fn count_due(&self, event_id: &str, outbox: Outbox) -> Result<u64, StoreError> {
+        let mut total = 0u64;
+        let mut start = None;
+        loop {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table_name)
+                .index_name(OUTBOX_INDEX)
+                .key_condition_expression("outbox = :queue")
+                .expression_attribute_values(":queue", s(outbox.queue(event_id)))
+                .select(Select::Count)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(classify)?;
+            total += u64::try_from(output.count).unwrap_or(0);
+            match output.last_evaluated_key {
+                Some(key) => start = Some(key),
+                None => return Ok(total),
+            }
+        }
+    }
+
+    async fn claim(
+        &self,
+        pk: &str,
+        queue: &str,
+        lease: &Lease,
+        now: Timestamp,
+    ) -> Result<Option<Registration>, StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table_name)
+            .key("pk", s(pk))
+            .update_expression("SET lease_until = :until, lease_owner = :owner")
+            .condition_expression(
+                "outbox = :queue AND (attribute_not_exists(lease_until) OR lease_until <= :now)",
+            )
+            .expression_attribute_values(":queue", s(queue))
+            .expression_attribute_values(":until", n(lease.until.as_millisecond()))
+            .expression_attribute_values(":owner", s(&lease.owner))
+            .expression_attribute_values(":now", n(now.as_millisecond()))
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await;
+        match result {
+            Ok(output) => Ok(Some(from_item(output.attributes.unwrap_or_default())?)),
+            Err(err) if is_condition_failure(&err) => Ok(None),
+            Err(err) => Err(classify(err)),
+        }
+    }
+
+    async fn record_sent(
+        &self,
+        pk: &str,
+        outbox: Outbox,
+        owner: &str,
+        message_id: &str,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let (sent_at, message) = match outbox {
+            Outbox::Confirmation => ("confirmation_email_at", "confirmation_message_id"),
+            Outbox::Link => ("link_sent_at", "link_message_id"),
+        };
+        let event_id = event_of_key(pk);
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table_name)
+            .key("pk", s(pk))
+            .update_expression(format!(
+                "SET {sent_at} = :at, {message} = :message REMOVE outbox, lease_until, lease_owner, last_email_error"
+            ))
+            .condition_expression("outbox = :queue AND lease_owner = :owner")
+            .expression_attribute_values(":at", s(at.to_string()))
+            .expression_attribute_values(":message", s(message_id))
+            .expression_attribute_values(":queue", s(outbox.queue(event_id)))
+            .expression_attribute_values(":owner", s(owner))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(err) if is_condition_failure(&err) => Ok(false),
+            Err(err) => Err(classify(err)),
+        }
+    }
+
+    async fn record_failure(
+        &self,
+        pk: &str,
+        outbox: Outbox,
+        owner: &str,
+        reason: &str,
+        count_attempt: bool,
+    ) -> Result<(), StoreError> {
+        let attempts = match outbox {
+            Outbox::Confirmation => "confirmation_attempts",
+            Outbox::Link => "link_attempts",
+        };
+        let event_id = event_of_key(pk);
+        let increment = if count_attempt { 1 } else { 0 };
+        let release = self
+            .client
+            .update_item()
+            .table_name(&self.table_name)
+            .key("pk", s(pk))
+            .update_expression(format!(
+                "SET {attempts} = if_not_exists({attempts}, :zero) + :inc, last_email_error = :reason REMOVE lease_until, lease_owner"
+            ))
+            .condition_expression("outbox = :queue AND lease_owner = :owner")
+            .expression_attribute_values(":zero", n(0))
+            .expression_attribute_values(":inc", n(increment))
+            .expression_attribute_values(":reason", s(reason))
+            .expression_attribute_values(":queue", s(outbox.queue(event_id)))
+            .expression_attribute_values(":owner", s(owner))
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await;
+        let updated: Registration = match release {
+            Ok(output) => from_item(output.attributes.unwrap_or_default())?,
+            Err(err) if is_condition_failure(&err) => return Ok(()),
+            Err(err) => return Err(classify(err)),
+        };
+        let tried = match outbox {
+            Outbox::Confirmation => updated.confirmation_attempts,
+            Outbox::Link => updated.link_attempts,
+        };
+        if tried >= MAX_EMAIL_ATTEMPTS {
+            // Given up: out of the outbox, with the attempts and the last reason kept.
+            let result = self
+                .client
+                .update_item()
+                .table_name(&self.table_name)
+                .key("pk", s(pk))
+                .update_expression("REMOVE outbox")
+                .condition_expression("outbox = :queue")
+                .expression_attribute_values(":queue", s(outbox.queue(event_id)))
+                .send()
+                .await;
+            match result {
+                Ok(_) => {}
+                Err(err) if is_condition_failure(&err) => {}
+                Err(err) => return Err(classify(err)),
+            }
+        }
+        Ok(())
+    }
+}
