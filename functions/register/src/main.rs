@@ -1,1 +1,22 @@
-fn main() {}
+//! Wiring only: configuration, clients, and the runtime loop.
+
+use lambda_http::{Error, run, service_fn};
+use registration::clock::SystemClock;
+use registration::config::RegisterConfig;
+use registration::mail::SesMailer;
+use registration::registering::Registrar;
+use registration::store::DynamoStore;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    lambda_http::tracing::init_default_subscriber();
+    let config = RegisterConfig::from_env().inspect_err(|e| tracing::error!("{e}"))?;
+    let aws = registration::aws::sdk_config().await;
+    let store = DynamoStore::new(registration::aws::dynamodb(&aws), &config.event.table_name);
+    let mailer = SesMailer::new(registration::aws::sesv2(&aws), config.sender.clone());
+    let registrar = Registrar::new(config, store, mailer, SystemClock);
+    run(service_fn(|request| async {
+        Ok::<_, std::convert::Infallible>(register::handle(&registrar, request).await)
+    }))
+    .await
+}

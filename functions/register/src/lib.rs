@@ -1,0 +1,205 @@
+//! The `register` function's HTTP edge: `GET /` serves the form, `POST /registrations`
+//! turns a request into a submission, makes one call into the registrar and turns the
+//! outcome into a JSON or HTML response.
+
+use lambda_http::http::{Method, StatusCode, header};
+use lambda_http::request::RequestContext;
+use lambda_http::{Body, Request, RequestExt, Response};
+use registration::clock::Clock;
+use registration::domain::{FieldErrors, RawRegistration, Submission};
+use registration::mail::Mailer;
+use registration::registering::{RegisterError, Registrar};
+use registration::store::{RegistrationStore, StoreError};
+use registration::web::{
+    self, BodyError, Problem, Reply, form_page, html_response, json_response, message_page,
+    problem_json,
+};
+use serde_json::json;
+
+pub async fn handle<S, M, C>(registrar: &Registrar<S, M, C>, request: Request) -> Response<Body>
+where
+    S: RegistrationStore,
+    M: Mailer,
+    C: Clock,
+{
+    let path = request.uri().path().trim_end_matches('/');
+    match (request.method(), path) {
+        (&Method::GET | &Method::HEAD, "") => form(registrar),
+        (&Method::POST, "/registrations") => submit(registrar, &request).await,
+        (_, "" | "/registrations") => failure(registrar, Reply::negotiate(request.headers()), Problem::MethodNotAllowed, None),
+        _ => failure(registrar, Reply::negotiate(request.headers()), Problem::NotFound, None),
+    }
+}
+
+fn form<S: RegistrationStore, M: Mailer, C: Clock>(registrar: &Registrar<S, M, C>) -> Response<Body> {
+    let config = &registrar.config;
+    if !registrar.is_open() {
+        return closed_page(registrar, StatusCode::OK);
+    }
+    html_response(
+        StatusCode::OK,
+        form_page(
+            &config.event,
+            config.closes_at,
+            config.retention_days,
+            &RawRegistration::default(),
+            &FieldErrors::default(),
+        ),
+    )
+}
+
+async fn submit<S, M, C>(registrar: &Registrar<S, M, C>, request: &Request) -> Response<Body>
+where
+    S: RegistrationStore,
+    M: Mailer,
+    C: Clock,
+{
+    let reply = Reply::negotiate(request.headers());
+    if !registrar.is_open() {
+        return failure(registrar, reply, Problem::RegistrationClosed, None);
+    }
+    let body: &[u8] = request.body().as_ref();
+    if body.len() > web::MAX_BODY_BYTES {
+        return failure(registrar, reply, Problem::PayloadTooLarge, None);
+    }
+    let raw = match web::body_format(request.headers())
+        .and_then(|format| web::parse_registration(format, body))
+    {
+        Ok(raw) => raw,
+        Err(BodyError::TooLarge) => return failure(registrar, reply, Problem::PayloadTooLarge, None),
+        Err(BodyError::UnsupportedMediaType) => {
+            return failure(registrar, reply, Problem::UnsupportedMediaType, None);
+        }
+        Err(BodyError::Malformed(_)) => return failure(registrar, reply, Problem::MalformedBody, None),
+    };
+    let submission = match Submission::try_from(&raw) {
+        Ok(submission) => submission,
+        Err(errors) => {
+            tracing::info!(fields = ?errors.0.keys().collect::<Vec<_>>(), "submission refused: invalid fields");
+            return match reply {
+                Reply::Json => problem_json(Problem::Validation, Some(&errors)),
+                Reply::Html => {
+                    let config = &registrar.config;
+                    html_response(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        form_page(&config.event, config.closes_at, config.retention_days, &raw, &errors),
+                    )
+                }
+            };
+        }
+    };
+    let base = link_base(registrar, request);
+    match registrar.register(submission, &base).await {
+        Ok(registered) => match reply {
+            Reply::Json => json_response(
+                StatusCode::CREATED,
+                &json!({"registration_id": registered.registration_id, "status": "pending"}),
+            ),
+            Reply::Html => html_response(
+                StatusCode::CREATED,
+                message_page(
+                    &registrar.config.event.title,
+                    "Check your email",
+                    &[
+                        "Thank you for registering. We have sent you an email with a link to confirm your registration.",
+                        "Open that link to confirm. If the email does not arrive within a few minutes, look in your spam folder.",
+                    ],
+                    false,
+                ),
+            ),
+        },
+        Err(err) => {
+            let problem = problem_for(&err);
+            if let RegisterError::Store(cause) = &err {
+                tracing::error!(error = %cause, "registration failed");
+            }
+            failure(registrar, reply, problem, None)
+        }
+    }
+}
+
+/// The one place a registration error becomes a status and a problem.
+pub fn problem_for(err: &RegisterError) -> Problem {
+    match err {
+        RegisterError::Closed => Problem::RegistrationClosed,
+        RegisterError::AlreadyRegistered => Problem::AlreadyRegistered,
+        RegisterError::Store(StoreError::Unavailable(_)) => Problem::Unavailable,
+        RegisterError::Store(StoreError::Internal(_)) => Problem::Internal,
+    }
+}
+
+fn failure<S, M, C>(
+    registrar: &Registrar<S, M, C>,
+    reply: Reply,
+    problem: Problem,
+    errors: Option<&FieldErrors>,
+) -> Response<Body>
+where
+    S: RegistrationStore,
+    M: Mailer,
+    C: Clock,
+{
+    match reply {
+        Reply::Json => problem_json(problem, errors),
+        Reply::Html if problem == Problem::RegistrationClosed => {
+            closed_page(registrar, problem.status())
+        }
+        Reply::Html => html_response(
+            problem.status(),
+            message_page(
+                &registrar.config.event.title,
+                problem.title(),
+                &[problem.detail()],
+                true,
+            ),
+        ),
+    }
+}
+
+fn closed_page<S, M, C>(registrar: &Registrar<S, M, C>, status: StatusCode) -> Response<Body>
+where
+    S: RegistrationStore,
+    M: Mailer,
+    C: Clock,
+{
+    let event = &registrar.config.event;
+    let closed_at = format!(
+        "Registration closed on {}. The webinar takes place on {}.",
+        event.local_time(registrar.config.closes_at),
+        event.local_time(event.starts_at)
+    );
+    html_response(
+        status,
+        message_page(
+            &event.title,
+            "Registration is closed",
+            &[&closed_at, "Registered participants receive the Zoom link by email before the webinar."],
+            false,
+        ),
+    )
+}
+
+/// The absolute base of links in emails: `PUBLIC_BASE_URL`, else the API's own domain.
+fn link_base<S, M, C>(registrar: &Registrar<S, M, C>, request: &Request) -> String
+where
+    S: RegistrationStore,
+    M: Mailer,
+    C: Clock,
+{
+    if let Some(url) = &registrar.config.public_base_url {
+        return url.as_str().trim_end_matches('/').to_owned();
+    }
+    let domain = match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(context)) => context.domain_name.clone(),
+        _ => None,
+    }
+    .or_else(|| {
+        request
+            .headers()
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .map(str::to_owned)
+    })
+    .unwrap_or_default();
+    format!("https://{domain}")
+}

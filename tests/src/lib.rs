@@ -1,0 +1,266 @@
+//! The test harness: the local emulators' endpoints, the table made from
+//! `template.yaml`, a fresh app per test (`spawn_app`), API Gateway HTTP API 2.0
+//! events, and the SES emulator's mailbox read back through `GET /store`.
+
+pub mod events;
+pub mod mailbox;
+pub mod table;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use jiff::Timestamp;
+use lambda_http::{Body, Response};
+use registration::clock::FixedClock;
+use registration::config::{ConfirmConfig, RegisterConfig, SendLinksConfig};
+use registration::confirming::Confirmer;
+use registration::mail::SesMailer;
+use registration::registering::Registrar;
+use registration::store::{DynamoStore, RegistrationStore};
+use std::collections::HashMap;
+
+pub use mailbox::{Mailbox, SentEmail};
+
+/// An environment variable the suites need from `make test` (infra/local/emulators.sh).
+pub fn required_env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!(
+            "{name} is not set: run the suites with `make test`, which starts DynamoDB Local and the SES emulator"
+        )
+    })
+}
+
+/// SDK configuration pointing at the emulators through the standard variables.
+pub async fn sdk_config() -> aws_config::SdkConfig {
+    required_env("AWS_ENDPOINT_URL_DYNAMODB");
+    required_env("AWS_ENDPOINT_URL_SESV2");
+    registration::aws::sdk_config().await
+}
+
+/// A unique suffix for names that must not collide between tests.
+pub fn unique(prefix: &str) -> String {
+    format!("{prefix}-{}", uuid::Uuid::new_v4().simple())
+}
+
+/// A fresh participant address no other test uses.
+pub fn unique_email() -> String {
+    format!("{}@example.org", unique("participant"))
+}
+
+/// The seed configuration of the contract, with a given table and event id.
+pub fn seed_env(table: &str, event_id: &str) -> HashMap<String, String> {
+    [
+        ("TABLE_NAME", table),
+        ("EVENT_ID", event_id),
+        ("EVENT_TITLE", "Powering Belt and Road Lithium-ion batteries"),
+        ("EVENT_STARTS_AT", "2022-09-28T10:00:00+05:00"),
+        ("EVENT_TIMEZONE", "Asia/Karachi"),
+        ("REGISTRATION_CLOSES_AT", "2022-09-27T00:00:00+05:00"),
+        ("SENDER_EMAIL", "BTBU-ECOSF Training <training@example.org>"),
+        ("PUBLIC_BASE_URL", "https://register.example.org"),
+        ("ZOOM_JOIN_URL", "https://zoom.example/j/2022092810?pwd=s3cr3t"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect()
+}
+
+/// An instant while registration is open under the seed configuration.
+pub fn while_open() -> Timestamp {
+    "2022-09-20T09:00:00+05:00".parse().expect("a valid instant")
+}
+
+/// One test's own system: its own table, event id, clock and mailbox view.
+pub struct TestApp {
+    pub table: String,
+    pub event_id: String,
+    pub env: HashMap<String, String>,
+    pub dynamodb: aws_sdk_dynamodb::Client,
+    pub ses: aws_sdk_sesv2::Client,
+    pub store: DynamoStore,
+    pub clock: FixedClock,
+    pub registrar: Registrar<DynamoStore, SesMailer, FixedClock>,
+    pub confirmer: Confirmer<DynamoStore, FixedClock>,
+    pub mailbox: Mailbox,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// A fresh app whose configuration `adjust` may change first.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut HashMap<String, String>)) -> TestApp {
+    let sdk = sdk_config().await;
+    let dynamodb = registration::aws::dynamodb(&sdk);
+    let ses = registration::aws::sesv2(&sdk);
+    let table = unique("registrations");
+    let event_id = unique("event");
+    table::create_from_template(&dynamodb, &table)
+        .await
+        .expect("the table is created from template.yaml");
+    let mut env = seed_env(&table, &event_id);
+    adjust(&mut env);
+    let register_config = RegisterConfig::from_source(&env).expect("register configuration");
+    let confirm_config = ConfirmConfig::from_source(&env).expect("confirm configuration");
+    let store = DynamoStore::new(dynamodb.clone(), &table);
+    let clock = FixedClock::at(while_open());
+    let mailer = SesMailer::new(ses.clone(), register_config.sender.clone());
+    TestApp {
+        registrar: Registrar::new(register_config, store.clone(), mailer, clock.clone()),
+        confirmer: Confirmer::new(confirm_config, store.clone(), clock.clone()),
+        table,
+        event_id,
+        env,
+        dynamodb,
+        ses,
+        store,
+        clock,
+        mailbox: Mailbox::from_env(),
+    }
+}
+
+/// A response, read into plain values for assertions.
+#[derive(Debug, Clone)]
+pub struct TestResponse {
+    pub status: u16,
+    pub content_type: String,
+    pub body: String,
+}
+
+impl TestResponse {
+    pub fn from_lambda(response: Response<Body>) -> Self {
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let status = response.status().as_u16();
+        let body = match response.into_body() {
+            Body::Text(text) => text,
+            Body::Binary(bytes) => String::from_utf8(bytes).expect("a UTF-8 body"),
+            Body::Empty => String::new(),
+            _ => String::new(),
+        };
+        Self {
+            status,
+            content_type,
+            body,
+        }
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("expected JSON ({e}), got {:?}", self.body))
+    }
+
+    /// The slug of a problem response: the last path segment of its `type`.
+    pub fn problem_slug(&self) -> String {
+        assert_eq!(self.content_type, "application/problem+json", "{self:?}");
+        let body = self.json();
+        assert_eq!(body["status"], self.status, "problem status matches the response");
+        assert!(body["title"].is_string() && body["detail"].is_string());
+        body["type"]
+            .as_str()
+            .and_then(|t| t.rsplit('/').next())
+            .expect("a problem type URI")
+            .to_owned()
+    }
+}
+
+impl TestApp {
+    pub fn sendlinks_config(&self) -> SendLinksConfig {
+        SendLinksConfig::from_source(&self.env).expect("send-links configuration")
+    }
+
+    pub async fn call_register(&self, event: serde_json::Value) -> TestResponse {
+        let request = events::to_request(&event);
+        TestResponse::from_lambda(register::handle(&self.registrar, request).await)
+    }
+
+    pub async fn call_confirm(&self, event: serde_json::Value) -> TestResponse {
+        let request = events::to_request(&event);
+        TestResponse::from_lambda(confirm::handle(&self.confirmer, request).await)
+    }
+
+    pub async fn post_json(&self, body: &serde_json::Value) -> TestResponse {
+        self.call_register(events::post_registrations(
+            "application/json",
+            &body.to_string(),
+            None,
+        ))
+        .await
+    }
+
+    /// A browser form post: URL-encoded fields, answered with HTML.
+    pub async fn post_form(&self, fields: &[(&str, &str)]) -> TestResponse {
+        let body = events::form_body(fields);
+        self.call_register(events::post_registrations(
+            "application/x-www-form-urlencoded",
+            &body,
+            Some("text/html,application/xhtml+xml,*/*;q=0.8"),
+        ))
+        .await
+    }
+
+    pub async fn get_form(&self) -> TestResponse {
+        self.call_register(events::get("/", None)).await
+    }
+
+    pub async fn confirm(&self, query: Option<&str>) -> TestResponse {
+        self.call_confirm(events::get("/registrations/confirm", query))
+            .await
+    }
+
+    /// Every item in this test's table, as returned by DynamoDB.
+    pub async fn items(&self) -> Vec<HashMap<String, AttributeValue>> {
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let page = self
+                .dynamodb
+                .scan()
+                .table_name(&self.table)
+                .consistent_read(true)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .expect("scan the test table");
+            items.extend(page.items().iter().cloned());
+            match page.last_evaluated_key {
+                Some(key) => start = Some(key),
+                None => return items,
+            }
+        }
+    }
+
+    /// Registrations (not tokens) in this test's table, read back through the store.
+    pub async fn registrations(&self) -> Vec<registration::store::Registration> {
+        let mut registrations = Vec::new();
+        for item in self.items().await {
+            let pk = item.get("pk").and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+            if pk.contains("#EMAIL#") {
+                registrations.push(self.store.get(&pk).await.expect("read").expect("present"));
+            }
+        }
+        registrations
+    }
+
+    /// The token string in the last confirmation link sent to `address`.
+    pub async fn confirmation_token(&self, address: &str) -> String {
+        let link = self.mailbox.confirmation_links(address).await;
+        let link = link.last().expect("a confirmation email with a link");
+        link.split("token=").nth(1).expect("a token in the link").to_owned()
+    }
+}
+
+/// A valid registration as JSON, for a given address.
+pub fn valid_json(email: &str) -> serde_json::Value {
+    serde_json::json!({
+        "full_name": "Ayesha Khan",
+        "email": email,
+        "country": "pk",
+        "organization": "Lahore Cells Ltd",
+        "designation": "Founder",
+        "phone": "+92 300 1234567",
+        "consent": true
+    })
+}
