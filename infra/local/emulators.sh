@@ -15,7 +15,9 @@
 #
 # Environment: DYNAMODB_PORT, SES_PORT (default: free ports),
 #              LOCAL_STATE_DIR (default: <repo>/.local/emulators),
-#              EMULATORS_START_TIMEOUT (seconds, default 60).
+#              EMULATORS_START_TIMEOUT (seconds, default 60),
+#              SES_HOST (address the SES emulator listens on, default 127.0.0.1;
+#              0.0.0.0 lets `sam local` containers reach it).
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -127,7 +129,7 @@ cmd_start() {
   local t0=$SECONDS
   spawn dynamodb java "-Djava.library.path=$(dirname "$jar")/DynamoDBLocal_lib" -jar "$jar" \
     -inMemory -sharedDb -disableTelemetry -port "$ddb_port"
-  spawn ses node "$ses_cli" --host 127.0.0.1 --port "$ses_port"
+  spawn ses node "$ses_cli" --host "${SES_HOST:-127.0.0.1}" --port "$ses_port"
   wait_up dynamodb "$ddb_port"
   wait_up ses "$ses_port"
 

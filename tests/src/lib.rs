@@ -57,6 +57,9 @@ pub fn seed_env(table: &str, event_id: &str) -> HashMap<String, String> {
         ("SENDER_EMAIL", "BTBU-ECOSF Training <training@example.org>"),
         ("PUBLIC_BASE_URL", "https://register.example.org"),
         ("ZOOM_JOIN_URL", "https://zoom.example/j/2022092810?pwd=s3cr3t"),
+        // DynamoDB Local expires items by the real clock: keep the 2022 event's data
+        // until 2032 so that no test item vanishes under a test.
+        ("RETENTION_DAYS", "3650"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))

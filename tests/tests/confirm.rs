@@ -1,0 +1,115 @@
+//! `GET /registrations/confirm?token=…`: every row of the contract's status table.
+
+use registration::domain::RegistrationStatus;
+use system_tests::{spawn_app, unique_email, valid_json};
+
+#[tokio::test]
+async fn following_the_emailed_link_confirms_and_a_second_click_changes_nothing() {
+    let app = spawn_app().await;
+    let email = unique_email();
+    assert_eq!(app.post_json(&valid_json(&email)).await.status, 201);
+    let token = app.confirmation_token(&email).await;
+
+    let first = app.confirm(Some(&format!("token={token}"))).await;
+    assert_eq!(first.status, 200, "{token} {first:?} {:?}", app.items().await);
+    assert_eq!(first.content_type, "text/html; charset=utf-8");
+    assert!(first.body.contains("Your registration is confirmed"));
+    let after_first = app.registrations().await.pop().unwrap();
+    assert_eq!(after_first.status, RegistrationStatus::Confirmed);
+    assert_eq!(after_first.confirmed_at, Some(system_tests::while_open()));
+    assert_eq!(
+        after_first.outbox.as_deref(),
+        Some(format!("{}#link", app.event_id).as_str()),
+        "a confirmed registration waits for its Zoom link"
+    );
+
+    app.clock.advance(jiff::SignedDuration::from_hours(1));
+    let second = app.confirm(Some(&format!("token={token}"))).await;
+    assert_eq!(second.status, 200);
+    assert!(second.body.contains("already confirmed"));
+    assert_eq!(app.registrations().await.pop().unwrap(), after_first, "nothing changed");
+}
+
+#[tokio::test]
+async fn a_missing_token_gets_400() {
+    let app = spawn_app().await;
+    for query in [None, Some("token="), Some("other=1")] {
+        let response = app.confirm(query).await;
+        assert_eq!(response.status, 400, "{query:?}");
+        assert_eq!(response.content_type, "text/html; charset=utf-8");
+    }
+}
+
+#[tokio::test]
+async fn unknown_and_tampered_tokens_get_404_and_change_nothing() {
+    let app = spawn_app().await;
+    let email = unique_email();
+    assert_eq!(app.post_json(&valid_json(&email)).await.status, 201);
+    let token = app.confirmation_token(&email).await;
+    let mut chars: Vec<char> = token.chars().collect();
+    chars[10] = if chars[10] == 'A' { 'B' } else { 'A' };
+    let tampered: String = chars.into_iter().collect();
+    let unknown = "A".repeat(43);
+    for bad in [tampered.as_str(), unknown.as_str(), "short", &format!("{token}x")] {
+        let response = app.confirm(Some(&format!("token={bad}"))).await;
+        assert_eq!(response.status, 404, "{bad}");
+        assert!(response.body.contains("not valid"));
+    }
+    assert_eq!(
+        app.registrations().await.pop().unwrap().status,
+        RegistrationStatus::Pending
+    );
+}
+
+#[tokio::test]
+async fn a_token_of_another_event_is_unknown() {
+    let first = spawn_app().await;
+    let email = unique_email();
+    assert_eq!(first.post_json(&valid_json(&email)).await.status, 201);
+    let token = first.confirmation_token(&email).await;
+    // The same table, another event id: keys include the event, so the token is unknown.
+    let mut env = first.env.clone();
+    env.insert("EVENT_ID".into(), "another-event".into());
+    let confirmer = registration::confirming::Confirmer::new(
+        registration::config::ConfirmConfig::from_source(&env).unwrap(),
+        first.store.clone(),
+        first.clock.clone(),
+    );
+    let request = system_tests::events::to_request(&system_tests::events::get(
+        "/registrations/confirm",
+        Some(&format!("token={token}")),
+    ));
+    let response = system_tests::TestResponse::from_lambda(confirm::handle(&confirmer, request).await);
+    assert_eq!(response.status, 404);
+}
+
+#[tokio::test]
+async fn from_the_start_of_the_event_links_get_410() {
+    let app = spawn_app().await;
+    let email = unique_email();
+    assert_eq!(app.post_json(&valid_json(&email)).await.status, 201);
+    let token = app.confirmation_token(&email).await;
+    app.clock.set("2022-09-28T10:00:00+05:00".parse().unwrap());
+    let response = app.confirm(Some(&format!("token={token}"))).await;
+    assert_eq!(response.status, 410);
+    assert!(response.body.contains("The webinar has started"));
+    assert_eq!(
+        app.registrations().await.pop().unwrap().status,
+        RegistrationStatus::Pending
+    );
+    // One second earlier it would have worked.
+    app.clock.set("2022-09-28T09:59:59+05:00".parse().unwrap());
+    assert_eq!(app.confirm(Some(&format!("token={token}"))).await.status, 200);
+}
+
+#[tokio::test]
+async fn only_the_token_hash_is_stored() {
+    let app = spawn_app().await;
+    let email = unique_email();
+    assert_eq!(app.post_json(&valid_json(&email)).await.status, 201);
+    let token = app.confirmation_token(&email).await;
+    let dump = format!("{:?}", app.items().await);
+    assert!(!dump.contains(&token), "the token itself is never stored");
+    let hash = registration::token::ConfirmationToken::parse(&token).unwrap().hash();
+    assert!(dump.contains(&hash));
+}
