@@ -5,6 +5,7 @@ pub mod aws;
 pub mod clock;
 pub mod config;
 pub mod confirming;
+pub mod delivery;
 pub mod domain;
 pub mod mail;
 pub mod registering;

@@ -1,0 +1,522 @@
+//! The scheduled delivery run: the Zoom link to every confirmed participant, and
+//! the confirmation emails that failed at registration time.
+//!
+//! Each registration that owes an email waits in a sparse outbox index. A run
+//! pages through it, and for each key: waits for a send slot (a token bucket at
+//! `SEND_RATE_PER_SECOND`), claims the registration with an expiring lease (a
+//! conditional update, so two runs never both send), sends, and records the
+//! outcome. A run that dies leaves only its leases, which expire on their own.
+
+use crate::clock::{Clock, random_bytes};
+use crate::config::SendLinksConfig;
+use crate::domain::{EmailAddress, RegistrationStatus};
+use crate::mail::{MailError, Mailer, OutgoingEmail, link_email};
+use crate::registering::send_confirmation;
+use crate::store::{Lease, Outbox, Registration, RegistrationStore, StoreError};
+use crate::token::ConfirmationToken;
+use governor::clock::Clock as GovernorClock;
+use governor::middleware::NoOpMiddleware;
+use governor::state::{InMemoryState, NotKeyed};
+use governor::{Quota, RateLimiter};
+use serde::Serialize;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+/// How many keys one outbox query returns.
+const PAGE_SIZE: i32 = 100;
+
+/// How often one send is retried after SES throttling, within a run.
+const THROTTLE_RETRIES: u32 = 5;
+
+/// The governor clock on tokio's time, so pacing follows tokio's (pausable) clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokioClock;
+
+impl GovernorClock for TokioClock {
+    type Instant = std::time::Instant;
+
+    fn now(&self) -> Self::Instant {
+        Instant::now().into_std()
+    }
+}
+
+/// Paces sends: at most `rate` per second, evenly spaced (a token bucket of one).
+pub struct Pacer {
+    limiter: RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<std::time::Instant>>,
+}
+
+impl Pacer {
+    pub fn per_second(rate: u32) -> Self {
+        let rate = NonZeroU32::new(rate).unwrap_or(NonZeroU32::MIN);
+        let quota = Quota::per_second(rate).allow_burst(NonZeroU32::MIN);
+        Self {
+            limiter: RateLimiter::direct_with_clock(quota, TokioClock),
+        }
+    }
+
+    /// Wait for the next send slot. `false`, without waiting, when that slot would
+    /// come later than `until`.
+    pub async fn ready_before(&self, until: Instant) -> bool {
+        loop {
+            match self.limiter.check() {
+                Ok(()) => return true,
+                Err(not_until) => {
+                    let wait = not_until.wait_time_from(TokioClock.now());
+                    if Instant::now() + wait > until {
+                        return false;
+                    }
+                    tokio::time::sleep(wait).await;
+                }
+            }
+        }
+    }
+}
+
+/// What a run did, returned to the scheduler and logged.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RunReport {
+    /// Link emails sent.
+    pub sent: u64,
+    /// Link emails SES refused (recorded on the registration, retried by later runs).
+    pub failed: u64,
+    /// Registrations still owed a link after this run.
+    pub remaining: u64,
+    pub confirmations_sent: u64,
+    pub confirmations_failed: u64,
+    pub confirmations_remaining: u64,
+    /// Why the run sent nothing at all, if so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<&'static str>,
+    /// Why the run stopped before its work was done, if so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<&'static str>,
+}
+
+#[derive(Default)]
+struct Counters {
+    sent: AtomicU64,
+    failed: AtomicU64,
+    confirmations_sent: AtomicU64,
+    confirmations_failed: AtomicU64,
+    out_of_time: AtomicBool,
+    ses_unavailable: AtomicBool,
+}
+
+impl Counters {
+    fn stopping(&self) -> bool {
+        self.out_of_time.load(Ordering::Relaxed) || self.ses_unavailable.load(Ordering::Relaxed)
+    }
+}
+
+/// Sends the links (and owed confirmation emails) for one event.
+pub struct LinkSender<S, M, C> {
+    pub config: SendLinksConfig,
+    pub store: S,
+    pub mailer: M,
+    pub clock: C,
+}
+
+struct Run<S, M, C> {
+    sender: Arc<LinkSender<S, M, C>>,
+    pacer: Pacer,
+    counters: Counters,
+    owner: String,
+    /// No send starts at or after this instant.
+    last_start: Instant,
+}
+
+impl<S, M, C> LinkSender<S, M, C>
+where
+    S: RegistrationStore + 'static,
+    M: Mailer + 'static,
+    C: Clock + 'static,
+{
+    pub fn new(config: SendLinksConfig, store: S, mailer: M, clock: C) -> Self {
+        Self {
+            config,
+            store,
+            mailer,
+            clock,
+        }
+    }
+
+    /// One run, which must return before `deadline` (the invocation's).
+    pub async fn run(self: &Arc<Self>, deadline: Instant) -> Result<RunReport, StoreError> {
+        let now = self.clock.now();
+        let event = &self.config.event;
+        let mut report = RunReport::default();
+        if now >= event.starts_at {
+            report.skipped = Some("event-started");
+            tracing::info!(?report, "the event has started; nothing is sent");
+            return Ok(report);
+        }
+        let run = Arc::new(Run {
+            sender: Arc::clone(self),
+            pacer: Pacer::per_second(self.config.rate_per_second),
+            counters: Counters::default(),
+            owner: format!("send-links:{}", hex(&random_bytes::<8>())),
+            last_start: deadline
+                .checked_sub(self.config.safety_margin)
+                .unwrap_or_else(Instant::now),
+        });
+        Run::drain(&run, Outbox::Confirmation).await?;
+        let links_open = self.config.links_send_at.is_none_or(|at| now >= at);
+        if links_open {
+            Run::drain(&run, Outbox::Link).await?;
+        } else {
+            report.skipped = Some("before-links-send-at");
+        }
+        let c = &run.counters;
+        report.sent = c.sent.load(Ordering::Relaxed);
+        report.failed = c.failed.load(Ordering::Relaxed);
+        report.confirmations_sent = c.confirmations_sent.load(Ordering::Relaxed);
+        report.confirmations_failed = c.confirmations_failed.load(Ordering::Relaxed);
+        report.stopped = if c.ses_unavailable.load(Ordering::Relaxed) {
+            Some("ses-unavailable")
+        } else if c.out_of_time.load(Ordering::Relaxed) {
+            Some("deadline")
+        } else {
+            None
+        };
+        report.remaining = self.store.count_due(&event.event_id, Outbox::Link).await?;
+        report.confirmations_remaining = self
+            .store
+            .count_due(&event.event_id, Outbox::Confirmation)
+            .await?;
+        tracing::info!(?report, "delivery run finished");
+        Ok(report)
+    }
+
+    /// How many sends may be under way at once: enough to reach the rate when SES
+    /// takes up to a second, and no more, so a dead run can repeat little.
+    fn max_in_flight(&self) -> usize {
+        (self.config.rate_per_second as usize).clamp(1, 256)
+    }
+}
+
+impl<S, M, C> Run<S, M, C>
+where
+    S: RegistrationStore + 'static,
+    M: Mailer + 'static,
+    C: Clock + 'static,
+{
+    /// Serve one outbox until it is empty, the time is up or SES is down.
+    async fn drain(run: &Arc<Self>, outbox: Outbox) -> Result<(), StoreError> {
+        let sender = &run.sender;
+        let slots = Arc::new(Semaphore::new(sender.max_in_flight()));
+        let mut tasks = JoinSet::new();
+        let mut cursor = None;
+        'pages: loop {
+            if run.counters.stopping() || Instant::now() >= run.last_start {
+                break;
+            }
+            let page = sender
+                .store
+                .due(&sender.config.event.event_id, outbox, cursor, PAGE_SIZE)
+                .await?;
+            for pk in page.keys {
+                let slot = Arc::clone(&slots)
+                    .acquire_owned()
+                    .await
+                    .expect("the semaphore is never closed");
+                if run.counters.stopping() {
+                    break 'pages;
+                }
+                let run = Arc::clone(run);
+                tasks.spawn(async move {
+                    run.serve(&pk, outbox).await;
+                    drop(slot);
+                });
+                // Collect finished tasks as we go so the set stays small.
+                while tasks.try_join_next().is_some() {}
+            }
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        while tasks.join_next().await.is_some() {}
+        Ok(())
+    }
+
+    /// Wait for a send slot, claim, send, record. Every failure is recorded on the
+    /// registration or left to its lease; nothing here fails the run.
+    async fn serve(&self, pk: &str, outbox: Outbox) {
+        if !self.pacer.ready_before(self.last_start).await {
+            self.counters.out_of_time.store(true, Ordering::Relaxed);
+            return;
+        }
+        if self.counters.stopping() {
+            return;
+        }
+        let sender = &self.sender;
+        let now = sender.clock.now();
+        let lease = Lease {
+            owner: self.owner.clone(),
+            until: now
+                .checked_add(sender.config.claim_lease)
+                .unwrap_or(now),
+        };
+        let queue = outbox.queue(&sender.config.event.event_id);
+        let registration = match sender.store.claim(pk, &queue, &lease, now).await {
+            Ok(Some(registration)) => registration,
+            // Served meanwhile, or held by another run.
+            Ok(None) => return,
+            Err(err) => {
+                tracing::error!(error = %err, "could not claim a registration");
+                return;
+            }
+        };
+        match outbox {
+            Outbox::Link => self.send_link(&registration).await,
+            Outbox::Confirmation => self.resend_confirmation(&registration).await,
+        }
+    }
+
+    async fn send_link(&self, registration: &Registration) {
+        let sender = &self.sender;
+        let id = &registration.registration_id;
+        if registration.status != RegistrationStatus::Confirmed {
+            // Only confirmed registrations get a link; take it out of the outbox.
+            let _ = sender
+                .store
+                .record_failure(&registration.pk, Outbox::Link, &self.owner, "not confirmed", true)
+                .await;
+            tracing::warn!(registration_id = %id, "a registration in the link outbox is not confirmed");
+            return;
+        }
+        let Ok(to) = EmailAddress::parse(&registration.email) else {
+            self.record_failure(registration, Outbox::Link, "the stored address is not deliverable", true)
+                .await;
+            self.counters.failed.fetch_add(1, Ordering::Relaxed);
+            return;
+        };
+        let email = link_email(
+            &sender.config.event,
+            to,
+            &registration.full_name,
+            id,
+            &sender.config.zoom_join_url,
+            sender.clock.now(),
+        );
+        match self.send_with_backoff(&email).await {
+            Ok(message_id) => {
+                let recorded = sender
+                    .store
+                    .record_sent(
+                        &registration.pk,
+                        Outbox::Link,
+                        &self.owner,
+                        &message_id,
+                        sender.clock.now(),
+                    )
+                    .await;
+                match recorded {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        tracing::warn!(registration_id = %id, "link sent after this run's lease was lost")
+                    }
+                    Err(err) => {
+                        tracing::error!(error = %err, registration_id = %id, "link sent but not recorded; its lease expires and it may be sent again")
+                    }
+                }
+                self.counters.sent.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(err) => {
+                let counted = matches!(err, MailError::Rejected(_));
+                if counted {
+                    self.counters.failed.fetch_add(1, Ordering::Relaxed);
+                }
+                self.record_failure(registration, Outbox::Link, &err.to_string(), counted)
+                    .await;
+            }
+        }
+    }
+
+    async fn resend_confirmation(&self, registration: &Registration) {
+        let sender = &self.sender;
+        let id = &registration.registration_id;
+        if registration.status != RegistrationStatus::Pending {
+            let _ = sender
+                .store
+                .record_failure(&registration.pk, Outbox::Confirmation, &self.owner, "not pending", true)
+                .await;
+            return;
+        }
+        // The first token's secret was never stored, so a retry sends a new one.
+        let token = ConfirmationToken::generate();
+        if let Err(err) = sender.store.add_token(registration, &token.hash()).await {
+            tracing::error!(error = %err, registration_id = %id, "could not store a new confirmation token");
+            self.record_failure(registration, Outbox::Confirmation, "token not stored", false)
+                .await;
+            return;
+        }
+        let mailer = ThrottleRetrying { run: self };
+        let outcome = send_confirmation(
+            &sender.store,
+            &mailer,
+            &sender.config.event,
+            registration,
+            &token,
+            &self.owner,
+            sender.clock.now(),
+        )
+        .await;
+        match outcome {
+            Ok(()) => {
+                self.counters
+                    .confirmations_sent
+                    .fetch_add(1, Ordering::Relaxed);
+            }
+            Err(MailError::Rejected(_)) => {
+                self.counters
+                    .confirmations_failed
+                    .fetch_add(1, Ordering::Relaxed);
+            }
+            Err(MailError::Unavailable(_)) => {
+                self.counters.ses_unavailable.store(true, Ordering::Relaxed);
+            }
+            Err(MailError::Throttled) => {}
+        }
+    }
+
+    /// Send, backing off and retrying while SES throttles; each retry waits for a
+    /// send slot like any send. An outage stops the run.
+    async fn send_with_backoff(&self, email: &OutgoingEmail) -> Result<String, MailError> {
+        let mut backoff = Duration::from_millis(200);
+        let mut attempt = 0;
+        loop {
+            match self.sender.mailer.send(email).await {
+                Err(MailError::Throttled) if attempt < THROTTLE_RETRIES => {
+                    attempt += 1;
+                    let jitter = Duration::from_millis(u64::from(random_bytes::<1>()[0]));
+                    let wake = Instant::now() + backoff + jitter;
+                    if wake >= self.last_start {
+                        self.counters.out_of_time.store(true, Ordering::Relaxed);
+                        return Err(MailError::Throttled);
+                    }
+                    tracing::info!(attempt, "SES throttled a send; backing off");
+                    tokio::time::sleep_until(wake).await;
+                    backoff = (backoff * 2).min(Duration::from_secs(5));
+                    if !self.pacer.ready_before(self.last_start).await {
+                        self.counters.out_of_time.store(true, Ordering::Relaxed);
+                        return Err(MailError::Throttled);
+                    }
+                }
+                Err(MailError::Unavailable(cause)) => {
+                    tracing::error!(cause, "SES unavailable; the run stops starting sends");
+                    self.counters.ses_unavailable.store(true, Ordering::Relaxed);
+                    return Err(MailError::Unavailable(cause));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn record_failure(
+        &self,
+        registration: &Registration,
+        outbox: Outbox,
+        reason: &str,
+        counted: bool,
+    ) {
+        let id = &registration.registration_id;
+        tracing::warn!(registration_id = %id, reason, counted, "email not sent");
+        if let Err(err) = self
+            .sender
+            .store
+            .record_failure(&registration.pk, outbox, &self.owner, reason, counted)
+            .await
+        {
+            tracing::error!(error = %err, registration_id = %id, "could not record a failed email; its lease expires on its own");
+        }
+    }
+}
+
+/// The run's mailer for confirmation retries: the same throttling backoff as links.
+struct ThrottleRetrying<'a, S, M, C> {
+    run: &'a Run<S, M, C>,
+}
+
+#[async_trait::async_trait]
+impl<S, M, C> Mailer for ThrottleRetrying<'_, S, M, C>
+where
+    S: RegistrationStore + 'static,
+    M: Mailer + 'static,
+    C: Clock + 'static,
+{
+    async fn send(&self, email: &OutgoingEmail) -> Result<String, MailError> {
+        self.run.send_with_backoff(email).await
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn the_pacer_spaces_sends_evenly_at_the_rate() {
+        let pacer = Pacer::per_second(10);
+        let start = Instant::now();
+        let far = start + Duration::from_secs(3600);
+        let mut times = Vec::new();
+        for _ in 0..25 {
+            assert!(pacer.ready_before(far).await);
+            times.push(Instant::now() - start);
+        }
+        assert_eq!(times[0], Duration::ZERO);
+        for pair in times.windows(2) {
+            assert_eq!(pair[1] - pair[0], Duration::from_millis(100));
+        }
+        assert_eq!(times[24], Duration::from_millis(2400));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_pacer_never_allows_more_than_the_rate_in_any_second() {
+        for rate in [1u32, 7, 50, 200] {
+            let pacer = Pacer::per_second(rate);
+            let start = Instant::now();
+            let far = start + Duration::from_secs(3600);
+            let mut times = Vec::new();
+            for _ in 0..(rate * 3) {
+                assert!(pacer.ready_before(far).await);
+                times.push(Instant::now() - start);
+            }
+            // Any window [t, t + 1s) holds at most `rate` sends.
+            for (i, t) in times.iter().enumerate() {
+                let in_window = times[i..]
+                    .iter()
+                    .take_while(|u| **u < *t + Duration::from_secs(1))
+                    .count();
+                assert!(in_window as u32 <= rate, "rate {rate}: {in_window} in a second");
+            }
+            // And it reaches the rate: the 3×rate-th send starts one interval before
+            // 3 s (tokio's timer rounds each sleep up to the millisecond).
+            let expected = Duration::from_secs(3) - Duration::from_secs(1) / rate;
+            let slack = Duration::from_millis(u64::from(rate) * 3);
+            let last = *times.last().unwrap();
+            assert!(last >= expected, "rate {rate}: {last:?}");
+            assert!(last <= expected + slack, "rate {rate}: {last:?}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_pacer_refuses_a_slot_past_the_limit_without_waiting() {
+        let pacer = Pacer::per_second(2);
+        let start = Instant::now();
+        assert!(pacer.ready_before(start + Duration::from_secs(10)).await);
+        assert!(!pacer.ready_before(start + Duration::from_millis(100)).await);
+        assert_eq!(Instant::now(), start, "it did not sleep");
+        assert!(pacer.ready_before(start + Duration::from_secs(10)).await);
+        assert_eq!(Instant::now() - start, Duration::from_millis(500));
+    }
+}
