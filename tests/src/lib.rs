@@ -2,7 +2,9 @@
 //! `template.yaml`, a fresh app per test (`spawn_app`), API Gateway HTTP API 2.0
 //! events, and the SES emulator's mailbox read back through `GET /store`.
 
+pub mod delivery;
 pub mod events;
+pub mod faulty_ses;
 pub mod mailbox;
 pub mod table;
 
@@ -170,6 +172,10 @@ impl TestResponse {
 }
 
 impl TestApp {
+    pub fn clock_now(&self) -> jiff::Timestamp {
+        registration::clock::Clock::now(&self.clock)
+    }
+
     pub fn sendlinks_config(&self) -> SendLinksConfig {
         SendLinksConfig::from_source(&self.env).expect("send-links configuration")
     }

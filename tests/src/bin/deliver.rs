@@ -1,0 +1,28 @@
+//! One delivery run in its own process, for the suites that kill a run part-way:
+//! `deliver SECONDS` runs send-links' use case with the configuration from the
+//! environment and a deadline SECONDS from now, and prints the report as JSON.
+
+use registration::clock::SystemClock;
+use registration::config::SendLinksConfig;
+use registration::delivery::LinkSender;
+use registration::mail::SesMailer;
+use registration::store::DynamoStore;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[tokio::main]
+async fn main() -> Result<(), String> {
+    let seconds: u64 = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or("usage: deliver SECONDS")?;
+    let config = SendLinksConfig::from_env().map_err(|e| e.to_string())?;
+    let sdk = registration::aws::sdk_config().await;
+    let store = DynamoStore::new(registration::aws::dynamodb(&sdk), &config.event.table_name);
+    let mailer = SesMailer::new(registration::aws::sesv2(&sdk), config.sender.clone());
+    let sender = Arc::new(LinkSender::new(config, store, mailer, SystemClock));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(seconds);
+    let report = sender.run(deadline).await.map_err(|e| e.to_string())?;
+    println!("{}", serde_json::to_string(&report).map_err(|e| e.to_string())?);
+    Ok(())
+}

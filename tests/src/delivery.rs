@@ -1,0 +1,129 @@
+//! Helpers for the delivery suites: an app whose event lies ahead on the real
+//! clock, registrations seeded straight into the store, and link senders.
+
+use crate::{TestApp, spawn_app_with, unique_email};
+use futures::StreamExt;
+use jiff::Timestamp;
+use registration::clock::Clock;
+use registration::clock::FixedClock;
+use registration::delivery::{LinkSender, RunReport};
+use registration::domain::RegistrationStatus;
+use registration::mail::SesMailer;
+use registration::store::{DynamoStore, Outbox, Registration, RegistrationStore};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub type Sender = LinkSender<DynamoStore, SesMailer, FixedClock>;
+
+/// Event dates ahead of the real clock, and a fast send rate for the suites.
+pub fn upcoming(env: &mut HashMap<String, String>) {
+    env.insert("EVENT_STARTS_AT".into(), "2030-09-28T10:00:00+05:00".into());
+    env.insert("REGISTRATION_CLOSES_AT".into(), "2030-09-27T00:00:00+05:00".into());
+    env.insert("SEND_RATE_PER_SECOND".into(), "200".into());
+    env.insert("SEND_SAFETY_MARGIN_SECS".into(), "2".into());
+}
+
+/// An app for delivery tests: upcoming event, clock at the real now.
+pub async fn spawn_delivery_app(adjust: impl FnOnce(&mut HashMap<String, String>)) -> TestApp {
+    let app = spawn_app_with(|env| {
+        upcoming(env);
+        adjust(env);
+    })
+    .await;
+    app.clock.set(Timestamp::now());
+    app
+}
+
+/// Store `n` registrations in a given state, as registering and confirming would
+/// leave them (no emails sent). Returns their addresses.
+pub async fn seed(app: &TestApp, status: RegistrationStatus, n: usize) -> Vec<String> {
+    let now = app.clock.now();
+    let mut emails = Vec::with_capacity(n);
+    let futures = (0..n).map(|i| {
+        let email = unique_email();
+        emails.push(email.clone());
+        let outbox = match status {
+            RegistrationStatus::Confirmed => Some(Outbox::Link.queue(&app.event_id)),
+            _ => None,
+        };
+        let registration = Registration {
+            pk: Registration::key(&app.event_id, &email.to_lowercase()),
+            event_id: app.event_id.clone(),
+            registration_id: uuid::Uuid::new_v4().to_string(),
+            full_name: format!("Participant {i} Ülkü"),
+            email,
+            country: "PK".into(),
+            organization: "Seeded Org".into(),
+            designation: None,
+            phone: None,
+            status,
+            registered_at: now,
+            confirmed_at: (status == RegistrationStatus::Confirmed).then_some(now),
+            link_base: "https://register.example.org".into(),
+            confirmation_email_at: Some(now),
+            confirmation_message_id: Some("seeded".into()),
+            confirmation_attempts: 0,
+            outbox,
+            lease_until: None,
+            lease_owner: None,
+            link_sent_at: None,
+            link_message_id: None,
+            link_attempts: 0,
+            last_email_error: None,
+            expires_at: now.as_second() + 86_400 * 3650,
+        };
+        let store = app.store.clone();
+        async move {
+            let hash = uuid::Uuid::new_v4().simple().to_string();
+            store
+                .create_pending(&registration, &hash)
+                .await
+                .expect("seed a registration");
+        }
+    });
+    let futures: Vec<_> = futures.collect();
+    futures::stream::iter(futures)
+        .buffer_unordered(32)
+        .collect::<Vec<()>>()
+        .await;
+    emails
+}
+
+/// A link sender for this app, sending through `ses`.
+pub fn sender_with(app: &TestApp, ses: aws_sdk_sesv2::Client) -> Arc<Sender> {
+    let config = app.sendlinks_config();
+    let mailer = SesMailer::new(ses, config.sender.clone());
+    Arc::new(LinkSender::new(config, app.store.clone(), mailer, app.clock.clone()))
+}
+
+pub fn sender(app: &TestApp) -> Arc<Sender> {
+    sender_with(app, app.ses.clone())
+}
+
+/// One run with plenty of time.
+pub async fn run(sender: &Arc<Sender>) -> RunReport {
+    run_for(sender, Duration::from_secs(120)).await
+}
+
+pub async fn run_for(sender: &Arc<Sender>, time: Duration) -> RunReport {
+    sender
+        .run(tokio::time::Instant::now() + time)
+        .await
+        .expect("the run completes")
+}
+
+/// How many emails each address received.
+pub async fn counts(app: &TestApp, addresses: &[String]) -> HashMap<String, usize> {
+    let all = app.mailbox.all().await;
+    addresses
+        .iter()
+        .map(|a| {
+            let n = all
+                .iter()
+                .filter(|e| e.destination.to.iter().any(|t| t.eq_ignore_ascii_case(a)))
+                .count();
+            (a.clone(), n)
+        })
+        .collect()
+}

@@ -1,0 +1,175 @@
+//! A small fault-injecting front for the SES v2 emulator: it rejects chosen
+//! recipients, answers 429 to the first N sends, can add latency, and forwards
+//! everything else to the emulator. It also counts what it saw.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+#[derive(Debug, Default)]
+pub struct Faults {
+    /// Recipients SES refuses with `MessageRejected`.
+    pub reject: Mutex<HashSet<String>>,
+    /// How many of the next sends get `429 TooManyRequestsException`.
+    pub throttle_next: AtomicU64,
+    /// Added before every answer.
+    pub latency: Mutex<Duration>,
+    /// Sends seen, and the most in flight at once.
+    pub calls: AtomicU64,
+    pub throttled: AtomicU64,
+    pub rejected: AtomicU64,
+    in_flight: AtomicUsize,
+    pub max_in_flight: AtomicUsize,
+}
+
+struct Front {
+    faults: Arc<Faults>,
+    upstream: String,
+    http: reqwest::Client,
+}
+
+/// A running front; its `endpoint` goes where `AWS_ENDPOINT_URL_SESV2` would.
+pub struct FaultySes {
+    pub endpoint: String,
+    pub faults: Arc<Faults>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for FaultySes {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl FaultySes {
+    /// Start a front for the emulator at `upstream` (e.g. `http://127.0.0.1:8005`).
+    pub async fn start(upstream: &str) -> Self {
+        let faults = Arc::new(Faults::default());
+        let front = Arc::new(Front {
+            faults: Arc::clone(&faults),
+            upstream: upstream.trim_end_matches('/').to_owned(),
+            http: reqwest::Client::new(),
+        });
+        let app = Router::new().fallback(forward).with_state(front);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a local port");
+        let endpoint = format!("http://{}", listener.local_addr().expect("an address"));
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app).await.expect("the front serves");
+        });
+        Self {
+            endpoint,
+            faults,
+            task,
+        }
+    }
+
+    /// An SES v2 client that talks to this front, with the SDK's own retries off so
+    /// the code under test sees every fault.
+    pub async fn client(&self) -> aws_sdk_sesv2::Client {
+        let sdk = crate::sdk_config().await;
+        aws_sdk_sesv2::Client::from_conf(
+            aws_sdk_sesv2::config::Builder::from(&sdk)
+                .endpoint_url(&self.endpoint)
+                .retry_config(aws_sdk_sesv2::config::retry::RetryConfig::disabled())
+                .build(),
+        )
+    }
+}
+
+fn error(status: StatusCode, kind: &str, message: &str) -> Response {
+    (
+        status,
+        [("x-amzn-errortype", kind), ("content-type", "application/json")],
+        serde_json::json!({ "message": message }).to_string(),
+    )
+        .into_response()
+}
+
+async fn forward(
+    State(front): State<Arc<Front>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let faults = &front.faults;
+    let is_send = uri.path() == "/v2/email/outbound-emails";
+    if is_send {
+        faults.calls.fetch_add(1, Ordering::SeqCst);
+        let now = faults.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        faults.max_in_flight.fetch_max(now, Ordering::SeqCst);
+    }
+    let latency = *faults.latency.lock().expect("lock");
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    let response = if !is_send {
+        pass(&front, method, &uri, &headers, body).await
+    } else if faults
+        .throttle_next
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok()
+    {
+        faults.throttled.fetch_add(1, Ordering::SeqCst);
+        error(StatusCode::TOO_MANY_REQUESTS, "TooManyRequestsException", "Too many requests")
+    } else if recipients(&body)
+        .iter()
+        .any(|r| faults.reject.lock().expect("lock").contains(&r.to_lowercase()))
+    {
+        faults.rejected.fetch_add(1, Ordering::SeqCst);
+        error(StatusCode::BAD_REQUEST, "MessageRejected", "Email address is not verified.")
+    } else {
+        pass(&front, method, &uri, &headers, body).await
+    };
+    if is_send {
+        faults.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+    response
+}
+
+fn recipients(body: &[u8]) -> Vec<String> {
+    let value: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    value["Destination"]["ToAddresses"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+async fn pass(front: &Front, method: Method, uri: &Uri, headers: &HeaderMap, body: Bytes) -> Response {
+    let url = format!(
+        "{}{}",
+        front.upstream,
+        uri.path_and_query().map(|p| p.as_str()).unwrap_or("/")
+    );
+    let mut request = front
+        .http
+        .request(reqwest::Method::from_bytes(method.as_str().as_bytes()).expect("a method"), url)
+        .body(body);
+    for (name, value) in headers {
+        if name != "host" && name != "content-length" {
+            request = request.header(name.as_str(), value.as_bytes());
+        }
+    }
+    match request.send().await {
+        Ok(upstream) => {
+            let status = StatusCode::from_u16(upstream.status().as_u16()).expect("a status");
+            let content_type = upstream
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("application/json")
+                .to_owned();
+            let bytes = upstream.bytes().await.unwrap_or_default();
+            (status, [("content-type", content_type)], bytes.to_vec()).into_response()
+        }
+        Err(e) => error(StatusCode::BAD_GATEWAY, "InternalFailure", &e.to_string()),
+    }
+}

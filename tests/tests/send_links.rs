@@ -1,0 +1,309 @@
+//! The scheduled delivery run against DynamoDB Local and the SES emulator (and a
+//! fault-injecting front for it): exactly-once links, windows, deadlines, failures.
+
+use jiff::{SignedDuration, Timestamp};
+use registration::domain::RegistrationStatus;
+use registration::store::{MAX_EMAIL_ATTEMPTS, Outbox, RegistrationStore};
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+use system_tests::delivery::{counts, run, run_for, seed, sender, sender_with, spawn_delivery_app};
+use system_tests::faulty_ses::FaultySes;
+use system_tests::{required_env, unique_email, valid_json};
+
+#[tokio::test]
+async fn every_confirmed_participant_gets_one_link_email_and_pending_ones_none() {
+    let app = spawn_delivery_app(|_| {}).await;
+    let confirmed = seed(&app, RegistrationStatus::Confirmed, 30).await;
+    let pending = seed(&app, RegistrationStatus::Pending, 10).await;
+    let sender = sender(&app);
+
+    let report = run(&sender).await;
+    assert_eq!((report.sent, report.failed, report.remaining), (30, 0, 0));
+    let sent = counts(&app, &confirmed).await;
+    assert!(sent.values().all(|n| *n == 1), "{sent:?}");
+    assert!(counts(&app, &pending).await.values().all(|n| *n == 0));
+    for email in app.mailbox.all().await.iter().filter(|e| confirmed.contains(&e.destination.to[0])) {
+        assert_eq!(email.destination.to.len(), 1, "one recipient per email");
+        assert!(email.destination.cc.is_empty() && email.destination.bcc.is_empty());
+    }
+    for r in app.registrations().await {
+        if r.status == RegistrationStatus::Confirmed {
+            assert!(r.link_sent_at.is_some() && r.link_message_id.is_some());
+            assert_eq!(r.outbox, None);
+            assert_eq!(r.lease_owner, None);
+        }
+    }
+
+    let again = run(&sender).await;
+    assert_eq!((again.sent, again.failed, again.remaining), (0, 0, 0));
+    assert!(counts(&app, &confirmed).await.values().all(|n| *n == 1));
+
+    // Two of the pending confirm later: the next run sends just theirs.
+    for email in &pending[..2] {
+        let pk = registration::store::Registration::key(&app.event_id, &email.to_lowercase());
+        app.store.confirm(&pk, app.clock_now()).await.unwrap();
+    }
+    let later = run(&sender).await;
+    assert_eq!(later.sent, 2);
+    let pending_counts = counts(&app, &pending).await;
+    assert_eq!(pending_counts.values().sum::<usize>(), 2);
+    assert_eq!(pending_counts[&pending[0]], 1);
+}
+
+#[tokio::test]
+async fn the_link_email_holds_title_name_link_times_and_an_invitation() {
+    let app = spawn_delivery_app(|_| {}).await;
+    let email = unique_email();
+    let mut body = valid_json(&email);
+    body["full_name"] = serde_json::json!("<b>Zhanna</b> Абдуллаева");
+    assert_eq!(app.post_json(&body).await.status, 201);
+    let token = app.confirmation_token(&email).await;
+    assert_eq!(app.confirm(Some(&format!("token={token}"))).await.status, 200);
+    assert_eq!(run(&sender(&app)).await.sent, 1);
+
+    let mail = app
+        .mailbox
+        .to(&email)
+        .await
+        .into_iter()
+        .find(|m| m.subject.starts_with("Your Zoom link"))
+        .expect("a link email");
+    assert_eq!(mail.subject, "Your Zoom link: Powering Belt and Road Lithium-ion batteries");
+    let zoom = &app.env["ZOOM_JOIN_URL"];
+    assert!(mail.text().contains(zoom.as_str()));
+    assert!(mail.text().contains("Dear <b>Zhanna</b> Абдуллаева,"));
+    assert!(mail.text().contains("Saturday, 28 September 2030, 10:00 PKT"));
+    assert!(mail.text().contains("05:00 UTC"));
+    assert!(mail.html().contains("&#60;b&#62;Zhanna&#60;/b&#62; Абдуллаева"));
+    assert!(mail.html().contains("https://zoom.example/j/2022092810?pwd=s3cr3t"));
+    assert!(!mail.subject.contains("Zhanna"));
+    let ics = mail.attachments.iter().find(|a| a.filename.as_deref() == Some("invitation.ics")).expect("an invitation");
+    assert!(ics.content_type.as_deref().unwrap_or_default().starts_with("text/calendar"));
+    let ics = ics.text();
+    assert!(ics.contains("BEGIN:VEVENT"));
+    assert!(ics.contains("DTSTART:20300928T050000Z"));
+    assert!(ics.contains("SUMMARY:Powering Belt and Road Lithium-ion batteries"));
+}
+
+#[tokio::test]
+async fn two_runs_at_once_send_each_link_exactly_once() {
+    let app = spawn_delivery_app(|_| {}).await;
+    let confirmed = seed(&app, RegistrationStatus::Confirmed, 100).await;
+    let (a, b) = (sender(&app), sender(&app));
+    let (ra, rb) = tokio::join!(run(&a), run(&b));
+    assert_eq!(ra.sent + rb.sent, 100, "{ra:?} {rb:?}");
+    let sent = counts(&app, &confirmed).await;
+    assert!(sent.values().all(|n| *n == 1), "{sent:?}");
+}
+
+#[tokio::test]
+async fn a_run_killed_part_way_loses_nobody_and_repeats_at_most_what_was_in_flight() {
+    let app = spawn_delivery_app(|env| {
+        env.insert("SEND_RATE_PER_SECOND".into(), "50".into());
+        env.insert("SEND_CLAIM_LEASE_SECS".into(), "5".into());
+    })
+    .await;
+    let confirmed = seed(&app, RegistrationStatus::Confirmed, 300).await;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_deliver"))
+        .arg("120")
+        .envs(&app.env)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("start a delivery run");
+    // Let it send about a third, then kill it without warning.
+    loop {
+        let sent: usize = counts(&app, &confirmed).await.values().sum();
+        if sent >= 100 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    child.start_kill().expect("SIGKILL the run");
+    let status = child.wait().await.unwrap();
+    assert!(!status.success(), "it was killed, not finished");
+    let sent_by_dead_run: usize = counts(&app, &confirmed).await.values().sum();
+    assert!(sent_by_dead_run < 300, "killed part-way");
+
+    // The dead run's claims are free once their lease ends; later runs finish.
+    app.clock.set(Timestamp::now() + SignedDuration::from_secs(6));
+    let report = run(&sender(&app)).await;
+    assert_eq!(report.remaining, 0);
+    let sent = counts(&app, &confirmed).await;
+    assert!(sent.values().all(|n| *n >= 1), "everybody gets the link");
+    let repeats: usize = sent.values().map(|n| n - 1).sum();
+    // At most one second's worth of sends (the run's concurrency) was in flight.
+    assert!(repeats <= 50, "{repeats} repeated sends");
+}
+
+#[tokio::test]
+async fn a_run_short_of_time_stops_before_its_deadline_and_the_next_run_finishes() {
+    let app = spawn_delivery_app(|env| {
+        env.insert("SEND_RATE_PER_SECOND".into(), "10".into());
+        env.insert("SEND_SAFETY_MARGIN_SECS".into(), "10".into());
+    })
+    .await;
+    let confirmed = seed(&app, RegistrationStatus::Confirmed, 400).await;
+    let started = tokio::time::Instant::now();
+    let report = run_for(&sender(&app), Duration::from_secs(20)).await;
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(20), "returned before the deadline: {took:?}");
+    assert_eq!(report.stopped, Some("deadline"));
+    assert!(report.sent > 0 && report.sent < 400, "{report:?}");
+    assert_eq!(report.remaining, 400 - report.sent, "{report:?}");
+
+    let mut env = app.env.clone();
+    env.insert("SEND_RATE_PER_SECOND".into(), "500".into());
+    let fast = registration::delivery::LinkSender::new(
+        registration::config::SendLinksConfig::from_source(&env).unwrap(),
+        app.store.clone(),
+        registration::mail::SesMailer::new(app.ses.clone(), app.sendlinks_config().sender),
+        app.clock.clone(),
+    );
+    let next = run(&std::sync::Arc::new(fast)).await;
+    assert_eq!(next.sent + report.sent, 400);
+    assert_eq!(next.remaining, 0);
+    assert!(counts(&app, &confirmed).await.values().all(|n| *n == 1));
+}
+
+#[tokio::test]
+async fn rejects_are_recorded_throttling_is_backed_off_and_everyone_else_gets_one() {
+    let app = spawn_delivery_app(|_| {}).await;
+    let confirmed = seed(&app, RegistrationStatus::Confirmed, 40).await;
+    let front = FaultySes::start(&required_env("AWS_ENDPOINT_URL_SESV2")).await;
+    let rejected = &confirmed[..3];
+    front
+        .faults
+        .reject
+        .lock()
+        .unwrap()
+        .extend(rejected.iter().map(|e| e.to_lowercase()));
+    front.faults.throttle_next.store(8, Ordering::SeqCst);
+    *front.faults.latency.lock().unwrap() = Duration::from_millis(20);
+    let sender = sender_with(&app, front.client().await);
+
+    let report = run(&sender).await;
+    assert_eq!(report.sent, 37, "{report:?}");
+    assert_eq!(report.failed, 3);
+    assert_eq!(report.remaining, 3, "rejects stay due for a later run");
+    assert_eq!(front.faults.throttled.load(Ordering::SeqCst), 8);
+    let sent = counts(&app, &confirmed).await;
+    for email in &confirmed {
+        let expected = usize::from(!rejected.contains(email));
+        assert_eq!(sent[email], expected, "{email}");
+    }
+    for r in app.registrations().await {
+        if rejected.contains(&r.email) {
+            assert_eq!(r.link_attempts, 1);
+            assert!(r.last_email_error.as_deref().unwrap().contains("MessageRejected"));
+            assert_eq!(r.link_sent_at, None);
+            assert_eq!(r.lease_owner, None, "released for the next run");
+        } else {
+            assert_eq!(r.link_attempts, 0);
+        }
+    }
+
+    // Later runs retry the rejects a bounded number of times, then give up.
+    for _ in 1..MAX_EMAIL_ATTEMPTS {
+        let again = run(&sender).await;
+        assert_eq!((again.sent, again.failed), (0, 3));
+    }
+    let last = run(&sender).await;
+    assert_eq!((last.sent, last.failed, last.remaining), (0, 0, 0));
+    for r in app.registrations().await.iter().filter(|r| rejected.contains(&r.email)) {
+        assert_eq!(r.link_attempts, MAX_EMAIL_ATTEMPTS);
+        assert_eq!(r.outbox, None);
+    }
+    assert_eq!(front.faults.rejected.load(Ordering::SeqCst), 3 * u64::from(MAX_EMAIL_ATTEMPTS));
+}
+
+#[tokio::test]
+async fn an_ses_outage_ends_the_run_cleanly_with_the_rest_remaining() {
+    let app = spawn_delivery_app(|_| {}).await;
+    let confirmed = seed(&app, RegistrationStatus::Confirmed, 20).await;
+    let front = FaultySes::start("http://127.0.0.1:9").await;
+    let report = run(&sender_with(&app, front.client().await)).await;
+    assert_eq!(report.sent, 0);
+    assert_eq!(report.failed, 0, "an outage is nobody's reject");
+    assert_eq!(report.stopped, Some("ses-unavailable"));
+    assert_eq!(report.remaining, 20);
+    assert!(front.faults.calls.load(Ordering::SeqCst) < 20, "it stopped starting sends");
+    for r in app.registrations().await {
+        assert_eq!(r.link_attempts, 0);
+        assert_eq!(r.lease_owner, None);
+    }
+    let next = run(&sender(&app)).await;
+    assert_eq!(next.sent, 20);
+    assert!(counts(&app, &confirmed).await.values().all(|n| *n == 1));
+}
+
+#[tokio::test]
+async fn a_confirmation_email_that_failed_at_registration_is_sent_by_the_next_run() {
+    let app = spawn_delivery_app(|_| {}).await;
+    let unreachable = FaultySes::start("http://127.0.0.1:9").await;
+    let config = registration::config::RegisterConfig::from_source(&app.env).unwrap();
+    let registrar = registration::registering::Registrar::new(
+        config.clone(),
+        app.store.clone(),
+        registration::mail::SesMailer::new(unreachable.client().await, config.sender),
+        app.clock.clone(),
+    );
+    let email = unique_email();
+    let request = system_tests::events::to_request(&system_tests::events::post_registrations(
+        "application/json",
+        &valid_json(&email).to_string(),
+        None,
+    ));
+    let response = system_tests::TestResponse::from_lambda(register::handle(&registrar, request).await);
+    assert_eq!(response.status, 201);
+    assert!(app.mailbox.to(&email).await.is_empty());
+
+    let report = run(&sender(&app)).await;
+    assert_eq!(report.confirmations_sent, 1, "{report:?}");
+    assert_eq!(report.confirmations_remaining, 0);
+    assert_eq!(report.sent, 0, "pending participants get no link");
+    let token = app.confirmation_token(&email).await;
+    assert_eq!(app.confirm(Some(&format!("token={token}"))).await.status, 200);
+    let links = run(&sender(&app)).await;
+    assert_eq!(links.sent, 1);
+    let subjects: Vec<String> = app.mailbox.to(&email).await.into_iter().map(|m| m.subject).collect();
+    assert_eq!(subjects.len(), 2);
+    assert!(subjects[0].starts_with("Please confirm"));
+    assert!(subjects[1].starts_with("Your Zoom link"));
+}
+
+#[tokio::test]
+async fn nothing_is_sent_before_links_send_at_or_from_the_event_start() {
+    let send_at = Timestamp::now() + SignedDuration::from_hours(2);
+    let app = spawn_delivery_app(|env| {
+        env.insert("LINKS_SEND_AT".into(), send_at.to_string());
+    })
+    .await;
+    let confirmed = seed(&app, RegistrationStatus::Confirmed, 5).await;
+    let sender = sender(&app);
+    let early = run(&sender).await;
+    assert_eq!((early.sent, early.remaining), (0, 5));
+    assert_eq!(early.skipped, Some("before-links-send-at"));
+
+    app.clock.set("2030-09-28T10:00:00+05:00".parse().unwrap());
+    let started = run(&sender).await;
+    assert_eq!(started.sent, 0);
+    assert_eq!(started.skipped, Some("event-started"));
+    assert!(counts(&app, &confirmed).await.values().all(|n| *n == 0));
+
+    app.clock.set(send_at);
+    assert_eq!(run(&sender).await.sent, 5);
+}
+
+#[tokio::test]
+async fn the_outbox_lists_only_what_is_still_owed() {
+    let app = spawn_delivery_app(|_| {}).await;
+    seed(&app, RegistrationStatus::Confirmed, 60).await;
+    assert_eq!(run(&sender(&app)).await.sent, 60);
+    seed(&app, RegistrationStatus::Confirmed, 4).await;
+    seed(&app, RegistrationStatus::Pending, 20).await;
+    // 84 registrations in the table, but the sender's index holds the 4 owed links.
+    assert_eq!(app.registrations().await.len(), 84);
+    assert_eq!(app.store.count_due(&app.event_id, Outbox::Link).await.unwrap(), 4);
+    let page = app.store.due(&app.event_id, Outbox::Link, None, 100).await.unwrap();
+    assert_eq!(page.keys.len(), 4);
+}
