@@ -16,11 +16,16 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, Select, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{
+    AttributeValue, ConsumedCapacity, Put, ReturnConsumedCapacity, ReturnValue, Select,
+    TransactWriteItem, Update,
+};
 use aws_smithy_types::error::display::DisplayErrorContext;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The name of the sparse outbox index, as declared in `template.yaml`.
 pub const OUTBOX_INDEX: &str = "outbox";
@@ -254,6 +259,7 @@ pub trait RegistrationStore: Send + Sync {
 pub struct DynamoStore {
     client: Client,
     table_name: String,
+    meter: Arc<CapacityMeter>,
 }
 
 impl DynamoStore {
@@ -261,7 +267,65 @@ impl DynamoStore {
         Self {
             client,
             table_name: table_name.into(),
+            meter: Arc::default(),
         }
+    }
+
+    /// Request units consumed through this store (and its clones) so far.
+    pub fn consumed(&self) -> Consumed {
+        self.meter.total()
+    }
+}
+
+/// Read and write request units, as DynamoDB reports them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Consumed {
+    pub read_units: f64,
+    pub write_units: f64,
+}
+
+/// Sums the consumed capacity DynamoDB returns with every successful request, in
+/// thousandths of a unit.
+#[derive(Debug, Default)]
+struct CapacityMeter {
+    read_milli: AtomicU64,
+    write_milli: AtomicU64,
+}
+
+impl CapacityMeter {
+    fn add(counter: &AtomicU64, consumed: &[ConsumedCapacity]) {
+        let units: f64 = consumed.iter().filter_map(|c| c.capacity_units()).sum();
+        counter.fetch_add((units * 1000.0).round() as u64, Ordering::Relaxed);
+    }
+
+    fn read<'a>(&self, consumed: impl Into<Capacities<'a>>) {
+        Self::add(&self.read_milli, consumed.into().0);
+    }
+
+    fn write<'a>(&self, consumed: impl Into<Capacities<'a>>) {
+        Self::add(&self.write_milli, consumed.into().0);
+    }
+
+    fn total(&self) -> Consumed {
+        Consumed {
+            read_units: self.read_milli.load(Ordering::Relaxed) as f64 / 1000.0,
+            write_units: self.write_milli.load(Ordering::Relaxed) as f64 / 1000.0,
+        }
+    }
+}
+
+/// One request's consumed capacity (or a transaction's, one per table).
+struct Capacities<'a>(&'a [ConsumedCapacity]);
+
+impl<'a> From<Option<&'a ConsumedCapacity>> for Capacities<'a> {
+    fn from(value: Option<&'a ConsumedCapacity>) -> Self {
+        Self(value.map(std::slice::from_ref).unwrap_or_default())
+    }
+}
+
+impl<'a> From<&'a [ConsumedCapacity]> for Capacities<'a> {
+    fn from(value: &'a [ConsumedCapacity]) -> Self {
+        Self(value)
     }
 }
 
@@ -347,10 +411,14 @@ impl RegistrationStore for DynamoStore {
             .transact_write_items()
             .transact_items(TransactWriteItem::builder().put(put_registration).build())
             .transact_items(TransactWriteItem::builder().put(put_token).build())
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
             .send()
             .await;
         match result {
-            Ok(_) => Ok(()),
+            Ok(output) => {
+                self.meter.write(output.consumed_capacity());
+                Ok(())
+            }
             Err(err) => {
                 let duplicate = err
                     .as_service_error()
@@ -377,9 +445,11 @@ impl RegistrationStore for DynamoStore {
             .table_name(&self.table_name)
             .key("pk", s(pk))
             .consistent_read(true)
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
             .send()
             .await
             .map_err(classify)?;
+        self.meter.read(output.consumed_capacity());
         output.item.map(from_item).transpose()
     }
 
@@ -421,10 +491,14 @@ impl RegistrationStore for DynamoStore {
             .transact_write_items()
             .transact_items(TransactWriteItem::builder().update(update).build())
             .transact_items(TransactWriteItem::builder().put(put_token).build())
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
             .send()
             .await;
         match result {
-            Ok(_) => Ok(true),
+            Ok(output) => {
+                self.meter.write(output.consumed_capacity());
+                Ok(true)
+            }
             Err(err) => {
                 let too_soon = err
                     .as_service_error()
@@ -448,14 +522,17 @@ impl RegistrationStore for DynamoStore {
         token_hash: &str,
     ) -> Result<(), StoreError> {
         let token = TokenItem::new(registration, token_hash);
-        self.client
+        let output = self
+            .client
             .put_item()
             .table_name(&self.table_name)
             .set_item(Some(to_item(&token)?))
             .condition_expression("attribute_not_exists(pk)")
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
             .send()
             .await
             .map_err(classify)?;
+        self.meter.write(output.consumed_capacity());
         Ok(())
     }
 
@@ -470,9 +547,11 @@ impl RegistrationStore for DynamoStore {
             .table_name(&self.table_name)
             .key("pk", s(token_key(event_id, token_hash)))
             .consistent_read(true)
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
             .send()
             .await
             .map_err(classify)?;
+        self.meter.read(output.consumed_capacity());
         let token: Option<TokenItem> = output.item.map(from_item).transpose()?;
         Ok(token
             .filter(|t| t.event_id == event_id)
@@ -505,12 +584,16 @@ impl RegistrationStore for DynamoStore {
             .expression_attribute_values(":now", s(now.to_string()))
             .expression_attribute_values(":queue", s(Outbox::Link.queue(&current.event_id)))
             .return_values(ReturnValue::AllNew)
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
             .send()
             .await;
         match result {
-            Ok(output) => Ok(ConfirmOutcome::Confirmed(from_item(
-                output.attributes.unwrap_or_default(),
-            )?)),
+            Ok(output) => {
+                self.meter.write(output.consumed_capacity());
+                Ok(ConfirmOutcome::Confirmed(from_item(
+                    output.attributes.unwrap_or_default(),
+                )?))
+            }
             // Another click confirmed it between the read and the write.
             Err(err) if is_condition_failure(&err) => match self.get(pk).await? {
                 Some(r) if r.status == RegistrationStatus::Confirmed => {
@@ -539,9 +622,11 @@ impl RegistrationStore for DynamoStore {
             .expression_attribute_values(":queue", s(outbox.queue(event_id)))
             .set_exclusive_start_key(start)
             .limit(limit)
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
             .send()
             .await
             .map_err(classify)?;
+        self.meter.read(output.consumed_capacity());
         let keys = output
             .items()
             .iter()
@@ -568,9 +653,11 @@ impl RegistrationStore for DynamoStore {
                 .expression_attribute_values(":queue", s(outbox.queue(event_id)))
                 .select(Select::Count)
                 .set_exclusive_start_key(start)
-                .send()
+                .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .send()
                 .await
                 .map_err(classify)?;
+            self.meter.read(output.consumed_capacity());
             total += u64::try_from(output.count).unwrap_or(0);
             match output.last_evaluated_key {
                 Some(key) => start = Some(key),
@@ -600,10 +687,14 @@ impl RegistrationStore for DynamoStore {
             .expression_attribute_values(":owner", s(&lease.owner))
             .expression_attribute_values(":now", n(now.as_millisecond()))
             .return_values(ReturnValue::AllNew)
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
             .send()
             .await;
         match result {
-            Ok(output) => Ok(Some(from_item(output.attributes.unwrap_or_default())?)),
+            Ok(output) => {
+                self.meter.write(output.consumed_capacity());
+                Ok(Some(from_item(output.attributes.unwrap_or_default())?))
+            }
             Err(err) if is_condition_failure(&err) => Ok(None),
             Err(err) => Err(classify(err)),
         }
@@ -635,10 +726,14 @@ impl RegistrationStore for DynamoStore {
             .expression_attribute_values(":message", s(message_id))
             .expression_attribute_values(":queue", s(outbox.queue(event_id)))
             .expression_attribute_values(":owner", s(owner))
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
             .send()
             .await;
         match result {
-            Ok(_) => Ok(true),
+            Ok(output) => {
+                self.meter.write(output.consumed_capacity());
+                Ok(true)
+            }
             Err(err) if is_condition_failure(&err) => Ok(false),
             Err(err) => Err(classify(err)),
         }
@@ -673,10 +768,14 @@ impl RegistrationStore for DynamoStore {
             .expression_attribute_values(":queue", s(outbox.queue(event_id)))
             .expression_attribute_values(":owner", s(owner))
             .return_values(ReturnValue::AllNew)
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
             .send()
             .await;
         let updated: Registration = match release {
-            Ok(output) => from_item(output.attributes.unwrap_or_default())?,
+            Ok(output) => {
+                self.meter.write(output.consumed_capacity());
+                from_item(output.attributes.unwrap_or_default())?
+            }
             Err(err) if is_condition_failure(&err) => return Ok(()),
             Err(err) => return Err(classify(err)),
         };
@@ -694,10 +793,11 @@ impl RegistrationStore for DynamoStore {
                 .update_expression("REMOVE outbox")
                 .condition_expression("outbox = :queue")
                 .expression_attribute_values(":queue", s(outbox.queue(event_id)))
-                .send()
+                .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .send()
                 .await;
             match result {
-                Ok(_) => {}
+                Ok(output) => self.meter.write(output.consumed_capacity()),
                 Err(err) if is_condition_failure(&err) => {}
                 Err(err) => return Err(classify(err)),
             }
