@@ -6,6 +6,7 @@ pub mod delivery;
 pub mod events;
 pub mod faulty_ses;
 pub mod mailbox;
+pub mod runtime_api;
 pub mod table;
 
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -35,6 +36,14 @@ pub async fn sdk_config() -> aws_config::SdkConfig {
     required_env("AWS_ENDPOINT_URL_DYNAMODB");
     required_env("AWS_ENDPOINT_URL_SESV2");
     registration::aws::sdk_config().await
+}
+
+/// The AWS variables of this process (emulator endpoints, region, credentials), for
+/// function processes started with a clean environment.
+pub fn aws_env() -> HashMap<String, String> {
+    std::env::vars()
+        .filter(|(k, _)| k.starts_with("AWS_"))
+        .collect()
 }
 
 /// A unique suffix for names that must not collide between tests.

@@ -1,0 +1,82 @@
+//! Every sample event in `infra/events/` sent to the release binary of its function
+//! through the Lambda Runtime API, with the `sam local` env file's configuration
+//! pointed at the local emulators: each gets the status its README promises.
+
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Duration;
+use system_tests::runtime_api::{FunctionProcess, release_binary};
+
+fn events_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../infra/events")
+}
+
+fn read_json(name: &str) -> Value {
+    let path = events_dir().join(name);
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// The env file's values for one function, with the emulators and a fresh table.
+fn function_env(function: &str, table: &str) -> HashMap<String, String> {
+    let file = read_json("sam-local-env.json");
+    let mut env: HashMap<String, String> = system_tests::aws_env();
+    for section in ["Parameters", function] {
+        for (k, v) in file[section].as_object().into_iter().flatten() {
+            if !k.starts_with("AWS_ENDPOINT_URL") {
+                env.insert(k.clone(), v.as_str().unwrap_or_default().to_owned());
+            }
+        }
+    }
+    env.insert("TABLE_NAME".into(), table.into());
+    env
+}
+
+async fn start(binary: &str, function: &str, table: &str) -> FunctionProcess {
+    let path = release_binary(binary);
+    assert!(
+        path.exists(),
+        "{} is missing: `make test` builds the release binaries first",
+        path.display()
+    );
+    FunctionProcess::start(&path, &function_env(function, table), Duration::from_secs(30))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[tokio::test]
+async fn every_sample_event_gets_its_documented_status_from_the_release_binary() {
+    let sdk = system_tests::sdk_config().await;
+    let table = system_tests::unique("sample-events");
+    system_tests::table::create_from_template(&registration::aws::dynamodb(&sdk), &table)
+        .await
+        .unwrap();
+
+    let register = start("register", "RegisterFunction", &table).await;
+    for (event, status, content_type) in [
+        ("register-get-form.json", 200, "text/html; charset=utf-8"),
+        ("register-post-json.json", 201, "application/json"),
+        ("register-post-form.json", 201, "text/html; charset=utf-8"),
+        ("register-post-json.json", 409, "application/problem+json"),
+    ] {
+        let out = register.invoke(read_json(event)).await.unwrap();
+        assert!(!out.is_error, "{event}: {:?}", out.response);
+        assert_eq!(out.response["statusCode"], status, "{event}: {:?}", out.response);
+        assert_eq!(out.response["headers"]["content-type"], content_type, "{event}");
+    }
+
+    let confirm = start("confirm", "ConfirmFunction", &table).await;
+    for (event, status) in [("confirm-missing-token.json", 400), ("confirm-unknown-token.json", 404)] {
+        let out = confirm.invoke(read_json(event)).await.unwrap();
+        assert_eq!(out.response["statusCode"], status, "{event}: {:?}", out.response);
+    }
+
+    let send_links = start("send-links", "SendLinksFunction", &table).await;
+    let out = send_links.invoke(read_json("send-links-schedule.json")).await.unwrap();
+    assert!(!out.is_error, "{:?} {}", out.response, send_links.logs());
+    // Nobody has confirmed: no links, and the two pending registrations owe nothing.
+    assert_eq!(out.response["sent"], 0, "{:?}", out.response);
+    assert_eq!(out.response["failed"], 0);
+    assert_eq!(out.response["remaining"], 0);
+}
