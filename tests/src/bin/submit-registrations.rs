@@ -1,0 +1,92 @@
+//! Fire concurrent `POST /registrations` events at `register::handle`, as one of
+//! several processes racing for the same address (see tests/tests/concurrency.rs).
+//!
+//! Usage: `submit-registrations COUNT START BODY_JSON`
+//! - the configuration comes from the environment, exactly as the `register`
+//!   function reads it (`RegisterConfig::from_env`), with the real clock;
+//! - `START` is the instant (epoch milliseconds) at which to fire, or `-` to print
+//!   `ready` once initialised and then read that instant from standard input, so
+//!   that a test can release every process at once after all are ready;
+//! - prints one HTTP status per line on standard output, then exits 0.
+
+use futures::future::join_all;
+use registration::clock::SystemClock;
+use registration::config::RegisterConfig;
+use registration::mail::SesMailer;
+use registration::registering::Registrar;
+use registration::store::{DynamoStore, RegistrationStore};
+use std::io::{BufRead, Write};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use system_tests::events;
+
+const USAGE: &str = "usage: submit-registrations COUNT START_EPOCH_MILLIS|- BODY_JSON";
+
+fn epoch_millis() -> u128 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("the clock is after 1970")
+        .as_millis()
+}
+
+#[tokio::main]
+async fn main() -> Result<(), String> {
+    let mut args = std::env::args().skip(1);
+    let count: usize = args
+        .next()
+        .and_then(|n| n.parse().ok())
+        .filter(|n| *n > 0)
+        .ok_or(USAGE)?;
+    let start = args.next().ok_or(USAGE)?;
+    let body = args.next().ok_or(USAGE)?;
+    serde_json::from_str::<serde_json::Value>(&body)
+        .map_err(|e| format!("BODY_JSON is not JSON: {e}"))?;
+
+    let config = RegisterConfig::from_env().map_err(|e| e.to_string())?;
+    let sdk = registration::aws::sdk_config().await;
+    let store = DynamoStore::new(registration::aws::dynamodb(&sdk), &config.event.table_name);
+    // Warm up: resolve credentials and open a connection before the race starts.
+    store
+        .get("EVENT#warm-up#EMAIL#nobody")
+        .await
+        .map_err(|e| format!("DynamoDB is not reachable: {e}"))?;
+    let mailer = SesMailer::new(registration::aws::sesv2(&sdk), config.sender.clone());
+    let registrar = Registrar::new(config, store, mailer, SystemClock);
+
+    let start: u128 = if start == "-" {
+        println!("ready");
+        std::io::stdout().flush().map_err(|e| e.to_string())?;
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| format!("reading the start instant: {e}"))?;
+        line.trim()
+            .parse()
+            .map_err(|_| format!("the start instant {line:?} is not epoch milliseconds"))?
+    } else {
+        start
+            .parse()
+            .map_err(|_| format!("START {start:?} is not epoch milliseconds"))?
+    };
+    let now = epoch_millis();
+    if start > now {
+        tokio::time::sleep(Duration::from_millis((start - now) as u64)).await;
+    } else {
+        eprintln!(
+            "submit-registrations: started {} ms after the start instant",
+            now - start
+        );
+    }
+
+    let submissions = (0..count).map(|_| {
+        let request =
+            events::to_request(&events::post_registrations("application/json", &body, None));
+        register::handle(&registrar, request)
+    });
+    let responses = join_all(submissions).await;
+    let mut out = std::io::stdout().lock();
+    for response in responses {
+        writeln!(out, "{}", response.status().as_u16()).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}

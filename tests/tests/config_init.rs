@@ -1,0 +1,288 @@
+//! The functions' init, through their real binaries: a missing or malformed
+//! configuration variable stops the process with a message naming the variable.
+//!
+//! The binaries are those cargo builds for the `register` and `confirm` packages
+//! (what `cargo lambda` ships as `bootstrap`). Cargo only provides
+//! `CARGO_BIN_EXE_<name>` for the binaries of the package under test, and artifact
+//! dependencies (`-Z bindeps`) are unstable, so this suite asks cargo itself to
+//! build them, once per run, with `cargo build -p register -p confirm --bins
+//! --message-format=json`, and takes each executable's path from cargo's own
+//! report. That always runs the binaries of the current sources, built with their
+//! own packages' features, wherever the target directory is, rather than trusting
+//! whatever happens to be in `target/debug` (which `cargo test -p system-tests`
+//! does not build). Once built, the nested build is a no-op.
+//!
+//! The nested cargo must not inherit the variables cargo sets for a test process
+//! (`CARGO_PKG_NAME`, `CARGO_MANIFEST_DIR`, …): build scripts such as ring's list
+//! them in `rerun-if-env-changed`, so inheriting them would rebuild ring and all
+//! that depends on it every time, here and again in the next ordinary build.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// The executables of the `register` and `confirm` packages, built once per run.
+fn binaries() -> &'static HashMap<String, PathBuf> {
+    static BINARIES: OnceLock<HashMap<String, PathBuf>> = OnceLock::new();
+    BINARIES.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| env!("CARGO").to_owned());
+        let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut command = Command::new(cargo);
+        for (name, _) in std::env::vars_os() {
+            let name = name.to_string_lossy();
+            if is_set_by_cargo_for_tests(&name) {
+                command.env_remove(name.as_ref());
+            }
+        }
+        let output = command
+            .current_dir(&workspace)
+            .args([
+                "build",
+                "-p",
+                "register",
+                "-p",
+                "confirm",
+                "--bins",
+                "--message-format=json-render-diagnostics",
+            ])
+            .stdin(Stdio::null())
+            .output()
+            .expect("cargo runs");
+        assert!(
+            output.status.success(),
+            "cargo build -p register -p confirm failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let mut found = HashMap::new();
+        for line in String::from_utf8_lossy(&output.stdout).lines() {
+            let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
+                continue;
+            };
+            if message["reason"] != "compiler-artifact" {
+                continue;
+            }
+            let name = message["target"]["name"].as_str().unwrap_or_default();
+            if let (true, Some(exe)) = (
+                name == "register" || name == "confirm",
+                message["executable"].as_str(),
+            ) {
+                found.insert(name.to_owned(), PathBuf::from(exe));
+            }
+        }
+        for name in ["register", "confirm"] {
+            assert!(
+                found.contains_key(name),
+                "cargo reported no `{name}` executable"
+            );
+        }
+        found
+    })
+}
+
+/// The variables cargo sets for the process of a test (not the user's own
+/// `CARGO_HOME`, `CARGO_TARGET_DIR`, `CARGO_BUILD_*`, … configuration).
+fn is_set_by_cargo_for_tests(name: &str) -> bool {
+    [
+        "CARGO_PKG_",
+        "CARGO_MANIFEST_",
+        "CARGO_CRATE_",
+        "CARGO_BIN_",
+        "CARGO_CFG_",
+    ]
+    .iter()
+    .any(|prefix| name.starts_with(prefix))
+        || matches!(
+            name,
+            "CARGO_PRIMARY_PACKAGE" | "CARGO_TARGET_TMPDIR" | "OUT_DIR"
+        )
+}
+
+/// A local port nothing listens on: bound, then released.
+fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a local port");
+    listener.local_addr().expect("its address").port()
+}
+
+/// The variables the function reads, with the seed values of the contract.
+fn config(function: &str) -> Vec<(&'static str, &'static str)> {
+    let mut vars = vec![
+        ("TABLE_NAME", "registrations"),
+        ("EVENT_ID", "bnr-li-ion-2022"),
+        (
+            "EVENT_TITLE",
+            "Powering Belt and Road Lithium-ion batteries",
+        ),
+        ("EVENT_STARTS_AT", "2022-09-28T10:00:00+05:00"),
+        ("EVENT_TIMEZONE", "Asia/Karachi"),
+    ];
+    if function == "register" {
+        vars.extend([
+            ("REGISTRATION_CLOSES_AT", "2022-09-27T00:00:00+05:00"),
+            ("SENDER_EMAIL", "BTBU-ECOSF Training <training@example.org>"),
+            ("RETENTION_DAYS", "90"),
+        ]);
+    }
+    vars
+}
+
+/// The variables the function requires.
+fn required(function: &str) -> Vec<&'static str> {
+    config(function)
+        .into_iter()
+        .map(|(name, _)| name)
+        .filter(|name| *name != "RETENTION_DAYS")
+        .collect()
+}
+
+struct Outcome {
+    /// `None` when the process was still running after the grace period.
+    exit: Option<std::process::ExitStatus>,
+    output: String,
+}
+
+/// Run a function's binary in a Lambda-like environment whose Runtime API is a
+/// closed local port, so that a process that gets past init fails differently.
+fn run(function: &str, vars: &[(&str, &str)]) -> Outcome {
+    let exe = &binaries()[function];
+    let runtime_api = format!("127.0.0.1:{}", closed_port());
+    let mut command = Command::new(exe);
+    command
+        .env_clear()
+        .env("AWS_LAMBDA_RUNTIME_API", &runtime_api)
+        .env("AWS_LAMBDA_FUNCTION_NAME", function)
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ACCESS_KEY_ID", "local")
+        .env("AWS_SECRET_ACCESS_KEY", "local")
+        .env(
+            "AWS_ENDPOINT_URL_DYNAMODB",
+            format!("http://127.0.0.1:{}", closed_port()),
+        )
+        .env(
+            "AWS_ENDPOINT_URL_SESV2",
+            format!("http://127.0.0.1:{}", closed_port()),
+        )
+        .envs(vars.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().expect("the function's binary starts");
+    // A guard against a process that would wait forever, not a timing assertion.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let exit = loop {
+        if let Some(status) = child.try_wait().expect("poll the process") {
+            break Some(status);
+        }
+        if Instant::now() >= deadline {
+            child.kill().expect("stop the process");
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let output = child.wait_with_output().expect("collect the output");
+    Outcome {
+        exit,
+        output: format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ),
+    }
+}
+
+fn assert_fails_naming(function: &str, vars: &[(&str, &str)], variable: &str, problem: &str) {
+    let outcome = run(function, vars);
+    let exit = outcome.exit.unwrap_or_else(|| {
+        panic!(
+            "{function} kept running without {variable}: {}",
+            outcome.output
+        )
+    });
+    assert!(
+        !exit.success(),
+        "{function} must fail at init: {}",
+        outcome.output
+    );
+    let message = format!("configuration variable {variable} {problem}");
+    assert!(
+        outcome.output.contains(&message),
+        "{function}: expected {message:?} in its output, got:\n{}",
+        outcome.output
+    );
+}
+
+#[test]
+fn a_missing_configuration_variable_fails_each_function_at_init_with_a_message_naming_it() {
+    for function in ["register", "confirm"] {
+        for missing in required(function) {
+            let vars: Vec<_> = config(function)
+                .into_iter()
+                .filter(|(name, _)| *name != missing)
+                .collect();
+            assert_fails_naming(function, &vars, missing, "is missing");
+        }
+        // An empty value counts as missing.
+        let vars: Vec<_> = config(function)
+            .into_iter()
+            .map(|(name, value)| (name, if name == "TABLE_NAME" { "  " } else { value }))
+            .collect();
+        assert_fails_naming(function, &vars, "TABLE_NAME", "is missing");
+    }
+}
+
+#[test]
+fn a_malformed_configuration_variable_fails_each_function_at_init_with_a_message_naming_it() {
+    let shared = [
+        ("EVENT_STARTS_AT", "2022-09-28T10:00:00"),
+        ("EVENT_TIMEZONE", "Mars/Olympus_Mons"),
+        ("EVENT_ID", "Has Spaces"),
+    ];
+    let register_only = [
+        ("REGISTRATION_CLOSES_AT", "garbage"),
+        ("SENDER_EMAIL", "garbage"),
+        ("SENDER_EMAIL", "Training <not-an-address>"),
+        ("RETENTION_DAYS", "-1"),
+        ("RETENTION_DAYS", "ninety"),
+        ("PUBLIC_BASE_URL", "/relative"),
+    ];
+    for function in ["register", "confirm"] {
+        let cases: Vec<(&str, &str)> = if function == "register" {
+            shared.iter().chain(register_only.iter()).copied().collect()
+        } else {
+            shared.to_vec()
+        };
+        for (variable, value) in cases {
+            let mut vars: Vec<_> = config(function)
+                .into_iter()
+                .filter(|(name, _)| *name != variable)
+                .collect();
+            vars.push((variable, value));
+            assert_fails_naming(function, &vars, variable, "is malformed");
+        }
+    }
+}
+
+#[test]
+fn with_a_valid_configuration_each_function_gets_past_init_to_the_runtime_api() {
+    for function in ["register", "confirm"] {
+        // `confirm` needs only the event's variables: register's are not required of it.
+        let outcome = run(function, &config(function));
+        assert!(
+            !outcome.output.contains("configuration variable"),
+            "{function} refused a valid configuration:\n{}",
+            outcome.output
+        );
+        if let Some(exit) = outcome.exit {
+            // It got as far as the (closed) Runtime API, and failed there instead.
+            assert!(!exit.success(), "{function}: {}", outcome.output);
+            assert!(
+                outcome.output.to_lowercase().contains("connect"),
+                "{function} failed for another reason than the closed Runtime API:\n{}",
+                outcome.output
+            );
+        }
+    }
+}
