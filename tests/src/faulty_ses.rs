@@ -20,6 +20,8 @@ pub struct Faults {
     pub throttle_next: AtomicU64,
     /// Added before every answer.
     pub latency: Mutex<Duration>,
+    /// Answer every send with this bare HTTP status (no SES error code).
+    pub bare_status: Mutex<Option<u16>>,
     /// Sends seen, and the most in flight at once.
     pub calls: AtomicU64,
     pub throttled: AtomicU64,
@@ -111,8 +113,11 @@ async fn forward(
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
+    let bare = *faults.bare_status.lock().expect("lock");
     let response = if !is_send {
         pass(&front, method, &uri, &headers, body).await
+    } else if let Some(status) = bare {
+        StatusCode::from_u16(status).expect("a status").into_response()
     } else if faults
         .throttle_next
         .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))

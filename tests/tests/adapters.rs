@@ -737,3 +737,44 @@ async fn ses_mailer_reports_an_unreachable_endpoint_as_unavailable() {
     assert!(matches!(err, MailError::Unavailable(_)), "{err:?}");
     assert!(Mailbox::from_env().to(&to).await.is_empty());
 }
+
+#[tokio::test]
+async fn ses_failures_are_classified_by_code_and_by_bare_http_status() {
+    use registration::mail::{MailError, Mailer, SesMailer};
+    let front = system_tests::faulty_ses::FaultySes::start(&system_tests::required_env("AWS_ENDPOINT_URL_SESV2")).await;
+    let mailer = SesMailer::new(
+        front.client().await,
+        registration::config::Sender::parse("Training <training@example.org>").unwrap(),
+    );
+    let address = system_tests::unique_email();
+    let email = registration::mail::OutgoingEmail {
+        to: registration::domain::EmailAddress::parse(&address).unwrap(),
+        subject: "s".into(),
+        text: "t".into(),
+        html: "<p>h</p>".into(),
+        attachments: vec![],
+    };
+    for (status, expected) in [
+        (503u16, "unavailable"),
+        (500, "unavailable"),
+        (429, "throttled"),
+        (400, "rejected"),
+    ] {
+        *front.faults.bare_status.lock().unwrap() = Some(status);
+        let got = match mailer.send(&email).await {
+            Err(MailError::Unavailable(_)) => "unavailable",
+            Err(MailError::Throttled) => "throttled",
+            Err(MailError::Rejected(_)) => "rejected",
+            Ok(_) => "sent",
+        };
+        assert_eq!(got, expected, "HTTP {status}");
+    }
+    *front.faults.bare_status.lock().unwrap() = None;
+    front.faults.throttle_next.store(1, std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(mailer.send(&email).await, Err(MailError::Throttled));
+    front.faults.reject.lock().unwrap().insert(address.to_lowercase());
+    assert_eq!(
+        mailer.send(&email).await,
+        Err(MailError::Rejected("MessageRejected".into()))
+    );
+}

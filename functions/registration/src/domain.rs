@@ -165,7 +165,7 @@ impl EmailAddress {
                     && (tld.chars().all(|c| c.is_ascii_alphabetic()) || tld.starts_with("xn--"))
             });
         // The crate checks the RFC grammar; the rules above narrow it to what SES delivers.
-        if !(local_ok && domain_ok) || !email_address::EmailAddress::is_valid(value) {
+        if !local_ok || !domain_ok || !email_address::EmailAddress::is_valid(value) {
             return Err(INVALID.into());
         }
         Ok(Self(value.to_owned()))

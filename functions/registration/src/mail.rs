@@ -10,6 +10,7 @@ use askama::Template;
 use async_trait::async_trait;
 use aws_sdk_sesv2::Client;
 use aws_sdk_sesv2::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_sesv2::config::http::HttpResponse;
 use aws_sdk_sesv2::primitives::Blob;
 use aws_sdk_sesv2::types::{
     Attachment, AttachmentContentDisposition, Body, Content, Destination, EmailContent, Message,
@@ -116,16 +117,14 @@ impl Mailer for SesMailer {
 
 /// Map an SES failure to what the caller can do about it. The error's message text
 /// can quote the recipient, so only its code travels on (and so into logs).
-fn classify<E, R>(err: SdkError<E, R>) -> MailError
+fn classify<E>(err: SdkError<E, HttpResponse>) -> MailError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug + Send + Sync + 'static,
 {
     match &err {
         SdkError::ServiceError(service) => {
             let code = service.err().code().unwrap_or("Unknown").to_owned();
-            let status = service.raw();
-            let status = format!("{status:?}");
+            let status = service.raw().status().as_u16();
             match code.as_str() {
                 "TooManyRequestsException" | "LimitExceededException" | "Throttling"
                 | "ThrottlingException" => MailError::Throttled,
@@ -134,8 +133,8 @@ where
                 | "MailFromDomainNotVerifiedException"
                 | "InternalFailure"
                 | "ServiceUnavailable" => MailError::Unavailable(code),
-                _ if status.contains("status: 429") => MailError::Throttled,
-                _ if status.contains("status: 5") => MailError::Unavailable(code),
+                _ if status == 429 => MailError::Throttled,
+                _ if status >= 500 => MailError::Unavailable(format!("{code} (HTTP {status})")),
                 _ => MailError::Rejected(code),
             }
         }

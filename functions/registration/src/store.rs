@@ -346,6 +346,8 @@ where
                     | "RequestLimitExceeded"
                     | "InternalServerError"
                     | "ServiceUnavailable"
+                    | "TransactionConflictException"
+                    | "TransactionInProgressException"
             )
         ),
         _ => false,
@@ -406,36 +408,50 @@ impl RegistrationStore for DynamoStore {
             .condition_expression("attribute_not_exists(pk)")
             .build()
             .map_err(build_error)?;
-        let result = self
-            .client
-            .transact_write_items()
-            .transact_items(TransactWriteItem::builder().put(put_registration).build())
-            .transact_items(TransactWriteItem::builder().put(put_token).build())
-            .return_consumed_capacity(ReturnConsumedCapacity::Total)
-            .send()
-            .await;
-        match result {
-            Ok(output) => {
-                self.meter.write(output.consumed_capacity());
-                Ok(())
-            }
-            Err(err) => {
-                let duplicate = err
-                    .as_service_error()
-                    .and_then(|e| match e {
-                        TransactWriteItemsError::TransactionCanceledException(e) => Some(e),
-                        _ => None,
-                    })
-                    .and_then(|e| e.cancellation_reasons().first())
-                    .and_then(|reason| reason.code())
-                    == Some("ConditionalCheckFailed");
-                if duplicate {
-                    Err(CreateError::AlreadyRegistered)
-                } else {
-                    Err(classify(err).into())
+        // A concurrent transaction on the same key cancels ours with
+        // TransactionConflict; once it has committed, a retry meets the condition
+        // and tells a duplicate apart.
+        let mut backoff = std::time::Duration::from_millis(20);
+        for attempt in 1..=4 {
+            let result = self
+                .client
+                .transact_write_items()
+                .transact_items(TransactWriteItem::builder().put(put_registration.clone()).build())
+                .transact_items(TransactWriteItem::builder().put(put_token.clone()).build())
+                .return_consumed_capacity(ReturnConsumedCapacity::Total)
+                .send()
+                .await;
+            let err = match result {
+                Ok(output) => {
+                    self.meter.write(output.consumed_capacity());
+                    return Ok(());
                 }
+                Err(err) => err,
+            };
+            let reasons: Vec<String> = err
+                .as_service_error()
+                .and_then(|e| match e {
+                    TransactWriteItemsError::TransactionCanceledException(e) => Some(e),
+                    _ => None,
+                })
+                .map(|e| {
+                    e.cancellation_reasons()
+                        .iter()
+                        .map(|r| r.code().unwrap_or("None").to_owned())
+                        .collect()
+                })
+                .unwrap_or_default();
+            if reasons.first().map(String::as_str) == Some("ConditionalCheckFailed") {
+                return Err(CreateError::AlreadyRegistered);
             }
+            let conflict = reasons.iter().any(|r| r == "TransactionConflict");
+            if !conflict || attempt == 4 {
+                return Err(classify(err).into());
+            }
+            tokio::time::sleep(backoff).await;
+            backoff *= 2;
         }
+        unreachable!("the loop returns on its last attempt")
     }
 
     async fn get(&self, pk: &str) -> Result<Option<Registration>, StoreError> {
@@ -752,56 +768,50 @@ impl RegistrationStore for DynamoStore {
             Outbox::Link => "link_attempts",
         };
         let event_id = event_of_key(pk);
-        let increment = if count_attempt { 1 } else { 0 };
-        let release = self
-            .client
-            .update_item()
-            .table_name(&self.table_name)
-            .key("pk", s(pk))
-            .update_expression(format!(
-                "SET {attempts} = if_not_exists({attempts}, :zero) + :inc, last_email_error = :reason REMOVE lease_until, lease_owner"
-            ))
-            .condition_expression("outbox = :queue AND lease_owner = :owner")
-            .expression_attribute_values(":zero", n(0))
-            .expression_attribute_values(":inc", n(increment))
-            .expression_attribute_values(":reason", s(reason))
-            .expression_attribute_values(":queue", s(outbox.queue(event_id)))
-            .expression_attribute_values(":owner", s(owner))
-            .return_values(ReturnValue::AllNew)
-            .return_consumed_capacity(ReturnConsumedCapacity::Total)
-            .send()
-            .await;
-        let updated: Registration = match release {
-            Ok(output) => {
-                self.meter.write(output.consumed_capacity());
-                from_item(output.attributes.unwrap_or_default())?
-            }
-            Err(err) if is_condition_failure(&err) => return Ok(()),
-            Err(err) => return Err(classify(err)),
-        };
-        let tried = match outbox {
-            Outbox::Confirmation => updated.confirmation_attempts,
-            Outbox::Link => updated.link_attempts,
-        };
-        if tried >= MAX_EMAIL_ATTEMPTS {
-            // Given up: out of the outbox, with the attempts and the last reason kept.
+        let increment = u32::from(count_attempt);
+        // Each update is one atomic step: either the lease is released with the
+        // registration still due, or (at the last attempt) both leave together, so no
+        // other sender can claim it in between.
+        let threshold = MAX_EMAIL_ATTEMPTS - increment;
+        for give_up in [false, true] {
+            let (removal, bound) = if give_up {
+                ("lease_until, lease_owner, outbox", format!("{attempts} >= :threshold"))
+            } else {
+                (
+                    "lease_until, lease_owner",
+                    format!("(attribute_not_exists({attempts}) OR {attempts} < :threshold)"),
+                )
+            };
             let result = self
                 .client
                 .update_item()
                 .table_name(&self.table_name)
                 .key("pk", s(pk))
-                .update_expression("REMOVE outbox")
-                .condition_expression("outbox = :queue")
+                .update_expression(format!(
+                    "SET {attempts} = if_not_exists({attempts}, :zero) + :inc, last_email_error = :reason REMOVE {removal}"
+                ))
+                .condition_expression(format!(
+                    "outbox = :queue AND lease_owner = :owner AND {bound}"
+                ))
+                .expression_attribute_values(":zero", n(0))
+                .expression_attribute_values(":inc", n(increment))
+                .expression_attribute_values(":threshold", n(threshold))
+                .expression_attribute_values(":reason", s(reason))
                 .expression_attribute_values(":queue", s(outbox.queue(event_id)))
+                .expression_attribute_values(":owner", s(owner))
                 .return_consumed_capacity(ReturnConsumedCapacity::Total)
-            .send()
+                .send()
                 .await;
             match result {
-                Ok(output) => self.meter.write(output.consumed_capacity()),
-                Err(err) if is_condition_failure(&err) => {}
+                Ok(output) => {
+                    self.meter.write(output.consumed_capacity());
+                    return Ok(());
+                }
+                Err(err) if is_condition_failure(&err) => continue,
                 Err(err) => return Err(classify(err)),
             }
         }
+        // Neither matched: the lease is no longer ours.
         Ok(())
     }
 }

@@ -47,10 +47,10 @@ pub fn body_format(headers: &HeaderMap) -> Result<BodyFormat, BodyError> {
         _ => return Err(BodyError::UnsupportedMediaType),
     };
     for parameter in parts {
-        if let Some(charset) = parameter.strip_prefix("charset=") {
-            if !matches!(charset.trim_matches('"'), "utf-8" | "utf8") {
-                return Err(BodyError::UnsupportedMediaType);
-            }
+        if let Some(charset) = parameter.strip_prefix("charset=")
+            && !matches!(charset.trim_matches('"'), "utf-8" | "utf8")
+        {
+            return Err(BodyError::UnsupportedMediaType);
         }
     }
     Ok(format)
