@@ -34,6 +34,10 @@ tools: $(VENV)/.installed infra/local/node_modules/.installed
 test: tools
 	bash $(EMULATORS) run -- cargo test --workspace --locked
 
+# Emulators, the table and the functions behind `cargo lambda watch`; Ctrl-C stops all.
+dev: tools
+	bash infra/local/dev.sh
+
 clean:
 	bash $(EMULATORS) stop || true
 	cargo clean
