@@ -19,7 +19,10 @@ pub type Sender = LinkSender<DynamoStore, SesMailer, FixedClock>;
 /// Event dates ahead of the real clock, and a fast send rate for the suites.
 pub fn upcoming(env: &mut HashMap<String, String>) {
     env.insert("EVENT_STARTS_AT".into(), "2030-09-28T10:00:00+05:00".into());
-    env.insert("REGISTRATION_CLOSES_AT".into(), "2030-09-27T00:00:00+05:00".into());
+    env.insert(
+        "REGISTRATION_CLOSES_AT".into(),
+        "2030-09-27T00:00:00+05:00".into(),
+    );
     env.insert("SEND_RATE_PER_SECOND".into(), "200".into());
     env.insert("SEND_SAFETY_MARGIN_SECS".into(), "2".into());
 }
@@ -94,7 +97,12 @@ pub async fn seed(app: &TestApp, status: RegistrationStatus, n: usize) -> Vec<St
 pub fn sender_with(app: &TestApp, ses: aws_sdk_sesv2::Client) -> Arc<Sender> {
     let config = app.sendlinks_config();
     let mailer = SesMailer::new(ses, config.sender.clone());
-    Arc::new(LinkSender::new(config, app.store.clone(), mailer, app.clock.clone()))
+    Arc::new(LinkSender::new(
+        config,
+        app.store.clone(),
+        mailer,
+        app.clock.clone(),
+    ))
 }
 
 pub fn sender(app: &TestApp) -> Arc<Sender> {

@@ -6,7 +6,13 @@ use serde_json::{Value, json};
 
 pub const DOMAIN: &str = "abc123.execute-api.us-east-1.amazonaws.com";
 
-fn event(method: &str, path: &str, query: Option<&str>, headers: Value, body: Option<(&str, bool)>) -> Value {
+fn event(
+    method: &str,
+    path: &str,
+    query: Option<&str>,
+    headers: Value,
+    body: Option<(&str, bool)>,
+) -> Value {
     let mut event = json!({
         "version": "2.0",
         "routeKey": format!("{method} {path}"),

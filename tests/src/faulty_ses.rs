@@ -89,7 +89,10 @@ impl FaultySes {
 fn error(status: StatusCode, kind: &str, message: &str) -> Response {
     (
         status,
-        [("x-amzn-errortype", kind), ("content-type", "application/json")],
+        [
+            ("x-amzn-errortype", kind),
+            ("content-type", "application/json"),
+        ],
         serde_json::json!({ "message": message }).to_string(),
     )
         .into_response()
@@ -117,20 +120,33 @@ async fn forward(
     let response = if !is_send {
         pass(&front, method, &uri, &headers, body).await
     } else if let Some(status) = bare {
-        StatusCode::from_u16(status).expect("a status").into_response()
+        StatusCode::from_u16(status)
+            .expect("a status")
+            .into_response()
     } else if faults
         .throttle_next
         .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
         .is_ok()
     {
         faults.throttled.fetch_add(1, Ordering::SeqCst);
-        error(StatusCode::TOO_MANY_REQUESTS, "TooManyRequestsException", "Too many requests")
-    } else if recipients(&body)
-        .iter()
-        .any(|r| faults.reject.lock().expect("lock").contains(&r.to_lowercase()))
-    {
+        error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "TooManyRequestsException",
+            "Too many requests",
+        )
+    } else if recipients(&body).iter().any(|r| {
+        faults
+            .reject
+            .lock()
+            .expect("lock")
+            .contains(&r.to_lowercase())
+    }) {
         faults.rejected.fetch_add(1, Ordering::SeqCst);
-        error(StatusCode::BAD_REQUEST, "MessageRejected", "Email address is not verified.")
+        error(
+            StatusCode::BAD_REQUEST,
+            "MessageRejected",
+            "Email address is not verified.",
+        )
     } else {
         pass(&front, method, &uri, &headers, body).await
     };
@@ -144,11 +160,21 @@ fn recipients(body: &[u8]) -> Vec<String> {
     let value: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
     value["Destination"]["ToAddresses"]
         .as_array()
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
-async fn pass(front: &Front, method: Method, uri: &Uri, headers: &HeaderMap, body: Bytes) -> Response {
+async fn pass(
+    front: &Front,
+    method: Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: Bytes,
+) -> Response {
     let url = format!(
         "{}{}",
         front.upstream,
@@ -156,7 +182,10 @@ async fn pass(front: &Front, method: Method, uri: &Uri, headers: &HeaderMap, bod
     );
     let mut request = front
         .http
-        .request(reqwest::Method::from_bytes(method.as_str().as_bytes()).expect("a method"), url)
+        .request(
+            reqwest::Method::from_bytes(method.as_str().as_bytes()).expect("a method"),
+            url,
+        )
         .body(body);
     for (name, value) in headers {
         if name != "host" && name != "content-length" {

@@ -61,13 +61,19 @@ pub fn seed_env(table: &str, event_id: &str) -> HashMap<String, String> {
     [
         ("TABLE_NAME", table),
         ("EVENT_ID", event_id),
-        ("EVENT_TITLE", "Powering Belt and Road Lithium-ion batteries"),
+        (
+            "EVENT_TITLE",
+            "Powering Belt and Road Lithium-ion batteries",
+        ),
         ("EVENT_STARTS_AT", "2022-09-28T10:00:00+05:00"),
         ("EVENT_TIMEZONE", "Asia/Karachi"),
         ("REGISTRATION_CLOSES_AT", "2022-09-27T00:00:00+05:00"),
         ("SENDER_EMAIL", "BTBU-ECOSF Training <training@example.org>"),
         ("PUBLIC_BASE_URL", "https://register.example.org"),
-        ("ZOOM_JOIN_URL", "https://zoom.example/j/2022092810?pwd=s3cr3t"),
+        (
+            "ZOOM_JOIN_URL",
+            "https://zoom.example/j/2022092810?pwd=s3cr3t",
+        ),
         // DynamoDB Local expires items by the real clock: keep the 2022 event's data
         // until 2032 so that no test item vanishes under a test.
         ("RETENTION_DAYS", "3650"),
@@ -79,7 +85,9 @@ pub fn seed_env(table: &str, event_id: &str) -> HashMap<String, String> {
 
 /// An instant while registration is open under the seed configuration.
 pub fn while_open() -> Timestamp {
-    "2022-09-20T09:00:00+05:00".parse().expect("a valid instant")
+    "2022-09-20T09:00:00+05:00"
+        .parse()
+        .expect("a valid instant")
 }
 
 /// One test's own system: its own table, event id, clock and mailbox view.
@@ -170,7 +178,10 @@ impl TestResponse {
     pub fn problem_slug(&self) -> String {
         assert_eq!(self.content_type, "application/problem+json", "{self:?}");
         let body = self.json();
-        assert_eq!(body["status"], self.status, "problem status matches the response");
+        assert_eq!(
+            body["status"], self.status,
+            "problem status matches the response"
+        );
         assert!(body["title"].is_string() && body["detail"].is_string());
         body["type"]
             .as_str()
@@ -254,7 +265,11 @@ impl TestApp {
     pub async fn registrations(&self) -> Vec<registration::store::Registration> {
         let mut registrations = Vec::new();
         for item in self.items().await {
-            let pk = item.get("pk").and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+            let pk = item
+                .get("pk")
+                .and_then(|v| v.as_s().ok())
+                .cloned()
+                .unwrap_or_default();
             if pk.contains("#EMAIL#") {
                 registrations.push(self.store.get(&pk).await.expect("read").expect("present"));
             }
@@ -266,7 +281,10 @@ impl TestApp {
     pub async fn confirmation_token(&self, address: &str) -> String {
         let link = self.mailbox.confirmation_links(address).await;
         let link = link.last().expect("a confirmation email with a link");
-        link.split("token=").nth(1).expect("a token in the link").to_owned()
+        link.split("token=")
+            .nth(1)
+            .expect("a token in the link")
+            .to_owned()
     }
 }
 

@@ -99,7 +99,12 @@ impl Mailbox {
         self.all()
             .await
             .into_iter()
-            .filter(|e| e.destination.to.iter().any(|to| to.to_lowercase() == address))
+            .filter(|e| {
+                e.destination
+                    .to
+                    .iter()
+                    .any(|to| to.to_lowercase() == address)
+            })
             .collect()
     }
 

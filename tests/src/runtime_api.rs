@@ -81,7 +81,10 @@ impl FunctionProcess {
         });
         let app = Router::new()
             .route("/2018-06-01/runtime/invocation/next", get(next))
-            .route("/2018-06-01/runtime/invocation/{id}/response", post(respond))
+            .route(
+                "/2018-06-01/runtime/invocation/{id}/response",
+                post(respond),
+            )
             .route("/2018-06-01/runtime/invocation/{id}/error", post(fail))
             .route("/2018-06-01/runtime/init/error", post(init_error))
             .with_state(shared);
@@ -174,7 +177,11 @@ async fn next(State(shared): State<Arc<Shared>>) -> Response {
         return StatusCode::GONE.into_response();
     };
     let id = uuid::Uuid::new_v4().to_string();
-    shared.waiting.lock().await.insert(id.clone(), pending.reply);
+    shared
+        .waiting
+        .lock()
+        .await
+        .insert(id.clone(), pending.reply);
     let deadline = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default()
@@ -184,12 +191,18 @@ async fn next(State(shared): State<Arc<Shared>>) -> Response {
         headers.insert(name, HeaderValue::from_str(&value).expect("a header value"));
     };
     set("lambda-runtime-aws-request-id", id);
-    set("lambda-runtime-deadline-ms", deadline.as_millis().to_string());
+    set(
+        "lambda-runtime-deadline-ms",
+        deadline.as_millis().to_string(),
+    );
     set(
         "lambda-runtime-invoked-function-arn",
         "arn:aws:lambda:us-east-1:123456789012:function:local".into(),
     );
-    set("lambda-runtime-trace-id", "Root=1-00000000-000000000000000000000000".into());
+    set(
+        "lambda-runtime-trace-id",
+        "Root=1-00000000-000000000000000000000000".into(),
+    );
     (StatusCode::OK, headers, pending.event.to_string()).into_response()
 }
 
@@ -204,11 +217,19 @@ async fn finish(shared: &Shared, id: &str, body: &[u8], is_error: bool) -> Statu
     }
 }
 
-async fn respond(State(shared): State<Arc<Shared>>, Path(id): Path<String>, body: Bytes) -> StatusCode {
+async fn respond(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> StatusCode {
     finish(&shared, &id, &body, false).await
 }
 
-async fn fail(State(shared): State<Arc<Shared>>, Path(id): Path<String>, body: Bytes) -> StatusCode {
+async fn fail(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> StatusCode {
     finish(&shared, &id, &body, true).await
 }
 

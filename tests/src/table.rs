@@ -3,8 +3,8 @@
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType,
-    Projection, ProjectionType, ScalarAttributeType, TimeToLiveSpecification,
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
+    ProjectionType, ScalarAttributeType, TimeToLiveSpecification,
 };
 use serde_norway::Value;
 use std::path::PathBuf;
@@ -20,7 +20,8 @@ pub fn template_path() -> PathBuf {
 pub fn table_properties() -> Result<Value, String> {
     let path = template_path();
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let template: Value = serde_norway::from_str(&text).map_err(|e| format!("template.yaml: {e}"))?;
+    let template: Value =
+        serde_norway::from_str(&text).map_err(|e| format!("template.yaml: {e}"))?;
     template["Resources"][TABLE_RESOURCE]["Properties"]
         .as_mapping()
         .map(|m| Value::Mapping(m.clone()))
@@ -97,7 +98,12 @@ pub async fn create_from_template(client: &Client, table_name: &str) -> Result<(
         .billing_mode(billing)
         .send()
         .await
-        .map_err(|e| format!("CreateTable {table_name}: {}", aws_sdk_dynamodb::error::DisplayErrorContext(&e)))?;
+        .map_err(|e| {
+            format!(
+                "CreateTable {table_name}: {}",
+                aws_sdk_dynamodb::error::DisplayErrorContext(&e)
+            )
+        })?;
     if let Some(ttl) = props["TimeToLiveSpecification"].as_mapping() {
         let ttl = Value::Mapping(ttl.clone());
         client
@@ -112,7 +118,12 @@ pub async fn create_from_template(client: &Client, table_name: &str) -> Result<(
             )
             .send()
             .await
-            .map_err(|e| format!("UpdateTimeToLive {table_name}: {}", aws_sdk_dynamodb::error::DisplayErrorContext(&e)))?;
+            .map_err(|e| {
+                format!(
+                    "UpdateTimeToLive {table_name}: {}",
+                    aws_sdk_dynamodb::error::DisplayErrorContext(&e)
+                )
+            })?;
     }
     Ok(())
 }

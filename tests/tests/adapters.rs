@@ -741,7 +741,10 @@ async fn ses_mailer_reports_an_unreachable_endpoint_as_unavailable() {
 #[tokio::test]
 async fn ses_failures_are_classified_by_code_and_by_bare_http_status() {
     use registration::mail::{MailError, Mailer, SesMailer};
-    let front = system_tests::faulty_ses::FaultySes::start(&system_tests::required_env("AWS_ENDPOINT_URL_SESV2")).await;
+    let front = system_tests::faulty_ses::FaultySes::start(&system_tests::required_env(
+        "AWS_ENDPOINT_URL_SESV2",
+    ))
+    .await;
     let mailer = SesMailer::new(
         front.client().await,
         registration::config::Sender::parse("Training <training@example.org>").unwrap(),
@@ -770,9 +773,17 @@ async fn ses_failures_are_classified_by_code_and_by_bare_http_status() {
         assert_eq!(got, expected, "HTTP {status}");
     }
     *front.faults.bare_status.lock().unwrap() = None;
-    front.faults.throttle_next.store(1, std::sync::atomic::Ordering::SeqCst);
+    front
+        .faults
+        .throttle_next
+        .store(1, std::sync::atomic::Ordering::SeqCst);
     assert_eq!(mailer.send(&email).await, Err(MailError::Throttled));
-    front.faults.reject.lock().unwrap().insert(address.to_lowercase());
+    front
+        .faults
+        .reject
+        .lock()
+        .unwrap()
+        .insert(address.to_lowercase());
     assert_eq!(
         mailer.send(&email).await,
         Err(MailError::Rejected("MessageRejected".into()))

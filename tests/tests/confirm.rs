@@ -11,7 +11,12 @@ async fn following_the_emailed_link_confirms_and_a_second_click_changes_nothing(
     let token = app.confirmation_token(&email).await;
 
     let first = app.confirm(Some(&format!("token={token}"))).await;
-    assert_eq!(first.status, 200, "{token} {first:?} {:?}", app.items().await);
+    assert_eq!(
+        first.status,
+        200,
+        "{token} {first:?} {:?}",
+        app.items().await
+    );
     assert_eq!(first.content_type, "text/html; charset=utf-8");
     assert!(first.body.contains("Your registration is confirmed"));
     let after_first = app.registrations().await.pop().unwrap();
@@ -27,7 +32,11 @@ async fn following_the_emailed_link_confirms_and_a_second_click_changes_nothing(
     let second = app.confirm(Some(&format!("token={token}"))).await;
     assert_eq!(second.status, 200);
     assert!(second.body.contains("already confirmed"));
-    assert_eq!(app.registrations().await.pop().unwrap(), after_first, "nothing changed");
+    assert_eq!(
+        app.registrations().await.pop().unwrap(),
+        after_first,
+        "nothing changed"
+    );
 }
 
 #[tokio::test]
@@ -50,7 +59,12 @@ async fn unknown_and_tampered_tokens_get_404_and_change_nothing() {
     chars[10] = if chars[10] == 'A' { 'B' } else { 'A' };
     let tampered: String = chars.into_iter().collect();
     let unknown = "A".repeat(43);
-    for bad in [tampered.as_str(), unknown.as_str(), "short", &format!("{token}x")] {
+    for bad in [
+        tampered.as_str(),
+        unknown.as_str(),
+        "short",
+        &format!("{token}x"),
+    ] {
         let response = app.confirm(Some(&format!("token={bad}"))).await;
         assert_eq!(response.status, 404, "{bad}");
         assert!(response.body.contains("not valid"));
@@ -79,7 +93,8 @@ async fn a_token_of_another_event_is_unknown() {
         "/registrations/confirm",
         Some(&format!("token={token}")),
     ));
-    let response = system_tests::TestResponse::from_lambda(confirm::handle(&confirmer, request).await);
+    let response =
+        system_tests::TestResponse::from_lambda(confirm::handle(&confirmer, request).await);
     assert_eq!(response.status, 404);
 }
 
@@ -99,7 +114,10 @@ async fn from_the_start_of_the_event_links_get_410() {
     );
     // One second earlier it would have worked.
     app.clock.set("2022-09-28T09:59:59+05:00".parse().unwrap());
-    assert_eq!(app.confirm(Some(&format!("token={token}"))).await.status, 200);
+    assert_eq!(
+        app.confirm(Some(&format!("token={token}"))).await.status,
+        200
+    );
 }
 
 #[tokio::test]
@@ -110,6 +128,8 @@ async fn only_the_token_hash_is_stored() {
     let token = app.confirmation_token(&email).await;
     let dump = format!("{:?}", app.items().await);
     assert!(!dump.contains(&token), "the token itself is never stored");
-    let hash = registration::token::ConfirmationToken::parse(&token).unwrap().hash();
+    let hash = registration::token::ConfirmationToken::parse(&token)
+        .unwrap()
+        .hash();
     assert!(dump.contains(&hash));
 }

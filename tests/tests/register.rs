@@ -30,7 +30,10 @@ async fn a_valid_json_registration_is_stored_pending_and_emailed_a_confirmation_
     assert_eq!(r.designation.as_deref(), Some("Founder"));
     assert_eq!(r.phone.as_deref(), Some("+92 300 1234567"));
     assert_eq!(r.event_id, app.event_id);
-    assert!(r.confirmation_message_id.is_some(), "the sent email is recorded");
+    assert!(
+        r.confirmation_message_id.is_some(),
+        "the sent email is recorded"
+    );
     assert_eq!(r.outbox, None, "nothing is owed once the email left");
     // TTL: RETENTION_DAYS (3650 in the suites) after the event starts.
     let starts: jiff::Timestamp = "2022-09-28T10:00:00+05:00".parse().unwrap();
@@ -42,7 +45,10 @@ async fn a_valid_json_registration_is_stored_pending_and_emailed_a_confirmation_
     assert_eq!(mail.destination.to, vec![email.clone()]);
     assert!(mail.destination.cc.is_empty() && mail.destination.bcc.is_empty());
     assert_eq!(mail.from, "BTBU-ECOSF Training <training@example.org>");
-    assert!(mail.subject.contains("Powering Belt and Road Lithium-ion batteries"));
+    assert!(
+        mail.subject
+            .contains("Powering Belt and Road Lithium-ion batteries")
+    );
     let link = app.mailbox.confirmation_links(&email).await.pop().unwrap();
     assert!(link.starts_with("https://register.example.org/registrations/confirm?token="));
     assert!(!mail.html().is_empty(), "the email has an HTML part");
@@ -58,7 +64,10 @@ async fn the_link_base_falls_back_to_the_api_domain() {
     assert_eq!(app.post_json(&valid_json(&email)).await.status, 201);
     let link = app.mailbox.confirmation_links(&email).await.pop().unwrap();
     assert!(
-        link.starts_with(&format!("https://{}/registrations/confirm?token=", events::DOMAIN)),
+        link.starts_with(&format!(
+            "https://{}/registrations/confirm?token=",
+            events::DOMAIN
+        )),
         "{link}"
     );
 }
@@ -111,13 +120,22 @@ async fn a_base64_encoded_form_body_is_accepted() {
 #[tokio::test]
 async fn names_in_every_script_arrive_intact_in_the_email() {
     let app = spawn_app().await;
-    for name in ["محمد رضا حسینی", "王小明", "Алексей Иванов", "Çağrı Yılmaz Şahin"] {
+    for name in [
+        "محمد رضا حسینی",
+        "王小明",
+        "Алексей Иванов",
+        "Çağrı Yılmaz Şahin",
+    ] {
         let email = unique_email();
         let mut body = valid_json(&email);
         body["full_name"] = json!(name);
         assert_eq!(app.post_json(&body).await.status, 201);
         let mail = app.mailbox.to(&email).await.pop().unwrap();
-        assert!(mail.text().contains(&format!("Dear {name},")), "{}", mail.text());
+        assert!(
+            mail.text().contains(&format!("Dear {name},")),
+            "{}",
+            mail.text()
+        );
         assert!(mail.html().contains(name));
     }
 }
@@ -126,7 +144,11 @@ async fn names_in_every_script_arrive_intact_in_the_email() {
 async fn malformed_bodies_get_400_in_json_and_html() {
     let app = spawn_app().await;
     let response = app
-        .call_register(events::post_registrations("application/json", "{\"full_name\":", None))
+        .call_register(events::post_registrations(
+            "application/json",
+            "{\"full_name\":",
+            None,
+        ))
         .await;
     assert_eq!(response.status, 400);
     assert_eq!(response.problem_slug(), "malformed-body");
@@ -135,7 +157,8 @@ async fn malformed_bodies_get_400_in_json_and_html() {
         .await;
     assert_eq!(array.problem_slug(), "malformed-body");
     // A form body that is not UTF-8 (here base64 of the byte 0xFF) is malformed.
-    let mut event = events::post_registrations("application/x-www-form-urlencoded", "", Some("text/html"));
+    let mut event =
+        events::post_registrations("application/x-www-form-urlencoded", "", Some("text/html"));
     event["body"] = json!("/w==");
     event["isBase64Encoded"] = json!(true);
     let bad_utf8 = app.call_register(event).await;
@@ -148,12 +171,20 @@ async fn malformed_bodies_get_400_in_json_and_html() {
 async fn unsupported_content_types_get_415() {
     let app = spawn_app().await;
     let json_reply = app
-        .call_register(events::post_registrations("text/plain", "hello", Some("application/json")))
+        .call_register(events::post_registrations(
+            "text/plain",
+            "hello",
+            Some("application/json"),
+        ))
         .await;
     assert_eq!(json_reply.status, 415);
     assert_eq!(json_reply.problem_slug(), "unsupported-media-type");
     let html_reply = app
-        .call_register(events::post_registrations("multipart/form-data; boundary=x", "--x--", Some("text/html")))
+        .call_register(events::post_registrations(
+            "multipart/form-data; boundary=x",
+            "--x--",
+            Some("text/html"),
+        ))
         .await;
     assert_eq!(html_reply.status, 415);
     assert_eq!(html_reply.content_type, "text/html; charset=utf-8");
@@ -193,7 +224,15 @@ async fn invalid_fields_get_422_naming_every_one_and_nothing_is_stored_or_sent()
     assert_eq!(response.status, 422);
     assert_eq!(response.problem_slug(), "validation");
     let errors = response.json()["errors"].clone();
-    for field in ["full_name", "email", "country", "organization", "designation", "phone", "consent"] {
+    for field in [
+        "full_name",
+        "email",
+        "country",
+        "organization",
+        "designation",
+        "phone",
+        "consent",
+    ] {
         assert!(errors[field].is_string(), "{field} is named: {errors}");
     }
     let missing = app.post_json(&json!({})).await;
@@ -223,7 +262,10 @@ async fn an_invalid_form_post_shows_the_form_again_with_messages_and_escaped_val
     assert!(html.contains("Consent must be given"));
     assert!(!html.contains("<script>alert"));
     assert!(!html.contains("<b>bold</b>"));
-    assert!(html.contains("&#60;script&#62;alert(&#39;x&#39;)&#60;/script&#62;"), "the name is kept, escaped");
+    assert!(
+        html.contains("&#60;script&#62;alert(&#39;x&#39;)&#60;/script&#62;"),
+        "the name is kept, escaped"
+    );
     assert!(html.contains("bad@@example.org"), "the email is kept");
     assert!(html.contains(r#"<option value="PK" selected>"#));
     assert!(app.items().await.is_empty());
@@ -262,7 +304,10 @@ async fn html_typed_into_fields_is_escaped_in_the_email() {
     let mail = app.mailbox.to(&email).await.pop().unwrap();
     assert!(!mail.html().contains("<img src=x"));
     assert!(mail.html().contains("&#60;img src=x onerror=alert(1)&#62;"));
-    assert!(!mail.subject.contains("img"), "participant values never reach a header");
+    assert!(
+        !mail.subject.contains("img"),
+        "participant values never reach a header"
+    );
 }
 
 #[tokio::test]
@@ -274,7 +319,10 @@ async fn the_honeypot_answers_as_a_success_but_stores_and_sends_nothing() {
     let response = app.post_json(&body).await;
     assert_eq!(response.status, 201);
     assert_eq!(response.json()["status"], "pending");
-    assert_eq!(response.json()["registration_id"].as_str().unwrap().len(), 36);
+    assert_eq!(
+        response.json()["registration_id"].as_str().unwrap().len(),
+        36
+    );
     let form = app
         .post_form(&[("email", &email), ("website", "x"), ("consent", "on")])
         .await;
@@ -294,11 +342,19 @@ async fn a_duplicate_gets_409_and_resends_at_most_once_per_ten_minutes() {
     let again = app.post_json(&valid_json(&upper)).await;
     assert_eq!(again.status, 409);
     assert_eq!(again.problem_slug(), "already-registered");
-    assert_eq!(app.mailbox.to(&email).await.len(), 1, "no re-send within 10 minutes");
+    assert_eq!(
+        app.mailbox.to(&email).await.len(),
+        1,
+        "no re-send within 10 minutes"
+    );
 
     app.clock.advance(SignedDuration::from_mins(10));
     assert_eq!(app.post_json(&valid_json(&email)).await.status, 409);
-    assert_eq!(app.mailbox.to(&email).await.len(), 2, "re-sent after 10 minutes");
+    assert_eq!(
+        app.mailbox.to(&email).await.len(),
+        2,
+        "re-sent after 10 minutes"
+    );
     app.clock.advance(SignedDuration::from_mins(9));
     assert_eq!(app.post_json(&valid_json(&email)).await.status, 409);
     assert_eq!(app.mailbox.to(&email).await.len(), 2);
@@ -308,11 +364,17 @@ async fn a_duplicate_gets_409_and_resends_at_most_once_per_ten_minutes() {
     assert_eq!(links.len(), 2);
     assert_ne!(links[0], links[1]);
     let first = links[0].split("token=").nth(1).unwrap();
-    assert_eq!(app.confirm(Some(&format!("token={first}"))).await.status, 200);
+    assert_eq!(
+        app.confirm(Some(&format!("token={first}"))).await.status,
+        200
+    );
 
     let regs = app.registrations().await;
     assert_eq!(regs.len(), 1, "a duplicate stores nothing new");
-    assert_eq!(regs[0].email, email, "the first registration is kept as it was");
+    assert_eq!(
+        regs[0].email, email,
+        "the first registration is kept as it was"
+    );
 
     // Once confirmed, a duplicate sends nothing more.
     app.clock.advance(SignedDuration::from_mins(30));
@@ -346,7 +408,11 @@ async fn after_the_deadline_posts_get_403_and_nothing_is_written_or_sent() {
         .await;
     assert_eq!(malformed.status, 403);
     let wrong_type = app
-        .call_register(events::post_registrations("text/plain", "x", Some("text/html")))
+        .call_register(events::post_registrations(
+            "text/plain",
+            "x",
+            Some("text/html"),
+        ))
         .await;
     assert_eq!(wrong_type.status, 403);
     assert_eq!(wrong_type.content_type, "text/html; charset=utf-8");
@@ -372,11 +438,26 @@ async fn the_form_shows_the_event_in_its_time_zone_and_posts_to_registrations() 
     let html = &page.body;
     assert!(html.contains("Powering Belt and Road Lithium-ion batteries"));
     assert!(html.contains("Wednesday, 28 September 2022, 10:00 PKT"));
-    assert!(html.contains("Tuesday, 27 September 2022, 00:00 PKT"), "the closing time");
+    assert!(
+        html.contains("Tuesday, 27 September 2022, 00:00 PKT"),
+        "the closing time"
+    );
     assert!(html.contains(r#"<form method="post" action="/registrations""#));
-    for field in ["full_name", "email", "country", "organization", "designation", "phone", "consent", "website"] {
+    for field in [
+        "full_name",
+        "email",
+        "country",
+        "organization",
+        "designation",
+        "phone",
+        "consent",
+        "website",
+    ] {
         assert!(html.contains(&format!(r#"name="{field}""#)), "{field}");
-        assert!(html.contains(&format!(r#"for="{field}""#)), "{field} is labelled");
+        assert!(
+            html.contains(&format!(r#"for="{field}""#)),
+            "{field} is labelled"
+        );
     }
     assert!(!html.contains("<script"), "usable without JavaScript");
 }
@@ -385,11 +466,21 @@ async fn the_form_shows_the_event_in_its_time_zone_and_posts_to_registrations() 
 async fn other_routes_and_methods_are_refused() {
     let app = spawn_app().await;
     let missing = app
-        .call_register(events::request("GET", "/nope", json!({"accept": "application/json"}), None))
+        .call_register(events::request(
+            "GET",
+            "/nope",
+            json!({"accept": "application/json"}),
+            None,
+        ))
         .await;
     assert_eq!(missing.status, 404);
     let wrong_method = app
-        .call_register(events::request("DELETE", "/registrations", json!({"accept": "application/json"}), None))
+        .call_register(events::request(
+            "DELETE",
+            "/registrations",
+            json!({"accept": "application/json"}),
+            None,
+        ))
         .await;
     assert_eq!(wrong_method.status, 405);
 }
@@ -403,13 +494,15 @@ async fn a_dynamodb_outage_gets_503_without_internal_detail() {
     let config = registration::config::RegisterConfig::from_source(&env).unwrap();
     let store = registration::store::DynamoStore::new(app.dynamodb.clone(), "no-such-table");
     let mailer = registration::mail::SesMailer::new(app.ses.clone(), config.sender.clone());
-    let registrar = registration::registering::Registrar::new(config, store, mailer, app.clock.clone());
+    let registrar =
+        registration::registering::Registrar::new(config, store, mailer, app.clock.clone());
     let request = events::to_request(&events::post_registrations(
         "application/json",
         &valid_json(&unique_email()).to_string(),
         None,
     ));
-    let response = system_tests::TestResponse::from_lambda(register::handle(&registrar, request).await);
+    let response =
+        system_tests::TestResponse::from_lambda(register::handle(&registrar, request).await);
     assert_eq!(response.status, 500);
     assert_eq!(response.problem_slug(), "internal");
     assert!(!response.body.contains("no-such-table"));
@@ -435,7 +528,8 @@ async fn a_dynamodb_outage_gets_503_without_internal_detail() {
         &valid_json(&unique_email()).to_string(),
         None,
     ));
-    let response = system_tests::TestResponse::from_lambda(register::handle(&registrar, request).await);
+    let response =
+        system_tests::TestResponse::from_lambda(register::handle(&registrar, request).await);
     assert_eq!(response.status, 503);
     assert_eq!(response.problem_slug(), "unavailable");
     assert!(!response.body.contains("127.0.0.1"));
@@ -452,21 +546,38 @@ async fn an_ses_outage_keeps_the_201_and_leaves_the_email_for_the_scheduled_run(
     );
     let config = registration::config::RegisterConfig::from_source(&app.env).unwrap();
     let mailer = registration::mail::SesMailer::new(unreachable, config.sender.clone());
-    let registrar = registration::registering::Registrar::new(config, app.store.clone(), mailer, app.clock.clone());
+    let registrar = registration::registering::Registrar::new(
+        config,
+        app.store.clone(),
+        mailer,
+        app.clock.clone(),
+    );
     let email = unique_email();
     let request = events::to_request(&events::post_registrations(
         "application/json",
         &valid_json(&email).to_string(),
         None,
     ));
-    let response = system_tests::TestResponse::from_lambda(register::handle(&registrar, request).await);
+    let response =
+        system_tests::TestResponse::from_lambda(register::handle(&registrar, request).await);
     assert_eq!(response.status, 201);
     let regs = app.registrations().await;
     assert_eq!(regs.len(), 1);
     let r = &regs[0];
-    assert_eq!(r.outbox.as_deref(), Some(format!("{}#confirmation", app.event_id).as_str()));
+    assert_eq!(
+        r.outbox.as_deref(),
+        Some(format!("{}#confirmation", app.event_id).as_str())
+    );
     assert_eq!(r.lease_until, None, "released for the scheduled run");
-    assert_eq!(r.confirmation_attempts, 0, "an outage is not the recipient's fault");
-    assert!(r.last_email_error.as_deref().unwrap().contains("unavailable"));
+    assert_eq!(
+        r.confirmation_attempts, 0,
+        "an outage is not the recipient's fault"
+    );
+    assert!(
+        r.last_email_error
+            .as_deref()
+            .unwrap()
+            .contains("unavailable")
+    );
     assert!(app.mailbox.to(&email).await.is_empty());
 }

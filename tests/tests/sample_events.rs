@@ -14,8 +14,10 @@ fn events_dir() -> PathBuf {
 
 fn read_json(name: &str) -> Value {
     let path = events_dir().join(name);
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
-        .unwrap_or_else(|e| panic!("{name}: {e}"))
+    serde_json::from_str(
+        &std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+    )
+    .unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 /// The env file's values for one function, with the emulators and a fresh table.
@@ -40,9 +42,13 @@ async fn start(binary: &str, function: &str, table: &str) -> FunctionProcess {
         "{} is missing: `make test` builds the release binaries first",
         path.display()
     );
-    FunctionProcess::start(&path, &function_env(function, table), Duration::from_secs(30))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
+    FunctionProcess::start(
+        &path,
+        &function_env(function, table),
+        Duration::from_secs(30),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[tokio::test]
@@ -62,18 +68,35 @@ async fn every_sample_event_gets_its_documented_status_from_the_release_binary()
     ] {
         let out = register.invoke(read_json(event)).await.unwrap();
         assert!(!out.is_error, "{event}: {:?}", out.response);
-        assert_eq!(out.response["statusCode"], status, "{event}: {:?}", out.response);
-        assert_eq!(out.response["headers"]["content-type"], content_type, "{event}");
+        assert_eq!(
+            out.response["statusCode"], status,
+            "{event}: {:?}",
+            out.response
+        );
+        assert_eq!(
+            out.response["headers"]["content-type"], content_type,
+            "{event}"
+        );
     }
 
     let confirm = start("confirm", "ConfirmFunction", &table).await;
-    for (event, status) in [("confirm-missing-token.json", 400), ("confirm-unknown-token.json", 404)] {
+    for (event, status) in [
+        ("confirm-missing-token.json", 400),
+        ("confirm-unknown-token.json", 404),
+    ] {
         let out = confirm.invoke(read_json(event)).await.unwrap();
-        assert_eq!(out.response["statusCode"], status, "{event}: {:?}", out.response);
+        assert_eq!(
+            out.response["statusCode"], status,
+            "{event}: {:?}",
+            out.response
+        );
     }
 
     let send_links = start("send-links", "SendLinksFunction", &table).await;
-    let out = send_links.invoke(read_json("send-links-schedule.json")).await.unwrap();
+    let out = send_links
+        .invoke(read_json("send-links-schedule.json"))
+        .await
+        .unwrap();
     assert!(!out.is_error, "{:?} {}", out.response, send_links.logs());
     // Nobody has confirmed: no links, and the two pending registrations owe nothing.
     assert_eq!(out.response["sent"], 0, "{:?}", out.response);

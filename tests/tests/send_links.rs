@@ -22,7 +22,13 @@ async fn every_confirmed_participant_gets_one_link_email_and_pending_ones_none()
     let sent = counts(&app, &confirmed).await;
     assert!(sent.values().all(|n| *n == 1), "{sent:?}");
     assert!(counts(&app, &pending).await.values().all(|n| *n == 0));
-    for email in app.mailbox.all().await.iter().filter(|e| confirmed.contains(&e.destination.to[0])) {
+    for email in app
+        .mailbox
+        .all()
+        .await
+        .iter()
+        .filter(|e| confirmed.contains(&e.destination.to[0]))
+    {
         assert_eq!(email.destination.to.len(), 1, "one recipient per email");
         assert!(email.destination.cc.is_empty() && email.destination.bcc.is_empty());
     }
@@ -58,7 +64,10 @@ async fn the_link_email_holds_title_name_link_times_and_an_invitation() {
     body["full_name"] = serde_json::json!("<b>Zhanna</b> Абдуллаева");
     assert_eq!(app.post_json(&body).await.status, 201);
     let token = app.confirmation_token(&email).await;
-    assert_eq!(app.confirm(Some(&format!("token={token}"))).await.status, 200);
+    assert_eq!(
+        app.confirm(Some(&format!("token={token}"))).await.status,
+        200
+    );
     assert_eq!(run(&sender(&app)).await.sent, 1);
 
     let mail = app
@@ -68,17 +77,38 @@ async fn the_link_email_holds_title_name_link_times_and_an_invitation() {
         .into_iter()
         .find(|m| m.subject.starts_with("Your Zoom link"))
         .expect("a link email");
-    assert_eq!(mail.subject, "Your Zoom link: Powering Belt and Road Lithium-ion batteries");
+    assert_eq!(
+        mail.subject,
+        "Your Zoom link: Powering Belt and Road Lithium-ion batteries"
+    );
     let zoom = &app.env["ZOOM_JOIN_URL"];
     assert!(mail.text().contains(zoom.as_str()));
     assert!(mail.text().contains("Dear <b>Zhanna</b> Абдуллаева,"));
-    assert!(mail.text().contains("Saturday, 28 September 2030, 10:00 PKT"));
+    assert!(
+        mail.text()
+            .contains("Saturday, 28 September 2030, 10:00 PKT")
+    );
     assert!(mail.text().contains("05:00 UTC"));
-    assert!(mail.html().contains("&#60;b&#62;Zhanna&#60;/b&#62; Абдуллаева"));
-    assert!(mail.html().contains("https://zoom.example/j/2022092810?pwd=s3cr3t"));
+    assert!(
+        mail.html()
+            .contains("&#60;b&#62;Zhanna&#60;/b&#62; Абдуллаева")
+    );
+    assert!(
+        mail.html()
+            .contains("https://zoom.example/j/2022092810?pwd=s3cr3t")
+    );
     assert!(!mail.subject.contains("Zhanna"));
-    let ics = mail.attachments.iter().find(|a| a.filename.as_deref() == Some("invitation.ics")).expect("an invitation");
-    assert!(ics.content_type.as_deref().unwrap_or_default().starts_with("text/calendar"));
+    let ics = mail
+        .attachments
+        .iter()
+        .find(|a| a.filename.as_deref() == Some("invitation.ics"))
+        .expect("an invitation");
+    assert!(
+        ics.content_type
+            .as_deref()
+            .unwrap_or_default()
+            .starts_with("text/calendar")
+    );
     let ics = ics.text();
     assert!(ics.contains("BEGIN:VEVENT"));
     assert!(ics.contains("DTSTART:20300928T050000Z"));
@@ -125,7 +155,8 @@ async fn a_run_killed_part_way_loses_nobody_and_repeats_at_most_what_was_in_flig
     assert!(sent_by_dead_run < 300, "killed part-way");
 
     // The dead run's claims are free once their lease ends; later runs finish.
-    app.clock.set(Timestamp::now() + SignedDuration::from_secs(6));
+    app.clock
+        .set(Timestamp::now() + SignedDuration::from_secs(6));
     let report = run(&sender(&app)).await;
     assert_eq!(report.remaining, 0);
     let sent = counts(&app, &confirmed).await;
@@ -146,7 +177,10 @@ async fn a_run_short_of_time_stops_before_its_deadline_and_the_next_run_finishes
     let started = tokio::time::Instant::now();
     let report = run_for(&sender(&app), Duration::from_secs(20)).await;
     let took = started.elapsed();
-    assert!(took < Duration::from_secs(20), "returned before the deadline: {took:?}");
+    assert!(
+        took < Duration::from_secs(20),
+        "returned before the deadline: {took:?}"
+    );
     assert_eq!(report.stopped, Some("deadline"));
     assert!(report.sent > 0 && report.sent < 400, "{report:?}");
     assert_eq!(report.remaining, 400 - report.sent, "{report:?}");
@@ -194,7 +228,12 @@ async fn rejects_are_recorded_throttling_is_backed_off_and_everyone_else_gets_on
     for r in app.registrations().await {
         if rejected.contains(&r.email) {
             assert_eq!(r.link_attempts, 1);
-            assert!(r.last_email_error.as_deref().unwrap().contains("MessageRejected"));
+            assert!(
+                r.last_email_error
+                    .as_deref()
+                    .unwrap()
+                    .contains("MessageRejected")
+            );
             assert_eq!(r.link_sent_at, None);
             assert_eq!(r.lease_owner, None, "released for the next run");
         } else {
@@ -209,11 +248,19 @@ async fn rejects_are_recorded_throttling_is_backed_off_and_everyone_else_gets_on
     }
     let last = run(&sender).await;
     assert_eq!((last.sent, last.failed, last.remaining), (0, 0, 0));
-    for r in app.registrations().await.iter().filter(|r| rejected.contains(&r.email)) {
+    for r in app
+        .registrations()
+        .await
+        .iter()
+        .filter(|r| rejected.contains(&r.email))
+    {
         assert_eq!(r.link_attempts, MAX_EMAIL_ATTEMPTS);
         assert_eq!(r.outbox, None);
     }
-    assert_eq!(front.faults.rejected.load(Ordering::SeqCst), 3 * u64::from(MAX_EMAIL_ATTEMPTS));
+    assert_eq!(
+        front.faults.rejected.load(Ordering::SeqCst),
+        3 * u64::from(MAX_EMAIL_ATTEMPTS)
+    );
 }
 
 #[tokio::test]
@@ -226,7 +273,10 @@ async fn an_ses_outage_ends_the_run_cleanly_with_the_rest_remaining() {
     assert_eq!(report.failed, 0, "an outage is nobody's reject");
     assert_eq!(report.stopped, Some("ses-unavailable"));
     assert_eq!(report.remaining, 20);
-    assert!(front.faults.calls.load(Ordering::SeqCst) < 20, "it stopped starting sends");
+    assert!(
+        front.faults.calls.load(Ordering::SeqCst) < 20,
+        "it stopped starting sends"
+    );
     for r in app.registrations().await {
         assert_eq!(r.link_attempts, 0);
         assert_eq!(r.lease_owner, None);
@@ -253,7 +303,8 @@ async fn a_confirmation_email_that_failed_at_registration_is_sent_by_the_next_ru
         &valid_json(&email).to_string(),
         None,
     ));
-    let response = system_tests::TestResponse::from_lambda(register::handle(&registrar, request).await);
+    let response =
+        system_tests::TestResponse::from_lambda(register::handle(&registrar, request).await);
     assert_eq!(response.status, 201);
     assert!(app.mailbox.to(&email).await.is_empty());
 
@@ -262,10 +313,19 @@ async fn a_confirmation_email_that_failed_at_registration_is_sent_by_the_next_ru
     assert_eq!(report.confirmations_remaining, 0);
     assert_eq!(report.sent, 0, "pending participants get no link");
     let token = app.confirmation_token(&email).await;
-    assert_eq!(app.confirm(Some(&format!("token={token}"))).await.status, 200);
+    assert_eq!(
+        app.confirm(Some(&format!("token={token}"))).await.status,
+        200
+    );
     let links = run(&sender(&app)).await;
     assert_eq!(links.sent, 1);
-    let subjects: Vec<String> = app.mailbox.to(&email).await.into_iter().map(|m| m.subject).collect();
+    let subjects: Vec<String> = app
+        .mailbox
+        .to(&email)
+        .await
+        .into_iter()
+        .map(|m| m.subject)
+        .collect();
     assert_eq!(subjects.len(), 2);
     assert!(subjects[0].starts_with("Please confirm"));
     assert!(subjects[1].starts_with("Your Zoom link"));
@@ -303,7 +363,17 @@ async fn the_outbox_lists_only_what_is_still_owed() {
     seed(&app, RegistrationStatus::Pending, 20).await;
     // 84 registrations in the table, but the sender's index holds the 4 owed links.
     assert_eq!(app.registrations().await.len(), 84);
-    assert_eq!(app.store.count_due(&app.event_id, Outbox::Link).await.unwrap(), 4);
-    let page = app.store.due(&app.event_id, Outbox::Link, None, 100).await.unwrap();
+    assert_eq!(
+        app.store
+            .count_due(&app.event_id, Outbox::Link)
+            .await
+            .unwrap(),
+        4
+    );
+    let page = app
+        .store
+        .due(&app.event_id, Outbox::Link, None, 100)
+        .await
+        .unwrap();
     assert_eq!(page.keys.len(), 4);
 }

@@ -15,12 +15,25 @@ pub async fn handle<S: RegistrationStore, C: Clock>(
     let title = &confirmer.config.event.title;
     let path = request.uri().path().trim_end_matches('/');
     if path != "/registrations/confirm" {
-        return page(title, StatusCode::NOT_FOUND, "Not found", &["There is nothing at this address."]);
+        return page(
+            title,
+            StatusCode::NOT_FOUND,
+            "Not found",
+            &["There is nothing at this address."],
+        );
     }
     if !matches!(request.method(), &Method::GET | &Method::HEAD) {
-        return page(title, StatusCode::METHOD_NOT_ALLOWED, "Method not allowed", &["Open the link from your email."]);
+        return page(
+            title,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Method not allowed",
+            &["Open the link from your email."],
+        );
     }
-    let query = request.query_string_parameters_ref().cloned().unwrap_or_default();
+    let query = request
+        .query_string_parameters_ref()
+        .cloned()
+        .unwrap_or_default();
     let outcome = confirmer.confirm(query.first("token")).await;
     let (status, heading, paragraphs): (StatusCode, &str, &[&str]) = match &outcome {
         Ok(Confirmed::Now(_)) => (
@@ -31,7 +44,9 @@ pub async fn handle<S: RegistrationStore, C: Clock>(
         Ok(Confirmed::Already(_)) => (
             StatusCode::OK,
             "Your registration is confirmed",
-            &["You had already confirmed. We will email you the Zoom link before the webinar starts."],
+            &[
+                "You had already confirmed. We will email you the Zoom link before the webinar starts.",
+            ],
         ),
         Err(err) => {
             if let ConfirmError::Store(cause) = err {
@@ -39,11 +54,37 @@ pub async fn handle<S: RegistrationStore, C: Clock>(
             }
             let status = status_for(err);
             match err {
-                ConfirmError::MissingToken => (status, "This link is incomplete", &["Open the whole link from your confirmation email; some email programs cut long links."][..]),
-                ConfirmError::UnknownToken => (status, "This link is not valid", &["The confirmation link is unknown or was changed. Open the link from your latest confirmation email, or register again to receive a new one."][..]),
-                ConfirmError::EventStarted => (status, "The webinar has started", &["Confirmation closed when the webinar began."][..]),
-                ConfirmError::Store(StoreError::Unavailable(_)) => (status, "Please try again in a few minutes", &["We could not confirm your registration just now. Your link stays valid."][..]),
-                ConfirmError::Store(StoreError::Internal(_)) => (status, "Something went wrong on our side", &["We could not confirm your registration just now. Your link stays valid; please try again later."][..]),
+                ConfirmError::MissingToken => (
+                    status,
+                    "This link is incomplete",
+                    &[
+                        "Open the whole link from your confirmation email; some email programs cut long links.",
+                    ][..],
+                ),
+                ConfirmError::UnknownToken => (
+                    status,
+                    "This link is not valid",
+                    &[
+                        "The confirmation link is unknown or was changed. Open the link from your latest confirmation email, or register again to receive a new one.",
+                    ][..],
+                ),
+                ConfirmError::EventStarted => (
+                    status,
+                    "The webinar has started",
+                    &["Confirmation closed when the webinar began."][..],
+                ),
+                ConfirmError::Store(StoreError::Unavailable(_)) => (
+                    status,
+                    "Please try again in a few minutes",
+                    &["We could not confirm your registration just now. Your link stays valid."][..],
+                ),
+                ConfirmError::Store(StoreError::Internal(_)) => (
+                    status,
+                    "Something went wrong on our side",
+                    &[
+                        "We could not confirm your registration just now. Your link stays valid; please try again later.",
+                    ][..],
+                ),
             }
         }
     };

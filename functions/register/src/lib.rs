@@ -26,12 +26,24 @@ where
     match (request.method(), path) {
         (&Method::GET | &Method::HEAD, "") => form(registrar),
         (&Method::POST, "/registrations") => submit(registrar, &request).await,
-        (_, "" | "/registrations") => failure(registrar, Reply::negotiate(request.headers()), Problem::MethodNotAllowed, None),
-        _ => failure(registrar, Reply::negotiate(request.headers()), Problem::NotFound, None),
+        (_, "" | "/registrations") => failure(
+            registrar,
+            Reply::negotiate(request.headers()),
+            Problem::MethodNotAllowed,
+            None,
+        ),
+        _ => failure(
+            registrar,
+            Reply::negotiate(request.headers()),
+            Problem::NotFound,
+            None,
+        ),
     }
 }
 
-fn form<S: RegistrationStore, M: Mailer, C: Clock>(registrar: &Registrar<S, M, C>) -> Response<Body> {
+fn form<S: RegistrationStore, M: Mailer, C: Clock>(
+    registrar: &Registrar<S, M, C>,
+) -> Response<Body> {
     let config = &registrar.config;
     if !registrar.is_open() {
         return closed_page(registrar, StatusCode::OK);
@@ -66,11 +78,15 @@ where
         .and_then(|format| web::parse_registration(format, body))
     {
         Ok(raw) => raw,
-        Err(BodyError::TooLarge) => return failure(registrar, reply, Problem::PayloadTooLarge, None),
+        Err(BodyError::TooLarge) => {
+            return failure(registrar, reply, Problem::PayloadTooLarge, None);
+        }
         Err(BodyError::UnsupportedMediaType) => {
             return failure(registrar, reply, Problem::UnsupportedMediaType, None);
         }
-        Err(BodyError::Malformed(_)) => return failure(registrar, reply, Problem::MalformedBody, None),
+        Err(BodyError::Malformed(_)) => {
+            return failure(registrar, reply, Problem::MalformedBody, None);
+        }
     };
     let submission = match Submission::try_from(&raw) {
         Ok(submission) => submission,
@@ -82,7 +98,13 @@ where
                     let config = &registrar.config;
                     html_response(
                         StatusCode::UNPROCESSABLE_ENTITY,
-                        form_page(&config.event, config.closes_at, config.retention_days, &raw, &errors),
+                        form_page(
+                            &config.event,
+                            config.closes_at,
+                            config.retention_days,
+                            &raw,
+                            &errors,
+                        ),
                     )
                 }
             };
@@ -173,7 +195,10 @@ where
         message_page(
             &event.title,
             "Registration is closed",
-            &[&closed_at, "Registered participants receive the Zoom link by email before the webinar."],
+            &[
+                &closed_at,
+                "Registered participants receive the Zoom link by email before the webinar.",
+            ],
             false,
         ),
     )

@@ -170,7 +170,9 @@ impl Sender {
             (Some(open), true) => {
                 let name = value[..open].trim();
                 if name.contains(['<', '>', '"', '\r', '\n']) {
-                    return Err("the display name must not contain <, >, quotes or line breaks".into());
+                    return Err(
+                        "the display name must not contain <, >, quotes or line breaks".into(),
+                    );
                 }
                 &value[open + 1..value.len() - 1]
             }
@@ -303,7 +305,8 @@ impl SendLinksConfig {
                 problem: "is malformed: expected an absolute https URL".into(),
             })?;
         let links_send_at = r.optional_instant("LINKS_SEND_AT")?;
-        let rate_per_second = r.number("SEND_RATE_PER_SECOND", 10u32, |n| (1..=10_000).contains(n))?;
+        let rate_per_second =
+            r.number("SEND_RATE_PER_SECOND", 10u32, |n| (1..=10_000).contains(n))?;
         let margin = r.number("SEND_SAFETY_MARGIN_SECS", 10u64, |n| *n <= 900)?;
         let lease = r.number("SEND_CLAIM_LEASE_SECS", 120u64, |n| (5..=300).contains(n))?;
         Ok(Self {
@@ -326,7 +329,10 @@ mod tests {
         [
             ("TABLE_NAME", "registrations"),
             ("EVENT_ID", "bnr-li-ion-2022"),
-            ("EVENT_TITLE", "Powering Belt and Road Lithium-ion batteries"),
+            (
+                "EVENT_TITLE",
+                "Powering Belt and Road Lithium-ion batteries",
+            ),
             ("EVENT_STARTS_AT", "2022-09-28T10:00:00+05:00"),
             ("EVENT_TIMEZONE", "Asia/Karachi"),
             ("REGISTRATION_CLOSES_AT", "2022-09-27T00:00:00+05:00"),

@@ -56,7 +56,12 @@ impl<S: RegistrationStore, C: Clock> Confirmer<S, C> {
             .await
             .map_err(ConfirmError::Store)?
             .ok_or(ConfirmError::UnknownToken)?;
-        match self.store.confirm(&pk, now).await.map_err(ConfirmError::Store)? {
+        match self
+            .store
+            .confirm(&pk, now)
+            .await
+            .map_err(ConfirmError::Store)?
+        {
             ConfirmOutcome::Confirmed(registration) => {
                 tracing::info!(registration_id = %registration.registration_id, "registration confirmed");
                 Ok(Confirmed::Now(registration))

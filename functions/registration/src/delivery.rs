@@ -258,9 +258,7 @@ where
         let now = sender.clock.now();
         let lease = Lease {
             owner: self.owner.clone(),
-            until: now
-                .checked_add(sender.config.claim_lease)
-                .unwrap_or(now),
+            until: now.checked_add(sender.config.claim_lease).unwrap_or(now),
         };
         let queue = outbox.queue(&sender.config.event.event_id);
         let registration = match sender.store.claim(pk, &queue, &lease, now).await {
@@ -285,14 +283,25 @@ where
             // Only confirmed registrations get a link; take it out of the outbox.
             let _ = sender
                 .store
-                .record_failure(&registration.pk, Outbox::Link, &self.owner, "not confirmed", true)
+                .record_failure(
+                    &registration.pk,
+                    Outbox::Link,
+                    &self.owner,
+                    "not confirmed",
+                    true,
+                )
                 .await;
             tracing::warn!(registration_id = %id, "a registration in the link outbox is not confirmed");
             return;
         }
         let Ok(to) = EmailAddress::parse(&registration.email) else {
-            self.record_failure(registration, Outbox::Link, "the stored address is not deliverable", true)
-                .await;
+            self.record_failure(
+                registration,
+                Outbox::Link,
+                "the stored address is not deliverable",
+                true,
+            )
+            .await;
             self.counters.failed.fetch_add(1, Ordering::Relaxed);
             return;
         };
@@ -344,7 +353,13 @@ where
         if registration.status != RegistrationStatus::Pending {
             let _ = sender
                 .store
-                .record_failure(&registration.pk, Outbox::Confirmation, &self.owner, "not pending", true)
+                .record_failure(
+                    &registration.pk,
+                    Outbox::Confirmation,
+                    &self.owner,
+                    "not pending",
+                    true,
+                )
                 .await;
             return;
         }
@@ -352,8 +367,13 @@ where
         let token = ConfirmationToken::generate();
         if let Err(err) = sender.store.add_token(registration, &token.hash()).await {
             tracing::error!(error = %err, registration_id = %id, "could not store a new confirmation token");
-            self.record_failure(registration, Outbox::Confirmation, "token not stored", false)
-                .await;
+            self.record_failure(
+                registration,
+                Outbox::Confirmation,
+                "token not stored",
+                false,
+            )
+            .await;
             return;
         }
         let mailer = ThrottleRetrying { run: self };
@@ -497,7 +517,10 @@ mod tests {
                     .iter()
                     .take_while(|u| **u < *t + Duration::from_secs(1))
                     .count();
-                assert!(in_window as u32 <= rate, "rate {rate}: {in_window} in a second");
+                assert!(
+                    in_window as u32 <= rate,
+                    "rate {rate}: {in_window} in a second"
+                );
             }
             // And it reaches the rate: the 3×rate-th send starts one interval before
             // 3 s (tokio's timer rounds each sleep up to the millisecond).

@@ -300,7 +300,10 @@ impl TryFrom<&RawRegistration> for Submission {
         let consent = match &raw.consent {
             RawValue::Flag(true) => true,
             RawValue::Text(text) => {
-                matches!(text.trim().to_ascii_lowercase().as_str(), "on" | "true" | "yes")
+                matches!(
+                    text.trim().to_ascii_lowercase().as_str(),
+                    "on" | "true" | "yes"
+                )
             }
             _ => false,
         };
@@ -319,18 +322,21 @@ impl TryFrom<&RawRegistration> for Submission {
             return Ok(Submission::Bot);
         }
         match (full_name, email, country, organization, designation, phone) {
-            (Some(full_name), Some(email), Some(country), Some(organization), Some(designation), Some(phone))
-                if errors.is_empty() =>
-            {
-                Ok(Submission::Participant(NewRegistration {
-                    full_name,
-                    email,
-                    country,
-                    organization,
-                    designation,
-                    phone,
-                }))
-            }
+            (
+                Some(full_name),
+                Some(email),
+                Some(country),
+                Some(organization),
+                Some(designation),
+                Some(phone),
+            ) if errors.is_empty() => Ok(Submission::Participant(NewRegistration {
+                full_name,
+                email,
+                country,
+                organization,
+                designation,
+                phone,
+            })),
             _ => Err(FieldErrors(errors)),
         }
     }
@@ -410,7 +416,13 @@ mod tests {
 
     #[test]
     fn names_in_any_script_are_accepted_and_trimmed() {
-        for name in ["  علی رضایی ", "王小明", "Алексей Иванов", "Çağrı Yılmaz", "O'Brien-Smith"] {
+        for name in [
+            "  علی رضایی ",
+            "王小明",
+            "Алексей Иванов",
+            "Çağrı Yılmaz",
+            "O'Brien-Smith",
+        ] {
             let parsed = FullName::parse(name).unwrap();
             assert_eq!(parsed.as_ref(), name.trim());
         }
@@ -428,7 +440,13 @@ mod tests {
 
     #[test]
     fn a_name_with_control_characters_is_refused() {
-        for name in ["Ali\nBcc: x@y.z", "Ali\rX", "Ali\u{0}", "Ali\u{7f}", "A\u{2028}B"] {
+        for name in [
+            "Ali\nBcc: x@y.z",
+            "Ali\rX",
+            "Ali\u{0}",
+            "Ali\u{7f}",
+            "A\u{2028}B",
+        ] {
             assert!(FullName::parse(name).is_err(), "{name:?}");
         }
     }
@@ -498,7 +516,10 @@ mod tests {
     #[test]
     fn phone_allows_digits_spaces_and_punctuation_only() {
         assert_eq!(
-            Phone::parse(" +92 (42) 123-4567 ").unwrap().unwrap().as_ref(),
+            Phone::parse(" +92 (42) 123-4567 ")
+                .unwrap()
+                .unwrap()
+                .as_ref(),
             "+92 (42) 123-4567"
         );
         assert_eq!(Phone::parse("  ").unwrap(), None);
@@ -563,7 +584,10 @@ mod tests {
             RawValue::Text("YES".into()),
             RawValue::Text("true".into()),
         ] {
-            let raw = RawRegistration { consent, ..valid_raw() };
+            let raw = RawRegistration {
+                consent,
+                ..valid_raw()
+            };
             assert!(Submission::try_from(&raw).is_ok());
         }
         for consent in [
@@ -572,8 +596,16 @@ mod tests {
             RawValue::Text("no".into()),
             RawValue::Other,
         ] {
-            let raw = RawRegistration { consent, ..valid_raw() };
-            assert!(Submission::try_from(&raw).unwrap_err().get("consent").is_some());
+            let raw = RawRegistration {
+                consent,
+                ..valid_raw()
+            };
+            assert!(
+                Submission::try_from(&raw)
+                    .unwrap_err()
+                    .get("consent")
+                    .is_some()
+            );
         }
     }
 

@@ -9,8 +9,8 @@ use crate::domain::EmailAddress;
 use askama::Template;
 use async_trait::async_trait;
 use aws_sdk_sesv2::Client;
-use aws_sdk_sesv2::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_sesv2::config::http::HttpResponse;
+use aws_sdk_sesv2::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_sesv2::primitives::Blob;
 use aws_sdk_sesv2::types::{
     Attachment, AttachmentContentDisposition, Body, Content, Destination, EmailContent, Message,
@@ -126,7 +126,9 @@ where
             let code = service.err().code().unwrap_or("Unknown").to_owned();
             let status = service.raw().status().as_u16();
             match code.as_str() {
-                "TooManyRequestsException" | "LimitExceededException" | "Throttling"
+                "TooManyRequestsException"
+                | "LimitExceededException"
+                | "Throttling"
                 | "ThrottlingException" => MailError::Throttled,
                 "AccountSuspendedException"
                 | "SendingPausedException"
@@ -186,8 +188,12 @@ pub fn confirmation_email(
     OutgoingEmail {
         to,
         subject: format!("Please confirm your registration: {}", event.title),
-        text: text.render().expect("the confirmation text template renders"),
-        html: html.render().expect("the confirmation HTML template renders"),
+        text: text
+            .render()
+            .expect("the confirmation text template renders"),
+        html: html
+            .render()
+            .expect("the confirmation HTML template renders"),
         attachments: Vec::new(),
     }
 }
@@ -224,7 +230,12 @@ pub fn link_email(
 ) -> OutgoingEmail {
     let starts_local = event.local_time(event.starts_at);
     let starts_utc = event.utc_time(event.starts_at);
-    let fields = (name, event.title.as_str(), starts_local.as_str(), starts_utc.as_str());
+    let fields = (
+        name,
+        event.title.as_str(),
+        starts_local.as_str(),
+        starts_utc.as_str(),
+    );
     let text = LinkText {
         name: fields.0,
         title: fields.1,
@@ -264,14 +275,21 @@ pub fn calendar_invitation(
     now: Timestamp,
 ) -> String {
     let stamp = |t: Timestamp| t.strftime("%Y%m%dT%H%M%SZ").to_string();
-    let ends_at = event.starts_at.checked_add(EVENT_LENGTH).unwrap_or(event.starts_at);
+    let ends_at = event
+        .starts_at
+        .checked_add(EVENT_LENGTH)
+        .unwrap_or(event.starts_at);
     let lines = [
         "BEGIN:VCALENDAR".to_owned(),
         "VERSION:2.0".to_owned(),
         "PRODID:-//BTBU-ECOSF Joint Training Center//Registration//EN".to_owned(),
         "METHOD:PUBLISH".to_owned(),
         "BEGIN:VEVENT".to_owned(),
-        format!("UID:{}@{}", ical_text(registration_id), ical_text(&event.event_id)),
+        format!(
+            "UID:{}@{}",
+            ical_text(registration_id),
+            ical_text(&event.event_id)
+        ),
         format!("DTSTAMP:{}", stamp(now)),
         format!("DTSTART:{}", stamp(event.starts_at)),
         format!("DTEND:{}", stamp(ends_at)),
@@ -282,7 +300,11 @@ pub fn calendar_invitation(
         "END:VEVENT".to_owned(),
         "END:VCALENDAR".to_owned(),
     ];
-    lines.iter().map(|line| fold(line)).collect::<Vec<_>>().join("")
+    lines
+        .iter()
+        .map(|line| fold(line))
+        .collect::<Vec<_>>()
+        .join("")
 }
 
 fn ical_text(value: &str) -> String {
@@ -318,7 +340,10 @@ mod tests {
         let env: HashMap<String, String> = [
             ("TABLE_NAME", "t"),
             ("EVENT_ID", "bnr-li-ion-2022"),
-            ("EVENT_TITLE", "Powering Belt and Road Lithium-ion batteries"),
+            (
+                "EVENT_TITLE",
+                "Powering Belt and Road Lithium-ion batteries",
+            ),
             ("EVENT_STARTS_AT", "2022-09-28T10:00:00+05:00"),
             ("EVENT_TIMEZONE", "Asia/Karachi"),
         ]
@@ -362,19 +387,39 @@ mod tests {
             email.subject,
             "Please confirm your registration: Powering Belt and Road Lithium-ion batteries"
         );
-        assert!(email.text.contains("https://x.example/registrations/confirm?token=abc"));
+        assert!(
+            email
+                .text
+                .contains("https://x.example/registrations/confirm?token=abc")
+        );
         assert!(email.text.contains("<b>Ali</b> & \"Co\""));
-        assert!(email.text.contains("Wednesday, 28 September 2022, 10:00 PKT"));
-        assert!(email.html.contains("&#60;b&#62;Ali&#60;/b&#62; &#38; &#34;Co&#34;"));
+        assert!(
+            email
+                .text
+                .contains("Wednesday, 28 September 2022, 10:00 PKT")
+        );
+        assert!(
+            email
+                .html
+                .contains("&#60;b&#62;Ali&#60;/b&#62; &#38; &#34;Co&#34;")
+        );
         assert!(!email.html.contains("<b>Ali"));
-        assert!(email.html.contains("https://x.example/registrations/confirm?token=abc"));
+        assert!(
+            email
+                .html
+                .contains("https://x.example/registrations/confirm?token=abc")
+        );
     }
 
     #[test]
     fn the_link_email_holds_zoom_link_name_and_both_times_with_an_invitation() {
         let now: Timestamp = "2022-09-27T08:00:00Z".parse().unwrap();
         let email = link_email(&event(), to(), "Çağrı <i>", "reg-1", &zoom(), now);
-        assert!(email.subject.contains("Powering Belt and Road Lithium-ion batteries"));
+        assert!(
+            email
+                .subject
+                .contains("Powering Belt and Road Lithium-ion batteries")
+        );
         assert!(email.text.contains("https://zoom.example/j/987?pwd=abc"));
         assert!(email.text.contains("Çağrı <i>"));
         assert!(email.text.contains("10:00 PKT"));
@@ -395,6 +440,9 @@ mod tests {
         for line in folded.split("\r\n") {
             assert!(line.len() <= 75);
         }
-        assert_eq!(folded.replace("\r\n ", "").trim_end(), format!("SUMMARY:{}", "ж".repeat(60)));
+        assert_eq!(
+            folded.replace("\r\n ", "").trim_end(),
+            format!("SUMMARY:{}", "ж".repeat(60))
+        );
     }
 }

@@ -5,9 +5,7 @@ use crate::clock::{Clock, random_bytes};
 use crate::config::{EventConfig, RegisterConfig};
 use crate::domain::{EmailAddress, NewRegistration, RegistrationStatus, Submission};
 use crate::mail::{Mailer, confirmation_email};
-use crate::store::{
-    CreateError, Lease, Outbox, Registration, RegistrationStore, StoreError,
-};
+use crate::store::{CreateError, Lease, Outbox, Registration, RegistrationStore, StoreError};
 use crate::token::ConfirmationToken;
 use jiff::{SignedDuration, Timestamp};
 
@@ -78,7 +76,11 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
         let now = self.clock.now();
         let registration = self.new_registration(&participant, link_base, now);
         let token = ConfirmationToken::generate();
-        match self.store.create_pending(&registration, &token.hash()).await {
+        match self
+            .store
+            .create_pending(&registration, &token.hash())
+            .await
+        {
             Ok(()) => {}
             Err(CreateError::AlreadyRegistered) => {
                 self.resend_if_pending(&registration.pk, now).await;
@@ -127,7 +129,10 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
             email: participant.email.as_ref().to_owned(),
             country: participant.country.code().to_owned(),
             organization: participant.organization.as_ref().to_owned(),
-            designation: participant.designation.as_ref().map(|d| d.as_ref().to_owned()),
+            designation: participant
+                .designation
+                .as_ref()
+                .map(|d| d.as_ref().to_owned()),
             phone: participant.phone.as_ref().map(|p| p.as_ref().to_owned()),
             status: RegistrationStatus::Pending,
             registered_at: now,
@@ -227,11 +232,19 @@ pub async fn send_confirmation(
     match mailer.send(&email).await {
         Ok(message_id) => {
             match store
-                .record_sent(&registration.pk, Outbox::Confirmation, owner, &message_id, now)
+                .record_sent(
+                    &registration.pk,
+                    Outbox::Confirmation,
+                    owner,
+                    &message_id,
+                    now,
+                )
                 .await
             {
                 Ok(_) => {}
-                Err(err) => tracing::error!(error = %err, registration_id = %registration.registration_id, "confirmation email sent but not recorded"),
+                Err(err) => {
+                    tracing::error!(error = %err, registration_id = %registration.registration_id, "confirmation email sent but not recorded")
+                }
             }
             Ok(())
         }

@@ -199,8 +199,11 @@ pub trait RegistrationStore: Send + Sync {
     ) -> Result<bool, StoreError>;
 
     /// Add one more live confirmation token for a registration.
-    async fn add_token(&self, registration: &Registration, token_hash: &str)
-    -> Result<(), StoreError>;
+    async fn add_token(
+        &self,
+        registration: &Registration,
+        token_hash: &str,
+    ) -> Result<(), StoreError>;
 
     async fn find_by_token(
         &self,
@@ -373,7 +376,8 @@ fn to_item<T: Serialize>(value: &T) -> Result<HashMap<String, AttributeValue>, S
 fn from_item<T: for<'de> Deserialize<'de>>(
     item: HashMap<String, AttributeValue>,
 ) -> Result<T, StoreError> {
-    serde_dynamo::from_item(item).map_err(|e| StoreError::Internal(format!("decoding an item: {e}")))
+    serde_dynamo::from_item(item)
+        .map_err(|e| StoreError::Internal(format!("decoding an item: {e}")))
 }
 
 fn s(value: impl Into<String>) -> AttributeValue {
@@ -416,7 +420,11 @@ impl RegistrationStore for DynamoStore {
             let result = self
                 .client
                 .transact_write_items()
-                .transact_items(TransactWriteItem::builder().put(put_registration.clone()).build())
+                .transact_items(
+                    TransactWriteItem::builder()
+                        .put(put_registration.clone())
+                        .build(),
+                )
                 .transact_items(TransactWriteItem::builder().put(put_token.clone()).build())
                 .return_consumed_capacity(ReturnConsumedCapacity::Total)
                 .send()
@@ -527,7 +535,11 @@ impl RegistrationStore for DynamoStore {
                             .iter()
                             .any(|r| r.code() == Some("ConditionalCheckFailed"))
                     });
-                if too_soon { Ok(false) } else { Err(classify(err)) }
+                if too_soon {
+                    Ok(false)
+                } else {
+                    Err(classify(err))
+                }
             }
         }
     }
@@ -670,7 +682,7 @@ impl RegistrationStore for DynamoStore {
                 .select(Select::Count)
                 .set_exclusive_start_key(start)
                 .return_consumed_capacity(ReturnConsumedCapacity::Total)
-            .send()
+                .send()
                 .await
                 .map_err(classify)?;
             self.meter.read(output.consumed_capacity());
@@ -775,7 +787,10 @@ impl RegistrationStore for DynamoStore {
         let threshold = MAX_EMAIL_ATTEMPTS - increment;
         for give_up in [false, true] {
             let (removal, bound) = if give_up {
-                ("lease_until, lease_owner, outbox", format!("{attempts} >= :threshold"))
+                (
+                    "lease_until, lease_owner, outbox",
+                    format!("{attempts} >= :threshold"),
+                )
             } else {
                 (
                     "lease_until, lease_owner",

@@ -70,8 +70,8 @@ pub fn parse_registration(format: BodyFormat, body: &[u8]) -> Result<RawRegistra
 }
 
 fn parse_json(text: &str) -> Result<RawRegistration, BodyError> {
-    let value: Value =
-        serde_json::from_str(text).map_err(|e| BodyError::Malformed(format!("invalid JSON: {e}")))?;
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| BodyError::Malformed(format!("invalid JSON: {e}")))?;
     let Value::Object(object) = value else {
         return Err(BodyError::Malformed("expected a JSON object".into()));
     };
@@ -247,7 +247,11 @@ pub fn problem_json(problem: Problem, errors: Option<&FieldErrors>) -> Response<
             .collect();
         body["errors"] = Value::Object(map);
     }
-    respond(problem.status(), "application/problem+json", body.to_string())
+    respond(
+        problem.status(),
+        "application/problem+json",
+        body.to_string(),
+    )
 }
 
 pub fn json_response(status: StatusCode, body: &Value) -> Response<Body> {
@@ -354,7 +358,10 @@ pub fn form_page(
     let (eco_countries, other_countries) = country_options();
     let consent = match &values.consent {
         RawValue::Flag(b) => *b,
-        RawValue::Text(t) => matches!(t.trim().to_ascii_lowercase().as_str(), "on" | "yes" | "true"),
+        RawValue::Text(t) => matches!(
+            t.trim().to_ascii_lowercase().as_str(),
+            "on" | "yes" | "true"
+        ),
         _ => false,
     };
     FormPage {
@@ -421,7 +428,10 @@ mod tests {
     fn headers(content_type: &str, accept: &str) -> HeaderMap {
         let mut h = HeaderMap::new();
         if !content_type.is_empty() {
-            h.insert(header::CONTENT_TYPE, HeaderValue::from_str(content_type).unwrap());
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_str(content_type).unwrap(),
+            );
         }
         if !accept.is_empty() {
             h.insert(header::ACCEPT, HeaderValue::from_str(accept).unwrap());
@@ -439,7 +449,12 @@ mod tests {
             body_format(&headers("Application/X-WWW-Form-Urlencoded", "")),
             Ok(BodyFormat::Form)
         );
-        for bad in ["text/plain", "", "multipart/form-data; boundary=x", "application/json; charset=latin1"] {
+        for bad in [
+            "text/plain",
+            "",
+            "multipart/form-data; boundary=x",
+            "application/json; charset=latin1",
+        ] {
             assert_eq!(
                 body_format(&headers(bad, "")),
                 Err(BodyError::UnsupportedMediaType),
@@ -450,17 +465,29 @@ mod tests {
 
     #[test]
     fn replies_follow_the_client() {
-        assert_eq!(Reply::negotiate(&headers("application/json", "")), Reply::Json);
         assert_eq!(
-            Reply::negotiate(&headers("application/x-www-form-urlencoded", "text/html,*/*")),
+            Reply::negotiate(&headers("application/json", "")),
+            Reply::Json
+        );
+        assert_eq!(
+            Reply::negotiate(&headers(
+                "application/x-www-form-urlencoded",
+                "text/html,*/*"
+            )),
             Reply::Html
         );
         assert_eq!(
-            Reply::negotiate(&headers("application/x-www-form-urlencoded", "application/json")),
+            Reply::negotiate(&headers(
+                "application/x-www-form-urlencoded",
+                "application/json"
+            )),
             Reply::Json
         );
         assert_eq!(Reply::negotiate(&headers("text/plain", "")), Reply::Json);
-        assert_eq!(Reply::negotiate(&headers("text/plain", "text/html")), Reply::Html);
+        assert_eq!(
+            Reply::negotiate(&headers("text/plain", "text/html")),
+            Reply::Html
+        );
     }
 
     #[test]
@@ -481,14 +508,16 @@ mod tests {
     fn json_bodies_map_types_and_refuse_non_objects() {
         let raw = parse_registration(
             BodyFormat::Json,
-            r#"{"full_name":"王小明","consent":true,"phone":123,"website":null,"x":[1]}"#.as_bytes(),
+            r#"{"full_name":"王小明","consent":true,"phone":123,"website":null,"x":[1]}"#
+                .as_bytes(),
         )
         .unwrap();
         assert_eq!(raw.full_name, RawValue::Text("王小明".into()));
         assert_eq!(raw.consent, RawValue::Flag(true));
         assert_eq!(raw.phone, RawValue::Other);
         assert_eq!(raw.website, RawValue::Absent);
-        let string_consent = parse_registration(BodyFormat::Json, br#"{"consent":"true"}"#).unwrap();
+        let string_consent =
+            parse_registration(BodyFormat::Json, br#"{"consent":"true"}"#).unwrap();
         assert_eq!(string_consent.consent, RawValue::Other);
         for bad in [&b"[1,2]"[..], b"{", b"\"text\"", b"", b"\xff\xfe"] {
             assert!(matches!(
@@ -501,7 +530,10 @@ mod tests {
     #[test]
     fn bodies_over_16_kib_are_refused_before_parsing() {
         let body = vec![b'a'; MAX_BODY_BYTES + 1];
-        assert_eq!(parse_registration(BodyFormat::Form, &body), Err(BodyError::TooLarge));
+        assert_eq!(
+            parse_registration(BodyFormat::Form, &body),
+            Err(BodyError::TooLarge)
+        );
         let fits = vec![b'a'; MAX_BODY_BYTES];
         assert!(parse_registration(BodyFormat::Form, &fits).is_ok());
     }
@@ -516,7 +548,9 @@ mod tests {
             response.headers()[header::CONTENT_TYPE],
             "application/problem+json"
         );
-        let Body::Text(text) = response.body() else { panic!() };
+        let Body::Text(text) = response.body() else {
+            panic!()
+        };
         let body: Value = serde_json::from_str(text).unwrap();
         assert_eq!(body["type"], format!("{PROBLEM_BASE}validation"));
         assert_eq!(body["status"], 422);
@@ -556,11 +590,26 @@ mod tests {
         let albania = html.find(r#"value="AL""#).unwrap();
         let uzbekistan = html.find(r#"value="UZ""#).unwrap();
         assert!(afghanistan < uzbekistan && uzbekistan < albania);
-        for field in ["full_name", "email", "country", "organization", "designation", "phone", "consent"] {
-            assert!(html.contains(&format!(r#"<label for="{field}""#)) || html.contains(&format!(r#"for="{field}""#)), "{field}");
+        for field in [
+            "full_name",
+            "email",
+            "country",
+            "organization",
+            "designation",
+            "phone",
+            "consent",
+        ] {
+            assert!(
+                html.contains(&format!(r#"<label for="{field}""#))
+                    || html.contains(&format!(r#"for="{field}""#)),
+                "{field}"
+            );
             assert!(html.contains(&format!(r#"name="{field}""#)), "{field}");
         }
-        assert!(!html.contains("http://") && !html.contains("https://"), "no external assets");
+        assert!(
+            !html.contains("http://") && !html.contains("https://"),
+            "no external assets"
+        );
     }
 
     proptest! {

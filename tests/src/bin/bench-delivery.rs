@@ -33,13 +33,19 @@ async fn scenario(rate: u32, latency: Duration, recipients: usize) -> (f64, f64,
     let report = run(&sender).await;
     let elapsed = started.elapsed().as_secs_f64();
     let after = app.store.consumed();
-    assert_eq!(report.sent as usize, recipients, "every recipient served: {report:?}");
+    assert_eq!(
+        report.sent as usize, recipients,
+        "every recipient served: {report:?}"
+    );
     let served = report.sent.max(1) as f64;
     (
         report.sent as f64 / elapsed,
         (after.read_units - before.read_units) / served,
         (after.write_units - before.write_units) / served,
-        front.faults.max_in_flight.load(std::sync::atomic::Ordering::SeqCst) as u64,
+        front
+            .faults
+            .max_in_flight
+            .load(std::sync::atomic::Ordering::SeqCst) as u64,
     )
 }
 
@@ -47,7 +53,8 @@ async fn scenario(rate: u32, latency: Duration, recipients: usize) -> (f64, f64,
 async fn raw_ses(recipients: usize, concurrency: usize) -> f64 {
     let sdk = system_tests::sdk_config().await;
     let client = registration::aws::sesv2(&sdk);
-    let sender = registration::config::Sender::parse("Bench <bench@example.org>").expect("a sender");
+    let sender =
+        registration::config::Sender::parse("Bench <bench@example.org>").expect("a sender");
     let mailer = Arc::new(registration::mail::SesMailer::new(client, sender));
     let app = spawn_delivery_app(|_| {}).await;
     let config = app.sendlinks_config();
@@ -55,7 +62,8 @@ async fn raw_ses(recipients: usize, concurrency: usize) -> f64 {
         .map(|i| {
             registration::mail::link_email(
                 &config.event,
-                registration::domain::EmailAddress::parse(&format!("raw-{i}@example.org")).expect("an address"),
+                registration::domain::EmailAddress::parse(&format!("raw-{i}@example.org"))
+                    .expect("an address"),
                 "Raw Baseline",
                 "raw",
                 &config.zoom_join_url,
@@ -69,7 +77,10 @@ async fn raw_ses(recipients: usize, concurrency: usize) -> f64 {
             let mailer = Arc::clone(&mailer);
             async move {
                 use registration::mail::Mailer;
-                mailer.send(&email).await.expect("the emulator accepts the email");
+                mailer
+                    .send(&email)
+                    .await
+                    .expect("the emulator accepts the email");
             }
         })
         .buffer_unordered(concurrency)
@@ -113,12 +124,17 @@ async fn main() {
     });
 
     println!();
-    println!("Delivery run, {recipients} confirmed registrations, DynamoDB Local + SES v2 emulator");
+    println!(
+        "Delivery run, {recipients} confirmed registrations, DynamoDB Local + SES v2 emulator"
+    );
     println!();
     println!("| scenario | configured /s | achieved /s | ratio | note |");
     println!("| --- | ---: | ---: | ---: | --- |");
     for row in &rows {
-        let target = row.target.map(|t| format!("{t:.0}")).unwrap_or_else(|| "-".into());
+        let target = row
+            .target
+            .map(|t| format!("{t:.0}"))
+            .unwrap_or_else(|| "-".into());
         println!(
             "| {} | {} | {:.1} | {:.3} | {} |",
             row.scenario, target, row.achieved, row.ratio, row.note

@@ -13,7 +13,9 @@ use std::time::{Duration, Instant};
 use system_tests::runtime_api::{FunctionProcess, release_binary};
 
 fn event(name: &str) -> Value {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../infra/events").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../infra/events")
+        .join(name);
     serde_json::from_str(&std::fs::read_to_string(path).expect("a sample event")).expect("JSON")
 }
 
@@ -22,7 +24,10 @@ fn env(table: &str) -> HashMap<String, String> {
     for (k, v) in [
         ("TABLE_NAME", table),
         ("EVENT_ID", "bench"),
-        ("EVENT_TITLE", "Powering Belt and Road Lithium-ion batteries"),
+        (
+            "EVENT_TITLE",
+            "Powering Belt and Road Lithium-ion batteries",
+        ),
         ("EVENT_STARTS_AT", "2030-09-28T10:00:00+05:00"),
         ("EVENT_TIMEZONE", "Asia/Karachi"),
         ("REGISTRATION_CLOSES_AT", "2030-09-27T00:00:00+05:00"),
@@ -51,15 +56,27 @@ struct Cold {
     rss_kib: u64,
 }
 
-async fn cold_start(binary: &str, env: &HashMap<String, String>, first_event: &Value, runs: usize) -> Cold {
+async fn cold_start(
+    binary: &str,
+    env: &HashMap<String, String>,
+    first_event: &Value,
+    runs: usize,
+) -> Cold {
     let path = release_binary(binary);
-    assert!(path.exists(), "{} is missing: run `make bench`", path.display());
+    assert!(
+        path.exists(),
+        "{} is missing: run `make bench`",
+        path.display()
+    );
     let (mut inits, mut firsts, mut rss) = (Vec::new(), Vec::new(), 0);
     for _ in 0..runs {
         let process = FunctionProcess::start(&path, env, Duration::from_secs(30))
             .await
             .expect("the function starts");
-        let out = process.invoke(first_event.clone()).await.expect("an answer");
+        let out = process
+            .invoke(first_event.clone())
+            .await
+            .expect("an answer");
         assert!(!out.is_error, "{binary}: {:?}", out.response);
         inits.push(process.init);
         firsts.push(out.latency);
@@ -74,12 +91,20 @@ async fn cold_start(binary: &str, env: &HashMap<String, String>, first_event: &V
 
 #[tokio::main]
 async fn main() {
-    let runs: usize = std::env::var("BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(15);
-    let requests: usize = std::env::var("BENCH_REQUESTS").ok().and_then(|v| v.parse().ok()).unwrap_or(300);
+    let runs: usize = std::env::var("BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(15);
+    let requests: usize = std::env::var("BENCH_REQUESTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
     let sdk = system_tests::sdk_config().await;
     let dynamodb = registration::aws::dynamodb(&sdk);
     let table = system_tests::unique("bench");
-    system_tests::table::create_from_template(&dynamodb, &table).await.expect("a table");
+    system_tests::table::create_from_template(&dynamodb, &table)
+        .await
+        .expect("a table");
     let env = env(&table);
 
     eprintln!("bench: cold starts, {runs} runs each ...");
@@ -96,16 +121,18 @@ async fn main() {
     }
 
     eprintln!("bench: {requests} registrations through the runtime interface ...");
-    let register = FunctionProcess::start(&release_binary("register"), &env, Duration::from_secs(30))
-        .await
-        .expect("register starts");
+    let register =
+        FunctionProcess::start(&release_binary("register"), &env, Duration::from_secs(30))
+            .await
+            .expect("register starts");
     let mut through_runtime = Vec::new();
     for i in 0..requests {
         let body = json!({
             "full_name": "Bench Participant", "email": format!("bench-{i}@example.org"),
             "country": "PK", "organization": "Bench", "consent": true
         });
-        let request = system_tests::events::post_registrations("application/json", &body.to_string(), None);
+        let request =
+            system_tests::events::post_registrations("application/json", &body.to_string(), None);
         let out = register.invoke(request).await.expect("an answer");
         assert_eq!(out.response["statusCode"], 201, "{:?}", out.response);
         through_runtime.push(out.latency);
@@ -126,7 +153,10 @@ async fn main() {
                         aws_sdk_dynamodb::types::Put::builder()
                             .table_name(&table)
                             .item("pk", aws_sdk_dynamodb::types::AttributeValue::S(pk.clone()))
-                            .item("full_name", aws_sdk_dynamodb::types::AttributeValue::S("Raw".into()))
+                            .item(
+                                "full_name",
+                                aws_sdk_dynamodb::types::AttributeValue::S("Raw".into()),
+                            )
                             .condition_expression("attribute_not_exists(pk)")
                             .build()
                             .expect("a put"),
@@ -138,7 +168,10 @@ async fn main() {
                     .put(
                         aws_sdk_dynamodb::types::Put::builder()
                             .table_name(&table)
-                            .item("pk", aws_sdk_dynamodb::types::AttributeValue::S(format!("{pk}#TOKEN")))
+                            .item(
+                                "pk",
+                                aws_sdk_dynamodb::types::AttributeValue::S(format!("{pk}#TOKEN")),
+                            )
                             .condition_expression("attribute_not_exists(pk)")
                             .build()
                             .expect("a put"),
@@ -150,7 +183,8 @@ async fn main() {
             .expect("the raw write");
         let email = registration::mail::confirmation_email(
             &config.event,
-            registration::domain::EmailAddress::parse(&format!("raw-{i}@example.org")).expect("an address"),
+            registration::domain::EmailAddress::parse(&format!("raw-{i}@example.org"))
+                .expect("an address"),
             "Raw",
             "https://register.example.org/registrations/confirm?token=x",
         );
@@ -163,12 +197,18 @@ async fn main() {
     }
 
     println!();
-    println!("Functions through the Lambda Runtime API (release builds, local emulators, {runs} cold starts each)");
+    println!(
+        "Functions through the Lambda Runtime API (release builds, local emulators, {runs} cold starts each)"
+    );
     println!();
-    println!("| function | init ms (p50) | × baseline | first invocation ms (p50) | × baseline | peak RSS MiB | size MB |");
+    println!(
+        "| function | init ms (p50) | × baseline | first invocation ms (p50) | × baseline | peak RSS MiB | size MB |"
+    );
     println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
     let size = |name: &str| {
-        std::fs::metadata(release_binary(name)).map(|m| m.len() as f64 / 1e6).unwrap_or(0.0)
+        std::fs::metadata(release_binary(name))
+            .map(|m| m.len() as f64 / 1e6)
+            .unwrap_or(0.0)
     };
     println!(
         "| hello-lambda (baseline) | {:.2} | 1.00 | {:.2} | 1.00 | {:.1} | {:.2} |",
@@ -188,12 +228,27 @@ async fn main() {
             size(name)
         );
     }
-    let (p50, p99) = (percentile(&mut through_runtime, 0.5), percentile(&mut through_runtime, 0.99));
+    let (p50, p99) = (
+        percentile(&mut through_runtime, 0.5),
+        percentile(&mut through_runtime, 0.99),
+    );
     let (r50, r99) = (percentile(&mut raw, 0.5), percentile(&mut raw, 0.99));
     println!();
     println!("| POST /registrations ({requests} requests) | p50 ms | p99 ms |");
     println!("| --- | ---: | ---: |");
-    println!("| through the runtime interface | {:.2} | {:.2} |", ms(p50), ms(p99));
-    println!("| raw TransactWriteItems + SendEmail (baseline) | {:.2} | {:.2} |", ms(r50), ms(r99));
-    println!("| ratio | {:.2} | {:.2} |", ms(p50) / ms(r50), ms(p99) / ms(r99));
+    println!(
+        "| through the runtime interface | {:.2} | {:.2} |",
+        ms(p50),
+        ms(p99)
+    );
+    println!(
+        "| raw TransactWriteItems + SendEmail (baseline) | {:.2} | {:.2} |",
+        ms(r50),
+        ms(r99)
+    );
+    println!(
+        "| ratio | {:.2} | {:.2} |",
+        ms(p50) / ms(r50),
+        ms(p99) / ms(r99)
+    );
 }

@@ -8,7 +8,12 @@ async fn main() -> Result<(), String> {
         .ok_or("usage: create-table TABLE_NAME")?;
     let sdk = system_tests::sdk_config().await;
     let client = registration::aws::dynamodb(&sdk);
-    let exists = client.describe_table().table_name(&name).send().await.is_ok();
+    let exists = client
+        .describe_table()
+        .table_name(&name)
+        .send()
+        .await
+        .is_ok();
     if exists {
         println!("table {name} already exists");
         return Ok(());

@@ -23,6 +23,9 @@ async fn main() -> Result<(), String> {
     let sender = Arc::new(LinkSender::new(config, store, mailer, SystemClock));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(seconds);
     let report = sender.run(deadline).await.map_err(|e| e.to_string())?;
-    println!("{}", serde_json::to_string(&report).map_err(|e| e.to_string())?);
+    println!(
+        "{}",
+        serde_json::to_string(&report).map_err(|e| e.to_string())?
+    );
     Ok(())
 }
