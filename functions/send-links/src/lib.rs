@@ -35,6 +35,23 @@ pub fn deadline_of(context: &Context) -> Instant {
     }
 }
 
+/// Any JSON event (EventBridge Scheduler sends `{}`) starts one run.
+pub async fn handle<S, M, C>(
+    sender: &Arc<LinkSender<S, M, C>>,
+    event: LambdaEvent<Value>,
+) -> Result<Value, lambda_runtime::Error>
+where
+    S: RegistrationStore + 'static,
+    M: Mailer + 'static,
+    C: Clock + 'static,
+{
+    let report = sender
+        .run(deadline_of(&event.context))
+        .await
+        .inspect_err(|err| tracing::error!(error = %err, "delivery run failed"))?;
+    Ok(serde_json::to_value(report)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,21 +77,4 @@ mod tests {
         let left = deadline_of(&context(600_000)) - Instant::now();
         assert!(left <= FALLBACK_BUDGET && left > FALLBACK_BUDGET - Duration::from_secs(1));
     }
-}
-
-/// Any JSON event (EventBridge Scheduler sends `{}`) starts one run.
-pub async fn handle<S, M, C>(
-    sender: &Arc<LinkSender<S, M, C>>,
-    event: LambdaEvent<Value>,
-) -> Result<Value, lambda_runtime::Error>
-where
-    S: RegistrationStore + 'static,
-    M: Mailer + 'static,
-    C: Clock + 'static,
-{
-    let report = sender
-        .run(deadline_of(&event.context))
-        .await
-        .inspect_err(|err| tracing::error!(error = %err, "delivery run failed"))?;
-    Ok(serde_json::to_value(report)?)
 }
