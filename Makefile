@@ -12,11 +12,16 @@ EMULATORS := infra/local/emulators.sh
 export PATH := $(VENV_BIN):$(HOME)/.cargo/bin:$(PATH)
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help tools test test-rust dev clean
+.PHONY: help tools release test test-template bench dev clean
+
+# The functions' release binaries. Named by --bin (not -p) so that the features
+# resolved are the ones `cargo lambda watch` and the suites use: one release build.
+FUNCTIONS := --bin register --bin confirm --bin send-links
 
 help:
 	@echo "make dev    run the whole system locally (emulators, functions, form, email viewer)"
 	@echo "make test   install what is needed and run every test suite"
+	@echo "make bench  measure cold starts, registration latency and the sender (prints tables)"
 
 # The project virtualenv: cargo-lambda (with its zig) and aws-sam-cli, pinned.
 $(VENV)/.installed: infra/requirements.txt
@@ -29,10 +34,32 @@ infra/local/node_modules/.installed: infra/local/package-lock.json
 	cd infra/local && npm ci --no-audit --no-fund --engine-strict=false
 	touch $@
 
-tools: $(VENV)/.installed infra/local/node_modules/.installed
+# The arm64 standard library, for `sam build` (cargo-lambda cross-compiles with zig).
+.local/aarch64-target:
+	rustup target add aarch64-unknown-linux-gnu
+	mkdir -p .local && touch $@
 
-test: tools
+tools: $(VENV)/.installed infra/local/node_modules/.installed .local/aarch64-target
+
+release:
+	cargo build --release --locked $(FUNCTIONS)
+
+# Every suite: unit and property tests, the integration suites against DynamoDB
+# Local and the SES emulator, the release binaries through the Lambda runtime
+# interface, the template, and the form in a real browser.
+test: tools release
 	bash $(EMULATORS) run -- cargo test --workspace --locked
+	$(MAKE) --no-print-directory test-template
+
+# template.yaml: lint-clean, and `sam build` (arm64, rust-cargolambda) succeeds.
+test-template: tools
+	sam validate --lint
+	sam build --build-dir .aws-sam/build
+
+bench: tools
+	cargo build --release --locked $(FUNCTIONS) --bin hello-lambda --bin bench-functions --bin bench-delivery
+	bash $(EMULATORS) run -- target/release/bench-functions
+	bash $(EMULATORS) run -- target/release/bench-delivery
 
 # Emulators, the table and the functions behind `cargo lambda watch`; Ctrl-C stops all.
 dev: tools
