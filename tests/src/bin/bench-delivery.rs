@@ -89,6 +89,35 @@ async fn raw_ses(recipients: usize, concurrency: usize) -> f64 {
     recipients as f64 / started.elapsed().as_secs_f64()
 }
 
+/// Request units of the participant path, measured through the use cases' own store.
+async fn participant_path_units(participants: usize) -> (f64, f64, f64, f64) {
+    let app = spawn_delivery_app(|_| {}).await;
+    let before = app.store.consumed();
+    let mut emails = Vec::new();
+    for _ in 0..participants {
+        let email = system_tests::unique_email();
+        let response = app.post_json(&system_tests::valid_json(&email)).await;
+        assert_eq!(response.status, 201);
+        emails.push(email);
+    }
+    let registered = app.store.consumed();
+    for email in &emails {
+        let token = app.confirmation_token(email).await;
+        assert_eq!(
+            app.confirm(Some(&format!("token={token}"))).await.status,
+            200
+        );
+    }
+    let confirmed = app.store.consumed();
+    let n = participants as f64;
+    (
+        (registered.read_units - before.read_units) / n,
+        (registered.write_units - before.write_units) / n,
+        (confirmed.read_units - registered.read_units) / n,
+        (confirmed.write_units - registered.write_units) / n,
+    )
+}
+
 #[tokio::main]
 async fn main() {
     let recipients: usize = std::env::var("BENCH_RECIPIENTS")
@@ -146,4 +175,14 @@ async fn main() {
         units.0, units.1
     );
     println!("(ratio: achieved / configured rate; for the unlimited row, achieved / raw client)");
+    let (reg_r, reg_w, con_r, con_w) = participant_path_units(200).await;
+    println!();
+    println!("| DynamoDB request units per participant | read | write |");
+    println!("| --- | ---: | ---: |");
+    println!("| register (POST /registrations, 201) | {reg_r:.2} | {reg_w:.2} |");
+    println!("| confirm (first click) | {con_r:.2} | {con_w:.2} |");
+    println!(
+        "| send-links (one link sent) | {:.2} | {:.2} |",
+        units.0, units.1
+    );
 }

@@ -1,0 +1,138 @@
+//! Load: 500 registrations from 50 concurrent clients against the release
+//! `register` binary (four instances, as Lambda would scale it) through the
+//! Runtime API, with DynamoDB Local and the SES emulator: no 5xx, nobody lost
+//! (every 201 has its item and its email), no duplicate.
+
+use futures::StreamExt;
+use serde_json::json;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+use system_tests::runtime_api::{FunctionProcess, release_binary};
+
+const CLIENTS: usize = 50;
+const REGISTRATIONS: usize = 500;
+const INSTANCES: usize = 4;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn five_hundred_registrations_from_fifty_clients_are_all_stored_and_emailed_once() {
+    let sdk = system_tests::sdk_config().await;
+    let table = system_tests::unique("load");
+    system_tests::table::create_from_template(&registration::aws::dynamodb(&sdk), &table)
+        .await
+        .unwrap();
+    let mut env = system_tests::aws_env();
+    env.extend(
+        system_tests::seed_env(&table, &system_tests::unique("load-event"))
+            .into_iter()
+            .chain([
+                ("EVENT_STARTS_AT".into(), "2030-09-28T10:00:00+05:00".into()),
+                (
+                    "REGISTRATION_CLOSES_AT".into(),
+                    "2030-09-27T00:00:00+05:00".into(),
+                ),
+            ]),
+    );
+    let binary = release_binary("register");
+    assert!(
+        binary.exists(),
+        "{} is missing: `make test` builds it first",
+        binary.display()
+    );
+    let mut instances = Vec::new();
+    for _ in 0..INSTANCES {
+        instances.push(Arc::new(
+            FunctionProcess::start(&binary, &env, Duration::from_secs(30))
+                .await
+                .unwrap(),
+        ));
+    }
+
+    let run = system_tests::unique("load");
+    let emails: Vec<String> = (0..REGISTRATIONS)
+        .map(|i| format!("{run}-{i}@example.org"))
+        .collect();
+    let results: Vec<(String, u64, String)> = futures::stream::iter(emails.iter().enumerate())
+        .map(|(i, email)| {
+            let instance = Arc::clone(&instances[i % INSTANCES]);
+            let country = ["PK", "KZ", "TR", "IR", "UZ"][i % 5];
+            let body = json!({
+                "full_name": format!("Участник {i} 参加者"),
+                "email": email,
+                "country": country,
+                "organization": "Load Test Energy",
+                "consent": true
+            });
+            let event = system_tests::events::post_registrations(
+                "application/json",
+                &body.to_string(),
+                None,
+            );
+            async move {
+                let out = instance.invoke(event).await.expect("an answer");
+                let status = out.response["statusCode"].as_u64().unwrap_or(0);
+                let body: serde_json::Value =
+                    serde_json::from_str(out.response["body"].as_str().unwrap_or("null"))
+                        .unwrap_or_default();
+                let id = body["registration_id"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
+                (email.clone(), status, id)
+            }
+        })
+        .buffer_unordered(CLIENTS)
+        .collect()
+        .await;
+
+    let statuses: HashMap<u64, usize> = results.iter().fold(HashMap::new(), |mut m, (_, s, _)| {
+        *m.entry(*s).or_default() += 1;
+        m
+    });
+    assert_eq!(
+        statuses.get(&201),
+        Some(&REGISTRATIONS),
+        "statuses: {statuses:?}"
+    );
+    let ids: HashSet<&str> = results.iter().map(|(_, _, id)| id.as_str()).collect();
+    assert_eq!(
+        ids.len(),
+        REGISTRATIONS,
+        "every registration id is distinct"
+    );
+
+    // Every 201 has its item…
+    let dynamodb = registration::aws::dynamodb(&sdk);
+    let store = registration::store::DynamoStore::new(dynamodb, &table);
+    let event_id = env["EVENT_ID"].clone();
+    for (email, _, id) in &results {
+        use registration::store::RegistrationStore;
+        let pk = registration::store::Registration::key(&event_id, email);
+        let item = store
+            .get(&pk)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("{email} lost"));
+        assert_eq!(&item.registration_id, id);
+        assert_eq!(item.outbox, None, "{email}: its confirmation email left");
+    }
+    // …and exactly one email.
+    let mailbox = system_tests::Mailbox::from_env();
+    let sent = mailbox.all().await;
+    let mut per_address: HashMap<String, usize> = HashMap::new();
+    for email in sent
+        .iter()
+        .filter(|e| e.destination.to.iter().any(|t| t.starts_with(&run)))
+    {
+        assert_eq!(email.destination.to.len(), 1);
+        *per_address
+            .entry(email.destination.to[0].clone())
+            .or_default() += 1;
+    }
+    assert_eq!(per_address.len(), REGISTRATIONS);
+    assert!(per_address.values().all(|n| *n == 1), "no duplicate emails");
+    for instance in &instances {
+        let logs = instance.logs();
+        assert!(!logs.contains("panicked"), "{logs}");
+    }
+}
