@@ -50,6 +50,7 @@ release:
 test: tools release
 	bash $(EMULATORS) run -- cargo test --workspace --locked
 	$(MAKE) --no-print-directory test-template
+	bash tests/browser/run.sh
 
 # template.yaml: lint-clean, and `sam build` (arm64, rust-cargolambda) succeeds.
 test-template: tools
