@@ -11,7 +11,8 @@
 #
 # Environment: DEV_PORT (functions, default 9000), DYNAMODB_PORT (default 8000),
 #              SES_PORT (default 8005), LOCAL_STATE_DIR (default <repo>/.local/dev),
-#              DEV_TABLE (default registrations-local).
+#              DEV_TABLE (default registrations-local),
+#              DEV_NO_RELOAD=1 (do not rebuild the functions when code changes).
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -191,8 +192,12 @@ log "starting cargo lambda watch on 127.0.0.1:$DEV_PORT"
 rm -f "$WATCH_PID_FILE"
 OWN_WATCH=1
 # Its own session: Ctrl-C reaches this script, which stops watch, then the emulators.
+RELOAD_FLAGS=()
+# DEV_NO_RELOAD=1 (the browser test): ignore code changes, so edits elsewhere in the
+# tree never restart the functions under a running test.
+[[ ${DEV_NO_RELOAD:-} == 1 ]] && RELOAD_FLAGS=(--ignore-changes)
 setsid bash -c 'echo $$ >"$0"; exec "$@"' "$WATCH_PID_FILE" \
-  "$CARGO_LAMBDA" lambda watch \
+  "$CARGO_LAMBDA" lambda watch "${RELOAD_FLAGS[@]}" \
   --invoke-address 127.0.0.1 --invoke-port "$DEV_PORT" \
   --env-file "$FUNCTIONS_ENV" </dev/null &
 WATCH_JOB=$!

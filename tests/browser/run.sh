@@ -111,7 +111,7 @@ log "starting infra/local/dev.sh (DEV_PORT=$DEV_PORT DYNAMODB_PORT=$DYNAMODB_POR
 # A session of its own (so its pid is its process group id), with SIGINT at its
 # default disposition: a background job of a non-interactive shell ignores SIGINT,
 # and bash cannot trap a signal that was ignored when it started.
-DEV_PORT=$DEV_PORT DYNAMODB_PORT=$DYNAMODB_PORT SES_PORT=$SES_PORT LOCAL_STATE_DIR=$STATE_DIR \
+DEV_NO_RELOAD=1 DEV_PORT=$DEV_PORT DYNAMODB_PORT=$DYNAMODB_PORT SES_PORT=$SES_PORT LOCAL_STATE_DIR=$STATE_DIR \
   python3 -c '
 import os, signal, sys
 for s in (signal.SIGINT, signal.SIGQUIT):
