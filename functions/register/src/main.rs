@@ -9,7 +9,7 @@ use registration::store::DynamoStore;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    lambda_http::tracing::init_default_subscriber();
+    registration::logging::init();
     let config = RegisterConfig::from_env().inspect_err(|e| tracing::error!("{e}"))?;
     let aws = registration::aws::sdk_config().await;
     let store = DynamoStore::new(registration::aws::dynamodb(&aws), &config.event.table_name);

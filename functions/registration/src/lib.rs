@@ -7,6 +7,7 @@ pub mod config;
 pub mod confirming;
 pub mod delivery;
 pub mod domain;
+pub mod logging;
 pub mod mail;
 pub mod registering;
 pub mod store;
