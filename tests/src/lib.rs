@@ -46,6 +46,29 @@ pub fn aws_env() -> HashMap<String, String> {
         .collect()
 }
 
+/// A DynamoDB client for an address where nothing listens, without retries.
+pub async fn unreachable_dynamodb() -> aws_sdk_dynamodb::Client {
+    aws_sdk_dynamodb::Client::from_conf(
+        aws_sdk_dynamodb::config::Builder::from(&sdk_config().await)
+            .endpoint_url(UNREACHABLE)
+            .retry_config(aws_sdk_dynamodb::config::retry::RetryConfig::disabled())
+            .build(),
+    )
+}
+
+/// An SES v2 client for an address where nothing listens, without retries.
+pub async fn unreachable_sesv2() -> aws_sdk_sesv2::Client {
+    aws_sdk_sesv2::Client::from_conf(
+        aws_sdk_sesv2::config::Builder::from(&sdk_config().await)
+            .endpoint_url(UNREACHABLE)
+            .retry_config(aws_sdk_sesv2::config::retry::RetryConfig::disabled())
+            .build(),
+    )
+}
+
+/// The discard port on loopback: connections are refused.
+pub const UNREACHABLE: &str = "http://127.0.0.1:9";
+
 /// A unique suffix for names that must not collide between tests.
 pub fn unique(prefix: &str) -> String {
     format!("{prefix}-{}", uuid::Uuid::new_v4().simple())
@@ -192,6 +215,18 @@ impl TestResponse {
 }
 
 impl TestApp {
+    /// A registrar with this app's configuration and clock, over another store
+    /// and SES client (an unreachable or faulty one).
+    pub fn registrar_with<S: RegistrationStore>(
+        &self,
+        store: S,
+        ses: aws_sdk_sesv2::Client,
+    ) -> Registrar<S, SesMailer, FixedClock> {
+        let config = RegisterConfig::from_source(&self.env).expect("register configuration");
+        let mailer = SesMailer::new(ses, config.sender.clone());
+        Registrar::new(config, store, mailer, self.clock.clone())
+    }
+
     pub fn clock_now(&self) -> jiff::Timestamp {
         registration::clock::Clock::now(&self.clock)
     }
@@ -286,6 +321,24 @@ impl TestApp {
             .expect("a token in the link")
             .to_owned()
     }
+}
+
+/// `POST /registrations` with a JSON body, through `register`'s handler.
+pub async fn post_json_to<S, M, C>(
+    registrar: &Registrar<S, M, C>,
+    body: &serde_json::Value,
+) -> TestResponse
+where
+    S: RegistrationStore,
+    M: registration::mail::Mailer,
+    C: registration::clock::Clock,
+{
+    let request = events::to_request(&events::post_registrations(
+        "application/json",
+        &body.to_string(),
+        None,
+    ));
+    TestResponse::from_lambda(register::handle(registrar, request).await)
 }
 
 /// A valid registration as JSON, for a given address.

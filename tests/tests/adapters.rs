@@ -716,13 +716,10 @@ async fn ses_mailer_sends_the_text_part_the_html_part_and_the_attachment_as_give
 
 #[tokio::test]
 async fn ses_mailer_reports_an_unreachable_endpoint_as_unavailable() {
-    let unreachable = aws_sdk_sesv2::Client::from_conf(
-        aws_sdk_sesv2::config::Builder::from(&sdk_config().await)
-            .endpoint_url("http://127.0.0.1:9")
-            .retry_config(aws_sdk_sesv2::config::retry::RetryConfig::disabled())
-            .build(),
+    let mailer = SesMailer::new(
+        system_tests::unreachable_sesv2().await,
+        Sender::parse("training@example.org").unwrap(),
     );
-    let mailer = SesMailer::new(unreachable, Sender::parse("training@example.org").unwrap());
     let to = unique_email();
     let err = mailer
         .send(&OutgoingEmail {

@@ -5,7 +5,10 @@ use jiff::SignedDuration;
 use registration::domain::RegistrationStatus;
 use serde_json::json;
 use system_tests::events;
-use system_tests::{spawn_app, spawn_app_with, unique_email, valid_json};
+use system_tests::{
+    post_json_to, spawn_app, spawn_app_with, unique_email, unreachable_dynamodb, unreachable_sesv2,
+    valid_json,
+};
 
 #[tokio::test]
 async fn a_valid_json_registration_is_stored_pending_and_emailed_a_confirmation_link() {
@@ -488,48 +491,19 @@ async fn other_routes_and_methods_are_refused() {
 #[tokio::test]
 async fn a_dynamodb_outage_gets_503_without_internal_detail() {
     let app = spawn_app().await;
-    // Point a registrar at a table that does not exist: DynamoDB refuses the write.
-    let mut env = app.env.clone();
-    env.insert("TABLE_NAME".into(), "no-such-table".into());
-    let config = registration::config::RegisterConfig::from_source(&env).unwrap();
-    let store = registration::store::DynamoStore::new(app.dynamodb.clone(), "no-such-table");
-    let mailer = registration::mail::SesMailer::new(app.ses.clone(), config.sender.clone());
-    let registrar =
-        registration::registering::Registrar::new(config, store, mailer, app.clock.clone());
-    let request = events::to_request(&events::post_registrations(
-        "application/json",
-        &valid_json(&unique_email()).to_string(),
-        None,
-    ));
-    let response =
-        system_tests::TestResponse::from_lambda(register::handle(&registrar, request).await);
+    // A table that does not exist: DynamoDB refuses the write.
+    let missing = registration::store::DynamoStore::new(app.dynamodb.clone(), "no-such-table");
+    let registrar = app.registrar_with(missing, app.ses.clone());
+    let response = post_json_to(&registrar, &valid_json(&unique_email())).await;
     assert_eq!(response.status, 500);
     assert_eq!(response.problem_slug(), "internal");
     assert!(!response.body.contains("no-such-table"));
     assert!(!response.body.contains("ResourceNotFound"));
 
     // Unreachable DynamoDB: 503.
-    let unreachable = aws_sdk_dynamodb::Client::from_conf(
-        aws_sdk_dynamodb::config::Builder::from(&system_tests::sdk_config().await)
-            .endpoint_url("http://127.0.0.1:9")
-            .retry_config(aws_sdk_dynamodb::config::retry::RetryConfig::disabled())
-            .build(),
-    );
-    let config = registration::config::RegisterConfig::from_source(&env).unwrap();
-    let mailer = registration::mail::SesMailer::new(app.ses.clone(), config.sender.clone());
-    let registrar = registration::registering::Registrar::new(
-        config,
-        registration::store::DynamoStore::new(unreachable, "t"),
-        mailer,
-        app.clock.clone(),
-    );
-    let request = events::to_request(&events::post_registrations(
-        "application/json",
-        &valid_json(&unique_email()).to_string(),
-        None,
-    ));
-    let response =
-        system_tests::TestResponse::from_lambda(register::handle(&registrar, request).await);
+    let down = registration::store::DynamoStore::new(unreachable_dynamodb().await, "t");
+    let registrar = app.registrar_with(down, app.ses.clone());
+    let response = post_json_to(&registrar, &valid_json(&unique_email())).await;
     assert_eq!(response.status, 503);
     assert_eq!(response.problem_slug(), "unavailable");
     assert!(!response.body.contains("127.0.0.1"));
@@ -538,28 +512,9 @@ async fn a_dynamodb_outage_gets_503_without_internal_detail() {
 #[tokio::test]
 async fn an_ses_outage_keeps_the_201_and_leaves_the_email_for_the_scheduled_run() {
     let app = spawn_app().await;
-    let unreachable = aws_sdk_sesv2::Client::from_conf(
-        aws_sdk_sesv2::config::Builder::from(&system_tests::sdk_config().await)
-            .endpoint_url("http://127.0.0.1:9")
-            .retry_config(aws_sdk_sesv2::config::retry::RetryConfig::disabled())
-            .build(),
-    );
-    let config = registration::config::RegisterConfig::from_source(&app.env).unwrap();
-    let mailer = registration::mail::SesMailer::new(unreachable, config.sender.clone());
-    let registrar = registration::registering::Registrar::new(
-        config,
-        app.store.clone(),
-        mailer,
-        app.clock.clone(),
-    );
+    let registrar = app.registrar_with(app.store.clone(), unreachable_sesv2().await);
     let email = unique_email();
-    let request = events::to_request(&events::post_registrations(
-        "application/json",
-        &valid_json(&email).to_string(),
-        None,
-    ));
-    let response =
-        system_tests::TestResponse::from_lambda(register::handle(&registrar, request).await);
+    let response = post_json_to(&registrar, &valid_json(&email)).await;
     assert_eq!(response.status, 201);
     let regs = app.registrations().await;
     assert_eq!(regs.len(), 1);

@@ -267,7 +267,7 @@ async fn rejects_are_recorded_throttling_is_backed_off_and_everyone_else_gets_on
 async fn an_ses_outage_ends_the_run_cleanly_with_the_rest_remaining() {
     let app = spawn_delivery_app(|_| {}).await;
     let confirmed = seed(&app, RegistrationStatus::Confirmed, 20).await;
-    let front = FaultySes::start("http://127.0.0.1:9").await;
+    let front = FaultySes::start(system_tests::UNREACHABLE).await;
     let report = run(&sender_with(&app, front.client().await)).await;
     assert_eq!(report.sent, 0);
     assert_eq!(report.failed, 0, "an outage is nobody's reject");
@@ -289,22 +289,9 @@ async fn an_ses_outage_ends_the_run_cleanly_with_the_rest_remaining() {
 #[tokio::test]
 async fn a_confirmation_email_that_failed_at_registration_is_sent_by_the_next_run() {
     let app = spawn_delivery_app(|_| {}).await;
-    let unreachable = FaultySes::start("http://127.0.0.1:9").await;
-    let config = registration::config::RegisterConfig::from_source(&app.env).unwrap();
-    let registrar = registration::registering::Registrar::new(
-        config.clone(),
-        app.store.clone(),
-        registration::mail::SesMailer::new(unreachable.client().await, config.sender),
-        app.clock.clone(),
-    );
+    let registrar = app.registrar_with(app.store.clone(), system_tests::unreachable_sesv2().await);
     let email = unique_email();
-    let request = system_tests::events::to_request(&system_tests::events::post_registrations(
-        "application/json",
-        &valid_json(&email).to_string(),
-        None,
-    ));
-    let response =
-        system_tests::TestResponse::from_lambda(register::handle(&registrar, request).await);
+    let response = system_tests::post_json_to(&registrar, &valid_json(&email)).await;
     assert_eq!(response.status, 201);
     assert!(app.mailbox.to(&email).await.is_empty());
 

@@ -8,7 +8,7 @@ use futures::StreamExt;
 use registration::domain::RegistrationStatus;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use system_tests::delivery::{run, seed, sender_with, spawn_delivery_app};
+use system_tests::delivery::{run_for, seed, sender_with, spawn_delivery_app};
 use system_tests::faulty_ses::FaultySes;
 
 struct Row {
@@ -30,7 +30,9 @@ async fn scenario(rate: u32, latency: Duration, recipients: usize) -> (f64, f64,
     let sender = sender_with(&app, front.client().await);
     let before = app.store.consumed();
     let started = Instant::now();
-    let report = run(&sender).await;
+    // Time enough for every send at the configured rate, and a margin.
+    let budget = Duration::from_secs(60 + (recipients as u64) / u64::from(rate.max(1)));
+    let report = run_for(&sender, budget).await;
     let elapsed = started.elapsed().as_secs_f64();
     let after = app.store.consumed();
     assert_eq!(
