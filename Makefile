@@ -14,7 +14,7 @@ EMULATORS := infra/local/emulators.sh
 export PATH := $(VENV_BIN):$(HOME)/.cargo/bin:$(PATH)
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help tools release test test-template bench dev clean
+.PHONY: help tools release test test-template bench fuzz dev clean
 
 # The functions' release binaries. Named by --bin (not -p) so that the features
 # resolved are the ones `cargo lambda watch` and the suites use: one release build.
@@ -24,6 +24,7 @@ help:
 	@echo "make dev    run the whole system locally (emulators, functions, form, email viewer)"
 	@echo "make test   install what is needed and run every test suite"
 	@echo "make bench  measure cold starts, registration latency and the sender (prints tables)"
+	@echo "make fuzz   fuzz the request parser for FUZZ_SECONDS (default 60)"
 
 # The project virtualenv: cargo-lambda (with its zig) and aws-sam-cli, pinned.
 $(VENV)/.installed: infra/requirements.txt
@@ -65,6 +66,14 @@ test-template: tools
 	sam validate --lint
 	$(CHECKOV_VENV)/bin/checkov -f template.yaml --framework cloudformation --compact --quiet --skip-download
 	sam build --build-dir .aws-sam/build
+
+# Fuzz the request parser with libFuzzer for FUZZ_SECONDS (cargo-fuzz from
+# crates.io; its -Z flags are accepted from the stable toolchain through
+# RUSTC_BOOTSTRAP). The first build compiles the dependencies with ASan: minutes.
+FUZZ_SECONDS ?= 60
+fuzz:
+	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --version 0.13.2
+	RUSTC_BOOTSTRAP=1 cargo fuzz run registration_body -- -max_total_time=$(FUZZ_SECONDS)
 
 bench: tools
 	cargo build --release --locked $(FUNCTIONS) --bin hello-lambda --bin bench-functions --bin bench-delivery
