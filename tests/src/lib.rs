@@ -69,6 +69,40 @@ pub async fn unreachable_sesv2() -> aws_sdk_sesv2::Client {
 /// The discard port on loopback: connections are refused.
 pub const UNREACHABLE: &str = "http://127.0.0.1:9";
 
+/// Whether cargo set `name` for this test process. Nested cargo runs must not see
+/// these: build scripts declare some of them (`ring` tracks `CARGO_MANIFEST_DIR`,
+/// `CARGO_PKG_*`, `OUT_DIR`) with `rerun-if-env-changed`, which checks cargo's own
+/// environment, so inheriting them makes the dependencies stale and they are rebuilt
+/// (and rebuilt again by the next build from a shell, such as `make test`'s).
+fn is_set_by_cargo_for_tests(name: &str) -> bool {
+    [
+        "CARGO_PKG_",
+        "CARGO_MANIFEST_",
+        "CARGO_CRATE_",
+        "CARGO_BIN_",
+        "CARGO_CFG_",
+        "CARGO_FEATURE_",
+    ]
+    .iter()
+    .any(|prefix| name.starts_with(prefix))
+        || matches!(
+            name,
+            "CARGO_PRIMARY_PACKAGE" | "CARGO_TARGET_TMPDIR" | "CARGO_RUSTC_CURRENT_DIR" | "OUT_DIR"
+        )
+}
+
+/// A command for a tool that runs cargo, with the environment of a plain shell.
+pub fn command_without_test_env(program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
+    let mut command = std::process::Command::new(program);
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if is_set_by_cargo_for_tests(&name) {
+            command.env_remove(name.as_ref());
+        }
+    }
+    command
+}
+
 /// A unique suffix for names that must not collide between tests.
 pub fn unique(prefix: &str) -> String {
     format!("{prefix}-{}", uuid::Uuid::new_v4().simple())

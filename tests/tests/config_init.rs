@@ -29,13 +29,7 @@ fn binaries() -> &'static HashMap<String, PathBuf> {
     BINARIES.get_or_init(|| {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| env!("CARGO").to_owned());
         let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-        let mut command = Command::new(cargo);
-        for (name, _) in std::env::vars_os() {
-            let name = name.to_string_lossy();
-            if is_set_by_cargo_for_tests(&name) {
-                command.env_remove(name.as_ref());
-            }
-        }
+        let mut command = system_tests::command_without_test_env(cargo);
         let output = command
             .current_dir(&workspace)
             .args([
@@ -79,24 +73,6 @@ fn binaries() -> &'static HashMap<String, PathBuf> {
         }
         found
     })
-}
-
-/// The variables cargo sets for the process of a test (not the user's own
-/// `CARGO_HOME`, `CARGO_TARGET_DIR`, `CARGO_BUILD_*`, … configuration).
-fn is_set_by_cargo_for_tests(name: &str) -> bool {
-    [
-        "CARGO_PKG_",
-        "CARGO_MANIFEST_",
-        "CARGO_CRATE_",
-        "CARGO_BIN_",
-        "CARGO_CFG_",
-    ]
-    .iter()
-    .any(|prefix| name.starts_with(prefix))
-        || matches!(
-            name,
-            "CARGO_PRIMARY_PACKAGE" | "CARGO_TARGET_TMPDIR" | "OUT_DIR"
-        )
 }
 
 /// A local port nothing listens on: bound, then released.

@@ -76,40 +76,6 @@ fn cargo() -> PathBuf {
     std::env::var_os("CARGO").map_or_else(|| "cargo".into(), PathBuf::from)
 }
 
-/// Whether cargo set `name` for this test process. Nested cargo runs must not see
-/// these: build scripts declare some of them (`ring` tracks `CARGO_MANIFEST_DIR`,
-/// `CARGO_PKG_*`, `OUT_DIR`) with `rerun-if-env-changed`, which checks cargo's own
-/// environment, so inheriting them makes the dependencies stale and they are rebuilt
-/// (and rebuilt again by the next build from a shell, such as `make test`'s).
-fn is_set_by_cargo_for_tests(name: &str) -> bool {
-    [
-        "CARGO_PKG_",
-        "CARGO_MANIFEST_",
-        "CARGO_CRATE_",
-        "CARGO_BIN_",
-        "CARGO_CFG_",
-        "CARGO_FEATURE_",
-    ]
-    .iter()
-    .any(|prefix| name.starts_with(prefix))
-        || matches!(
-            name,
-            "CARGO_PRIMARY_PACKAGE" | "CARGO_TARGET_TMPDIR" | "CARGO_RUSTC_CURRENT_DIR" | "OUT_DIR"
-        )
-}
-
-/// A command for a tool that runs cargo, with the environment of a plain shell.
-fn command_without_test_env(program: impl AsRef<std::ffi::OsStr>) -> Command {
-    let mut command = Command::new(program);
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy();
-        if is_set_by_cargo_for_tests(&name) {
-            command.env_remove(name.as_ref());
-        }
-    }
-    command
-}
-
 fn free_port() -> u16 {
     TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
         .and_then(|listener| listener.local_addr())
@@ -128,7 +94,7 @@ fn tail(path: &Path, lines: usize) -> String {
 fn build_release(log: &Path) {
     let started = Instant::now();
     let out = File::create(log).expect("create the build log");
-    let mut command = command_without_test_env(cargo());
+    let mut command = system_tests::command_without_test_env(cargo());
     command
         .current_dir(workspace_root())
         .args(["build", "--release", "--locked"]);
@@ -267,7 +233,7 @@ impl Watch {
         let port = free_port();
         let out = File::create(log).expect("create the watch log");
         // watch builds and starts each function with `cargo run --release --bin NAME`.
-        let child = command_without_test_env(cargo_lambda())
+        let child = system_tests::command_without_test_env(cargo_lambda())
             .current_dir(workspace_root())
             .args(["lambda", "watch", "--release", "--ignore-changes"])
             .args(["--invoke-address", "127.0.0.1"])

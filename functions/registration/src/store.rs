@@ -363,6 +363,19 @@ where
     }
 }
 
+/// The per-item reason codes of a cancelled transaction, in item order (`None`
+/// for items that were fine); empty for any other error.
+fn cancellation_reasons<R>(err: &SdkError<TransactWriteItemsError, R>) -> Vec<String> {
+    match err.as_service_error() {
+        Some(TransactWriteItemsError::TransactionCanceledException(e)) => e
+            .cancellation_reasons()
+            .iter()
+            .map(|r| r.code().unwrap_or("None").to_owned())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn is_condition_failure<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> bool {
     err.as_service_error()
         .and_then(|e| e.code())
@@ -436,19 +449,7 @@ impl RegistrationStore for DynamoStore {
                 }
                 Err(err) => err,
             };
-            let reasons: Vec<String> = err
-                .as_service_error()
-                .and_then(|e| match e {
-                    TransactWriteItemsError::TransactionCanceledException(e) => Some(e),
-                    _ => None,
-                })
-                .map(|e| {
-                    e.cancellation_reasons()
-                        .iter()
-                        .map(|r| r.code().unwrap_or("None").to_owned())
-                        .collect()
-                })
-                .unwrap_or_default();
+            let reasons = cancellation_reasons(&err);
             if reasons.first().map(String::as_str) == Some("ConditionalCheckFailed") {
                 return Err(CreateError::AlreadyRegistered);
             }
@@ -524,17 +525,9 @@ impl RegistrationStore for DynamoStore {
                 Ok(true)
             }
             Err(err) => {
-                let too_soon = err
-                    .as_service_error()
-                    .and_then(|e| match e {
-                        TransactWriteItemsError::TransactionCanceledException(e) => Some(e),
-                        _ => None,
-                    })
-                    .is_some_and(|e| {
-                        e.cancellation_reasons()
-                            .iter()
-                            .any(|r| r.code() == Some("ConditionalCheckFailed"))
-                    });
+                let too_soon = cancellation_reasons(&err)
+                    .iter()
+                    .any(|code| code == "ConditionalCheckFailed");
                 if too_soon {
                     Ok(false)
                 } else {
