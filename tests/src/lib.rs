@@ -251,7 +251,7 @@ impl TestResponse {
 impl TestApp {
     /// A registrar with this app's configuration and clock, over another store
     /// and SES client (an unreachable or faulty one).
-    pub fn registrar_with<S: RegistrationStore>(
+    pub fn registrar_with<S: RegistrationStore + Clone + 'static>(
         &self,
         store: S,
         ses: aws_sdk_sesv2::Client,
@@ -271,7 +271,7 @@ impl TestApp {
 
     pub async fn call_register(&self, event: serde_json::Value) -> TestResponse {
         let request = events::to_request(&event);
-        TestResponse::from_lambda(register::handle(&self.registrar, request).await)
+        TestResponse::from_lambda(invoke_register(&self.registrar, request).await)
     }
 
     pub async fn call_confirm(&self, event: serde_json::Value) -> TestResponse {
@@ -363,7 +363,7 @@ pub async fn post_json_to<S, M, C>(
     body: &serde_json::Value,
 ) -> TestResponse
 where
-    S: RegistrationStore,
+    S: RegistrationStore + Clone + 'static,
     M: registration::mail::Mailer,
     C: registration::clock::Clock,
 {
@@ -372,7 +372,23 @@ where
         &body.to_string(),
         None,
     ));
-    TestResponse::from_lambda(register::handle(registrar, request).await)
+    TestResponse::from_lambda(invoke_register(registrar, request).await)
+}
+
+/// One `register` invocation as the Lambda runtime makes it: the handler's
+/// response, then the work it deferred until after the response.
+pub async fn invoke_register<S, M, C>(
+    registrar: &Registrar<S, M, C>,
+    request: lambda_http::Request,
+) -> lambda_http::Response<lambda_http::Body>
+where
+    S: RegistrationStore + Clone + 'static,
+    M: registration::mail::Mailer,
+    C: registration::clock::Clock,
+{
+    let response = register::handle(registrar, request).await;
+    registrar.after_response.run().await;
+    response
 }
 
 /// A valid registration as JSON, for a given address.

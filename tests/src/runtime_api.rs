@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::{Mutex, mpsc, oneshot};
 
@@ -35,6 +36,8 @@ struct Shared {
     queue: Mutex<mpsc::Receiver<Pending>>,
     waiting: Mutex<HashMap<String, oneshot::Sender<(Value, bool)>>>,
     first_poll: Mutex<Option<oneshot::Sender<Instant>>>,
+    /// Polls for the next event now waiting: 1 while the function is idle.
+    polling: std::sync::atomic::AtomicUsize,
     deadline: Duration,
 }
 
@@ -46,6 +49,7 @@ pub struct FunctionProcess {
     pub init: Duration,
     pub stderr_path: PathBuf,
     server: tokio::task::JoinHandle<()>,
+    shared: Arc<Shared>,
 }
 
 impl Drop for FunctionProcess {
@@ -77,6 +81,7 @@ impl FunctionProcess {
             queue: Mutex::new(receiver),
             waiting: Mutex::new(HashMap::new()),
             first_poll: Mutex::new(Some(first_tx)),
+            polling: Default::default(),
             deadline,
         });
         let app = Router::new()
@@ -87,7 +92,7 @@ impl FunctionProcess {
             )
             .route("/2018-06-01/runtime/invocation/{id}/error", post(fail))
             .route("/2018-06-01/runtime/init/error", post(init_error))
-            .with_state(shared);
+            .with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .map_err(|e| e.to_string())?;
@@ -132,6 +137,7 @@ impl FunctionProcess {
             init: polled - started,
             stderr_path,
             server,
+            shared,
         })
     }
 
@@ -151,6 +157,19 @@ impl FunctionProcess {
             latency: sent.elapsed(),
             is_error,
         })
+    }
+
+    /// Wait until the function asks for its next event again: everything it does
+    /// for the previous invocation, after its response too, is done.
+    pub async fn idle(&self) -> Result<Duration, String> {
+        let started = Instant::now();
+        while self.shared.polling.load(Ordering::SeqCst) == 0 {
+            if started.elapsed() > Duration::from_secs(30) {
+                return Err("the function did not poll again within 30 s".into());
+            }
+            tokio::time::sleep(Duration::from_micros(200)).await;
+        }
+        Ok(started.elapsed())
     }
 
     /// Peak resident memory so far (VmHWM), in KiB.
@@ -173,7 +192,10 @@ async fn next(State(shared): State<Arc<Shared>>) -> Response {
     if let Some(first) = shared.first_poll.lock().await.take() {
         let _ = first.send(Instant::now());
     }
-    let Some(pending) = shared.queue.lock().await.recv().await else {
+    shared.polling.fetch_add(1, Ordering::SeqCst);
+    let pending = shared.queue.lock().await.recv().await;
+    shared.polling.fetch_sub(1, Ordering::SeqCst);
+    let Some(pending) = pending else {
         return StatusCode::GONE.into_response();
     };
     let id = uuid::Uuid::new_v4().to_string();

@@ -1,6 +1,7 @@
 //! Every sample event in `infra/events/` sent to the release binary of its function
 //! through the Lambda Runtime API, with the `sam local` env file's configuration
-//! pointed at the local emulators: each gets the status its README promises.
+//! pointed at the local emulators: each gets the status its README promises. And
+//! what the release `register` does around its response in the Lambda runtime.
 
 use serde_json::Value;
 use std::collections::HashMap;
@@ -102,4 +103,45 @@ async fn every_sample_event_gets_its_documented_status_from_the_release_binary()
     assert_eq!(out.response["sent"], 0, "{:?}", out.response);
     assert_eq!(out.response["failed"], 0);
     assert_eq!(out.response["remaining"], 0);
+}
+
+/// The confirmation email's bookkeeping waits until the response is posted, and is
+/// done before the function asks for its next event (when Lambda may freeze it).
+#[tokio::test]
+async fn register_records_the_confirmation_email_after_its_response_before_its_next_poll() {
+    let sdk = system_tests::sdk_config().await;
+    let table = system_tests::unique("after-response");
+    let dynamodb = registration::aws::dynamodb(&sdk);
+    system_tests::table::create_from_template(&dynamodb, &table)
+        .await
+        .unwrap();
+    let register = start("register", "RegisterFunction", &table).await;
+    let email = format!("{}@example.org", system_tests::unique("after"));
+    let body = system_tests::valid_json(&email).to_string();
+    let out = register
+        .invoke(system_tests::events::post_registrations(
+            "application/json",
+            &body,
+            None,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(out.response["statusCode"], 201, "{:?}", out.response);
+    register.idle().await.unwrap();
+
+    let store = registration::store::DynamoStore::new(dynamodb, &table);
+    let key = registration::store::Registration::key("bnr-li-ion-2022", &email);
+    let stored = registration::store::RegistrationStore::get(&store, &key)
+        .await
+        .unwrap()
+        .expect("the registration is stored");
+    let sent = system_tests::mailbox::Mailbox::from_env().to(&email).await;
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        stored.confirmation_message_id.as_deref(),
+        Some(sent[0].message_id.as_str())
+    );
+    assert_eq!(stored.outbox, None, "out of the confirmation outbox");
+    assert_eq!(stored.lease_until, None);
+    assert_eq!(stored.lease_owner, None);
 }

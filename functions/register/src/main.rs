@@ -1,6 +1,7 @@
 //! Wiring only: configuration, clients, and the runtime loop.
 
-use lambda_http::{Error, run, service_fn};
+use lambda_http::lambda_runtime::{Runtime, layers::TracingLayer};
+use lambda_http::{Adapter, Error, service_fn};
 use registration::clock::SystemClock;
 use registration::config::RegisterConfig;
 use registration::mail::SesMailer;
@@ -15,8 +16,14 @@ async fn main() -> Result<(), Error> {
     let store = DynamoStore::new(registration::aws::dynamodb(&aws), &config.event.table_name);
     let mailer = SesMailer::new(registration::aws::sesv2(&aws), config.sender.clone());
     let registrar = Registrar::new(config, store, mailer, SystemClock);
-    run(service_fn(|request| async {
+    let handler = service_fn(|request| async {
         Ok::<_, std::convert::Infallible>(register::handle(&registrar, request).await)
-    }))
-    .await
+    });
+    // As `lambda_http::run`, plus the registrar's deferred work after each response
+    // is posted (inside the request's span, before the next poll).
+    Runtime::new(Adapter::from(handler))
+        .layer(registrar.after_response.layer())
+        .layer(TracingLayer::new())
+        .run()
+        .await
 }

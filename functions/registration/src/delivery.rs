@@ -378,7 +378,6 @@ where
         }
         let mailer = ThrottleRetrying { run: self };
         let outcome = send_confirmation(
-            &sender.store,
             &mailer,
             &sender.config.event,
             registration,
@@ -387,8 +386,9 @@ where
             sender.clock.now(),
         )
         .await;
-        match outcome {
-            Ok(()) => {
+        outcome.record(&sender.store).await;
+        match outcome.result {
+            Ok(_) => {
                 self.counters
                     .confirmations_sent
                     .fetch_add(1, Ordering::Relaxed);

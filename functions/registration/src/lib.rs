@@ -1,6 +1,7 @@
 //! The training-registration system's shared library: configuration, domain
 //! rules, storage, mail, web pages and the use cases every function calls.
 
+pub mod after_response;
 pub mod aws;
 pub mod clock;
 pub mod config;

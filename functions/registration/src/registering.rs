@@ -1,6 +1,7 @@
 //! The registration use case: deadline, uniqueness, storage and the confirmation
 //! email, with every failure after the write left for the scheduled run to retry.
 
+use crate::after_response::AfterResponse;
 use crate::clock::{Clock, random_bytes};
 use crate::config::{EventConfig, RegisterConfig};
 use crate::domain::{EmailAddress, NewRegistration, RegistrationStatus, Submission};
@@ -38,15 +39,25 @@ pub struct Registrar<S, M, C> {
     pub store: S,
     pub mailer: M,
     pub clock: C,
+    /// Recording a confirmation email's outcome waits here until the response has
+    /// left: the participant's answer does not depend on it (the registration
+    /// already sits in the confirmation outbox under a lease).
+    pub after_response: AfterResponse,
 }
 
-impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
+impl<S, M, C> Registrar<S, M, C>
+where
+    S: RegistrationStore + Clone + 'static,
+    M: Mailer,
+    C: Clock,
+{
     pub fn new(config: RegisterConfig, store: S, mailer: M, clock: C) -> Self {
         Self {
             config,
             store,
             mailer,
             clock,
+            after_response: AfterResponse::default(),
         }
     }
 
@@ -91,8 +102,7 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
         tracing::info!(registration_id = %registration.registration_id, "registration stored as pending");
         // A failed email keeps the 201: the registration is stored and the
         // scheduled run retries the email.
-        let _ = send_confirmation(
-            &self.store,
+        let outcome = send_confirmation(
             &self.mailer,
             &self.config.event,
             &registration,
@@ -101,6 +111,7 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
             now,
         )
         .await;
+        self.record_after_response(outcome);
         Ok(Registered {
             registration_id: registration.registration_id,
         })
@@ -152,6 +163,12 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
         }
     }
 
+    fn record_after_response(&self, outcome: ConfirmationOutcome) {
+        let store = self.store.clone();
+        self.after_response
+            .defer(async move { outcome.record(&store).await });
+    }
+
     fn lease(&self, registration_id: &str, now: Timestamp) -> Lease {
         Lease {
             owner: format!("register:{registration_id}:{}", short_random()),
@@ -181,8 +198,7 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
         {
             Ok(true) => {
                 tracing::info!(registration_id = %existing.registration_id, "confirmation email sent again for a duplicate");
-                let _ = send_confirmation(
-                    &self.store,
+                let outcome = send_confirmation(
                     &self.mailer,
                     &self.config.event,
                     &existing,
@@ -191,6 +207,7 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
                     now,
                 )
                 .await;
+                self.record_after_response(outcome);
             }
             Ok(false) => {
                 tracing::info!(registration_id = %existing.registration_id, "duplicate within the re-send interval; no email");
@@ -200,70 +217,92 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
     }
 }
 
-/// Send the confirmation email for a registration held under `owner`'s lease and
-/// record the outcome; a failure leaves it in the confirmation outbox for the
-/// scheduled run.
+/// A confirmation email's fate, still to be recorded on its registration.
+#[derive(Debug, Clone)]
+#[must_use = "the outcome must be recorded on the registration"]
+pub struct ConfirmationOutcome {
+    pk: String,
+    registration_id: String,
+    owner: String,
+    at: Timestamp,
+    /// The provider's message id, or why the email did not leave.
+    pub result: Result<String, crate::mail::MailError>,
+}
+
+/// Send the confirmation email for a registration held under `owner`'s lease.
+/// The outcome is for [`ConfirmationOutcome::record`]; until it is recorded the
+/// registration stays in the confirmation outbox, so nothing is lost if it never is.
 pub async fn send_confirmation(
-    store: &impl RegistrationStore,
     mailer: &impl Mailer,
     event: &EventConfig,
     registration: &Registration,
     token: &ConfirmationToken,
     owner: &str,
     now: Timestamp,
-) -> Result<(), crate::mail::MailError> {
-    let link = format!(
-        "{}/registrations/confirm?token={}",
-        registration.link_base,
-        token.expose()
-    );
-    let to = match EmailAddress::parse(&registration.email) {
-        Ok(to) => to,
+) -> ConfirmationOutcome {
+    let result = match EmailAddress::parse(&registration.email) {
+        Ok(to) => {
+            let link = format!(
+                "{}/registrations/confirm?token={}",
+                registration.link_base,
+                token.expose()
+            );
+            let email = confirmation_email(event, to, &registration.full_name, &link);
+            mailer.send(&email).await
+        }
         Err(_) => {
             let reason = "the stored address is not deliverable";
             tracing::error!(registration_id = %registration.registration_id, reason);
-            let _ = store
-                .record_failure(&registration.pk, Outbox::Confirmation, owner, reason, true)
-                .await;
-            return Err(crate::mail::MailError::Rejected(reason.into()));
+            Err(crate::mail::MailError::Rejected(reason.into()))
         }
     };
-    let email = confirmation_email(event, to, &registration.full_name, &link);
-    match mailer.send(&email).await {
-        Ok(message_id) => {
-            match store
-                .record_sent(
-                    &registration.pk,
-                    Outbox::Confirmation,
-                    owner,
-                    &message_id,
-                    now,
-                )
-                .await
-            {
-                Ok(_) => {}
-                Err(err) => {
-                    tracing::error!(error = %err, registration_id = %registration.registration_id, "confirmation email sent but not recorded")
+    ConfirmationOutcome {
+        pk: registration.pk.clone(),
+        registration_id: registration.registration_id.clone(),
+        owner: owner.to_owned(),
+        at: now,
+        result,
+    }
+}
+
+impl ConfirmationOutcome {
+    /// Record the outcome: a sent email takes the registration out of the
+    /// confirmation outbox; a failed one releases it to the scheduled run (a
+    /// rejection counts towards the attempts). A failure to record is logged; the
+    /// lease then expires on its own.
+    pub async fn record(&self, store: &impl RegistrationStore) {
+        let id = &self.registration_id;
+        match &self.result {
+            Ok(message_id) => {
+                if let Err(err) = store
+                    .record_sent(
+                        &self.pk,
+                        Outbox::Confirmation,
+                        &self.owner,
+                        message_id,
+                        self.at,
+                    )
+                    .await
+                {
+                    tracing::error!(error = %err, registration_id = %id, "confirmation email sent but not recorded");
                 }
             }
-            Ok(())
-        }
-        Err(err) => {
-            tracing::warn!(error = %err, registration_id = %registration.registration_id, "confirmation email not sent; left for the scheduled run");
-            let counted = matches!(err, crate::mail::MailError::Rejected(_));
-            if let Err(store_err) = store
-                .record_failure(
-                    &registration.pk,
-                    Outbox::Confirmation,
-                    owner,
-                    &err.to_string(),
-                    counted,
-                )
-                .await
-            {
-                tracing::error!(error = %store_err, registration_id = %registration.registration_id, "could not record a failed confirmation email; its lease expires on its own");
+            Err(err) => {
+                tracing::warn!(error = %err, registration_id = %id, "confirmation email not sent; left for the scheduled run");
+                let counted = matches!(err, crate::mail::MailError::Rejected(_));
+                if let Err(store_err) = store
+                    .record_failure(
+                        &self.pk,
+                        Outbox::Confirmation,
+                        &self.owner,
+                        &err.to_string(),
+                        counted,
+                    )
+                    .await
+                {
+                    tracing::error!(error = %store_err, registration_id = %id, "could not record a failed confirmation email; its lease expires on its own");
+                }
             }
-            Err(err)
         }
     }
 }

@@ -84,6 +84,8 @@ async fn main() -> Result<(), String> {
         register::handle(&registrar, request)
     });
     let responses = join_all(submissions).await;
+    // What the runtime does after each response.
+    registrar.after_response.run().await;
     let mut out = std::io::stdout().lock();
     for response in responses {
         writeln!(out, "{}", response.status().as_u16()).map_err(|e| e.to_string())?;
