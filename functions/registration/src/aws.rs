@@ -21,10 +21,19 @@ pub async fn sdk_config() -> aws_config::SdkConfig {
         .tls_provider(Provider::Rustls(CryptoMode::Ring))
         .tls_context(tls)
         .build_https();
-    aws_config::defaults(BehaviorVersion::latest())
-        .http_client(http)
-        .load()
-        .await
+    let loader = aws_config::defaults(BehaviorVersion::latest()).http_client(http);
+    // Lambda hands a function its credentials in the environment. Taking them
+    // from there directly skips building the rest of the default chain (its
+    // web-identity provider alone builds an STS client); elsewhere the whole
+    // default chain applies.
+    let loader = if std::env::var_os("AWS_ACCESS_KEY_ID").is_some() {
+        loader.credentials_provider(
+            aws_config::environment::EnvironmentVariableCredentialsProvider::new(),
+        )
+    } else {
+        loader
+    };
+    loader.load().await
 }
 
 /// The common names of the roots AWS service endpoints chain to: Amazon Trust
@@ -34,6 +43,9 @@ const AWS_ROOT_NAMES: [&[u8]; 2] = [
     b"Amazon Root CA ",
     b"Starfield Services Root Certificate Authority - G2",
 ];
+
+/// How far into a root certificate its issuer name ends, at most.
+const ISSUER_WITHIN: usize = 512;
 
 /// Amazon Trust Services' roots, taken from Mozilla's set compiled in
 /// (webpki-root-certs): the functions talk to DynamoDB, SES and STS only. Loading
@@ -45,9 +57,11 @@ fn aws_root_certificates() -> impl Iterator<Item = &'static [u8]> {
         .iter()
         .map(|certificate| certificate.as_ref())
         .filter(|der| {
+            // A root's issuer is its own name, within the certificate's first bytes.
+            let head = &der[..der.len().min(ISSUER_WITHIN)];
             AWS_ROOT_NAMES
                 .iter()
-                .any(|name| der.windows(name.len()).any(|window| window == *name))
+                .any(|name| memchr::memmem::find(head, name).is_some())
         })
 }
 
