@@ -251,7 +251,7 @@ impl TestResponse {
 impl TestApp {
     /// A registrar with this app's configuration and clock, over another store
     /// and SES client (an unreachable or faulty one).
-    pub fn registrar_with<S: RegistrationStore + Clone + 'static>(
+    pub fn registrar_with<S: RegistrationStore>(
         &self,
         store: S,
         ses: aws_sdk_sesv2::Client,
@@ -363,7 +363,7 @@ pub async fn post_json_to<S, M, C>(
     body: &serde_json::Value,
 ) -> TestResponse
 where
-    S: RegistrationStore + Clone + 'static,
+    S: RegistrationStore,
     M: registration::mail::Mailer,
     C: registration::clock::Clock,
 {
@@ -382,7 +382,7 @@ pub async fn invoke_register<S, M, C>(
     request: lambda_http::Request,
 ) -> lambda_http::Response<lambda_http::Body>
 where
-    S: RegistrationStore + Clone + 'static,
+    S: RegistrationStore,
     M: registration::mail::Mailer,
     C: registration::clock::Clock,
 {

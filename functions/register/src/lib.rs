@@ -18,7 +18,7 @@ use serde_json::json;
 
 pub async fn handle<S, M, C>(registrar: &Registrar<S, M, C>, request: Request) -> Response<Body>
 where
-    S: RegistrationStore + Clone + 'static,
+    S: RegistrationStore,
     M: Mailer,
     C: Clock,
 {
@@ -41,7 +41,7 @@ where
     }
 }
 
-fn form<S: RegistrationStore + Clone + 'static, M: Mailer, C: Clock>(
+fn form<S: RegistrationStore, M: Mailer, C: Clock>(
     registrar: &Registrar<S, M, C>,
 ) -> Response<Body> {
     let config = &registrar.config;
@@ -62,7 +62,7 @@ fn form<S: RegistrationStore + Clone + 'static, M: Mailer, C: Clock>(
 
 async fn submit<S, M, C>(registrar: &Registrar<S, M, C>, request: &Request) -> Response<Body>
 where
-    S: RegistrationStore + Clone + 'static,
+    S: RegistrationStore,
     M: Mailer,
     C: Clock,
 {
@@ -157,7 +157,7 @@ fn failure<S, M, C>(
     errors: Option<&FieldErrors>,
 ) -> Response<Body>
 where
-    S: RegistrationStore + Clone + 'static,
+    S: RegistrationStore,
     M: Mailer,
     C: Clock,
 {
@@ -180,7 +180,7 @@ where
 
 fn closed_page<S, M, C>(registrar: &Registrar<S, M, C>, status: StatusCode) -> Response<Body>
 where
-    S: RegistrationStore + Clone + 'static,
+    S: RegistrationStore,
     M: Mailer,
     C: Clock,
 {
@@ -207,7 +207,7 @@ where
 /// The absolute base of links in emails: `PUBLIC_BASE_URL`, else the API's own domain.
 fn link_base<S, M, C>(registrar: &Registrar<S, M, C>, request: &Request) -> String
 where
-    S: RegistrationStore + Clone + 'static,
+    S: RegistrationStore,
     M: Mailer,
     C: Clock,
 {

@@ -66,7 +66,7 @@ fn aws_root_certificates() -> impl Iterator<Item = &'static [u8]> {
 }
 
 fn root_certificates_pem() -> Vec<u8> {
-    let mut pem = String::with_capacity(5 * 2048);
+    let mut pem = String::new();
     for der in aws_root_certificates() {
         pem.push_str("-----BEGIN CERTIFICATE-----\n");
         let encoded = STANDARD.encode(der);

@@ -45,12 +45,7 @@ pub struct Registrar<S, M, C> {
     pub after_response: AfterResponse,
 }
 
-impl<S, M, C> Registrar<S, M, C>
-where
-    S: RegistrationStore + Clone + 'static,
-    M: Mailer,
-    C: Clock,
-{
+impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
     pub fn new(config: RegisterConfig, store: S, mailer: M, clock: C) -> Self {
         Self {
             config,
@@ -218,7 +213,7 @@ where
 }
 
 /// A confirmation email's fate, still to be recorded on its registration.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 #[must_use = "the outcome must be recorded on the registration"]
 pub struct ConfirmationOutcome {
     pk: String,

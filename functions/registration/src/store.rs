@@ -173,9 +173,10 @@ pub struct DuePage {
     pub next: Option<HashMap<String, String>>,
 }
 
-/// Everything the use cases need from storage.
+/// Everything the use cases need from storage. A store is a cheap handle (an SDK
+/// client and a table name): work that outlives a request takes its own clone.
 #[async_trait]
-pub trait RegistrationStore: Send + Sync {
+pub trait RegistrationStore: Clone + Send + Sync + 'static {
     /// Store a new pending registration and its first token, atomically; the
     /// registration starts in the confirmation outbox, leased by its creator.
     async fn create_pending(
