@@ -56,37 +56,31 @@ struct Cold {
     rss_kib: u64,
 }
 
+/// One cold start of `binary`: init, the first invocation, peak RSS.
 async fn cold_start(
     binary: &str,
     env: &HashMap<String, String>,
     first_event: &Value,
-    runs: usize,
-) -> Cold {
+) -> (Duration, Duration, u64) {
     let path = release_binary(binary);
     assert!(
         path.exists(),
         "{} is missing: run `make bench`",
         path.display()
     );
-    let (mut inits, mut firsts, mut rss) = (Vec::new(), Vec::new(), 0);
-    for _ in 0..runs {
-        let process = FunctionProcess::start(&path, env, Duration::from_secs(30))
-            .await
-            .expect("the function starts");
-        let out = process
-            .invoke(first_event.clone())
-            .await
-            .expect("an answer");
-        assert!(!out.is_error, "{binary}: {:?}", out.response);
-        inits.push(process.init);
-        firsts.push(out.latency);
-        rss = rss.max(process.peak_rss_kib().unwrap_or(0));
-    }
-    Cold {
-        init: percentile(&mut inits, 0.5),
-        first: percentile(&mut firsts, 0.5),
-        rss_kib: rss,
-    }
+    let process = FunctionProcess::start(&path, env, Duration::from_secs(30))
+        .await
+        .expect("the function starts");
+    let out = process
+        .invoke(first_event.clone())
+        .await
+        .expect("an answer");
+    assert!(!out.is_error, "{binary}: {:?}", out.response);
+    (
+        process.init,
+        out.latency,
+        process.peak_rss_kib().unwrap_or(0),
+    )
 }
 
 #[tokio::main]
@@ -107,115 +101,98 @@ async fn main() {
         .expect("a table");
     let env = env(&table);
 
-    eprintln!("bench: cold starts, {runs} runs each ...");
+    eprintln!("bench: cold starts, {runs} runs each, taking turns ...");
     let get_form = event("register-get-form.json");
-    let baseline = cold_start("hello-lambda", &env, &get_form, runs).await;
     let functions = [
-        ("register", get_form.clone()),
+        ("hello-lambda", get_form.clone()),
+        ("register", get_form),
         ("confirm", event("confirm-unknown-token.json")),
         ("send-links", json!({})),
     ];
-    let mut cold = Vec::new();
-    for (name, first) in &functions {
-        cold.push((name, cold_start(name, &env, first, runs).await));
+    // One start of each function per round, so that a busier moment of the machine
+    // weighs on the baseline and the functions alike.
+    let mut samples: Vec<(Vec<Duration>, Vec<Duration>, u64)> =
+        vec![(Vec::new(), Vec::new(), 0); functions.len()];
+    for _ in 0..runs {
+        for ((name, first), (inits, firsts, rss)) in functions.iter().zip(samples.iter_mut()) {
+            let (init, latency, peak) = cold_start(name, &env, first).await;
+            inits.push(init);
+            firsts.push(latency);
+            *rss = (*rss).max(peak);
+        }
     }
+    let mut cold: Vec<(&str, Cold)> = functions
+        .iter()
+        .zip(samples)
+        .map(|((name, _), (mut inits, mut firsts, rss_kib))| {
+            let cold = Cold {
+                init: percentile(&mut inits, 0.5),
+                first: percentile(&mut firsts, 0.5),
+                rss_kib,
+            };
+            (*name, cold)
+        })
+        .collect();
+    let (_, baseline) = cold.remove(0);
 
-    eprintln!("bench: {requests} registrations through the runtime interface ...");
+    eprintln!(
+        "bench: {requests} registrations each way (runtime interface, in-process handler, raw PutItem, raw transaction), interleaved ..."
+    );
     let register =
         FunctionProcess::start(&release_binary("register"), &env, Duration::from_secs(30))
             .await
             .expect("register starts");
-    let (mut through_runtime, mut busy) = (Vec::new(), Vec::new());
-    for i in 0..requests {
-        let body = json!({
-            "full_name": "Bench Participant", "email": format!("bench-{i}@example.org"),
-            "country": "PK", "organization": "Bench", "consent": true
-        });
-        let request =
-            system_tests::events::post_registrations("application/json", &body.to_string(), None);
-        // Each request meets an idle function, as a warm Lambda environment would.
-        register.idle().await.expect("register polls again");
-        let out = register.invoke(request).await.expect("an answer");
-        assert_eq!(out.response["statusCode"], 201, "{:?}", out.response);
-        let after = register.idle().await.expect("register polls again");
-        through_runtime.push(out.latency);
-        busy.push(out.latency + after);
-    }
-
-    eprintln!("bench: the same requests to register's handler, in this process ...");
     let ses = registration::aws::sesv2(&sdk);
     let config = registration::config::RegisterConfig::from_source(&env).expect("config");
-    let mailer = registration::mail::SesMailer::new(ses.clone(), config.sender.clone());
+    let mailer = registration::mail::SesMailer::new(ses, config.sender.clone());
     let registrar = registration::registering::Registrar::new(
         config.clone(),
         registration::store::DynamoStore::new(dynamodb.clone(), &table),
         mailer.clone(),
         registration::clock::SystemClock,
     );
-    let mut in_process = Vec::new();
-    for i in 0..requests {
-        let body = json!({
-            "full_name": "Bench Participant", "email": format!("bench-in-process-{i}@example.org"),
-            "country": "PK", "organization": "Bench", "consent": true
-        });
-        let request = system_tests::events::to_request(&system_tests::events::post_registrations(
-            "application/json",
-            &body.to_string(),
-            None,
-        ));
-        let started = Instant::now();
-        let response = register::handle(&registrar, request).await;
-        in_process.push(started.elapsed());
-        assert_eq!(response.status(), 201);
-        registrar.after_response.run().await;
-    }
-
-    eprintln!("bench: the same writes and sends, raw ...");
-    let (mut raw_put, mut raw_transact) = (Vec::new(), Vec::new());
-    for i in 0..requests {
-        let started = Instant::now();
-        let address = format!("raw-put-{i}@example.org");
-        dynamodb
-            .put_item()
-            .table_name(&table)
-            .set_item(Some(registration_item(&address)))
-            .condition_expression("attribute_not_exists(pk)")
-            .send()
-            .await
-            .expect("the raw put");
-        send_confirmation(&mailer, &config, &address).await;
-        raw_put.push(started.elapsed());
-
-        let started = Instant::now();
-        let address = format!("raw-transact-{i}@example.org");
-        let item = registration_item(&address);
-        let token = HashMap::from([
-            ("pk".to_owned(), s(&format!("EVENT#bench#TOKEN#{i:064x}"))),
-            ("registration_pk".to_owned(), item["pk"].clone()),
-            ("event_id".to_owned(), s("bench")),
-            ("expires_at".to_owned(), item["expires_at"].clone()),
-        ]);
-        let put = |item| {
-            aws_sdk_dynamodb::types::TransactWriteItem::builder()
-                .put(
-                    aws_sdk_dynamodb::types::Put::builder()
-                        .table_name(&table)
-                        .set_item(Some(item))
-                        .condition_expression("attribute_not_exists(pk)")
-                        .build()
-                        .expect("a put"),
-                )
-                .build()
-        };
-        dynamodb
-            .transact_write_items()
-            .transact_items(put(item))
-            .transact_items(put(token))
-            .send()
-            .await
-            .expect("the raw transaction");
-        send_confirmation(&mailer, &config, &address).await;
-        raw_transact.push(started.elapsed());
+    let raw = Raw {
+        dynamodb: &dynamodb,
+        table: &table,
+        mailer: &mailer,
+        config: &config,
+    };
+    let (mut through_runtime, mut busy, mut in_process, mut raw_put, mut raw_transact) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    // The four ways take turns, in a rotating order, after an untimed warm-up: all
+    // of them meet DynamoDB Local's JVM equally warm and equally loaded.
+    let warm_up = WARM_UP.min(requests);
+    for i in 0..warm_up + requests {
+        let timed = i >= warm_up;
+        for way in 0..4 {
+            match (i + way) % 4 {
+                0 => {
+                    let (response, until_idle) = via_runtime(&register, i).await;
+                    if timed {
+                        through_runtime.push(response);
+                        busy.push(until_idle);
+                    }
+                }
+                1 => {
+                    let elapsed = via_handler(&registrar, i).await;
+                    if timed {
+                        in_process.push(elapsed);
+                    }
+                }
+                2 => {
+                    let elapsed = raw.put_and_send(i).await;
+                    if timed {
+                        raw_put.push(elapsed);
+                    }
+                }
+                _ => {
+                    let elapsed = raw.transact_and_send(i).await;
+                    if timed {
+                        raw_transact.push(elapsed);
+                    }
+                }
+            }
+        }
     }
 
     println!();
@@ -290,6 +267,113 @@ async fn main() {
         f99 / put99,
         f99 / tx99
     );
+}
+
+/// Untimed rounds before the timed ones.
+const WARM_UP: usize = 50;
+
+fn registration_body(address: &str) -> String {
+    json!({
+        "full_name": "Bench Participant", "email": address,
+        "country": "PK", "organization": "Bench", "consent": true
+    })
+    .to_string()
+}
+
+/// One registration through the runtime interface, meeting an idle function as a
+/// warm Lambda environment would: the response time, and the time until the
+/// function polls again (its deferred work done).
+async fn via_runtime(register: &FunctionProcess, i: usize) -> (Duration, Duration) {
+    let body = registration_body(&format!("bench-{i}@example.org"));
+    let request = system_tests::events::post_registrations("application/json", &body, None);
+    register.idle().await.expect("register polls again");
+    let out = register.invoke(request).await.expect("an answer");
+    assert_eq!(out.response["statusCode"], 201, "{:?}", out.response);
+    let after = register.idle().await.expect("register polls again");
+    (out.latency, out.latency + after)
+}
+
+/// The same request to `register`'s handler in this process (no runtime interface).
+async fn via_handler(
+    registrar: &registration::registering::Registrar<
+        registration::store::DynamoStore,
+        registration::mail::SesMailer,
+        registration::clock::SystemClock,
+    >,
+    i: usize,
+) -> Duration {
+    let body = registration_body(&format!("bench-in-process-{i}@example.org"));
+    let request = system_tests::events::to_request(&system_tests::events::post_registrations(
+        "application/json",
+        &body,
+        None,
+    ));
+    let started = Instant::now();
+    let response = register::handle(registrar, request).await;
+    let elapsed = started.elapsed();
+    assert_eq!(response.status(), 201);
+    registrar.after_response.run().await;
+    elapsed
+}
+
+/// The raw calls, with the SDK client directly.
+struct Raw<'a> {
+    dynamodb: &'a aws_sdk_dynamodb::Client,
+    table: &'a str,
+    mailer: &'a registration::mail::SesMailer,
+    config: &'a registration::config::RegisterConfig,
+}
+
+impl Raw<'_> {
+    /// One `PutItem` of a registration-sized item, then the confirmation email.
+    async fn put_and_send(&self, i: usize) -> Duration {
+        let started = Instant::now();
+        let address = format!("raw-put-{i}@example.org");
+        self.dynamodb
+            .put_item()
+            .table_name(self.table)
+            .set_item(Some(registration_item(&address)))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await
+            .expect("the raw put");
+        send_confirmation(self.mailer, self.config, &address).await;
+        started.elapsed()
+    }
+
+    /// The transaction `register` makes (registration and token), then the email.
+    async fn transact_and_send(&self, i: usize) -> Duration {
+        let started = Instant::now();
+        let address = format!("raw-transact-{i}@example.org");
+        let item = registration_item(&address);
+        let token = HashMap::from([
+            ("pk".to_owned(), s(&format!("EVENT#bench#TOKEN#{i:064x}"))),
+            ("registration_pk".to_owned(), item["pk"].clone()),
+            ("event_id".to_owned(), s("bench")),
+            ("expires_at".to_owned(), item["expires_at"].clone()),
+        ]);
+        let put = |item| {
+            aws_sdk_dynamodb::types::TransactWriteItem::builder()
+                .put(
+                    aws_sdk_dynamodb::types::Put::builder()
+                        .table_name(self.table)
+                        .set_item(Some(item))
+                        .condition_expression("attribute_not_exists(pk)")
+                        .build()
+                        .expect("a put"),
+                )
+                .build()
+        };
+        self.dynamodb
+            .transact_write_items()
+            .transact_items(put(item))
+            .transact_items(put(token))
+            .send()
+            .await
+            .expect("the raw transaction");
+        send_confirmation(self.mailer, self.config, &address).await;
+        started.elapsed()
+    }
 }
 
 fn s(value: &str) -> aws_sdk_dynamodb::types::AttributeValue {
