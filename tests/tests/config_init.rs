@@ -5,12 +5,14 @@
 //! (what `cargo lambda` ships as `bootstrap`). Cargo only provides
 //! `CARGO_BIN_EXE_<name>` for the binaries of the package under test, and artifact
 //! dependencies (`-Z bindeps`) are unstable, so this suite asks cargo itself to
-//! build them, once per run, with `cargo build -p register -p confirm --bins
+//! build them, once per run, with `cargo build --bin register --bin confirm
 //! --message-format=json`, and takes each executable's path from cargo's own
-//! report. That always runs the binaries of the current sources, built with their
-//! own packages' features, wherever the target directory is, rather than trusting
-//! whatever happens to be in `target/debug` (which `cargo test -p system-tests`
-//! does not build). Once built, the nested build is a no-op.
+//! report. That always runs the binaries of the current sources, wherever the
+//! target directory is, rather than trusting whatever happens to be in
+//! `target/debug` (which `cargo test -p system-tests` does not build). Selected by
+//! `--bin`, as `make dev` and `cargo lambda watch` select them, the build resolves
+//! the same features and shares their artifacts: one debug build of the
+//! dependencies besides the tests' own. Once built, the nested build is a no-op.
 //!
 //! The nested cargo must not inherit the variables cargo sets for a test process
 //! (`CARGO_PKG_NAME`, `CARGO_MANIFEST_DIR`, …): build scripts such as ring's list
@@ -23,7 +25,7 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-/// The executables of the `register` and `confirm` packages, built once per run.
+/// The `register` and `confirm` executables, built once per run.
 fn binaries() -> &'static HashMap<String, PathBuf> {
     static BINARIES: OnceLock<HashMap<String, PathBuf>> = OnceLock::new();
     BINARIES.get_or_init(|| {
@@ -34,11 +36,11 @@ fn binaries() -> &'static HashMap<String, PathBuf> {
             .current_dir(&workspace)
             .args([
                 "build",
-                "-p",
+                "--locked",
+                "--bin",
                 "register",
-                "-p",
+                "--bin",
                 "confirm",
-                "--bins",
                 "--message-format=json-render-diagnostics",
             ])
             .stdin(Stdio::null())
@@ -46,7 +48,7 @@ fn binaries() -> &'static HashMap<String, PathBuf> {
             .expect("cargo runs");
         assert!(
             output.status.success(),
-            "cargo build -p register -p confirm failed:\n{}",
+            "cargo build --bin register --bin confirm failed:\n{}",
             String::from_utf8_lossy(&output.stderr)
         );
         let mut found = HashMap::new();
