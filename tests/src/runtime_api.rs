@@ -56,6 +56,8 @@ impl Drop for FunctionProcess {
     fn drop(&mut self) {
         let _ = self.child.start_kill();
         self.server.abort();
+        // The function's stderr lives as long as the process: read it with `logs()`.
+        let _ = std::fs::remove_file(&self.stderr_path);
     }
 }
 
@@ -124,11 +126,13 @@ impl FunctionProcess {
         let polled = tokio::select! {
             polled = first_rx => polled.map_err(|_| "the runtime API stopped".to_owned())?,
             status = child.wait() => {
-                let log = std::fs::read_to_string(&stderr_path).unwrap_or_default();
+                let log = take_log(&stderr_path);
                 return Err(format!("{name} exited during init ({status:?}): {log}"));
             }
             _ = tokio::time::sleep(Duration::from_secs(30)) => {
-                return Err(format!("{name} did not poll for an invocation within 30 s"));
+                let _ = child.start_kill();
+                let log = take_log(&stderr_path);
+                return Err(format!("{name} did not poll for an invocation within 30 s: {log}"));
             }
         };
         Ok(Self {
@@ -186,6 +190,13 @@ impl FunctionProcess {
     pub fn logs(&self) -> String {
         std::fs::read_to_string(&self.stderr_path).unwrap_or_default()
     }
+}
+
+/// A failed start's stderr, read and then removed.
+fn take_log(path: &std::path::Path) -> String {
+    let log = std::fs::read_to_string(path).unwrap_or_default();
+    let _ = std::fs::remove_file(path);
+    log
 }
 
 async fn next(State(shared): State<Arc<Shared>>) -> Response {
