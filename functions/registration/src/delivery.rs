@@ -183,11 +183,11 @@ where
         } else {
             None
         };
-        report.remaining = self.store.count_due(&event.event_id, Outbox::Link).await?;
-        report.confirmations_remaining = self
-            .store
-            .count_due(&event.event_id, Outbox::Confirmation)
-            .await?;
+        // The two counts are independent queries: one round trip instead of two.
+        (report.remaining, report.confirmations_remaining) = futures::try_join!(
+            self.store.count_due(&event.event_id, Outbox::Link),
+            self.store.count_due(&event.event_id, Outbox::Confirmation),
+        )?;
         tracing::info!(?report, "delivery run finished");
         Ok(report)
     }
