@@ -116,7 +116,7 @@ async fn register_records_the_confirmation_email_after_its_response_before_its_n
         .await
         .unwrap();
     let register = start("register", "RegisterFunction", &table).await;
-    let email = format!("{}@example.org", system_tests::unique("after"));
+    let email = system_tests::unique_email();
     let body = system_tests::valid_json(&email).to_string();
     let out = register
         .invoke(system_tests::events::post_registrations(
