@@ -108,7 +108,8 @@ where
 }
 
 /// The invocation (response posted), then the deferred work; resolves to the
-/// invocation's result.
+/// invocation's result. Written out rather than boxed as an `async` block: the
+/// runtime's inner future borrows the handler, so it is not `'static`.
 pub struct AfterResponseFuture<F> {
     response: Pin<Box<F>>,
     result: Option<Result<(), BoxError>>,
