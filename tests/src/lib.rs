@@ -330,7 +330,7 @@ impl TestApp {
         }
     }
 
-    /// Registrations (not tokens) in this test's table, read back through the store.
+    /// Registrations in this test's table, read back through the store.
     pub async fn registrations(&self) -> Vec<registration::store::Registration> {
         let mut registrations = Vec::new();
         for item in self.items().await {
@@ -339,7 +339,7 @@ impl TestApp {
                 .and_then(|v| v.as_s().ok())
                 .cloned()
                 .unwrap_or_default();
-            if pk.contains("#EMAIL#") {
+            if pk.contains("#REG#") {
                 registrations.push(self.store.get(&pk).await.expect("read").expect("present"));
             }
         }

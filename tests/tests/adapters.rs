@@ -153,10 +153,15 @@ async fn create_pending_twice_for_one_key_gives_already_registered_and_keeps_one
         .create_pending(&first, "hash-one")
         .await
         .expect("first create");
+    assert_eq!(table.keys().await, vec![first.pk.clone()], "one item");
     assert_eq!(
-        table.keys().await,
-        vec![first.pk.clone(), format!("EVENT#{event}#TOKEN#hash-one")],
-        "the registration and its token"
+        table
+            .store
+            .find_by_token(&first.pk, "hash-one")
+            .await
+            .unwrap(),
+        Some(first.pk.clone()),
+        "holding its first token"
     );
 
     let mut second = registration(&event, &email, t0() + SignedDuration::from_mins(1));
@@ -167,10 +172,15 @@ async fn create_pending_twice_for_one_key_gives_already_registered_and_keeps_one
         .await
         .expect_err("the same key again");
     assert!(matches!(err, CreateError::AlreadyRegistered), "{err:?}");
+    assert_eq!(table.keys().await, vec![first.pk.clone()], "no second item");
     assert_eq!(
-        table.keys().await,
-        vec![first.pk.clone(), format!("EVENT#{event}#TOKEN#hash-one")],
-        "no second registration and no second token"
+        table
+            .store
+            .find_by_token(&first.pk, "hash-two")
+            .await
+            .unwrap(),
+        None,
+        "and no second token"
     );
     assert_eq!(
         table.get(&first.pk).await,
@@ -189,7 +199,7 @@ async fn find_by_token_finds_the_registration_by_the_right_hash_only() {
     assert_eq!(
         table
             .store
-            .find_by_token(&event, "right-hash")
+            .find_by_token(&r.pk, "right-hash")
             .await
             .unwrap(),
         Some(r.pk.clone())
@@ -197,19 +207,37 @@ async fn find_by_token_finds_the_registration_by_the_right_hash_only() {
     assert_eq!(
         table
             .store
-            .find_by_token(&event, "wrong-hash")
+            .find_by_token(&r.pk, "wrong-hash")
             .await
             .unwrap(),
         None
     );
     assert_eq!(
+        table.store.find_by_token(&r.pk, "right-has").await.unwrap(),
+        None,
+        "a prefix of the hash is not the hash"
+    );
+    let same_key_elsewhere = Registration::key_of("another-event", r.registration_key());
+    assert_eq!(
         table
             .store
-            .find_by_token("another-event", "right-hash")
+            .find_by_token(&same_key_elsewhere, "right-hash")
             .await
             .unwrap(),
         None,
         "a token is only found for its own event"
+    );
+    assert_eq!(
+        table
+            .store
+            .find_by_token(
+                &Registration::key(&event, "nobody@example.org"),
+                "right-hash"
+            )
+            .await
+            .unwrap(),
+        None,
+        "nor for another registration"
     );
 
     // A token added later finds the same registration; the first still works.
@@ -217,7 +245,7 @@ async fn find_by_token_finds_the_registration_by_the_right_hash_only() {
     assert_eq!(
         table
             .store
-            .find_by_token(&event, "second-hash")
+            .find_by_token(&r.pk, "second-hash")
             .await
             .unwrap(),
         Some(r.pk.clone())
@@ -225,11 +253,12 @@ async fn find_by_token_finds_the_registration_by_the_right_hash_only() {
     assert_eq!(
         table
             .store
-            .find_by_token(&event, "right-hash")
+            .find_by_token(&r.pk, "right-hash")
             .await
             .unwrap(),
-        Some(r.pk)
+        Some(r.pk.clone())
     );
+    assert_eq!(table.keys().await, vec![r.pk], "still one item");
 }
 
 #[tokio::test]
@@ -274,7 +303,7 @@ async fn confirm_moves_a_pending_registration_to_the_link_outbox_once_and_is_ide
     assert_eq!(
         table
             .store
-            .confirm(&format!("EVENT#{event}#EMAIL#nobody@example.org"), first_at)
+            .confirm(&Registration::key(&event, "nobody@example.org"), first_at)
             .await
             .unwrap(),
         ConfirmOutcome::NotFound

@@ -53,25 +53,43 @@ async fn a_missing_token_gets_400() {
 async fn unknown_and_tampered_tokens_get_404_and_change_nothing() {
     let app = spawn_app().await;
     let email = unique_email();
+    let other = unique_email();
     assert_eq!(app.post_json(&valid_json(&email)).await.status, 201);
+    assert_eq!(app.post_json(&valid_json(&other)).await.status, 201);
     let token = app.confirmation_token(&email).await;
-    let mut chars: Vec<char> = token.chars().collect();
-    chars[10] = if chars[10] == 'A' { 'B' } else { 'A' };
-    let tampered: String = chars.into_iter().collect();
-    let unknown = "A".repeat(43);
-    for bad in [
-        tampered.as_str(),
-        unknown.as_str(),
-        "short",
-        &format!("{token}x"),
-    ] {
+    let other_token = app.confirmation_token(&other).await;
+    let (key, secret) = token.split_at(22);
+    let (other_key, other_secret) = other_token.split_at(22);
+    let flip = |text: &str, at: usize| {
+        let mut chars: Vec<char> = text.chars().collect();
+        chars[at] = if chars[at] == 'A' { 'B' } else { 'A' };
+        chars.into_iter().collect::<String>()
+    };
+    let bad_tokens = [
+        // The secret altered: the registration is found, the hash does not match.
+        format!("{key}{}", flip(secret, 10)),
+        // The key altered: no such registration.
+        format!("{}{secret}", flip(key, 3)),
+        // A valid secret sent to another registration, both ways round.
+        format!("{other_key}{secret}"),
+        format!("{key}{other_secret}"),
+        "A".repeat(65),
+        "short".to_owned(),
+        secret.to_owned(),
+        format!("{token}x"),
+    ];
+    for bad in &bad_tokens {
         let response = app.confirm(Some(&format!("token={bad}"))).await;
         assert_eq!(response.status, 404, "{bad}");
         assert!(response.body.contains("not valid"));
     }
-    assert_eq!(
-        app.registrations().await.pop().unwrap().status,
-        RegistrationStatus::Pending
+    let registrations = app.registrations().await;
+    assert_eq!(registrations.len(), 2);
+    assert!(
+        registrations
+            .iter()
+            .all(|r| r.status == RegistrationStatus::Pending),
+        "{registrations:?}"
     );
 }
 

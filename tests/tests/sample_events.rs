@@ -80,6 +80,11 @@ async fn every_sample_event_gets_its_documented_status_from_the_release_binary()
         );
     }
 
+    // The unknown token is well-formed, so its 404 comes from a lookup.
+    let unknown = read_json("confirm-unknown-token.json");
+    let token = unknown["queryStringParameters"]["token"].as_str().unwrap();
+    assert!(registration::token::ConfirmationToken::parse(token).is_some());
+    assert_eq!(unknown["rawQueryString"], format!("token={token}"));
     let confirm = start("confirm", "ConfirmFunction", &table).await;
     for (event, status) in [
         ("confirm-missing-token.json", 400),

@@ -1,5 +1,6 @@
-//! The confirmation use case: a token from a link, one key lookup, an idempotent
-//! move from pending to confirmed.
+//! The confirmation use case: a token from a link names its registration's key;
+//! one key lookup checks the token, then an idempotent move from pending to
+//! confirmed.
 
 use crate::clock::Clock;
 use crate::config::ConfirmConfig;
@@ -49,10 +50,10 @@ impl<S: RegistrationStore, C: Clock> Confirmer<S, C> {
             return Err(ConfirmError::EventStarted);
         }
         let token = ConfirmationToken::parse(token).ok_or(ConfirmError::UnknownToken)?;
-        let event_id = &self.config.event.event_id;
+        let key = Registration::key_of(&self.config.event.event_id, token.registration_key());
         let pk = self
             .store
-            .find_by_token(event_id, &token.hash())
+            .find_by_token(&key, &token.hash())
             .await
             .map_err(ConfirmError::Store)?
             .ok_or(ConfirmError::UnknownToken)?;

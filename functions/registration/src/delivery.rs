@@ -364,7 +364,7 @@ where
             return;
         }
         // The first token's secret was never stored, so a retry sends a new one.
-        let token = ConfirmationToken::generate();
+        let token = ConfirmationToken::generate(registration.registration_key());
         if let Err(err) = sender.store.add_token(registration, &token.hash()).await {
             tracing::error!(error = %err, registration_id = %id, "could not store a new confirmation token");
             self.record_failure(

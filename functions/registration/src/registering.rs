@@ -81,7 +81,7 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
         };
         let now = self.clock.now();
         let registration = self.new_registration(&participant, link_base, now);
-        let token = ConfirmationToken::generate();
+        let token = ConfirmationToken::generate(registration.registration_key());
         match self
             .store
             .create_pending(&registration, &token.hash())
@@ -183,7 +183,7 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
                 return;
             }
         };
-        let token = ConfirmationToken::generate();
+        let token = ConfirmationToken::generate(existing.registration_key());
         let lease = self.lease(&existing.registration_id, now);
         let resend_before = now.checked_sub(RESEND_INTERVAL).unwrap_or(now);
         match self

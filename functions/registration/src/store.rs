@@ -1,12 +1,14 @@
-//! Registrations and confirmation tokens in one DynamoDB table: the store trait
-//! every use case talks to, and its DynamoDB adapter. `AttributeValue` never
-//! leaves this module.
+//! Registrations in one DynamoDB table: the store trait every use case talks to,
+//! and its DynamoDB adapter. `AttributeValue` never leaves this module.
 //!
 //! Key design (every key includes the event id):
-//! - a registration: `pk = EVENT#<event>#EMAIL#<lower-cased email>`, so a conditional
-//!   put is the uniqueness check;
-//! - a confirmation token: `pk = EVENT#<event>#TOKEN#<sha256 of token>`, pointing at the
-//!   registration, so a confirm is one key lookup and several live links may coexist;
+//! - a registration: `pk = EVENT#<event>#REG#<key>`, where the key is a one-way
+//!   function of the event and the lower-cased address
+//!   ([`crate::token::registration_key`]), so a conditional put is the uniqueness
+//!   check;
+//! - its confirmation tokens live on the item, as the SHA-256 hashes of their
+//!   secrets (`token_hashes`); a token names the key, so a confirm is one key
+//!   lookup, several live links may coexist, and registering is one `PutItem`;
 //! - the sparse index `outbox` lists only registrations that still owe an email
 //!   (`<event>#confirmation` or `<event>#link`), so the sender's cost grows with what
 //!   is left to send, never with the table.
@@ -15,10 +17,8 @@ use crate::domain::RegistrationStatus;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    AttributeValue, ConsumedCapacity, Put, ReturnConsumedCapacity, ReturnValue, Select,
-    TransactWriteItem, Update,
+    AttributeValue, ConsumedCapacity, ReturnConsumedCapacity, ReturnValue, Select,
 };
 use aws_smithy_types::error::display::DisplayErrorContext;
 use jiff::Timestamp;
@@ -81,38 +81,31 @@ pub struct Registration {
 }
 
 impl Registration {
+    /// The item key of an event's registration for a lower-cased address.
     pub fn key(event_id: &str, normalized_email: &str) -> String {
-        format!("EVENT#{event_id}#EMAIL#{normalized_email}")
+        Self::key_of(
+            event_id,
+            &crate::token::registration_key(event_id, normalized_email),
+        )
+    }
+
+    /// The item key of an event's registration from its key part (as a token names it).
+    pub fn key_of(event_id: &str, registration_key: &str) -> String {
+        format!("EVENT#{event_id}#REG#{registration_key}")
+    }
+
+    /// The key part of this registration's item key, as its tokens carry it.
+    pub fn registration_key(&self) -> &str {
+        self.pk.rsplit_once('#').map_or("", |(_, key)| key)
     }
 }
 
-/// A confirmation token's stored form: only its hash, pointing at a registration.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct TokenItem {
-    pk: String,
-    registration_pk: String,
-    event_id: String,
-    expires_at: i64,
-}
+/// The attribute holding a registration's live token hashes (a list of strings).
+const TOKEN_HASHES: &str = "token_hashes";
 
 /// The event id inside a registration key (event ids hold no `#`).
 fn event_of_key(pk: &str) -> &str {
     pk.split('#').nth(1).unwrap_or_default()
-}
-
-impl TokenItem {
-    fn new(registration: &Registration, token_hash: &str) -> Self {
-        Self {
-            pk: token_key(&registration.event_id, token_hash),
-            registration_pk: registration.pk.clone(),
-            event_id: registration.event_id.clone(),
-            expires_at: registration.expires_at,
-        }
-    }
-}
-
-fn token_key(event_id: &str, token_hash: &str) -> String {
-    format!("EVENT#{event_id}#TOKEN#{token_hash}")
 }
 
 /// Which email a registration owes.
@@ -177,8 +170,9 @@ pub struct DuePage {
 /// client and a table name): work that outlives a request takes its own clone.
 #[async_trait]
 pub trait RegistrationStore: Clone + Send + Sync + 'static {
-    /// Store a new pending registration and its first token, atomically; the
-    /// registration starts in the confirmation outbox, leased by its creator.
+    /// Store a new pending registration holding its first token's hash, in one
+    /// conditional write; the registration starts in the confirmation outbox, leased
+    /// by its creator.
     async fn create_pending(
         &self,
         registration: &Registration,
@@ -206,11 +200,10 @@ pub trait RegistrationStore: Clone + Send + Sync + 'static {
         token_hash: &str,
     ) -> Result<(), StoreError>;
 
-    async fn find_by_token(
-        &self,
-        event_id: &str,
-        token_hash: &str,
-    ) -> Result<Option<String>, StoreError>;
+    /// The registration key `pk` when that registration exists and holds a token
+    /// with this hash (a strongly consistent read).
+    async fn find_by_token(&self, pk: &str, token_hash: &str)
+    -> Result<Option<String>, StoreError>;
 
     async fn confirm(&self, pk: &str, now: Timestamp) -> Result<ConfirmOutcome, StoreError>;
 
@@ -366,17 +359,6 @@ where
 
 /// The per-item reason codes of a cancelled transaction, in item order (`None`
 /// for items that were fine); empty for any other error.
-fn cancellation_reasons<R>(err: &SdkError<TransactWriteItemsError, R>) -> Vec<String> {
-    match err.as_service_error() {
-        Some(TransactWriteItemsError::TransactionCanceledException(e)) => e
-            .cancellation_reasons()
-            .iter()
-            .map(|r| r.code().unwrap_or("None").to_owned())
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
 fn is_condition_failure<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> bool {
     err.as_service_error()
         .and_then(|e| e.code())
@@ -394,16 +376,21 @@ fn from_item<T: for<'de> Deserialize<'de>>(
         .map_err(|e| StoreError::Internal(format!("decoding an item: {e}")))
 }
 
+/// Compare two hashes without stopping at the first difference.
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |diff, (x, y)| diff | (x ^ y))
+            == 0
+}
+
 fn s(value: impl Into<String>) -> AttributeValue {
     AttributeValue::S(value.into())
 }
 
 fn n(value: impl ToString) -> AttributeValue {
     AttributeValue::N(value.to_string())
-}
-
-fn build_error(e: aws_smithy_types::error::operation::BuildError) -> StoreError {
-    StoreError::Internal(format!("building a request: {e}"))
 }
 
 #[async_trait]
@@ -413,55 +400,28 @@ impl RegistrationStore for DynamoStore {
         registration: &Registration,
         token_hash: &str,
     ) -> Result<(), CreateError> {
-        let token = TokenItem::new(registration, token_hash);
-        let put_registration = Put::builder()
+        let mut item = to_item(registration)?;
+        item.insert(
+            TOKEN_HASHES.to_owned(),
+            AttributeValue::L(vec![s(token_hash)]),
+        );
+        let result = self
+            .client
+            .put_item()
             .table_name(&self.table_name)
-            .set_item(Some(to_item(registration)?))
+            .set_item(Some(item))
             .condition_expression("attribute_not_exists(pk)")
-            .build()
-            .map_err(build_error)?;
-        let put_token = Put::builder()
-            .table_name(&self.table_name)
-            .set_item(Some(to_item(&token)?))
-            .condition_expression("attribute_not_exists(pk)")
-            .build()
-            .map_err(build_error)?;
-        // A concurrent transaction on the same key cancels ours with
-        // TransactionConflict; once it has committed, a retry meets the condition
-        // and tells a duplicate apart.
-        let mut backoff = std::time::Duration::from_millis(20);
-        for attempt in 1..=4 {
-            let result = self
-                .client
-                .transact_write_items()
-                .transact_items(
-                    TransactWriteItem::builder()
-                        .put(put_registration.clone())
-                        .build(),
-                )
-                .transact_items(TransactWriteItem::builder().put(put_token.clone()).build())
-                .return_consumed_capacity(ReturnConsumedCapacity::Total)
-                .send()
-                .await;
-            let err = match result {
-                Ok(output) => {
-                    self.meter.write(output.consumed_capacity());
-                    return Ok(());
-                }
-                Err(err) => err,
-            };
-            let reasons = cancellation_reasons(&err);
-            if reasons.first().map(String::as_str) == Some("ConditionalCheckFailed") {
-                return Err(CreateError::AlreadyRegistered);
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .send()
+            .await;
+        match result {
+            Ok(output) => {
+                self.meter.write(output.consumed_capacity());
+                Ok(())
             }
-            let conflict = reasons.iter().any(|r| r == "TransactionConflict");
-            if !conflict || attempt == 4 {
-                return Err(classify(err).into());
-            }
-            tokio::time::sleep(backoff).await;
-            backoff *= 2;
+            Err(err) if is_condition_failure(&err) => Err(CreateError::AlreadyRegistered),
+            Err(err) => Err(classify(err).into()),
         }
-        unreachable!("the loop returns on its last attempt")
     }
 
     async fn get(&self, pk: &str) -> Result<Option<Registration>, StoreError> {
@@ -487,36 +447,27 @@ impl RegistrationStore for DynamoStore {
         resend_before: Timestamp,
         lease: &Lease,
     ) -> Result<bool, StoreError> {
-        let token = TokenItem::new(registration, token_hash);
-        let update = Update::builder()
+        let result = self
+            .client
+            .update_item()
             .table_name(&self.table_name)
             .key("pk", s(&registration.pk))
             .update_expression(
-                "SET confirmation_email_at = :now, outbox = :queue, lease_until = :until, lease_owner = :owner",
+                "SET confirmation_email_at = :now, outbox = :queue, lease_until = :until, lease_owner = :owner, #tokens = list_append(if_not_exists(#tokens, :none), :token)",
             )
             .condition_expression(
                 "#status = :pending AND (attribute_not_exists(confirmation_email_at) OR confirmation_email_at <= :before)",
             )
             .expression_attribute_names("#status", "status")
+            .expression_attribute_names("#tokens", TOKEN_HASHES)
             .expression_attribute_values(":now", s(now.to_string()))
             .expression_attribute_values(":before", s(resend_before.to_string()))
             .expression_attribute_values(":pending", s(RegistrationStatus::Pending.as_str()))
             .expression_attribute_values(":queue", s(Outbox::Confirmation.queue(&registration.event_id)))
             .expression_attribute_values(":until", n(lease.until.as_millisecond()))
             .expression_attribute_values(":owner", s(&lease.owner))
-            .build()
-            .map_err(build_error)?;
-        let put_token = Put::builder()
-            .table_name(&self.table_name)
-            .set_item(Some(to_item(&token)?))
-            .condition_expression("attribute_not_exists(pk)")
-            .build()
-            .map_err(build_error)?;
-        let result = self
-            .client
-            .transact_write_items()
-            .transact_items(TransactWriteItem::builder().update(update).build())
-            .transact_items(TransactWriteItem::builder().put(put_token).build())
+            .expression_attribute_values(":token", AttributeValue::L(vec![s(token_hash)]))
+            .expression_attribute_values(":none", AttributeValue::L(Vec::new()))
             .return_consumed_capacity(ReturnConsumedCapacity::Total)
             .send()
             .await;
@@ -525,16 +476,8 @@ impl RegistrationStore for DynamoStore {
                 self.meter.write(output.consumed_capacity());
                 Ok(true)
             }
-            Err(err) => {
-                let too_soon = cancellation_reasons(&err)
-                    .iter()
-                    .any(|code| code == "ConditionalCheckFailed");
-                if too_soon {
-                    Ok(false)
-                } else {
-                    Err(classify(err))
-                }
-            }
+            Err(err) if is_condition_failure(&err) => Ok(false),
+            Err(err) => Err(classify(err)),
         }
     }
 
@@ -543,13 +486,16 @@ impl RegistrationStore for DynamoStore {
         registration: &Registration,
         token_hash: &str,
     ) -> Result<(), StoreError> {
-        let token = TokenItem::new(registration, token_hash);
         let output = self
             .client
-            .put_item()
+            .update_item()
             .table_name(&self.table_name)
-            .set_item(Some(to_item(&token)?))
-            .condition_expression("attribute_not_exists(pk)")
+            .key("pk", s(&registration.pk))
+            .update_expression("SET #tokens = list_append(if_not_exists(#tokens, :none), :token)")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_names("#tokens", TOKEN_HASHES)
+            .expression_attribute_values(":token", AttributeValue::L(vec![s(token_hash)]))
+            .expression_attribute_values(":none", AttributeValue::L(Vec::new()))
             .return_consumed_capacity(ReturnConsumedCapacity::Total)
             .send()
             .await
@@ -560,24 +506,33 @@ impl RegistrationStore for DynamoStore {
 
     async fn find_by_token(
         &self,
-        event_id: &str,
+        pk: &str,
         token_hash: &str,
     ) -> Result<Option<String>, StoreError> {
         let output = self
             .client
             .get_item()
             .table_name(&self.table_name)
-            .key("pk", s(token_key(event_id, token_hash)))
+            .key("pk", s(pk))
+            .projection_expression("#tokens")
+            .expression_attribute_names("#tokens", TOKEN_HASHES)
             .consistent_read(true)
             .return_consumed_capacity(ReturnConsumedCapacity::Total)
             .send()
             .await
             .map_err(classify)?;
         self.meter.read(output.consumed_capacity());
-        let token: Option<TokenItem> = output.item.map(from_item).transpose()?;
-        Ok(token
-            .filter(|t| t.event_id == event_id)
-            .map(|t| t.registration_pk))
+        let holds = output
+            .item
+            .as_ref()
+            .and_then(|item| item.get(TOKEN_HASHES))
+            .and_then(|hashes| hashes.as_l().ok())
+            .is_some_and(|hashes| {
+                hashes
+                    .iter()
+                    .any(|h| h.as_s().is_ok_and(|h| constant_time_eq(h, token_hash)))
+            });
+        Ok(holds.then(|| pk.to_owned()))
     }
 
     async fn confirm(&self, pk: &str, now: Timestamp) -> Result<ConfirmOutcome, StoreError> {

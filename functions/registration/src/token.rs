@@ -1,40 +1,88 @@
-//! Confirmation tokens: 256 random bits sent to the participant, of which only a
-//! SHA-256 hash is ever stored.
+//! Confirmation tokens. A token names its registration and carries a secret: the
+//! 22 characters of the registration's one-way key (see [`registration_key`])
+//! followed by 43 characters of secret, 256 random bits of which only a SHA-256
+//! hash is ever stored. Both are unpadded base64url, so the token needs no
+//! escaping in a link and has no separator for a mail client to cut at. Confirming is then one key
+//! lookup of the registration, with no separate token item to write at
+//! registration time.
 
 use crate::clock::random_bytes;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
 
-/// The secret in a confirmation link.
+/// Bytes of SHA-256 kept in a registration key: 128 bits, so two addresses of one
+/// event never share a key in practice.
+const KEY_BYTES: usize = 16;
+/// Length of [`KEY_BYTES`] in unpadded base64url.
+const KEY_CHARS: usize = 22;
+const SECRET_BYTES: usize = 32;
+/// Length of [`SECRET_BYTES`] in unpadded base64url.
+const SECRET_CHARS: usize = 43;
+
+/// The key part of a registration's item for an event and a normalized address:
+/// the first 128 bits of SHA-256 over both, in unpadded base64url. The same address
+/// always gives the same key (the conditional put is the uniqueness check), and the
+/// address cannot be read back from a link.
+pub fn registration_key(event_id: &str, normalized_email: &str) -> String {
+    let mut digest = Sha256::new();
+    digest.update(event_id.as_bytes());
+    digest.update(b"\n");
+    digest.update(normalized_email.as_bytes());
+    URL_SAFE_NO_PAD.encode(&digest.finalize()[..KEY_BYTES])
+}
+
+/// The value in a confirmation link.
 #[derive(Clone, PartialEq, Eq)]
-pub struct ConfirmationToken(String);
+pub struct ConfirmationToken {
+    /// The key's [`KEY_CHARS`] characters, then the secret's [`SECRET_CHARS`].
+    value: String,
+}
 
 impl ConfirmationToken {
-    const BYTES: usize = 32;
-    /// Length of 32 bytes in unpadded base64url.
-    const CHARS: usize = 43;
-
-    pub fn generate() -> Self {
-        Self(URL_SAFE_NO_PAD.encode(random_bytes::<{ Self::BYTES }>()))
+    /// A new token for the registration whose key is `registration_key`.
+    pub fn generate(registration_key: &str) -> Self {
+        let secret = URL_SAFE_NO_PAD.encode(random_bytes::<SECRET_BYTES>());
+        Self {
+            value: format!("{registration_key}{secret}"),
+        }
     }
 
     /// A token as it came back in a link; `None` when it cannot be one of ours.
     pub fn parse(value: &str) -> Option<Self> {
-        let ok = value.len() == Self::CHARS
-            && URL_SAFE_NO_PAD
-                .decode(value)
-                .is_ok_and(|bytes| bytes.len() == Self::BYTES);
-        ok.then(|| Self(value.to_owned()))
+        if value.len() != KEY_CHARS + SECRET_CHARS || !value.is_ascii() {
+            return None;
+        }
+        let (key, secret) = value.split_at(KEY_CHARS);
+        let decodes_to = |text: &str, chars: usize, bytes: usize| {
+            text.len() == chars
+                && URL_SAFE_NO_PAD
+                    .decode(text)
+                    .is_ok_and(|decoded| decoded.len() == bytes)
+        };
+        let ok =
+            decodes_to(key, KEY_CHARS, KEY_BYTES) && decodes_to(secret, SECRET_CHARS, SECRET_BYTES);
+        ok.then(|| Self {
+            value: value.to_owned(),
+        })
     }
 
-    /// The stored form: SHA-256, unpadded base64url.
+    /// The key of the registration this token is for.
+    pub fn registration_key(&self) -> &str {
+        self.parts().0
+    }
+
+    /// The stored form of the secret: SHA-256, unpadded base64url.
     pub fn hash(&self) -> String {
-        URL_SAFE_NO_PAD.encode(Sha256::digest(self.0.as_bytes()))
+        URL_SAFE_NO_PAD.encode(Sha256::digest(self.parts().1.as_bytes()))
     }
 
     pub fn expose(&self) -> &str {
-        &self.0
+        &self.value
+    }
+
+    fn parts(&self) -> (&str, &str) {
+        self.value.split_at(KEY_CHARS)
     }
 }
 
@@ -48,40 +96,80 @@ impl std::fmt::Debug for ConfirmationToken {
 mod tests {
     use super::*;
 
+    const KEY: &str = "AAAAAAAAAAAAAAAAAAAAAA";
+
     #[test]
-    fn tokens_carry_256_random_bits_and_differ() {
-        let a = ConfirmationToken::generate();
-        let b = ConfirmationToken::generate();
-        assert_eq!(a.expose().len(), 43);
-        assert_eq!(URL_SAFE_NO_PAD.decode(a.expose()).unwrap().len(), 32);
+    fn tokens_carry_their_key_and_256_random_bits_and_differ() {
+        let a = ConfirmationToken::generate(KEY);
+        let b = ConfirmationToken::generate(KEY);
+        let (key, secret) = a.expose().split_at(22);
+        assert_eq!(key, KEY);
+        assert_eq!(a.registration_key(), KEY);
+        assert_eq!(secret.len(), 43);
+        assert_eq!(URL_SAFE_NO_PAD.decode(secret).unwrap().len(), 32);
         assert_ne!(a, b);
         assert_ne!(a.hash(), b.hash());
     }
 
     #[test]
     fn the_hash_is_stable_and_is_not_the_token() {
-        let token = ConfirmationToken::generate();
+        let token = ConfirmationToken::generate(KEY);
         let again = ConfirmationToken::parse(token.expose()).unwrap();
+        assert_eq!(again.registration_key(), KEY);
         assert_eq!(token.hash(), again.hash());
-        assert_ne!(token.hash(), token.expose());
+        assert!(!token.expose().contains(&token.hash()));
         assert!(!format!("{token:?}").contains(token.expose()));
     }
 
     /// The stored form must not change with a library upgrade: links already
-    /// emailed are found by the hash stored when they were sent.
+    /// emailed are checked against the hash stored when they were sent.
     #[test]
-    fn the_hash_is_sha256_in_unpadded_base64url() {
-        let token =
-            ConfirmationToken::parse("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE").unwrap();
+    fn the_hash_is_sha256_of_the_secret_in_unpadded_base64url() {
+        let token = ConfirmationToken::parse(
+            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE",
+        )
+        .unwrap();
         assert_eq!(token.hash(), "GuswXq5j7W6smrJtRu8UatSPWuWcYIzUERXsSxm1zXI");
+    }
+
+    /// Stored keys must not change with a library upgrade either: an address
+    /// registered before must still meet its own key.
+    #[test]
+    fn the_registration_key_is_truncated_sha256_of_event_and_address() {
+        assert_eq!(
+            registration_key("bnr-li-ion-2022", "ada@example.org"),
+            URL_SAFE_NO_PAD.encode(&Sha256::digest(b"bnr-li-ion-2022\nada@example.org")[..16])
+        );
+        assert_eq!(registration_key("e", "a@b.org").len(), 22);
+        assert_ne!(
+            registration_key("one-event", "ada@example.org"),
+            registration_key("another-event", "ada@example.org")
+        );
     }
 
     #[test]
     fn malformed_tokens_are_refused() {
-        let token = ConfirmationToken::generate();
-        let mut tampered = token.expose().to_owned();
-        tampered.push('A');
-        for bad in ["", "abc", tampered.as_str(), &"!".repeat(43)] {
+        let token = ConfirmationToken::generate(KEY);
+        let (key, secret) = token.expose().split_at(22);
+        let longer = format!("{}A", token.expose());
+        let shorter = &token.expose()[1..];
+        let separated = format!("{key}.{}", &secret[1..]);
+        let bad_chars = format!("{key}{}", "!".repeat(43));
+        // 43 base64url characters can hold 258 bits: the last must leave the
+        // surplus bits zero, or the text is not the encoding of 32 bytes.
+        let surplus_bits = format!("{key}{}B", &secret[..42]);
+        let multibyte = format!("{}é", &token.expose()[..63]);
+        for bad in [
+            "",
+            "abc",
+            longer.as_str(),
+            shorter,
+            secret,
+            &separated,
+            &bad_chars,
+            &surplus_bits,
+            &multibyte,
+        ] {
             assert!(ConfirmationToken::parse(bad).is_none(), "{bad}");
         }
     }
