@@ -92,7 +92,7 @@ async fn main() {
     let requests: usize = std::env::var("BENCH_REQUESTS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(300);
+        .unwrap_or(1000);
     let sdk = system_tests::sdk_config().await;
     let dynamodb = registration::aws::dynamodb(&sdk);
     let table = system_tests::unique("bench");
