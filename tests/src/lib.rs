@@ -179,7 +179,8 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut HashMap<String, String>)) -
     adjust(&mut env);
     let register_config = RegisterConfig::from_source(&env).expect("register configuration");
     let confirm_config = ConfirmConfig::from_source(&env).expect("confirm configuration");
-    let store = DynamoStore::new(dynamodb.clone(), &table);
+    // Metered, so that `make bench` can read the request units of the use cases.
+    let store = DynamoStore::metered(dynamodb.clone(), &table);
     let clock = FixedClock::at(while_open());
     let mailer = SesMailer::new(ses.clone(), register_config.sender.clone());
     TestApp {

@@ -142,6 +142,33 @@ fn lease(owner: &str, until: Timestamp) -> Lease {
 
 // ---------------------------------------------------------------- DynamoStore
 
+/// The functions' store asks DynamoDB for nothing it does not need; the metered one
+/// (for the benchmarks) sums the units DynamoDB reports, for every kind of call.
+#[tokio::test]
+async fn only_a_metered_store_counts_request_units() {
+    let table = fresh_table().await;
+    let metered = DynamoStore::metered(table.client.clone(), &table.name);
+    let event = unique("event");
+    let plain = registration(&event, &unique_email(), t0());
+    table.store.create_pending(&plain, "h").await.unwrap();
+    table.store.get(&plain.pk).await.unwrap();
+    assert_eq!(table.store.consumed(), Default::default());
+
+    let counted = registration(&event, &unique_email(), t0());
+    metered.create_pending(&counted, "h").await.unwrap();
+    let after_put = metered.consumed();
+    assert!(after_put.write_units >= 1.0, "{after_put:?}");
+    assert_eq!(after_put.read_units, 0.0);
+    metered.get(&counted.pk).await.unwrap();
+    let after_get = metered.consumed();
+    assert_eq!(after_get.write_units, after_put.write_units);
+    assert!(after_get.read_units >= 1.0, "{after_get:?}");
+    // Clones share one meter.
+    metered.clone().add_token(&counted, "h2").await.unwrap();
+    assert!(metered.consumed().write_units > after_get.write_units);
+    assert_eq!(table.store.consumed(), Default::default());
+}
+
 #[tokio::test]
 async fn create_pending_twice_for_one_key_gives_already_registered_and_keeps_one_item() {
     let table = fresh_table().await;
