@@ -7,8 +7,8 @@ use registration::config::Sender;
 use registration::domain::{EmailAddress, RegistrationStatus};
 use registration::mail::{EmailAttachment, MailError, Mailer, OutgoingEmail, SesMailer};
 use registration::store::{
-    ConfirmOutcome, CreateError, DynamoStore, Lease, MAX_EMAIL_ATTEMPTS, Outbox, Registration,
-    RegistrationStore,
+    ConfirmOutcome, CreateError, DynamoStore, Lease, MAX_EMAIL_ATTEMPTS, MAX_LIVE_TOKENS, Outbox,
+    Registration, RegistrationStore,
 };
 use std::collections::HashMap;
 use system_tests::{Mailbox, sdk_config, unique, unique_email};
@@ -164,9 +164,58 @@ async fn only_a_metered_store_counts_request_units() {
     assert_eq!(after_get.write_units, after_put.write_units);
     assert!(after_get.read_units >= 1.0, "{after_get:?}");
     // Clones share one meter.
-    metered.clone().add_token(&counted, "h2").await.unwrap();
+    assert!(metered.clone().add_token(&counted, "h2").await.unwrap());
     assert!(metered.consumed().write_units > after_get.write_units);
     assert_eq!(table.store.consumed(), Default::default());
+}
+
+/// However often a pending address is submitted again or its email retried, the
+/// registration holds at most `MAX_LIVE_TOKENS` links, and the first stay valid.
+#[tokio::test]
+async fn a_registration_holds_at_most_max_live_tokens() {
+    let table = fresh_table().await;
+    let r = registration(&unique("event"), &unique_email(), t0());
+    table.store.create_pending(&r, "hash-0").await.unwrap();
+    for i in 1..MAX_LIVE_TOKENS {
+        assert!(
+            table
+                .store
+                .add_token(&r, &format!("hash-{i}"))
+                .await
+                .unwrap(),
+            "token {i}"
+        );
+    }
+    assert!(
+        !table.store.add_token(&r, "one-too-many").await.unwrap(),
+        "no room for another"
+    );
+    let due = t0() + SignedDuration::from_hours(1);
+    assert!(
+        !table
+            .store
+            .renew_confirmation(&r, "one-too-many", due, due, &lease("resend", due))
+            .await
+            .unwrap(),
+        "nor a re-sent confirmation"
+    );
+    for hash in ["hash-0", "hash-19"] {
+        assert_eq!(
+            table.store.find_by_token(&r.pk, hash).await.unwrap(),
+            Some(r.pk.clone()),
+            "{hash}"
+        );
+    }
+    assert_eq!(
+        table
+            .store
+            .find_by_token(&r.pk, "one-too-many")
+            .await
+            .unwrap(),
+        None
+    );
+    let hashes = table.items().await[0]["token_hashes"].as_l().unwrap().len();
+    assert_eq!(hashes, MAX_LIVE_TOKENS);
 }
 
 #[tokio::test]
@@ -268,7 +317,7 @@ async fn find_by_token_finds_the_registration_by_the_right_hash_only() {
     );
 
     // A token added later finds the same registration; the first still works.
-    table.store.add_token(&r, "second-hash").await.unwrap();
+    assert!(table.store.add_token(&r, "second-hash").await.unwrap());
     assert_eq!(
         table
             .store

@@ -214,7 +214,7 @@ fn no_email_address_name_phone_number_or_token_appears_in_the_logs_at_info_level
     // The capture works: every step of the flow left its INFO line.
     for message in [
         "registration stored as pending",
-        "duplicate within the re-send interval; no email",
+        "duplicate within the re-send interval, or with the most links a registration may hold; no email",
         "submission refused: invalid fields",
         "registration confirmed",
     ] {

@@ -3,7 +3,7 @@
 
 use jiff::{SignedDuration, Timestamp};
 use registration::domain::RegistrationStatus;
-use registration::store::{MAX_EMAIL_ATTEMPTS, Outbox, RegistrationStore};
+use registration::store::{MAX_EMAIL_ATTEMPTS, MAX_LIVE_TOKENS, Outbox, RegistrationStore};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 use system_tests::delivery::{counts, run, run_for, seed, sender, sender_with, spawn_delivery_app};
@@ -316,6 +316,40 @@ async fn a_confirmation_email_that_failed_at_registration_is_sent_by_the_next_ru
     assert_eq!(subjects.len(), 2);
     assert!(subjects[0].starts_with("Please confirm"));
     assert!(subjects[1].starts_with("Your Zoom link"));
+}
+
+/// A registration whose retries already left `MAX_LIVE_TOKENS` links gets no more:
+/// the attempt is counted, so it leaves the outbox after the usual attempts.
+#[tokio::test]
+async fn a_confirmation_retry_with_no_room_for_another_link_counts_an_attempt() {
+    let app = spawn_delivery_app(|_| {}).await;
+    let registrar = app.registrar_with(app.store.clone(), system_tests::unreachable_sesv2().await);
+    let email = unique_email();
+    let response = system_tests::post_json_to(&registrar, &valid_json(&email)).await;
+    assert_eq!(response.status, 201);
+    let registration = app.registrations().await.pop().unwrap();
+    for i in 1..MAX_LIVE_TOKENS {
+        assert!(
+            app.store
+                .add_token(&registration, &format!("earlier-{i}"))
+                .await
+                .unwrap()
+        );
+    }
+
+    let report = run(&sender(&app)).await;
+    assert_eq!(report.confirmations_sent, 0, "{report:?}");
+    assert!(app.mailbox.to(&email).await.is_empty());
+    let after = app.registrations().await.pop().unwrap();
+    assert_eq!(
+        after.confirmation_attempts,
+        registration.confirmation_attempts + 1
+    );
+    assert_eq!(
+        after.last_email_error.as_deref(),
+        Some("too many confirmation links")
+    );
+    assert_eq!(after.status, RegistrationStatus::Pending);
 }
 
 #[tokio::test]

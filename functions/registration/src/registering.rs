@@ -205,7 +205,7 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
                 self.record_after_response(outcome);
             }
             Ok(false) => {
-                tracing::info!(registration_id = %existing.registration_id, "duplicate within the re-send interval; no email");
+                tracing::info!(registration_id = %existing.registration_id, "duplicate within the re-send interval, or with the most links a registration may hold; no email");
             }
             Err(err) => tracing::error!(error = %err, "could not renew a confirmation token"),
         }

@@ -33,6 +33,11 @@ pub const OUTBOX_INDEX: &str = "outbox";
 /// How many times a failing email is tried before the registration is given up on.
 pub const MAX_EMAIL_ATTEMPTS: u32 = 5;
 
+/// How many confirmation links one registration may hold: a bound on the item's
+/// size however often a pending address is submitted again (one more link at most
+/// every ten minutes) or its email retried.
+pub const MAX_LIVE_TOKENS: usize = 20;
+
 /// A registration as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Registration {
@@ -183,7 +188,8 @@ pub trait RegistrationStore: Clone + Send + Sync + 'static {
 
     /// For a still-pending registration whose last confirmation email is older than
     /// `resend_before`, add a new token and lease it for a new email. `false` when
-    /// the registration is not pending or was emailed too recently.
+    /// the registration is not pending, was emailed too recently, or already holds
+    /// [`MAX_LIVE_TOKENS`] tokens.
     async fn renew_confirmation(
         &self,
         registration: &Registration,
@@ -193,12 +199,13 @@ pub trait RegistrationStore: Clone + Send + Sync + 'static {
         lease: &Lease,
     ) -> Result<bool, StoreError>;
 
-    /// Add one more live confirmation token for a registration.
+    /// Add one more live confirmation token for a registration; `false` when it
+    /// already holds [`MAX_LIVE_TOKENS`] (or is gone).
     async fn add_token(
         &self,
         registration: &Registration,
         token_hash: &str,
-    ) -> Result<(), StoreError>;
+    ) -> Result<bool, StoreError>;
 
     /// The registration key `pk` when that registration exists and holds a token
     /// with this hash (a strongly consistent read).
@@ -489,7 +496,7 @@ impl RegistrationStore for DynamoStore {
                 "SET confirmation_email_at = :now, outbox = :queue, lease_until = :until, lease_owner = :owner, #tokens = list_append(if_not_exists(#tokens, :none), :token)",
             )
             .condition_expression(
-                "#status = :pending AND (attribute_not_exists(confirmation_email_at) OR confirmation_email_at <= :before)",
+                "#status = :pending AND (attribute_not_exists(confirmation_email_at) OR confirmation_email_at <= :before) AND (attribute_not_exists(#tokens) OR size(#tokens) < :max_tokens)",
             )
             .expression_attribute_names("#status", "status")
             .expression_attribute_names("#tokens", TOKEN_HASHES)
@@ -501,6 +508,7 @@ impl RegistrationStore for DynamoStore {
             .expression_attribute_values(":owner", s(&lease.owner))
             .expression_attribute_values(":token", AttributeValue::L(vec![s(token_hash)]))
             .expression_attribute_values(":none", AttributeValue::L(Vec::new()))
+            .expression_attribute_values(":max_tokens", n(MAX_LIVE_TOKENS))
             .set_return_consumed_capacity(self.capacity())
             .send()
             .await;
@@ -518,23 +526,31 @@ impl RegistrationStore for DynamoStore {
         &self,
         registration: &Registration,
         token_hash: &str,
-    ) -> Result<(), StoreError> {
-        let output = self
+    ) -> Result<bool, StoreError> {
+        let result = self
             .client
             .update_item()
             .table_name(&self.table_name)
             .key("pk", s(&registration.pk))
             .update_expression("SET #tokens = list_append(if_not_exists(#tokens, :none), :token)")
-            .condition_expression("attribute_exists(pk)")
+            .condition_expression(
+                "attribute_exists(pk) AND (attribute_not_exists(#tokens) OR size(#tokens) < :max_tokens)",
+            )
             .expression_attribute_names("#tokens", TOKEN_HASHES)
             .expression_attribute_values(":token", AttributeValue::L(vec![s(token_hash)]))
             .expression_attribute_values(":none", AttributeValue::L(Vec::new()))
+            .expression_attribute_values(":max_tokens", n(MAX_LIVE_TOKENS))
             .set_return_consumed_capacity(self.capacity())
             .send()
-            .await
-            .map_err(classify)?;
-        self.write(output.consumed_capacity());
-        Ok(())
+            .await;
+        match result {
+            Ok(output) => {
+                self.write(output.consumed_capacity());
+                Ok(true)
+            }
+            Err(err) if is_condition_failure(&err) => Ok(false),
+            Err(err) => Err(classify(err)),
+        }
     }
 
     async fn find_by_token(
