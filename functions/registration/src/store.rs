@@ -17,6 +17,7 @@ use crate::domain::RegistrationStatus;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::{
     AttributeValue, ConsumedCapacity, ReturnConsumedCapacity, ReturnValue, Select,
 };
@@ -107,6 +108,12 @@ impl Registration {
 
 /// The attribute holding a registration's live token hashes (a list of strings).
 const TOKEN_HASHES: &str = "token_hashes";
+
+/// The update clause that appends `:token` to the token hashes.
+const ADD_TOKEN: &str = "#tokens = list_append(if_not_exists(#tokens, :none), :token)";
+
+/// The condition that the registration has room for one more token.
+const ROOM_FOR_A_TOKEN: &str = "(attribute_not_exists(#tokens) OR size(#tokens) < :max_tokens)";
 
 /// The event id inside a registration key (event ids hold no `#`).
 fn event_of_key(pk: &str) -> &str {
@@ -312,6 +319,31 @@ impl DynamoStore {
             meter.write(consumed);
         }
     }
+
+    /// Run `update`, whose expressions use [`ADD_TOKEN`] and [`ROOM_FOR_A_TOKEN`],
+    /// adding `token_hash`; `false` when its condition does not hold.
+    async fn update_with_token(
+        &self,
+        update: UpdateItemFluentBuilder,
+        token_hash: &str,
+    ) -> Result<bool, StoreError> {
+        let result = update
+            .expression_attribute_names("#tokens", TOKEN_HASHES)
+            .expression_attribute_values(":token", AttributeValue::L(vec![s(token_hash)]))
+            .expression_attribute_values(":none", AttributeValue::L(Vec::new()))
+            .expression_attribute_values(":max_tokens", n(MAX_LIVE_TOKENS))
+            .set_return_consumed_capacity(self.capacity())
+            .send()
+            .await;
+        match result {
+            Ok(output) => {
+                self.write(output.consumed_capacity());
+                Ok(true)
+            }
+            Err(err) if is_condition_failure(&err) => Ok(false),
+            Err(err) => Err(classify(err)),
+        }
+    }
 }
 
 /// Read and write request units, as DynamoDB reports them.
@@ -487,39 +519,25 @@ impl RegistrationStore for DynamoStore {
         resend_before: Timestamp,
         lease: &Lease,
     ) -> Result<bool, StoreError> {
-        let result = self
+        let update = self
             .client
             .update_item()
             .table_name(&self.table_name)
             .key("pk", s(&registration.pk))
-            .update_expression(
-                "SET confirmation_email_at = :now, outbox = :queue, lease_until = :until, lease_owner = :owner, #tokens = list_append(if_not_exists(#tokens, :none), :token)",
-            )
-            .condition_expression(
-                "#status = :pending AND (attribute_not_exists(confirmation_email_at) OR confirmation_email_at <= :before) AND (attribute_not_exists(#tokens) OR size(#tokens) < :max_tokens)",
-            )
+            .update_expression(format!(
+                "SET confirmation_email_at = :now, outbox = :queue, lease_until = :until, lease_owner = :owner, {ADD_TOKEN}"
+            ))
+            .condition_expression(format!(
+                "#status = :pending AND (attribute_not_exists(confirmation_email_at) OR confirmation_email_at <= :before) AND {ROOM_FOR_A_TOKEN}"
+            ))
             .expression_attribute_names("#status", "status")
-            .expression_attribute_names("#tokens", TOKEN_HASHES)
             .expression_attribute_values(":now", s(now.to_string()))
             .expression_attribute_values(":before", s(resend_before.to_string()))
             .expression_attribute_values(":pending", s(RegistrationStatus::Pending.as_str()))
             .expression_attribute_values(":queue", s(Outbox::Confirmation.queue(&registration.event_id)))
             .expression_attribute_values(":until", n(lease.until.as_millisecond()))
-            .expression_attribute_values(":owner", s(&lease.owner))
-            .expression_attribute_values(":token", AttributeValue::L(vec![s(token_hash)]))
-            .expression_attribute_values(":none", AttributeValue::L(Vec::new()))
-            .expression_attribute_values(":max_tokens", n(MAX_LIVE_TOKENS))
-            .set_return_consumed_capacity(self.capacity())
-            .send()
-            .await;
-        match result {
-            Ok(output) => {
-                self.write(output.consumed_capacity());
-                Ok(true)
-            }
-            Err(err) if is_condition_failure(&err) => Ok(false),
-            Err(err) => Err(classify(err)),
-        }
+            .expression_attribute_values(":owner", s(&lease.owner));
+        self.update_with_token(update, token_hash).await
     }
 
     async fn add_token(
@@ -527,30 +545,14 @@ impl RegistrationStore for DynamoStore {
         registration: &Registration,
         token_hash: &str,
     ) -> Result<bool, StoreError> {
-        let result = self
+        let update = self
             .client
             .update_item()
             .table_name(&self.table_name)
             .key("pk", s(&registration.pk))
-            .update_expression("SET #tokens = list_append(if_not_exists(#tokens, :none), :token)")
-            .condition_expression(
-                "attribute_exists(pk) AND (attribute_not_exists(#tokens) OR size(#tokens) < :max_tokens)",
-            )
-            .expression_attribute_names("#tokens", TOKEN_HASHES)
-            .expression_attribute_values(":token", AttributeValue::L(vec![s(token_hash)]))
-            .expression_attribute_values(":none", AttributeValue::L(Vec::new()))
-            .expression_attribute_values(":max_tokens", n(MAX_LIVE_TOKENS))
-            .set_return_consumed_capacity(self.capacity())
-            .send()
-            .await;
-        match result {
-            Ok(output) => {
-                self.write(output.consumed_capacity());
-                Ok(true)
-            }
-            Err(err) if is_condition_failure(&err) => Ok(false),
-            Err(err) => Err(classify(err)),
-        }
+            .update_expression(format!("SET {ADD_TOKEN}"))
+            .condition_expression(format!("attribute_exists(pk) AND {ROOM_FOR_A_TOKEN}"));
+        self.update_with_token(update, token_hash).await
     }
 
     async fn find_by_token(
