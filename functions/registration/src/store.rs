@@ -327,11 +327,20 @@ impl DynamoStore {
         update: UpdateItemFluentBuilder,
         token_hash: &str,
     ) -> Result<bool, StoreError> {
-        let result = update
+        let update = update
             .expression_attribute_names("#tokens", TOKEN_HASHES)
             .expression_attribute_values(":token", AttributeValue::L(vec![s(token_hash)]))
             .expression_attribute_values(":none", AttributeValue::L(Vec::new()))
-            .expression_attribute_values(":max_tokens", n(MAX_LIVE_TOKENS))
+            .expression_attribute_values(":max_tokens", n(MAX_LIVE_TOKENS));
+        self.conditional_update(update).await
+    }
+
+    /// Run a conditional `update`; `false` when its condition does not hold.
+    async fn conditional_update(
+        &self,
+        update: UpdateItemFluentBuilder,
+    ) -> Result<bool, StoreError> {
+        let result = update
             .set_return_consumed_capacity(self.capacity())
             .send()
             .await;
@@ -741,7 +750,7 @@ impl RegistrationStore for DynamoStore {
             Outbox::Link => ("link_sent_at", "link_message_id"),
         };
         let event_id = event_of_key(pk);
-        let result = self
+        let update = self
             .client
             .update_item()
             .table_name(&self.table_name)
@@ -753,18 +762,8 @@ impl RegistrationStore for DynamoStore {
             .expression_attribute_values(":at", s(at.to_string()))
             .expression_attribute_values(":message", s(message_id))
             .expression_attribute_values(":queue", s(outbox.queue(event_id)))
-            .expression_attribute_values(":owner", s(owner))
-            .set_return_consumed_capacity(self.capacity())
-            .send()
-            .await;
-        match result {
-            Ok(output) => {
-                self.write(output.consumed_capacity());
-                Ok(true)
-            }
-            Err(err) if is_condition_failure(&err) => Ok(false),
-            Err(err) => Err(classify(err)),
-        }
+            .expression_attribute_values(":owner", s(owner));
+        self.conditional_update(update).await
     }
 
     async fn record_failure(
