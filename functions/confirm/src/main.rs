@@ -6,7 +6,9 @@ use registration::config::ConfirmConfig;
 use registration::confirming::Confirmer;
 use registration::store::DynamoStore;
 
-#[tokio::main]
+// One thread: a Lambda environment runs one invocation at a time on a fraction of a
+// vCPU, and a single thread answers without handing work between threads.
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
     registration::logging::init();
     let config = ConfirmConfig::from_env().inspect_err(|e| tracing::error!("{e}"))?;
