@@ -365,32 +365,23 @@ where
         }
         // The first token's secret was never stored, so a retry sends a new one.
         let token = ConfirmationToken::generate(registration.registration_key());
-        match sender.store.add_token(registration, &token.hash()).await {
-            Ok(true) => {}
+        let not_stored = match sender.store.add_token(registration, &token.hash()).await {
+            Ok(true) => None,
+            // Each attempt left a link behind; past the bound, count this one so
+            // the registration leaves the outbox after the usual attempts.
             Ok(false) => {
-                // Each attempt left a link behind; past the bound, count this one
-                // so the registration leaves the outbox after the usual attempts.
                 tracing::warn!(registration_id = %id, "no room for another confirmation link");
-                self.record_failure(
-                    registration,
-                    Outbox::Confirmation,
-                    "too many confirmation links",
-                    true,
-                )
-                .await;
-                return;
+                Some(("too many confirmation links", true))
             }
             Err(err) => {
                 tracing::error!(error = %err, registration_id = %id, "could not store a new confirmation token");
-                self.record_failure(
-                    registration,
-                    Outbox::Confirmation,
-                    "token not stored",
-                    false,
-                )
-                .await;
-                return;
+                Some(("token not stored", false))
             }
+        };
+        if let Some((reason, count_attempt)) = not_stored {
+            self.record_failure(registration, Outbox::Confirmation, reason, count_attempt)
+                .await;
+            return;
         }
         let mailer = ThrottleRetrying { run: self };
         let outcome = send_confirmation(

@@ -2,9 +2,9 @@
 //! 22 characters of the registration's one-way key (see [`registration_key`])
 //! followed by 43 characters of secret, 256 random bits of which only a SHA-256
 //! hash is ever stored. Both are unpadded base64url, so the token needs no
-//! escaping in a link and has no separator for a mail client to cut at. Confirming is then one key
-//! lookup of the registration, with no separate token item to write at
-//! registration time.
+//! escaping in a link and has no separator for a mail client to cut at.
+//! Confirming is then one key lookup of the registration, with no separate token
+//! item to write at registration time.
 
 use crate::clock::random_bytes;
 use base64::Engine;
@@ -53,15 +53,15 @@ impl ConfirmationToken {
         if value.len() != KEY_CHARS + SECRET_CHARS || !value.is_ascii() {
             return None;
         }
+        // The lengths are right by now; each part must also be the exact encoding
+        // of its bytes.
         let (key, secret) = value.split_at(KEY_CHARS);
-        let decodes_to = |text: &str, chars: usize, bytes: usize| {
-            text.len() == chars
-                && URL_SAFE_NO_PAD
-                    .decode(text)
-                    .is_ok_and(|decoded| decoded.len() == bytes)
+        let decodes_to = |text: &str, bytes: usize| {
+            URL_SAFE_NO_PAD
+                .decode(text)
+                .is_ok_and(|decoded| decoded.len() == bytes)
         };
-        let ok =
-            decodes_to(key, KEY_CHARS, KEY_BYTES) && decodes_to(secret, SECRET_CHARS, SECRET_BYTES);
+        let ok = decodes_to(key, KEY_BYTES) && decodes_to(secret, SECRET_BYTES);
         ok.then(|| Self {
             value: value.to_owned(),
         })
