@@ -202,7 +202,7 @@ async fn a_registration_holds_at_most_max_live_tokens() {
     for hash in ["hash-0", "hash-19"] {
         assert_eq!(
             table.store.find_by_token(&r.pk, hash).await.unwrap(),
-            Some(r.pk.clone()),
+            Some(r.clone()),
             "{hash}"
         );
     }
@@ -236,7 +236,7 @@ async fn create_pending_twice_for_one_key_gives_already_registered_and_keeps_one
             .find_by_token(&first.pk, "hash-one")
             .await
             .unwrap(),
-        Some(first.pk.clone()),
+        Some(first.clone()),
         "holding its first token"
     );
 
@@ -278,7 +278,7 @@ async fn find_by_token_finds_the_registration_by_the_right_hash_only() {
             .find_by_token(&r.pk, "right-hash")
             .await
             .unwrap(),
-        Some(r.pk.clone())
+        Some(r.clone())
     );
     assert_eq!(
         table
@@ -324,7 +324,7 @@ async fn find_by_token_finds_the_registration_by_the_right_hash_only() {
             .find_by_token(&r.pk, "second-hash")
             .await
             .unwrap(),
-        Some(r.pk.clone())
+        Some(r.clone())
     );
     assert_eq!(
         table
@@ -332,7 +332,7 @@ async fn find_by_token_finds_the_registration_by_the_right_hash_only() {
             .find_by_token(&r.pk, "right-hash")
             .await
             .unwrap(),
-        Some(r.pk.clone())
+        Some(r.clone())
     );
     assert_eq!(table.keys().await, vec![r.pk], "still one item");
 }
@@ -347,7 +347,8 @@ async fn confirm_moves_a_pending_registration_to_the_link_outbox_once_and_is_ide
     table.store.create_pending(&r, "h").await.unwrap();
 
     let first_at = t0() + SignedDuration::from_hours(1);
-    let confirmed = match table.store.confirm(&r.pk, first_at).await.unwrap() {
+    let pending = table.get(&r.pk).await;
+    let confirmed = match table.store.confirm(&pending, first_at).await.unwrap() {
         ConfirmOutcome::Confirmed(confirmed) => confirmed,
         other => panic!("expected Confirmed, got {other:?}"),
     };
@@ -364,26 +365,33 @@ async fn confirm_moves_a_pending_registration_to_the_link_outbox_once_and_is_ide
         "what is returned is what is stored"
     );
 
-    let again = table
-        .store
-        .confirm(&r.pk, first_at + SignedDuration::from_hours(5))
-        .await
-        .unwrap();
+    let later = first_at + SignedDuration::from_hours(5);
+    let again = table.store.confirm(&confirmed, later).await.unwrap();
     assert_eq!(again, ConfirmOutcome::AlreadyConfirmed(confirmed.clone()));
+    // A click that read the registration while it was still pending, and writes
+    // after another click confirmed it, finds it already confirmed.
+    let raced = table.store.confirm(&pending, later).await.unwrap();
+    assert_eq!(raced, ConfirmOutcome::AlreadyConfirmed(confirmed.clone()));
     assert_eq!(
         table.get(&r.pk).await,
         confirmed,
         "a second confirm changes nothing"
     );
 
+    // A registration that is not stored is not found, and confirming it writes nothing.
+    let absent = registration(&event, "nobody@example.org", t0());
     assert_eq!(
-        table
-            .store
-            .confirm(&Registration::key(&event, "nobody@example.org"), first_at)
-            .await
-            .unwrap(),
+        table.store.confirm(&absent, first_at).await.unwrap(),
         ConfirmOutcome::NotFound
     );
+    let mut cancelled = pending.clone();
+    cancelled.status = RegistrationStatus::Cancelled;
+    assert_eq!(
+        table.store.confirm(&cancelled, first_at).await.unwrap(),
+        ConfirmOutcome::NotFound
+    );
+    assert_eq!(table.keys().await, vec![r.pk.clone()], "still one item");
+    assert_eq!(table.get(&r.pk).await, confirmed);
 }
 
 #[tokio::test]

@@ -40,6 +40,31 @@ async fn following_the_emailed_link_confirms_and_a_second_click_changes_nothing(
 }
 
 #[tokio::test]
+async fn a_click_reads_its_registration_once_and_a_repeat_click_writes_nothing() {
+    let app = spawn_app().await;
+    let email = unique_email();
+    assert_eq!(app.post_json(&valid_json(&email)).await.status, 201);
+    let token = app.confirmation_token(&email).await;
+
+    // The harness's store is metered: it sums the units DynamoDB reports. One
+    // strongly consistent read of an item under 4 KB is one read unit.
+    let before = app.store.consumed();
+    assert_eq!(
+        app.confirm(Some(&format!("token={token}"))).await.status,
+        200
+    );
+    let first = app.store.consumed();
+    assert_eq!(first.read_units - before.read_units, 1.0, "one read");
+    assert!(first.write_units > before.write_units, "and the write");
+
+    let again = app.confirm(Some(&format!("token={token}"))).await;
+    assert!(again.body.contains("already confirmed"));
+    let second = app.store.consumed();
+    assert_eq!(second.read_units - first.read_units, 1.0, "one read");
+    assert_eq!(second.write_units, first.write_units, "and no write");
+}
+
+#[tokio::test]
 async fn a_missing_token_gets_400() {
     let app = spawn_app().await;
     for query in [None, Some("token="), Some("other=1")] {

@@ -47,7 +47,8 @@ async fn every_confirmed_participant_gets_one_link_email_and_pending_ones_none()
     // Two of the pending confirm later: the next run sends just theirs.
     for email in &pending[..2] {
         let pk = registration::store::Registration::key(&app.event_id, &email.to_lowercase());
-        app.store.confirm(&pk, app.clock_now()).await.unwrap();
+        let pending = app.store.get(&pk).await.unwrap().expect("registered");
+        app.store.confirm(&pending, app.clock_now()).await.unwrap();
     }
     let later = run(&sender).await;
     assert_eq!(later.sent, 2);

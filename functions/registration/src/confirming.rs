@@ -1,6 +1,6 @@
 //! The confirmation use case: a token from a link names its registration's key;
-//! one key lookup checks the token, then an idempotent move from pending to
-//! confirmed.
+//! one read of that key fetches the registration and checks the token, then one
+//! conditional write moves it from pending to confirmed (idempotently).
 
 use crate::clock::Clock;
 use crate::config::ConfirmConfig;
@@ -51,7 +51,7 @@ impl<S: RegistrationStore, C: Clock> Confirmer<S, C> {
         }
         let token = ConfirmationToken::parse(token).ok_or(ConfirmError::UnknownToken)?;
         let key = Registration::key_of(&self.config.event.event_id, token.registration_key());
-        let pk = self
+        let registration = self
             .store
             .find_by_token(&key, &token.hash())
             .await
@@ -59,7 +59,7 @@ impl<S: RegistrationStore, C: Clock> Confirmer<S, C> {
             .ok_or(ConfirmError::UnknownToken)?;
         match self
             .store
-            .confirm(&pk, now)
+            .confirm(&registration, now)
             .await
             .map_err(ConfirmError::Store)?
         {

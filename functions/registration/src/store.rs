@@ -214,12 +214,22 @@ pub trait RegistrationStore: Clone + Send + Sync + 'static {
         token_hash: &str,
     ) -> Result<bool, StoreError>;
 
-    /// The registration key `pk` when that registration exists and holds a token
-    /// with this hash (a strongly consistent read).
-    async fn find_by_token(&self, pk: &str, token_hash: &str)
-    -> Result<Option<String>, StoreError>;
+    /// The registration at `pk` when it exists and holds a token with this hash
+    /// (one strongly consistent read).
+    async fn find_by_token(
+        &self,
+        pk: &str,
+        token_hash: &str,
+    ) -> Result<Option<Registration>, StoreError>;
 
-    async fn confirm(&self, pk: &str, now: Timestamp) -> Result<ConfirmOutcome, StoreError>;
+    /// Move `registration`, as last read, from pending to confirmed: a single
+    /// conditional write, so a registration confirmed meanwhile by another click
+    /// comes back as [`ConfirmOutcome::AlreadyConfirmed`].
+    async fn confirm(
+        &self,
+        registration: &Registration,
+        now: Timestamp,
+    ) -> Result<ConfirmOutcome, StoreError>;
 
     /// Keys of registrations waiting in an outbox, oldest first, one page at a time.
     async fn due(
@@ -568,42 +578,49 @@ impl RegistrationStore for DynamoStore {
         &self,
         pk: &str,
         token_hash: &str,
-    ) -> Result<Option<String>, StoreError> {
+    ) -> Result<Option<Registration>, StoreError> {
         let output = self
             .client
             .get_item()
             .table_name(&self.table_name)
             .key("pk", s(pk))
-            .projection_expression("#tokens")
-            .expression_attribute_names("#tokens", TOKEN_HASHES)
             .consistent_read(true)
             .set_return_consumed_capacity(self.capacity())
             .send()
             .await
             .map_err(classify)?;
         self.read(output.consumed_capacity());
-        let holds = output
-            .item
-            .as_ref()
-            .and_then(|item| item.get(TOKEN_HASHES))
+        let Some(item) = output.item else {
+            return Ok(None);
+        };
+        let holds = item
+            .get(TOKEN_HASHES)
             .and_then(|hashes| hashes.as_l().ok())
             .is_some_and(|hashes| {
                 hashes
                     .iter()
                     .any(|h| h.as_s().is_ok_and(|h| constant_time_eq(h, token_hash)))
             });
-        Ok(holds.then(|| pk.to_owned()))
+        if holds {
+            from_item(item).map(Some)
+        } else {
+            Ok(None)
+        }
     }
 
-    async fn confirm(&self, pk: &str, now: Timestamp) -> Result<ConfirmOutcome, StoreError> {
-        let Some(current) = self.get(pk).await? else {
-            return Ok(ConfirmOutcome::NotFound);
-        };
+    async fn confirm(
+        &self,
+        current: &Registration,
+        now: Timestamp,
+    ) -> Result<ConfirmOutcome, StoreError> {
         match current.status {
-            RegistrationStatus::Confirmed => return Ok(ConfirmOutcome::AlreadyConfirmed(current)),
+            RegistrationStatus::Confirmed => {
+                return Ok(ConfirmOutcome::AlreadyConfirmed(current.clone()));
+            }
             RegistrationStatus::Cancelled => return Ok(ConfirmOutcome::NotFound),
             RegistrationStatus::Pending => {}
         }
+        let pk = current.pk.as_str();
         // A pending registration moves to the link outbox; any confirmation email
         // still owed is moot now that the participant has clicked.
         let result = self
@@ -631,7 +648,7 @@ impl RegistrationStore for DynamoStore {
                     output.attributes.unwrap_or_default(),
                 )?))
             }
-            // Another click confirmed it between the read and the write.
+            // Another click confirmed it after it was read (or it is gone).
             Err(err) if is_condition_failure(&err) => match self.get(pk).await? {
                 Some(r) if r.status == RegistrationStatus::Confirmed => {
                     Ok(ConfirmOutcome::AlreadyConfirmed(r))
