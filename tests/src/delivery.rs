@@ -8,8 +8,11 @@ use registration::clock::Clock;
 use registration::clock::FixedClock;
 use registration::delivery::{LinkSender, RunReport};
 use registration::domain::RegistrationStatus;
-use registration::mail::SesMailer;
-use registration::store::{DynamoStore, Outbox, Registration, RegistrationStore};
+use registration::mail::{MailError, Mailer, OutgoingEmail, SesMailer};
+use registration::store::{
+    ConfirmOutcome, CreateError, DuePage, DynamoStore, Lease, Outbox, Registration,
+    RegistrationStore, StoreError,
+};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -134,4 +137,174 @@ pub async fn counts(app: &TestApp, addresses: &[String]) -> HashMap<String, usiz
             (a.clone(), n)
         })
         .collect()
+}
+
+/// The real store with trouble added: every other claim answers `claim_delay`
+/// late (DynamoDB latency that varies from one registration to the next), and
+/// listing an outbox fails once it has answered `due_answers` times.
+#[derive(Clone)]
+pub struct TroubledStore {
+    store: DynamoStore,
+    claim_delay: Duration,
+    due_answers: Option<usize>,
+    claims: Arc<std::sync::atomic::AtomicUsize>,
+    dues: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl TroubledStore {
+    pub fn new(store: DynamoStore) -> Self {
+        Self {
+            store,
+            claim_delay: Duration::ZERO,
+            due_answers: None,
+            claims: Arc::default(),
+            dues: Arc::default(),
+        }
+    }
+
+    pub fn with_claim_delay(self, claim_delay: Duration) -> Self {
+        Self {
+            claim_delay,
+            ..self
+        }
+    }
+
+    pub fn with_due_answers(self, answers: usize) -> Self {
+        Self {
+            due_answers: Some(answers),
+            ..self
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl RegistrationStore for TroubledStore {
+    async fn create_pending(
+        &self,
+        registration: &Registration,
+        token_hash: &str,
+    ) -> Result<(), CreateError> {
+        self.store.create_pending(registration, token_hash).await
+    }
+
+    async fn get(&self, pk: &str) -> Result<Option<Registration>, StoreError> {
+        self.store.get(pk).await
+    }
+
+    async fn renew_confirmation(
+        &self,
+        registration: &Registration,
+        token_hash: &str,
+        now: Timestamp,
+        resend_before: Timestamp,
+        lease: &Lease,
+    ) -> Result<bool, StoreError> {
+        self.store
+            .renew_confirmation(registration, token_hash, now, resend_before, lease)
+            .await
+    }
+
+    async fn add_token(
+        &self,
+        registration: &Registration,
+        token_hash: &str,
+    ) -> Result<bool, StoreError> {
+        self.store.add_token(registration, token_hash).await
+    }
+
+    async fn find_by_token(
+        &self,
+        pk: &str,
+        token_hash: &str,
+    ) -> Result<Option<Registration>, StoreError> {
+        self.store.find_by_token(pk, token_hash).await
+    }
+
+    async fn confirm(
+        &self,
+        registration: &Registration,
+        now: Timestamp,
+    ) -> Result<ConfirmOutcome, StoreError> {
+        self.store.confirm(registration, now).await
+    }
+
+    async fn due(
+        &self,
+        event_id: &str,
+        outbox: Outbox,
+        after: Option<HashMap<String, String>>,
+        limit: i32,
+    ) -> Result<DuePage, StoreError> {
+        let nth = self.dues.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if self.due_answers.is_some_and(|answers| nth >= answers) {
+            return Err(StoreError::Unavailable(
+                "injected: the outbox query failed".into(),
+            ));
+        }
+        self.store.due(event_id, outbox, after, limit).await
+    }
+
+    async fn count_due(&self, event_id: &str, outbox: Outbox) -> Result<u64, StoreError> {
+        self.store.count_due(event_id, outbox).await
+    }
+
+    async fn claim(
+        &self,
+        pk: &str,
+        queue: &str,
+        lease: &Lease,
+        now: Timestamp,
+    ) -> Result<Option<Registration>, StoreError> {
+        let nth = self
+            .claims
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let claimed = self.store.claim(pk, queue, lease, now).await;
+        if nth.is_multiple_of(2) {
+            tokio::time::sleep(self.claim_delay).await;
+        }
+        claimed
+    }
+
+    async fn record_sent(
+        &self,
+        pk: &str,
+        outbox: Outbox,
+        owner: &str,
+        message_id: &str,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        self.store
+            .record_sent(pk, outbox, owner, message_id, at)
+            .await
+    }
+
+    async fn record_failure(
+        &self,
+        pk: &str,
+        outbox: Outbox,
+        owner: &str,
+        reason: &str,
+        count_attempt: bool,
+    ) -> Result<(), StoreError> {
+        self.store
+            .record_failure(pk, outbox, owner, reason, count_attempt)
+            .await
+    }
+}
+
+/// A mailer that notes when each send is handed to SES, then sends it.
+pub struct TimedMailer {
+    pub mailer: SesMailer,
+    pub calls: std::sync::Mutex<Vec<tokio::time::Instant>>,
+}
+
+#[async_trait::async_trait]
+impl Mailer for TimedMailer {
+    async fn send(&self, email: &OutgoingEmail) -> Result<String, MailError> {
+        self.calls
+            .lock()
+            .expect("not poisoned")
+            .push(tokio::time::Instant::now());
+        self.mailer.send(email).await
+    }
 }

@@ -877,6 +877,7 @@ async fn ses_failures_are_classified_by_code_and_by_bare_http_status() {
         let got = match mailer.send(&email).await {
             Err(MailError::Unavailable(_)) => "unavailable",
             Err(MailError::Throttled) => "throttled",
+            Err(MailError::Deferred) => "deferred",
             Err(MailError::Rejected(_)) => "rejected",
             Ok(_) => "sent",
         };

@@ -6,7 +6,9 @@ use registration::domain::RegistrationStatus;
 use registration::store::{MAX_EMAIL_ATTEMPTS, MAX_LIVE_TOKENS, Outbox, RegistrationStore};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
-use system_tests::delivery::{counts, run, run_for, seed, sender, sender_with, spawn_delivery_app};
+use system_tests::delivery::{
+    TimedMailer, TroubledStore, counts, run, run_for, seed, sender, sender_with, spawn_delivery_app,
+};
 use system_tests::faulty_ses::FaultySes;
 use system_tests::{required_env, unique_email, valid_json};
 
@@ -398,4 +400,110 @@ async fn the_outbox_lists_only_what_is_still_owed() {
         .await
         .unwrap();
     assert_eq!(page.keys.len(), 4);
+}
+
+#[tokio::test]
+async fn a_run_that_reaches_the_event_start_stops_sending_links() {
+    let app = spawn_delivery_app(|env| {
+        env.insert("SEND_RATE_PER_SECOND".into(), "2".into());
+    })
+    .await;
+    let confirmed = seed(&app, RegistrationStatus::Confirmed, 20).await;
+    // The run starts 2.25 s before the webinar, with minutes before its own
+    // deadline: at 2 sends a second, slots come at 0, 0.5, … 2.0 s.
+    let starts_at = app.sendlinks_config().event.starts_at;
+    app.clock.set(starts_at - SignedDuration::from_millis(2250));
+    let report = run(&sender(&app)).await;
+    assert_eq!(report.stopped, Some("event-started"), "{report:?}");
+    assert!((1..=5).contains(&report.sent), "{report:?}");
+    assert_eq!(report.remaining, 20 - report.sent, "{report:?}");
+    let sent = counts(&app, &confirmed).await;
+    assert_eq!(sent.values().sum::<usize>() as u64, report.sent);
+    assert!(sent.values().all(|n| *n <= 1));
+    // What it had claimed but not sent is free again, not left to its lease.
+    assert!(
+        app.registrations()
+            .await
+            .iter()
+            .all(|r| r.lease_owner.is_none()),
+        "no lease left behind"
+    );
+}
+
+#[tokio::test]
+async fn sends_keep_the_rate_when_claims_take_uneven_time() {
+    let app = spawn_delivery_app(|env| {
+        env.insert("SEND_RATE_PER_SECOND".into(), "5".into());
+    })
+    .await;
+    let confirmed = seed(&app, RegistrationStatus::Confirmed, 12).await;
+    let config = app.sendlinks_config();
+    let mailer = TimedMailer {
+        mailer: registration::mail::SesMailer::new(app.ses.clone(), config.sender.clone()),
+        calls: Default::default(),
+    };
+    let store = TroubledStore::new(app.store.clone()).with_claim_delay(Duration::from_millis(300));
+    let sender = std::sync::Arc::new(registration::delivery::LinkSender::new(
+        config,
+        store,
+        mailer,
+        app.clock.clone(),
+    ));
+    let report = sender
+        .run(tokio::time::Instant::now() + Duration::from_secs(60))
+        .await
+        .expect("the run completes");
+    assert_eq!((report.sent, report.remaining), (12, 0), "{report:?}");
+    assert!(counts(&app, &confirmed).await.values().all(|n| *n == 1));
+
+    // The pacer spaces sends 200 ms apart. A slot taken before a claim that then
+    // took 300 ms longer than the next one's would put two sends 100 ms apart;
+    // with the slot taken right before the SES call the spacing holds (the bound
+    // leaves 50 ms for the machine's scheduling).
+    let mut calls = sender.mailer.calls.lock().unwrap().clone();
+    calls.sort();
+    let closest = calls
+        .windows(2)
+        .map(|pair| pair[1] - pair[0])
+        .min()
+        .expect("sends");
+    assert!(
+        closest >= Duration::from_millis(150),
+        "two sends {closest:?} apart"
+    );
+}
+
+#[tokio::test]
+async fn a_failed_outbox_query_ends_the_run_after_the_sends_under_way_are_recorded() {
+    let app = spawn_delivery_app(|_| {}).await;
+    let confirmed = seed(&app, RegistrationStatus::Confirmed, 250).await;
+    // The confirmation outbox (empty) and the first page of links (100 keys) are
+    // listed; the query for the second page fails.
+    let store = TroubledStore::new(app.store.clone()).with_due_answers(2);
+    let config = app.sendlinks_config();
+    let mailer = registration::mail::SesMailer::new(app.ses.clone(), config.sender.clone());
+    let troubled = std::sync::Arc::new(registration::delivery::LinkSender::new(
+        config,
+        store,
+        mailer,
+        app.clock.clone(),
+    ));
+    let failed = troubled
+        .run(tokio::time::Instant::now() + Duration::from_secs(60))
+        .await;
+    assert!(failed.is_err(), "the run reports the failure: {failed:?}");
+    let registrations = app.registrations().await;
+    let sent = registrations
+        .iter()
+        .filter(|r| r.link_sent_at.is_some())
+        .count();
+    assert_eq!(sent, 100, "the first page was served to the end");
+    assert!(
+        registrations.iter().all(|r| r.lease_owner.is_none()),
+        "and every send it started was recorded"
+    );
+
+    let next = run(&sender(&app)).await;
+    assert_eq!((next.sent, next.remaining), (150, 0));
+    assert!(counts(&app, &confirmed).await.values().all(|n| *n == 1));
 }

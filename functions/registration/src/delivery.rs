@@ -2,10 +2,13 @@
 //! the confirmation emails that failed at registration time.
 //!
 //! Each registration that owes an email waits in a sparse outbox index. A run
-//! pages through it, and for each key: waits for a send slot (a token bucket at
-//! `SEND_RATE_PER_SECOND`), claims the registration with an expiring lease (a
-//! conditional update, so two runs never both send), sends, and records the
+//! pages through it, and for each key: claims the registration with an expiring
+//! lease (a conditional update, so two runs never both send), waits for a send
+//! slot (a token bucket at `SEND_RATE_PER_SECOND`, taken right before the SES
+//! call, so how long the claim took cannot bunch sends), sends, and records the
 //! outcome. A run that dies leaves only its leases, which expire on their own.
+//! No send starts once the run's deadline (less the safety margin) or the
+//! event's start is reached, whichever comes first.
 
 use crate::clock::{Clock, random_bytes};
 use crate::config::SendLinksConfig;
@@ -128,6 +131,8 @@ struct Run<S, M, C> {
     owner: String,
     /// No send starts at or after this instant.
     last_start: Instant,
+    /// What `last_start` is: the invocation's deadline or the event's start.
+    last_start_is: &'static str,
 }
 
 impl<S, M, C> LinkSender<S, M, C>
@@ -155,14 +160,27 @@ where
             tracing::info!(?report, "the event has started; nothing is sent");
             return Ok(report);
         }
+        let by_deadline = deadline
+            .checked_sub(self.config.safety_margin)
+            .unwrap_or_else(Instant::now);
+        // The event's start as an instant of this run's clock.
+        let until_start =
+            Duration::try_from(event.starts_at.duration_since(now)).unwrap_or(Duration::ZERO);
+        let at_start = Instant::now()
+            .checked_add(until_start)
+            .unwrap_or(by_deadline);
+        let (last_start, last_start_is) = if at_start < by_deadline {
+            (at_start, "event-started")
+        } else {
+            (by_deadline, "deadline")
+        };
         let run = Arc::new(Run {
             sender: Arc::clone(self),
             pacer: Pacer::per_second(self.config.rate_per_second),
             counters: Counters::default(),
             owner: format!("send-links:{}", hex(&random_bytes::<8>())),
-            last_start: deadline
-                .checked_sub(self.config.safety_margin)
-                .unwrap_or_else(Instant::now),
+            last_start,
+            last_start_is,
         });
         Run::drain(&run, Outbox::Confirmation).await?;
         let links_open = self.config.links_send_at.is_none_or(|at| now >= at);
@@ -179,7 +197,7 @@ where
         report.stopped = if c.ses_unavailable.load(Ordering::Relaxed) {
             Some("ses-unavailable")
         } else if c.out_of_time.load(Ordering::Relaxed) {
-            Some("deadline")
+            Some(run.last_start_is)
         } else {
             None
         };
@@ -205,20 +223,30 @@ where
     M: Mailer + 'static,
     C: Clock + 'static,
 {
-    /// Serve one outbox until it is empty, the time is up or SES is down.
+    /// Serve one outbox until it is empty, the time is up or SES is down. When
+    /// DynamoDB fails to list the outbox, the sends already under way finish and
+    /// are recorded before the error is returned.
     async fn drain(run: &Arc<Self>, outbox: Outbox) -> Result<(), StoreError> {
         let sender = &run.sender;
         let slots = Arc::new(Semaphore::new(sender.max_in_flight()));
         let mut tasks = JoinSet::new();
         let mut cursor = None;
+        let mut failed = None;
         'pages: loop {
             if run.counters.stopping() || Instant::now() >= run.last_start {
                 break;
             }
-            let page = sender
+            let page = match sender
                 .store
                 .due(&sender.config.event.event_id, outbox, cursor, PAGE_SIZE)
-                .await?;
+                .await
+            {
+                Ok(page) => page,
+                Err(err) => {
+                    failed = Some(err);
+                    break;
+                }
+            };
             for pk in page.keys {
                 let slot = Arc::clone(&slots)
                     .acquire_owned()
@@ -241,13 +269,13 @@ where
             }
         }
         while tasks.join_next().await.is_some() {}
-        Ok(())
+        failed.map_or(Ok(()), Err)
     }
 
-    /// Wait for a send slot, claim, send, record. Every failure is recorded on the
+    /// Claim, wait for a send slot, send, record. Every failure is recorded on the
     /// registration or left to its lease; nothing here fails the run.
     async fn serve(&self, pk: &str, outbox: Outbox) {
-        if !self.pacer.ready_before(self.last_start).await {
+        if Instant::now() >= self.last_start {
             self.counters.out_of_time.store(true, Ordering::Relaxed);
             return;
         }
@@ -408,16 +436,26 @@ where
             Err(MailError::Unavailable(_)) => {
                 self.counters.ses_unavailable.store(true, Ordering::Relaxed);
             }
-            Err(MailError::Throttled) => {}
+            Err(MailError::Throttled | MailError::Deferred) => {}
         }
     }
 
-    /// Send, backing off and retrying while SES throttles; each retry waits for a
-    /// send slot like any send. An outage stops the run.
+    /// Wait for a send slot and send, backing off and retrying while SES
+    /// throttles; each attempt takes its own slot. Nothing is awaited between the
+    /// slot and the SES call, so the calls keep the pacer's spacing. An outage
+    /// stops the run.
     async fn send_with_backoff(&self, email: &OutgoingEmail) -> Result<String, MailError> {
         let mut backoff = Duration::from_millis(200);
         let mut attempt = 0;
         loop {
+            if !self.pacer.ready_before(self.last_start).await {
+                self.counters.out_of_time.store(true, Ordering::Relaxed);
+                return Err(MailError::Deferred);
+            }
+            // SES went down while this send waited for its slot.
+            if self.counters.ses_unavailable.load(Ordering::Relaxed) {
+                return Err(MailError::Deferred);
+            }
             match self.sender.mailer.send(email).await {
                 Err(MailError::Throttled) if attempt < THROTTLE_RETRIES => {
                     attempt += 1;
@@ -430,10 +468,6 @@ where
                     tracing::info!(attempt, "SES throttled a send; backing off");
                     tokio::time::sleep_until(wake).await;
                     backoff = (backoff * 2).min(Duration::from_secs(5));
-                    if !self.pacer.ready_before(self.last_start).await {
-                        self.counters.out_of_time.store(true, Ordering::Relaxed);
-                        return Err(MailError::Throttled);
-                    }
                 }
                 Err(MailError::Unavailable(cause)) => {
                     tracing::error!(cause, "SES unavailable; the run stops starting sends");

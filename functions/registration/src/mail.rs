@@ -47,6 +47,9 @@ pub enum MailError {
     /// SES could not be reached or is not sending for this account.
     #[error("SES unavailable: {0}")]
     Unavailable(String),
+    /// Not attempted: the delivery run had no send slot left before it had to stop.
+    #[error("not sent: the run stopped before a send slot came")]
+    Deferred,
 }
 
 /// Sends one email; returns the provider's message id.
