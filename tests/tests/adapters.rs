@@ -266,6 +266,25 @@ async fn create_pending_twice_for_one_key_gives_already_registered_and_keeps_one
 }
 
 #[tokio::test]
+async fn storing_the_same_registration_again_succeeds_and_changes_nothing() {
+    // What the SDK does when a put's answer is lost: it sends the put again.
+    let table = fresh_table().await;
+    let r = registration(&unique("event"), &unique_email(), t0());
+    table.store.create_pending(&r, "hash-one").await.unwrap();
+    let before = table.items().await;
+    table
+        .store
+        .create_pending(&r, "hash-one")
+        .await
+        .expect("the same registration again is not a duplicate");
+    assert_eq!(table.items().await, before, "nothing changed");
+    assert_eq!(
+        table.store.find_by_token(&r.pk, "hash-one").await.unwrap(),
+        Some(r.clone())
+    );
+}
+
+#[tokio::test]
 async fn find_by_token_finds_the_registration_by_the_right_hash_only() {
     let table = fresh_table().await;
     let event = unique("event");

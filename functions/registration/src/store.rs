@@ -184,7 +184,8 @@ pub struct DuePage {
 pub trait RegistrationStore: Clone + Send + Sync + 'static {
     /// Store a new pending registration holding its first token's hash, in one
     /// conditional write; the registration starts in the confirmation outbox, leased
-    /// by its creator.
+    /// by its creator. Storing the same registration (same `registration_id`) again
+    /// succeeds and changes nothing, so a retried write is not a duplicate.
     async fn create_pending(
         &self,
         registration: &Registration,
@@ -510,7 +511,12 @@ impl RegistrationStore for DynamoStore {
                 self.write(output.consumed_capacity());
                 Ok(())
             }
-            Err(err) if is_condition_failure(&err) => Err(CreateError::AlreadyRegistered),
+            // The key is taken: by another registration, or by this very one when
+            // the SDK retried a put whose first answer was lost.
+            Err(err) if is_condition_failure(&err) => match self.get(&registration.pk).await? {
+                Some(stored) if stored.registration_id == registration.registration_id => Ok(()),
+                _ => Err(CreateError::AlreadyRegistered),
+            },
             Err(err) => Err(classify(err).into()),
         }
     }
