@@ -868,6 +868,53 @@ async fn ses_mailer_reports_an_unreachable_endpoint_as_unavailable() {
 }
 
 #[tokio::test]
+async fn a_service_that_accepts_and_never_answers_is_an_outage_not_a_hang() {
+    // A listener that takes connections and never answers.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let hold = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    // The functions' own SDK configuration, aimed at it.
+    let config = registration::aws::sdk_config().await;
+    let dynamodb = aws_sdk_dynamodb::Client::from_conf(
+        aws_sdk_dynamodb::config::Builder::from(&config)
+            .endpoint_url(&endpoint)
+            .build(),
+    );
+    let sesv2 = aws_sdk_sesv2::Client::from_conf(
+        aws_sdk_sesv2::config::Builder::from(&config)
+            .endpoint_url(&endpoint)
+            .build(),
+    );
+    let store = DynamoStore::new(dynamodb, "registrations");
+    let mailer = SesMailer::new(sesv2, Sender::parse("training@example.org").unwrap());
+    let email = OutgoingEmail {
+        to: EmailAddress::parse(&unique_email()).unwrap(),
+        subject: "s".into(),
+        text: "t".into(),
+        html: "<p>h</p>".into(),
+        attachments: Vec::new(),
+    };
+    // Without the SDK's timeouts both calls would wait forever; the outer bound
+    // only turns such a hang into a failure of this test.
+    let (read, send) = tokio::time::timeout(std::time::Duration::from_secs(60), async {
+        tokio::join!(store.get("EVENT#e#REG#k"), mailer.send(&email))
+    })
+    .await
+    .expect("both calls give up on their own");
+    assert!(
+        matches!(read, Err(registration::store::StoreError::Unavailable(_))),
+        "{read:?}"
+    );
+    assert!(matches!(send, Err(MailError::Unavailable(_))), "{send:?}");
+    hold.abort();
+}
+
+#[tokio::test]
 async fn ses_failures_are_classified_by_code_and_by_bare_http_status() {
     use registration::mail::{MailError, Mailer, SesMailer};
     let front = system_tests::faulty_ses::FaultySes::start(&system_tests::required_env(

@@ -2,9 +2,11 @@
 //! (`AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL_SESV2` point them at emulators).
 
 use aws_config::BehaviorVersion;
+use aws_config::timeout::TimeoutConfig;
 use aws_smithy_http_client::tls::{Provider, TlsContext, TrustStore, rustls_provider::CryptoMode};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use std::time::Duration;
 
 /// The SDK configuration with the one HTTPS client of the process: hyper 1 on
 /// rustls with ring (smaller than aws-lc and built without a C toolchain).
@@ -21,7 +23,9 @@ pub async fn sdk_config() -> aws_config::SdkConfig {
         .tls_provider(Provider::Rustls(CryptoMode::Ring))
         .tls_context(tls)
         .build_https();
-    let loader = aws_config::defaults(BehaviorVersion::latest()).http_client(http);
+    let loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http)
+        .timeout_config(timeouts());
     // Lambda hands a function its credentials in the environment. Taking them
     // from there directly skips building the rest of the default chain (its
     // web-identity provider alone builds an STS client); elsewhere the whole
@@ -34,6 +38,23 @@ pub async fn sdk_config() -> aws_config::SdkConfig {
         loader
     };
     loader.load().await
+}
+
+/// The most one DynamoDB or SES call may take, retries included.
+pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(4);
+/// The most one attempt of a call may take.
+pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Bounds on every call, so that a connection that hangs fails like an outage
+/// instead of holding the function to its own timeout: `register` makes two calls
+/// before it answers (8 s at most, inside its 10 s), and a send-links claim (120 s)
+/// outlives any call made under it.
+fn timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(2))
+        .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+        .operation_timeout(OPERATION_TIMEOUT)
+        .build()
 }
 
 /// The common names of the roots AWS service endpoints chain to: Amazon Trust
