@@ -98,11 +98,23 @@ pub async fn seed(app: &TestApp, status: RegistrationStatus, n: usize) -> Vec<St
 
 /// A link sender for this app, sending through `ses`.
 pub fn sender_with(app: &TestApp, ses: aws_sdk_sesv2::Client) -> Arc<Sender> {
-    let config = app.sendlinks_config();
-    let mailer = SesMailer::new(ses, config.sender.clone());
+    sender_over(app, app.store.clone(), ses_mailer(app, ses))
+}
+
+/// This app's mailer, sending through `ses`.
+pub fn ses_mailer(app: &TestApp, ses: aws_sdk_sesv2::Client) -> SesMailer {
+    SesMailer::new(ses, app.sendlinks_config().sender)
+}
+
+/// A link sender for this app over a store and a mailer of the test's choosing.
+pub fn sender_over<S: RegistrationStore, M: Mailer + 'static>(
+    app: &TestApp,
+    store: S,
+    mailer: M,
+) -> Arc<LinkSender<S, M, FixedClock>> {
     Arc::new(LinkSender::new(
-        config,
-        app.store.clone(),
+        app.sendlinks_config(),
+        store,
         mailer,
         app.clock.clone(),
     ))

@@ -7,7 +7,8 @@ use registration::store::{MAX_EMAIL_ATTEMPTS, MAX_LIVE_TOKENS, Outbox, Registrat
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 use system_tests::delivery::{
-    TimedMailer, TroubledStore, counts, run, run_for, seed, sender, sender_with, spawn_delivery_app,
+    TimedMailer, TroubledStore, counts, run, run_for, seed, sender, sender_over, sender_with,
+    ses_mailer, spawn_delivery_app,
 };
 use system_tests::faulty_ses::FaultySes;
 use system_tests::{required_env, unique_email, valid_json};
@@ -437,18 +438,12 @@ async fn sends_keep_the_rate_when_claims_take_uneven_time() {
     })
     .await;
     let confirmed = seed(&app, RegistrationStatus::Confirmed, 12).await;
-    let config = app.sendlinks_config();
     let mailer = TimedMailer {
-        mailer: registration::mail::SesMailer::new(app.ses.clone(), config.sender.clone()),
+        mailer: ses_mailer(&app, app.ses.clone()),
         calls: Default::default(),
     };
     let store = TroubledStore::new(app.store.clone()).with_claim_delay(Duration::from_millis(300));
-    let sender = std::sync::Arc::new(registration::delivery::LinkSender::new(
-        config,
-        store,
-        mailer,
-        app.clock.clone(),
-    ));
+    let sender = sender_over(&app, store, mailer);
     let report = sender
         .run(tokio::time::Instant::now() + Duration::from_secs(60))
         .await
@@ -480,14 +475,7 @@ async fn a_failed_outbox_query_ends_the_run_after_the_sends_under_way_are_record
     // The confirmation outbox (empty) and the first page of links (100 keys) are
     // listed; the query for the second page fails.
     let store = TroubledStore::new(app.store.clone()).with_due_answers(2);
-    let config = app.sendlinks_config();
-    let mailer = registration::mail::SesMailer::new(app.ses.clone(), config.sender.clone());
-    let troubled = std::sync::Arc::new(registration::delivery::LinkSender::new(
-        config,
-        store,
-        mailer,
-        app.clock.clone(),
-    ));
+    let troubled = sender_over(&app, store, ses_mailer(&app, app.ses.clone()));
     let failed = troubled
         .run(tokio::time::Instant::now() + Duration::from_secs(60))
         .await;
