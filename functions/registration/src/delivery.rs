@@ -62,15 +62,19 @@ impl Pacer {
         }
     }
 
-    /// Wait for the next send slot. `false`, without waiting, when that slot would
-    /// come later than `until`.
+    /// Wait for the next send slot, which is strictly before `until`: `false`,
+    /// without waiting, when the slot would come at or after `until`, and `false`
+    /// when waking for it came too late.
     pub async fn ready_before(&self, until: Instant) -> bool {
         loop {
+            if Instant::now() >= until {
+                return false;
+            }
             match self.limiter.check() {
                 Ok(()) => return true,
                 Err(not_until) => {
                     let wait = not_until.wait_time_from(TokioClock.now());
-                    if Instant::now() + wait > until {
+                    if Instant::now() + wait >= until {
                         return false;
                     }
                     tokio::time::sleep(wait).await;
@@ -152,6 +156,9 @@ where
 
     /// One run, which must return before `deadline` (the invocation's).
     pub async fn run(self: &Arc<Self>, deadline: Instant) -> Result<RunReport, StoreError> {
+        // Taken before the wall clock, so the event's start, placed on this run's
+        // clock below, falls no later than the real one.
+        let started = Instant::now();
         let now = self.clock.now();
         let event = &self.config.event;
         let mut report = RunReport::default();
@@ -166,9 +173,7 @@ where
         // The event's start as an instant of this run's clock.
         let until_start =
             Duration::try_from(event.starts_at.duration_since(now)).unwrap_or(Duration::ZERO);
-        let at_start = Instant::now()
-            .checked_add(until_start)
-            .unwrap_or(by_deadline);
+        let at_start = started.checked_add(until_start).unwrap_or(by_deadline);
         let (last_start, last_start_is) = if at_start < by_deadline {
             (at_start, "event-started")
         } else {
@@ -582,5 +587,18 @@ mod tests {
         assert_eq!(Instant::now(), start, "it did not sleep");
         assert!(pacer.ready_before(start + Duration::from_secs(10)).await);
         assert_eq!(Instant::now() - start, Duration::from_millis(500));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_slot_at_the_limit_itself_is_refused() {
+        let pacer = Pacer::per_second(2);
+        let start = Instant::now();
+        assert!(pacer.ready_before(start + Duration::from_secs(10)).await);
+        // The next slot is at 500 ms: not strictly before a limit at 500 ms.
+        assert!(!pacer.ready_before(start + Duration::from_millis(500)).await);
+        assert!(pacer.ready_before(start + Duration::from_millis(501)).await);
+        assert_eq!(Instant::now() - start, Duration::from_millis(500));
+        // A limit already reached refuses at once.
+        assert!(!pacer.ready_before(Instant::now()).await);
     }
 }
