@@ -191,11 +191,11 @@ impl Sender {
     }
 }
 
-/// Whether a display name can stand in a header as it is: printable ASCII words
-/// without the characters RFC 5322 reserves.
+/// Whether a display name can stand in a header as it is: words of RFC 5322
+/// `atext` (no `.`, `,`, `(`, `:` and the other specials).
 fn is_bare_phrase(name: &str) -> bool {
     name.chars()
-        .all(|c| c.is_ascii_alphanumeric() || " !#$%&'*+-/=?^_`{|}~.".contains(c))
+        .all(|c| c.is_ascii_alphanumeric() || " !#$%&'*+-/=?^_`{|}~".contains(c))
 }
 
 /// `name` as RFC 2047 encoded-words (UTF-8, base64), each within the 75
@@ -510,6 +510,7 @@ mod tests {
             "北京工商大学 培训中心",
             "Eğitim Merkezi",
             "BTBU, ECOSF (Training)",
+            "Dr. A. Training",
             "مرکز آموزش بی‌تی‌بی‌یو و اکوسف برای انرژی پاک و باتری‌های لیتیومی",
         ] {
             let sender = Sender::parse(&format!("{name} <training@example.org>")).unwrap();
