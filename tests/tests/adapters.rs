@@ -247,7 +247,12 @@ async fn create_pending_twice_for_one_key_gives_already_registered_and_keeps_one
         .create_pending(&second, "hash-two")
         .await
         .expect_err("the same key again");
-    assert!(matches!(err, CreateError::AlreadyRegistered), "{err:?}");
+    match err {
+        CreateError::AlreadyRegistered(Some(stored)) => {
+            assert_eq!(*stored, first, "with the registration that holds the key")
+        }
+        other => panic!("expected AlreadyRegistered, got {other:?}"),
+    }
     assert_eq!(table.keys().await, vec![first.pk.clone()], "no second item");
     assert_eq!(
         table

@@ -88,8 +88,10 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
             .await
         {
             Ok(()) => {}
-            Err(CreateError::AlreadyRegistered) => {
-                self.resend_if_pending(&registration.pk, now).await;
+            Err(CreateError::AlreadyRegistered(existing)) => {
+                if let Some(existing) = existing {
+                    self.resend_if_pending(*existing, now).await;
+                }
                 return Err(RegisterError::AlreadyRegistered);
             }
             Err(CreateError::Store(err)) => return Err(RegisterError::Store(err)),
@@ -174,15 +176,10 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
     /// A duplicate of a still-pending registration gets its email again, at most
     /// once per [`RESEND_INTERVAL`]. Failures here are logged: the participant's
     /// answer (409) does not depend on them.
-    async fn resend_if_pending(&self, pk: &str, now: Timestamp) {
-        let existing = match self.store.get(pk).await {
-            Ok(Some(existing)) if existing.status == RegistrationStatus::Pending => existing,
-            Ok(_) => return,
-            Err(err) => {
-                tracing::error!(error = %err, "could not read a duplicate registration");
-                return;
-            }
-        };
+    async fn resend_if_pending(&self, existing: Registration, now: Timestamp) {
+        if existing.status != RegistrationStatus::Pending {
+            return;
+        }
         let token = ConfirmationToken::generate(existing.registration_key());
         let lease = self.lease(&existing.registration_id, now);
         let resend_before = now.checked_sub(RESEND_INTERVAL).unwrap_or(now);

@@ -156,8 +156,10 @@ pub enum StoreError {
 
 #[derive(Debug, thiserror::Error)]
 pub enum CreateError {
+    /// With the registration that holds the key, as read just now (`None` if it
+    /// was gone by then).
     #[error("a registration with this email already exists for this event")]
-    AlreadyRegistered,
+    AlreadyRegistered(Option<Box<Registration>>),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -513,9 +515,18 @@ impl RegistrationStore for DynamoStore {
             }
             // The key is taken: by another registration, or by this very one when
             // the SDK retried a put whose first answer was lost.
-            Err(err) if is_condition_failure(&err) => match self.get(&registration.pk).await? {
-                Some(stored) if stored.registration_id == registration.registration_id => Ok(()),
-                _ => Err(CreateError::AlreadyRegistered),
+            Err(err) if is_condition_failure(&err) => match self.get(&registration.pk).await {
+                Ok(Some(stored)) if stored.registration_id == registration.registration_id => {
+                    Ok(())
+                }
+                Ok(stored) => Err(CreateError::AlreadyRegistered(stored.map(Box::new))),
+                // The key is taken either way; without the read, the answer is the
+                // duplicate's (were it this very registration, it is in the
+                // confirmation outbox and the scheduled run emails it).
+                Err(read) => {
+                    tracing::error!(error = %read, "could not read the registration holding a taken key");
+                    Err(CreateError::AlreadyRegistered(None))
+                }
             },
             Err(err) => Err(classify(err).into()),
         }
