@@ -32,10 +32,24 @@ pub fn required_env(name: &str) -> String {
 }
 
 /// SDK configuration pointing at the emulators through the standard variables.
+/// The functions' SDK configuration, with looser bounds on DynamoDB calls: on a
+/// busy 2-core machine DynamoDB Local's JVM may pause past the functions' 3 s, and
+/// a suite would then fail for the machine, not the code. The functions' own
+/// bounds are tested against a service that never answers (`adapters.rs`).
 pub async fn sdk_config() -> aws_config::SdkConfig {
     required_env("AWS_ENDPOINT_URL_DYNAMODB");
     required_env("AWS_ENDPOINT_URL_SESV2");
-    registration::aws::sdk_config().await
+    registration::aws::sdk_config()
+        .await
+        .to_builder()
+        .timeout_config(
+            aws_config::timeout::TimeoutConfig::builder()
+                .connect_timeout(std::time::Duration::from_secs(5))
+                .disable_operation_attempt_timeout()
+                .operation_timeout(std::time::Duration::from_secs(60))
+                .build(),
+        )
+        .build()
 }
 
 /// The AWS variables of this process (emulator endpoints, region, credentials), for

@@ -872,27 +872,44 @@ async fn ses_mailer_reports_an_unreachable_endpoint_as_unavailable() {
     assert!(Mailbox::from_env().to(&to).await.is_empty());
 }
 
-#[tokio::test]
-async fn a_service_that_accepts_and_never_answers_is_an_outage_not_a_hang() {
-    // A listener that takes connections and never answers.
+/// A listener that takes connections, counts them and never answers.
+async fn silent_listener() -> (
+    String,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    tokio::task::JoinHandle<()>,
+) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = std::sync::Arc::clone(&accepted);
     let hold = tokio::spawn(async move {
         let mut held = Vec::new();
         while let Ok((socket, _)) = listener.accept().await {
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             held.push(socket);
         }
     });
-    // The functions' own SDK configuration, aimed at it.
+    (endpoint, accepted, hold)
+}
+
+#[tokio::test]
+async fn a_service_that_accepts_and_never_answers_is_an_outage_not_a_hang() {
+    let (dynamodb_endpoint, _, dynamodb_hold) = silent_listener().await;
+    let (ses_endpoint, ses_connections, ses_hold) = silent_listener().await;
+    // The functions' own SDK clients, aimed at the listeners.
     let config = registration::aws::sdk_config().await;
     let dynamodb = aws_sdk_dynamodb::Client::from_conf(
-        aws_sdk_dynamodb::config::Builder::from(&config)
-            .endpoint_url(&endpoint)
+        registration::aws::dynamodb(&config)
+            .config()
+            .to_builder()
+            .endpoint_url(&dynamodb_endpoint)
             .build(),
     );
     let sesv2 = aws_sdk_sesv2::Client::from_conf(
-        aws_sdk_sesv2::config::Builder::from(&config)
-            .endpoint_url(&endpoint)
+        registration::aws::sesv2(&config)
+            .config()
+            .to_builder()
+            .endpoint_url(&ses_endpoint)
             .build(),
     );
     let store = DynamoStore::new(dynamodb, "registrations");
@@ -916,7 +933,14 @@ async fn a_service_that_accepts_and_never_answers_is_an_outage_not_a_hang() {
         "{read:?}"
     );
     assert!(matches!(send, Err(MailError::Unavailable(_))), "{send:?}");
-    hold.abort();
+    // An SES attempt that may have sent its email is not sent again.
+    assert_eq!(
+        ses_connections.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "one SES attempt"
+    );
+    dynamodb_hold.abort();
+    ses_hold.abort();
 }
 
 #[tokio::test]

@@ -40,20 +40,32 @@ pub async fn sdk_config() -> aws_config::SdkConfig {
     loader.load().await
 }
 
-/// The most one DynamoDB or SES call may take, retries included.
+/// The most one DynamoDB call may take, retries included.
 pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(4);
-/// The most one attempt of a call may take.
+/// The most one attempt of a DynamoDB call may take.
 pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(3);
+/// The most one SES call may take. SES calls have no per-attempt bound: an
+/// attempt that timed out may have sent its email, and the SDK would send it
+/// again, unpaced; a call that runs out of time is an outage instead.
+pub const SES_OPERATION_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Bounds on every call, so that a connection that hangs fails like an outage
-/// instead of holding the function to its own timeout: `register` makes two calls
-/// before it answers (8 s at most, inside its 10 s), and a send-links claim (120 s)
-/// outlives any call made under it.
+/// instead of holding the function to its own timeout. DynamoDB calls are
+/// conditional or reads, so a retried attempt is safe.
 fn timeouts() -> TimeoutConfig {
     TimeoutConfig::builder()
         .connect_timeout(Duration::from_secs(2))
         .operation_attempt_timeout(ATTEMPT_TIMEOUT)
         .operation_timeout(OPERATION_TIMEOUT)
+        .build()
+}
+
+/// Layered over [`timeouts`], whose per-attempt bound it removes.
+fn ses_timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(2))
+        .disable_operation_attempt_timeout()
+        .operation_timeout(SES_OPERATION_TIMEOUT)
         .build()
 }
 
@@ -105,7 +117,11 @@ pub fn dynamodb(config: &aws_config::SdkConfig) -> aws_sdk_dynamodb::Client {
 }
 
 pub fn sesv2(config: &aws_config::SdkConfig) -> aws_sdk_sesv2::Client {
-    aws_sdk_sesv2::Client::new(config)
+    aws_sdk_sesv2::Client::from_conf(
+        aws_sdk_sesv2::config::Builder::from(config)
+            .timeout_config(ses_timeouts())
+            .build(),
+    )
 }
 
 #[cfg(test)]
