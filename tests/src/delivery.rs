@@ -224,6 +224,10 @@ impl RegistrationStore for TroubledStore {
         self.store.add_token(registration, token_hash).await
     }
 
+    async fn remove_token(&self, pk: &str, token_hash: &str) -> Result<bool, StoreError> {
+        self.store.remove_token(pk, token_hash).await
+    }
+
     async fn find_by_token(
         &self,
         pk: &str,

@@ -290,6 +290,41 @@ async fn storing_the_same_registration_again_succeeds_and_changes_nothing() {
 }
 
 #[tokio::test]
+async fn remove_token_takes_back_one_token_and_only_that_one() {
+    let table = fresh_table().await;
+    let r = registration(&unique("event"), &unique_email(), t0());
+    table.store.create_pending(&r, "first").await.unwrap();
+    for hash in ["second", "third"] {
+        assert!(table.store.add_token(&r, hash).await.unwrap());
+    }
+    assert!(table.store.remove_token(&r.pk, "second").await.unwrap());
+    assert_eq!(
+        table.store.find_by_token(&r.pk, "second").await.unwrap(),
+        None
+    );
+    let hashes: Vec<String> = table.items().await[0]["token_hashes"]
+        .as_l()
+        .unwrap()
+        .iter()
+        .map(|h| h.as_s().unwrap().clone())
+        .collect();
+    assert_eq!(hashes, ["first", "third"]);
+    assert!(
+        !table.store.remove_token(&r.pk, "second").await.unwrap(),
+        "not held any more"
+    );
+    assert!(
+        !table
+            .store
+            .remove_token(&Registration::key("e", "nobody@example.org"), "first")
+            .await
+            .unwrap(),
+        "no such registration"
+    );
+    assert_eq!(table.keys().await, vec![r.pk.clone()], "nothing created");
+}
+
+#[tokio::test]
 async fn find_by_token_finds_the_registration_by_the_right_hash_only() {
     let table = fresh_table().await;
     let event = unique("event");

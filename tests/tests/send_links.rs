@@ -495,3 +495,42 @@ async fn a_failed_outbox_query_ends_the_run_after_the_sends_under_way_are_record
     assert_eq!((next.sent, next.remaining), (150, 0));
     assert!(counts(&app, &confirmed).await.values().all(|n| *n == 1));
 }
+
+#[tokio::test]
+async fn a_confirmation_retry_cut_short_by_the_event_start_takes_its_unsent_link_back() {
+    let app = spawn_delivery_app(|env| {
+        env.insert("SEND_RATE_PER_SECOND".into(), "2".into());
+    })
+    .await;
+    let registrar = app.registrar_with(app.store.clone(), system_tests::unreachable_sesv2().await);
+    let mut emails = Vec::new();
+    for _ in 0..8 {
+        let email = unique_email();
+        let response = system_tests::post_json_to(&registrar, &valid_json(&email)).await;
+        assert_eq!(response.status, 201);
+        emails.push(email);
+    }
+    let starts_at = app.sendlinks_config().event.starts_at;
+    app.clock.set(starts_at - SignedDuration::from_millis(2250));
+    let report = run(&sender(&app)).await;
+    assert_eq!(report.stopped, Some("event-started"), "{report:?}");
+    assert!((1..=5).contains(&report.confirmations_sent), "{report:?}");
+
+    let received = counts(&app, &emails).await;
+    let mut deferred = 0;
+    for item in app.items().await {
+        let email = item["email"].as_s().unwrap();
+        let hashes = item["token_hashes"].as_l().unwrap().len();
+        // The link of the failed email at registration, and one per email sent.
+        assert_eq!(hashes, 1 + received[email], "{email}");
+        if item
+            .get("last_email_error")
+            .and_then(|e| e.as_s().ok())
+            .is_some_and(|e| e.contains("the run stopped"))
+        {
+            deferred += 1;
+        }
+        assert!(!item.contains_key("lease_owner"), "no lease left behind");
+    }
+    assert!(deferred >= 1, "a claimed retry was cut short");
+}

@@ -426,6 +426,17 @@ where
             sender.clock.now(),
         )
         .await;
+        if matches!(outcome.result, Err(MailError::Deferred)) {
+            // The link was never emailed: take its token back, so that runs cut
+            // short do not fill the registration with links nobody received.
+            if let Err(err) = sender
+                .store
+                .remove_token(&registration.pk, &token.hash())
+                .await
+            {
+                tracing::error!(error = %err, registration_id = %id, "could not take back an unsent confirmation token");
+            }
+        }
         outcome.record(&sender.store).await;
         match outcome.result {
             Ok(_) => {

@@ -217,6 +217,10 @@ pub trait RegistrationStore: Clone + Send + Sync + 'static {
         token_hash: &str,
     ) -> Result<bool, StoreError>;
 
+    /// Take back a token whose link was never emailed; `false` when the
+    /// registration does not hold it.
+    async fn remove_token(&self, pk: &str, token_hash: &str) -> Result<bool, StoreError>;
+
     /// The registration at `pk` when it exists and holds a token with this hash
     /// (one strongly consistent read).
     async fn find_by_token(
@@ -589,6 +593,47 @@ impl RegistrationStore for DynamoStore {
             .update_expression(format!("SET {ADD_TOKEN}"))
             .condition_expression(format!("attribute_exists(pk) AND {ROOM_FOR_A_TOKEN}"));
         self.update_with_token(update, token_hash).await
+    }
+
+    async fn remove_token(&self, pk: &str, token_hash: &str) -> Result<bool, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table_name)
+            .key("pk", s(pk))
+            .projection_expression("#tokens")
+            .expression_attribute_names("#tokens", TOKEN_HASHES)
+            .consistent_read(true)
+            .set_return_consumed_capacity(self.capacity())
+            .send()
+            .await
+            .map_err(classify)?;
+        self.read(output.consumed_capacity());
+        let index = output
+            .item
+            .as_ref()
+            .and_then(|item| item.get(TOKEN_HASHES))
+            .and_then(|hashes| hashes.as_l().ok())
+            .and_then(|hashes| {
+                hashes
+                    .iter()
+                    .position(|h| h.as_s().is_ok_and(|h| h == token_hash))
+            });
+        let Some(index) = index else {
+            return Ok(false);
+        };
+        // Tokens are only ever appended, so the index holds until a removal; the
+        // condition makes sure it still names this hash.
+        let update = self
+            .client
+            .update_item()
+            .table_name(&self.table_name)
+            .key("pk", s(pk))
+            .update_expression(format!("REMOVE #tokens[{index}]"))
+            .condition_expression(format!("#tokens[{index}] = :token"))
+            .expression_attribute_names("#tokens", TOKEN_HASHES)
+            .expression_attribute_values(":token", s(token_hash));
+        self.conditional_update(update).await
     }
 
     async fn find_by_token(
