@@ -337,6 +337,30 @@ impl DynamoStore {
         }
     }
 
+    /// One strongly consistent read of the item at `pk`: the whole item, or only
+    /// its token hashes when `tokens_only`.
+    async fn read_item(
+        &self,
+        pk: &str,
+        tokens_only: bool,
+    ) -> Result<Option<HashMap<String, AttributeValue>>, StoreError> {
+        let mut request = self
+            .client
+            .get_item()
+            .table_name(&self.table_name)
+            .key("pk", s(pk))
+            .consistent_read(true)
+            .set_return_consumed_capacity(self.capacity());
+        if tokens_only {
+            request = request
+                .projection_expression("#tokens")
+                .expression_attribute_names("#tokens", TOKEN_HASHES);
+        }
+        let output = request.send().await.map_err(classify)?;
+        self.read(output.consumed_capacity());
+        Ok(output.item)
+    }
+
     /// Run `update`, whose expressions use [`ADD_TOKEN`] and [`ROOM_FOR_A_TOKEN`],
     /// adding `token_hash`; `false` when its condition does not hold.
     async fn update_with_token(
@@ -474,6 +498,13 @@ fn from_item<T: for<'de> Deserialize<'de>>(
         .map_err(|e| StoreError::Internal(format!("decoding an item: {e}")))
 }
 
+/// The token hashes an item holds (none when it holds no list).
+fn token_hashes(item: &HashMap<String, AttributeValue>) -> &[AttributeValue] {
+    item.get(TOKEN_HASHES)
+        .and_then(|hashes| hashes.as_l().ok())
+        .map_or(&[], Vec::as_slice)
+}
+
 /// Compare two hashes without stopping at the first difference.
 fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()
@@ -537,18 +568,7 @@ impl RegistrationStore for DynamoStore {
     }
 
     async fn get(&self, pk: &str) -> Result<Option<Registration>, StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table_name)
-            .key("pk", s(pk))
-            .consistent_read(true)
-            .set_return_consumed_capacity(self.capacity())
-            .send()
-            .await
-            .map_err(classify)?;
-        self.read(output.consumed_capacity());
-        output.item.map(from_item).transpose()
+        self.read_item(pk, false).await?.map(from_item).transpose()
     }
 
     async fn renew_confirmation(
@@ -596,29 +616,11 @@ impl RegistrationStore for DynamoStore {
     }
 
     async fn remove_token(&self, pk: &str, token_hash: &str) -> Result<bool, StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table_name)
-            .key("pk", s(pk))
-            .projection_expression("#tokens")
-            .expression_attribute_names("#tokens", TOKEN_HASHES)
-            .consistent_read(true)
-            .set_return_consumed_capacity(self.capacity())
-            .send()
-            .await
-            .map_err(classify)?;
-        self.read(output.consumed_capacity());
-        let index = output
-            .item
-            .as_ref()
-            .and_then(|item| item.get(TOKEN_HASHES))
-            .and_then(|hashes| hashes.as_l().ok())
-            .and_then(|hashes| {
-                hashes
-                    .iter()
-                    .position(|h| h.as_s().is_ok_and(|h| h == token_hash))
-            });
+        let index = self.read_item(pk, true).await?.and_then(|item| {
+            token_hashes(&item)
+                .iter()
+                .position(|h| h.as_s().is_ok_and(|h| h == token_hash))
+        });
         let Some(index) = index else {
             return Ok(false);
         };
@@ -641,28 +643,12 @@ impl RegistrationStore for DynamoStore {
         pk: &str,
         token_hash: &str,
     ) -> Result<Option<Registration>, StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table_name)
-            .key("pk", s(pk))
-            .consistent_read(true)
-            .set_return_consumed_capacity(self.capacity())
-            .send()
-            .await
-            .map_err(classify)?;
-        self.read(output.consumed_capacity());
-        let Some(item) = output.item else {
+        let Some(item) = self.read_item(pk, false).await? else {
             return Ok(None);
         };
-        let holds = item
-            .get(TOKEN_HASHES)
-            .and_then(|hashes| hashes.as_l().ok())
-            .is_some_and(|hashes| {
-                hashes
-                    .iter()
-                    .any(|h| h.as_s().is_ok_and(|h| constant_time_eq(h, token_hash)))
-            });
+        let holds = token_hashes(&item)
+            .iter()
+            .any(|h| h.as_s().is_ok_and(|h| constant_time_eq(h, token_hash)));
         if holds {
             from_item(item).map(Some)
         } else {
