@@ -403,6 +403,14 @@ async fn the_outbox_lists_only_what_is_still_owed() {
     assert_eq!(page.keys.len(), 4);
 }
 
+/// Set the clock 2.25 s before the webinar: a run then has minutes before its own
+/// deadline, and at 2 sends a second its slots come at 0, 0.5, … 2.0 s, so it
+/// sends at most 5 emails before the start.
+fn start_in_two_and_a_quarter_seconds(app: &system_tests::TestApp) {
+    let starts_at = app.sendlinks_config().event.starts_at;
+    app.clock.set(starts_at - SignedDuration::from_millis(2250));
+}
+
 #[tokio::test]
 async fn a_run_that_reaches_the_event_start_stops_sending_links() {
     let app = spawn_delivery_app(|env| {
@@ -410,10 +418,7 @@ async fn a_run_that_reaches_the_event_start_stops_sending_links() {
     })
     .await;
     let confirmed = seed(&app, RegistrationStatus::Confirmed, 20).await;
-    // The run starts 2.25 s before the webinar, with minutes before its own
-    // deadline: at 2 sends a second, slots come at 0, 0.5, … 2.0 s.
-    let starts_at = app.sendlinks_config().event.starts_at;
-    app.clock.set(starts_at - SignedDuration::from_millis(2250));
+    start_in_two_and_a_quarter_seconds(&app);
     let report = run(&sender(&app)).await;
     assert_eq!(report.stopped, Some("event-started"), "{report:?}");
     assert!((1..=5).contains(&report.sent), "{report:?}");
@@ -510,8 +515,7 @@ async fn a_confirmation_retry_cut_short_by_the_event_start_takes_its_unsent_link
         assert_eq!(response.status, 201);
         emails.push(email);
     }
-    let starts_at = app.sendlinks_config().event.starts_at;
-    app.clock.set(starts_at - SignedDuration::from_millis(2250));
+    start_in_two_and_a_quarter_seconds(&app);
     let report = run(&sender(&app)).await;
     assert_eq!(report.stopped, Some("event-started"), "{report:?}");
     assert!((1..=5).contains(&report.confirmations_sent), "{report:?}");

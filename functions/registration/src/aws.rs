@@ -60,10 +60,10 @@ fn timeouts() -> TimeoutConfig {
         .build()
 }
 
-/// Layered over [`timeouts`], whose per-attempt bound it removes.
+/// Layered over [`timeouts`] (the connect bound stays), whose per-attempt bound
+/// it removes.
 fn ses_timeouts() -> TimeoutConfig {
     TimeoutConfig::builder()
-        .connect_timeout(Duration::from_secs(2))
         .disable_operation_attempt_timeout()
         .operation_timeout(SES_OPERATION_TIMEOUT)
         .build()

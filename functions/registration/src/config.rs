@@ -171,8 +171,8 @@ impl Sender {
         let (name, address) = match (value.rfind('<'), value.ends_with('>')) {
             (Some(open), true) => {
                 let name = value[..open].trim();
-                if name.contains(['<', '>', '"', '\r', '\n']) || name.chars().any(char::is_control)
-                {
+                // Control characters include the line breaks.
+                if name.contains(['<', '>', '"']) || name.chars().any(char::is_control) {
                     return Err(
                         "the display name must not contain <, >, quotes or line breaks".into(),
                     );

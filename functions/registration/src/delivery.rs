@@ -398,7 +398,8 @@ where
         }
         // The first token's secret was never stored, so a retry sends a new one.
         let token = ConfirmationToken::generate(registration.registration_key());
-        let not_stored = match sender.store.add_token(registration, &token.hash()).await {
+        let token_hash = token.hash();
+        let not_stored = match sender.store.add_token(registration, &token_hash).await {
             Ok(true) => None,
             // Each attempt left a link behind; past the bound, count this one so
             // the registration leaves the outbox after the usual attempts.
@@ -431,7 +432,7 @@ where
             // short do not fill the registration with links nobody received.
             if let Err(err) = sender
                 .store
-                .remove_token(&registration.pk, &token.hash())
+                .remove_token(&registration.pk, &token_hash)
                 .await
             {
                 tracing::error!(error = %err, registration_id = %id, "could not take back an unsent confirmation token");
