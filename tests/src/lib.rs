@@ -31,8 +31,8 @@ pub fn required_env(name: &str) -> String {
     })
 }
 
-/// SDK configuration pointing at the emulators through the standard variables.
-/// The functions' SDK configuration, with looser bounds on DynamoDB calls: on a
+/// The functions' SDK configuration, pointing at the emulators through the
+/// standard variables, with looser bounds on DynamoDB calls: on a
 /// busy 2-core machine DynamoDB Local's JVM may pause past the functions' 3 s, and
 /// a suite would then fail for the machine, not the code. The functions' own
 /// bounds are tested against a service that never answers (`adapters.rs`).

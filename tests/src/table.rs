@@ -16,13 +16,16 @@ pub fn template_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../template.yaml")
 }
 
-/// The table's `Properties` from `template.yaml`.
-pub fn table_properties() -> Result<Value, String> {
+/// `template.yaml`, parsed.
+pub fn template() -> Result<Value, String> {
     let path = template_path();
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let template: Value =
-        serde_norway::from_str(&text).map_err(|e| format!("template.yaml: {e}"))?;
-    template["Resources"][TABLE_RESOURCE]["Properties"]
+    serde_norway::from_str(&text).map_err(|e| format!("template.yaml: {e}"))
+}
+
+/// The table's `Properties` from `template.yaml`.
+pub fn table_properties() -> Result<Value, String> {
+    template()?["Resources"][TABLE_RESOURCE]["Properties"]
         .as_mapping()
         .map(|m| Value::Mapping(m.clone()))
         .ok_or_else(|| format!("template.yaml has no Resources.{TABLE_RESOURCE}.Properties"))

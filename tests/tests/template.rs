@@ -6,12 +6,6 @@
 use jiff::Timestamp;
 use serde_norway::Value;
 
-fn template() -> Value {
-    let path = system_tests::table::template_path();
-    let text = std::fs::read_to_string(&path).expect("read template.yaml");
-    serde_norway::from_str(&text).expect("parse template.yaml")
-}
-
 fn default(template: &Value, parameter: &str) -> String {
     template["Parameters"][parameter]["Default"]
         .as_str()
@@ -27,7 +21,7 @@ fn instant(template: &Value, parameter: &str) -> Timestamp {
 
 #[test]
 fn the_schedule_runs_from_deployment_and_links_wait_until_after_registration_closes() {
-    let template = template();
+    let template = system_tests::table::template().expect("template.yaml");
     assert_eq!(
         default(&template, "LinkScheduleStart"),
         "",
