@@ -1,6 +1,7 @@
 //! A small fault-injecting front for the SES v2 emulator: it rejects chosen
-//! recipients, answers 429 to the first N sends, can add latency, and forwards
-//! everything else to the emulator. It also counts what it saw.
+//! recipients, answers 429 to the first N sends, 500 to every Nth send, can add
+//! latency, and forwards everything else to the emulator. It also counts what it
+//! saw, and when.
 
 use axum::Router;
 use axum::body::Bytes;
@@ -22,8 +23,13 @@ pub struct Faults {
     pub latency: Mutex<Duration>,
     /// Answer every send with this bare HTTP status (no SES error code).
     pub bare_status: Mutex<Option<u16>>,
-    /// Sends seen, and the most in flight at once.
+    /// Answer every Nth send (counting all sends seen) with `500 InternalFailure`;
+    /// 0: none.
+    pub fail_every: AtomicU64,
+    /// Sends seen, when each arrived, and the most in flight at once.
     pub calls: AtomicU64,
+    pub arrivals: Mutex<Vec<std::time::Instant>>,
+    pub server_errors: AtomicU64,
     pub throttled: AtomicU64,
     pub rejected: AtomicU64,
     in_flight: AtomicUsize,
@@ -73,14 +79,23 @@ impl FaultySes {
         }
     }
 
-    /// An SES v2 client that talks to this front, with the SDK's own retries off so
-    /// the code under test sees every fault.
+    /// The SES v2 client `send-links` uses, talking to this front: the SDK's own
+    /// retries are off, so the code under test sees every fault.
     pub async fn client(&self) -> aws_sdk_sesv2::Client {
         let sdk = crate::sdk_config().await;
         aws_sdk_sesv2::Client::from_conf(
-            aws_sdk_sesv2::config::Builder::from(&sdk)
+            registration::aws::paced_ses_config(&sdk)
                 .endpoint_url(&self.endpoint)
-                .retry_config(aws_sdk_sesv2::config::retry::RetryConfig::disabled())
+                .build(),
+        )
+    }
+
+    /// The SES v2 client `register` and `confirm` use, talking to this front.
+    pub async fn retrying_client(&self) -> aws_sdk_sesv2::Client {
+        let sdk = crate::sdk_config().await;
+        aws_sdk_sesv2::Client::from_conf(
+            registration::aws::ses_config(&sdk)
+                .endpoint_url(&self.endpoint)
                 .build(),
         )
     }
@@ -107,8 +122,14 @@ async fn forward(
 ) -> Response {
     let faults = &front.faults;
     let is_send = uri.path() == "/v2/email/outbound-emails";
+    let mut nth = 0;
     if is_send {
-        faults.calls.fetch_add(1, Ordering::SeqCst);
+        faults
+            .arrivals
+            .lock()
+            .expect("lock")
+            .push(std::time::Instant::now());
+        nth = faults.calls.fetch_add(1, Ordering::SeqCst) + 1;
         let now = faults.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         faults.max_in_flight.fetch_max(now, Ordering::SeqCst);
     }
@@ -123,6 +144,13 @@ async fn forward(
         StatusCode::from_u16(status)
             .expect("a status")
             .into_response()
+    } else if fails(faults.fail_every.load(Ordering::SeqCst), nth) {
+        faults.server_errors.fetch_add(1, Ordering::SeqCst);
+        error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalFailure",
+            "An internal failure occurred.",
+        )
     } else if faults
         .throttle_next
         .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
@@ -154,6 +182,11 @@ async fn forward(
         faults.in_flight.fetch_sub(1, Ordering::SeqCst);
     }
     response
+}
+
+/// Whether the `nth` send fails when every `every`th one does.
+fn fails(every: u64, nth: u64) -> bool {
+    every > 0 && nth.is_multiple_of(every)
 }
 
 fn recipients(body: &[u8]) -> Vec<String> {

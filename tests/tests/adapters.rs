@@ -998,14 +998,15 @@ async fn ses_failures_are_classified_by_code_and_by_bare_http_status() {
         attachments: vec![],
     };
     for (status, expected) in [
-        (503u16, "unavailable"),
-        (500, "unavailable"),
+        (503u16, "server error"),
+        (500, "server error"),
         (429, "throttled"),
         (400, "rejected"),
     ] {
         *front.faults.bare_status.lock().unwrap() = Some(status);
         let got = match mailer.send(&email).await {
             Err(MailError::Unavailable(_)) => "unavailable",
+            Err(MailError::ServerError(_)) => "server error",
             Err(MailError::Throttled) => "throttled",
             Err(MailError::Deferred) => "deferred",
             Err(MailError::Rejected(_)) => "rejected",
@@ -1029,4 +1030,51 @@ async fn ses_failures_are_classified_by_code_and_by_bare_http_status() {
         mailer.send(&email).await,
         Err(MailError::Rejected("MessageRejected".into()))
     );
+    front
+        .faults
+        .fail_every
+        .store(1, std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(
+        mailer.send(&email).await,
+        Err(MailError::ServerError("InternalFailure".into()))
+    );
+}
+
+/// send-links paces every request to SES itself, so its client must make exactly
+/// one request per send; register's client retries a throttle on its own.
+#[tokio::test]
+async fn the_paced_ses_client_makes_one_request_per_send_and_the_other_retries() {
+    use std::sync::atomic::Ordering;
+    let front = system_tests::faulty_ses::FaultySes::start(&system_tests::required_env(
+        "AWS_ENDPOINT_URL_SESV2",
+    ))
+    .await;
+    let sender = Sender::parse("Training <training@example.org>").unwrap();
+    let email = OutgoingEmail {
+        to: EmailAddress::parse(&unique_email()).unwrap(),
+        subject: "s".into(),
+        text: "t".into(),
+        html: "<p>h</p>".into(),
+        attachments: vec![],
+    };
+
+    let paced = SesMailer::new(front.client().await, sender.clone());
+    front.faults.throttle_next.store(1, Ordering::SeqCst);
+    assert_eq!(paced.send(&email).await, Err(MailError::Throttled));
+    assert_eq!(front.faults.calls.load(Ordering::SeqCst), 1);
+    front.faults.fail_every.store(1, Ordering::SeqCst);
+    assert!(matches!(
+        paced.send(&email).await,
+        Err(MailError::ServerError(_))
+    ));
+    assert_eq!(front.faults.calls.load(Ordering::SeqCst), 2);
+
+    front.faults.fail_every.store(0, Ordering::SeqCst);
+    front.faults.throttle_next.store(1, Ordering::SeqCst);
+    let retrying = SesMailer::new(front.retrying_client().await, sender);
+    assert!(
+        retrying.send(&email).await.is_ok(),
+        "its second attempt sent"
+    );
+    assert_eq!(front.faults.calls.load(Ordering::SeqCst), 4);
 }

@@ -285,9 +285,58 @@ async fn an_ses_outage_ends_the_run_cleanly_with_the_rest_remaining() {
         assert_eq!(r.link_attempts, 0);
         assert_eq!(r.lease_owner, None);
     }
+    let calls = front.faults.calls.load(Ordering::SeqCst);
+    assert!(
+        (3..20).contains(&calls),
+        "a server error alone is not an outage; {calls} calls"
+    );
+    for r in app.registrations().await {
+        assert_eq!(r.link_attempts, 0);
+        assert_eq!(r.lease_owner, None);
+    }
     let next = run(&sender(&app)).await;
     assert_eq!(next.sent, 20);
     assert!(counts(&app, &confirmed).await.values().all(|n| *n == 1));
+}
+
+#[tokio::test]
+async fn server_errors_are_retried_through_the_pacer_and_everyone_gets_one_link() {
+    let app = spawn_delivery_app(|env| {
+        env.insert("SEND_RATE_PER_SECOND".into(), "5".into());
+    })
+    .await;
+    let confirmed = seed(&app, RegistrationStatus::Confirmed, 12).await;
+    let front = FaultySes::start(&required_env("AWS_ENDPOINT_URL_SESV2")).await;
+    front.faults.fail_every.store(3, Ordering::SeqCst);
+    let report = run(&sender_with(&app, front.client().await)).await;
+
+    // Every third request fails: 12 sends take 17 requests (the 3rd, 6th … 15th
+    // failed), and a server error now and then is not an outage.
+    assert_eq!(
+        (report.sent, report.failed, report.remaining, report.stopped),
+        (12, 0, 0, None),
+        "{report:?}"
+    );
+    assert_eq!(front.faults.server_errors.load(Ordering::SeqCst), 5);
+    assert_eq!(front.faults.calls.load(Ordering::SeqCst), 17);
+    assert!(counts(&app, &confirmed).await.values().all(|n| *n == 1));
+    for r in app.registrations().await {
+        assert_eq!(r.link_attempts, 0, "a server error is nobody's reject");
+        assert!(r.link_sent_at.is_some());
+    }
+    // Every request, retries included, took a slot: at 5/s they are 200 ms apart
+    // (the bound leaves 50 ms for the machine's scheduling).
+    let mut arrivals = front.faults.arrivals.lock().unwrap().clone();
+    arrivals.sort();
+    let closest = arrivals
+        .windows(2)
+        .map(|pair| pair[1] - pair[0])
+        .min()
+        .expect("requests");
+    assert!(
+        closest >= Duration::from_millis(150),
+        "two requests {closest:?} apart"
+    );
 }
 
 #[tokio::test]

@@ -116,12 +116,25 @@ pub fn dynamodb(config: &aws_config::SdkConfig) -> aws_sdk_dynamodb::Client {
     aws_sdk_dynamodb::Client::new(config)
 }
 
+/// The SES client of `register` and `confirm`: one email at a time, so the SDK's
+/// standard retries (three attempts in all) ride out a throttle or a 5xx.
 pub fn sesv2(config: &aws_config::SdkConfig) -> aws_sdk_sesv2::Client {
-    aws_sdk_sesv2::Client::from_conf(
-        aws_sdk_sesv2::config::Builder::from(config)
-            .timeout_config(ses_timeouts())
-            .build(),
-    )
+    aws_sdk_sesv2::Client::from_conf(ses_config(config).build())
+}
+
+/// The SES client of `send-links`, whose run paces its sends: the SDK's own
+/// retries are off, so every request to SES takes one of the run's send slots.
+/// The run backs off and retries throttling and server errors itself.
+pub fn sesv2_paced(config: &aws_config::SdkConfig) -> aws_sdk_sesv2::Client {
+    aws_sdk_sesv2::Client::from_conf(paced_ses_config(config).build())
+}
+
+pub fn ses_config(config: &aws_config::SdkConfig) -> aws_sdk_sesv2::config::Builder {
+    aws_sdk_sesv2::config::Builder::from(config).timeout_config(ses_timeouts())
+}
+
+pub fn paced_ses_config(config: &aws_config::SdkConfig) -> aws_sdk_sesv2::config::Builder {
+    ses_config(config).retry_config(aws_config::retry::RetryConfig::disabled())
 }
 
 #[cfg(test)]

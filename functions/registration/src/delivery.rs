@@ -24,7 +24,7 @@ use governor::{Quota, RateLimiter};
 use serde::Serialize;
 use std::num::NonZeroU32;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -33,8 +33,13 @@ use tokio::time::Instant;
 /// How many keys one outbox query returns.
 const PAGE_SIZE: i32 = 100;
 
-/// How often one send is retried after SES throttling, within a run.
-const THROTTLE_RETRIES: u32 = 5;
+/// How often one send is retried after SES throttling or a server error, within
+/// a run.
+const SEND_RETRIES: u32 = 5;
+
+/// How many server errors in a row, with no other answer from SES between them,
+/// mean that SES is down rather than failing a request now and then.
+const SERVER_ERRORS_MEAN_OUTAGE: u32 = 3;
 
 /// The governor clock on tokio's time, so pacing follows tokio's (pausable) clock.
 #[derive(Debug, Clone, Copy, Default)]
@@ -112,6 +117,8 @@ struct Counters {
     confirmations_failed: AtomicU64,
     out_of_time: AtomicBool,
     ses_unavailable: AtomicBool,
+    /// SES server errors since its last other answer, across the run's sends.
+    server_errors_in_a_row: AtomicU32,
 }
 
 impl Counters {
@@ -453,14 +460,16 @@ where
             Err(MailError::Unavailable(_)) => {
                 self.counters.ses_unavailable.store(true, Ordering::Relaxed);
             }
-            Err(MailError::Throttled | MailError::Deferred) => {}
+            Err(MailError::Throttled | MailError::ServerError(_) | MailError::Deferred) => {}
         }
     }
 
     /// Wait for a send slot and send, backing off and retrying while SES
-    /// throttles; each attempt takes its own slot. Nothing is awaited between the
-    /// slot and the SES call, so the calls keep the pacer's spacing. An outage
-    /// stops the run.
+    /// throttles or fails a request; each attempt takes its own slot, and the SES
+    /// client makes no attempts of its own (`aws::sesv2_paced`). Nothing is awaited
+    /// between the slot and the SES call, so the calls keep the pacer's spacing.
+    /// An outage, or [`SERVER_ERRORS_MEAN_OUTAGE`] server errors in a row, stops
+    /// the run.
     async fn send_with_backoff(&self, email: &OutgoingEmail) -> Result<String, MailError> {
         let mut backoff = Duration::from_millis(200);
         let mut attempt = 0;
@@ -473,27 +482,50 @@ where
             if self.counters.ses_unavailable.load(Ordering::Relaxed) {
                 return Err(MailError::Deferred);
             }
-            match self.sender.mailer.send(email).await {
-                Err(MailError::Throttled) if attempt < THROTTLE_RETRIES => {
+            let result = self.sender.mailer.send(email).await;
+            match &result {
+                Err(MailError::ServerError(cause)) => {
+                    let in_a_row = self
+                        .counters
+                        .server_errors_in_a_row
+                        .fetch_add(1, Ordering::Relaxed)
+                        + 1;
+                    if in_a_row >= SERVER_ERRORS_MEAN_OUTAGE {
+                        return Err(self.ses_down(cause.clone()));
+                    }
+                }
+                Err(MailError::Unavailable(cause)) => return Err(self.ses_down(cause.clone())),
+                // Any other answer shows SES up.
+                _ => self
+                    .counters
+                    .server_errors_in_a_row
+                    .store(0, Ordering::Relaxed),
+            }
+            match result {
+                Err(err @ (MailError::Throttled | MailError::ServerError(_)))
+                    if attempt < SEND_RETRIES =>
+                {
                     attempt += 1;
                     let jitter = Duration::from_millis(u64::from(random_bytes::<1>()[0]));
                     let wake = Instant::now() + backoff + jitter;
                     if wake >= self.last_start {
                         self.counters.out_of_time.store(true, Ordering::Relaxed);
-                        return Err(MailError::Throttled);
+                        return Err(err);
                     }
-                    tracing::info!(attempt, "SES throttled a send; backing off");
+                    tracing::info!(attempt, reason = %err, "SES did not take a send; backing off");
                     tokio::time::sleep_until(wake).await;
                     backoff = (backoff * 2).min(Duration::from_secs(5));
                 }
-                Err(MailError::Unavailable(cause)) => {
-                    tracing::error!(cause, "SES unavailable; the run stops starting sends");
-                    self.counters.ses_unavailable.store(true, Ordering::Relaxed);
-                    return Err(MailError::Unavailable(cause));
-                }
-                other => return other,
+                done => return done,
             }
         }
+    }
+
+    /// SES is down: the run stops starting sends.
+    fn ses_down(&self, cause: String) -> MailError {
+        tracing::error!(cause, "SES unavailable; the run stops starting sends");
+        self.counters.ses_unavailable.store(true, Ordering::Relaxed);
+        MailError::Unavailable(cause)
     }
 
     async fn record_failure(

@@ -44,6 +44,10 @@ pub enum MailError {
     /// SES asked us to slow down.
     #[error("SES throttled the request")]
     Throttled,
+    /// SES answered with a server error (HTTP 5xx): nothing was sent, and a later
+    /// attempt may succeed.
+    #[error("SES failed the request: {0}")]
+    ServerError(String),
     /// SES could not be reached or is not sending for this account.
     #[error("SES unavailable: {0}")]
     Unavailable(String),
@@ -135,11 +139,10 @@ where
                 | "ThrottlingException" => MailError::Throttled,
                 "AccountSuspendedException"
                 | "SendingPausedException"
-                | "MailFromDomainNotVerifiedException"
-                | "InternalFailure"
-                | "ServiceUnavailable" => MailError::Unavailable(code),
+                | "MailFromDomainNotVerifiedException" => MailError::Unavailable(code),
+                "InternalFailure" | "ServiceUnavailable" => MailError::ServerError(code),
                 _ if status == 429 => MailError::Throttled,
-                _ if status >= 500 => MailError::Unavailable(format!("{code} (HTTP {status})")),
+                _ if status >= 500 => MailError::ServerError(format!("{code} (HTTP {status})")),
                 _ => MailError::Rejected(code),
             }
         }
