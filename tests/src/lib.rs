@@ -5,6 +5,7 @@
 pub mod delivery;
 pub mod events;
 pub mod faulty_ses;
+pub mod log_capture;
 pub mod mailbox;
 pub mod runtime_api;
 pub mod table;

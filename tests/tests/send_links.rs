@@ -11,6 +11,7 @@ use system_tests::delivery::{
     ses_mailer, spawn_delivery_app,
 };
 use system_tests::faulty_ses::FaultySes;
+use system_tests::log_capture::Capture;
 use system_tests::{required_env, unique_email, valid_json};
 
 #[tokio::test]
@@ -530,10 +531,22 @@ async fn a_failed_outbox_query_ends_the_run_after_the_sends_under_way_are_record
     // listed; the query for the second page fails.
     let store = TroubledStore::new(app.store.clone()).with_due_answers(2);
     let troubled = sender_over(&app, store, ses_mailer(&app, app.ses.clone()));
+    let (logs, capturing) = Capture::on_this_thread();
     let failed = troubled
         .run(tokio::time::Instant::now() + Duration::from_secs(60))
         .await;
+    drop(capturing);
     assert!(failed.is_err(), "the run reports the failure: {failed:?}");
+    // The invocation fails, and its log still tells what the run did.
+    let logged = logs.text();
+    let line = logged
+        .lines()
+        .find(|l| l.contains("delivery run ended early: DynamoDB failed"))
+        .unwrap_or_else(|| panic!("no line for the failed run in:\n{logged}"));
+    assert!(
+        line.contains("ERROR") && line.contains("sent=100") && line.contains("failed=0"),
+        "{line}"
+    );
     let registrations = app.registrations().await;
     let sent = registrations
         .iter()

@@ -194,13 +194,22 @@ where
             last_start,
             last_start_is,
         });
-        Run::drain(&run, Outbox::Confirmation).await?;
         let links_open = self.config.links_send_at.is_none_or(|at| now >= at);
-        if links_open {
-            Run::drain(&run, Outbox::Link).await?;
-        } else {
+        if !links_open {
             report.skipped = Some("before-links-send-at");
         }
+        let served = async {
+            Run::drain(&run, Outbox::Confirmation).await?;
+            if links_open {
+                Run::drain(&run, Outbox::Link).await?;
+            }
+            // The two counts are independent queries: one round trip instead of two.
+            futures::try_join!(
+                self.store.count_due(&event.event_id, Outbox::Link),
+                self.store.count_due(&event.event_id, Outbox::Confirmation),
+            )
+        }
+        .await;
         let c = &run.counters;
         report.sent = c.sent.load(Ordering::Relaxed);
         report.failed = c.failed.load(Ordering::Relaxed);
@@ -213,11 +222,23 @@ where
         } else {
             None
         };
-        // The two counts are independent queries: one round trip instead of two.
-        (report.remaining, report.confirmations_remaining) = futures::try_join!(
-            self.store.count_due(&event.event_id, Outbox::Link),
-            self.store.count_due(&event.event_id, Outbox::Confirmation),
-        )?;
+        match served {
+            Ok(remaining) => (report.remaining, report.confirmations_remaining) = remaining,
+            Err(err) => {
+                // The invocation fails, so what the run did before DynamoDB failed
+                // is told here; what remains is unknown.
+                tracing::error!(
+                    error = %err,
+                    sent = report.sent,
+                    failed = report.failed,
+                    confirmations_sent = report.confirmations_sent,
+                    confirmations_failed = report.confirmations_failed,
+                    stopped = report.stopped,
+                    "delivery run ended early: DynamoDB failed"
+                );
+                return Err(err);
+            }
+        }
         tracing::info!(?report, "delivery run finished");
         Ok(report)
     }
