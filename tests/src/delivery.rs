@@ -311,7 +311,7 @@ impl RegistrationStore for TroubledStore {
 /// A mailer that notes when each send is handed to SES, then sends it.
 pub struct TimedMailer {
     pub mailer: SesMailer,
-    pub calls: std::sync::Mutex<Vec<tokio::time::Instant>>,
+    pub calls: std::sync::Mutex<Vec<std::time::Instant>>,
 }
 
 #[async_trait::async_trait]
@@ -320,7 +320,18 @@ impl Mailer for TimedMailer {
         self.calls
             .lock()
             .expect("not poisoned")
-            .push(tokio::time::Instant::now());
+            .push(std::time::Instant::now());
         self.mailer.send(email).await
     }
+}
+
+/// The shortest time between two of `times` (in any order).
+pub fn closest_pair(times: &[std::time::Instant]) -> Duration {
+    let mut sorted = times.to_vec();
+    sorted.sort();
+    sorted
+        .windows(2)
+        .map(|pair| pair[1] - pair[0])
+        .min()
+        .expect("at least two times")
 }

@@ -7,8 +7,8 @@ use registration::store::{MAX_EMAIL_ATTEMPTS, MAX_LIVE_TOKENS, Outbox, Registrat
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 use system_tests::delivery::{
-    TimedMailer, TroubledStore, counts, run, run_for, seed, sender, sender_over, sender_with,
-    ses_mailer, spawn_delivery_app,
+    TimedMailer, TroubledStore, closest_pair, counts, run, run_for, seed, sender, sender_over,
+    sender_with, ses_mailer, spawn_delivery_app,
 };
 use system_tests::faulty_ses::FaultySes;
 use system_tests::log_capture::Capture;
@@ -327,13 +327,7 @@ async fn server_errors_are_retried_through_the_pacer_and_everyone_gets_one_link(
     }
     // Every request, retries included, took a slot: at 5/s they are 200 ms apart
     // (the bound leaves 50 ms for the machine's scheduling).
-    let mut arrivals = front.faults.arrivals.lock().unwrap().clone();
-    arrivals.sort();
-    let closest = arrivals
-        .windows(2)
-        .map(|pair| pair[1] - pair[0])
-        .min()
-        .expect("requests");
+    let closest = closest_pair(&front.faults.arrivals.lock().unwrap());
     assert!(
         closest >= Duration::from_millis(150),
         "two requests {closest:?} apart"
@@ -510,13 +504,7 @@ async fn sends_keep_the_rate_when_claims_take_uneven_time() {
     // took 300 ms longer than the next one's would put two sends 100 ms apart;
     // with the slot taken right before the SES call the spacing holds (the bound
     // leaves 50 ms for the machine's scheduling).
-    let mut calls = sender.mailer.calls.lock().unwrap().clone();
-    calls.sort();
-    let closest = calls
-        .windows(2)
-        .map(|pair| pair[1] - pair[0])
-        .min()
-        .expect("sends");
+    let closest = closest_pair(&sender.mailer.calls.lock().unwrap());
     assert!(
         closest >= Duration::from_millis(150),
         "two sends {closest:?} apart"
