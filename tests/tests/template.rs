@@ -48,3 +48,26 @@ fn the_schedule_runs_from_deployment_and_links_wait_until_after_registration_clo
         "!Ref LinksSendAt"
     );
 }
+
+#[test]
+fn send_links_runs_one_at_a_time_on_its_schedule() {
+    let template = system_tests::table::template().expect("template.yaml");
+    let function = &template["Resources"]["SendLinksFunction"]["Properties"];
+    let schedule = &template["Resources"]["SendLinksFunction"]["Properties"]["Events"];
+    let rates: Vec<&str> = schedule
+        .as_mapping()
+        .expect("send-links has events")
+        .values()
+        .filter_map(|event| event["Properties"]["ScheduleExpression"].as_str())
+        .collect();
+    assert_eq!(rates, ["rate(5 minutes)"]);
+    assert!(
+        function["Timeout"].as_u64().expect("a timeout") <= 300,
+        "a run ends before the next one starts"
+    );
+    assert_eq!(
+        function["EventInvokeConfig"]["MaximumRetryAttempts"].as_u64(),
+        Some(0),
+        "a failed run is not retried over the next scheduled one"
+    );
+}
