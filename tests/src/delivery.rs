@@ -121,7 +121,7 @@ pub fn sender_over<S: RegistrationStore, M: Mailer + 'static>(
 }
 
 pub fn sender(app: &TestApp) -> Arc<Sender> {
-    sender_with(app, app.ses.clone())
+    sender_with(app, app.ses_paced.clone())
 }
 
 /// One run with plenty of time.
@@ -159,6 +159,7 @@ pub struct TroubledStore {
     store: DynamoStore,
     claim_delay: Duration,
     due_answers: Option<usize>,
+    counts_fail: bool,
     claims: Arc<std::sync::atomic::AtomicUsize>,
     dues: Arc<std::sync::atomic::AtomicUsize>,
 }
@@ -169,6 +170,7 @@ impl TroubledStore {
             store,
             claim_delay: Duration::ZERO,
             due_answers: None,
+            counts_fail: false,
             claims: Arc::default(),
             dues: Arc::default(),
         }
@@ -184,6 +186,14 @@ impl TroubledStore {
     pub fn with_due_answers(self, answers: usize) -> Self {
         Self {
             due_answers: Some(answers),
+            ..self
+        }
+    }
+
+    /// Every count of an outbox fails.
+    pub fn with_failing_counts(self) -> Self {
+        Self {
+            counts_fail: true,
             ..self
         }
     }
@@ -261,6 +271,11 @@ impl RegistrationStore for TroubledStore {
     }
 
     async fn count_due(&self, event_id: &str, outbox: Outbox) -> Result<u64, StoreError> {
+        if self.counts_fail {
+            return Err(StoreError::Unavailable(
+                "injected: the outbox count failed".into(),
+            ));
+        }
         self.store.count_due(event_id, outbox).await
     }
 

@@ -17,12 +17,16 @@ use std::time::Duration;
 pub struct Faults {
     /// Recipients SES refuses with `MessageRejected`.
     pub reject: Mutex<HashSet<String>>,
+    /// Recipients whose every send gets `500 InternalFailure`.
+    pub fail_for: Mutex<HashSet<String>>,
     /// How many of the next sends get `429 TooManyRequestsException`.
     pub throttle_next: AtomicU64,
     /// Added before every answer.
     pub latency: Mutex<Duration>,
     /// Answer every send with this bare HTTP status (no SES error code).
     pub bare_status: Mutex<Option<u16>>,
+    /// Answer every send with this HTTP status and SES error code.
+    pub error_code: Mutex<Option<(u16, &'static str)>>,
     /// Answer every Nth send (counting all sends seen) with `500 InternalFailure`;
     /// 0: none.
     pub fail_every: AtomicU64,
@@ -138,13 +142,28 @@ async fn forward(
         tokio::time::sleep(latency).await;
     }
     let bare = *faults.bare_status.lock().expect("lock");
+    let coded = *faults.error_code.lock().expect("lock");
     let response = if !is_send {
         pass(&front, method, &uri, &headers, body).await
     } else if let Some(status) = bare {
         StatusCode::from_u16(status)
             .expect("a status")
             .into_response()
-    } else if fails(faults.fail_every.load(Ordering::SeqCst), nth) {
+    } else if let Some((status, code)) = coded {
+        error(
+            StatusCode::from_u16(status).expect("a status"),
+            code,
+            "injected",
+        )
+    } else if fails(faults.fail_every.load(Ordering::SeqCst), nth)
+        || recipients(&body).iter().any(|r| {
+            faults
+                .fail_for
+                .lock()
+                .expect("lock")
+                .contains(&r.to_lowercase())
+        })
+    {
         faults.server_errors.fetch_add(1, Ordering::SeqCst);
         error(
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -168,7 +168,10 @@ pub struct TestApp {
     pub event_id: String,
     pub env: HashMap<String, String>,
     pub dynamodb: aws_sdk_dynamodb::Client,
+    /// register's SES client (the SDK retries)…
     pub ses: aws_sdk_sesv2::Client,
+    /// …and send-links' (one attempt per call, every one paced by the run).
+    pub ses_paced: aws_sdk_sesv2::Client,
     pub store: DynamoStore,
     pub clock: FixedClock,
     pub registrar: Registrar<DynamoStore, SesMailer, FixedClock>,
@@ -185,6 +188,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut HashMap<String, String>)) -
     let sdk = sdk_config().await;
     let dynamodb = registration::aws::dynamodb(&sdk);
     let ses = registration::aws::sesv2(&sdk);
+    let ses_paced = registration::aws::sesv2_paced(&sdk);
     let table = unique("registrations");
     let event_id = unique("event");
     table::create_from_template(&dynamodb, &table)
@@ -206,6 +210,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut HashMap<String, String>)) -
         env,
         dynamodb,
         ses,
+        ses_paced,
         store,
         clock,
         mailbox: Mailbox::from_env(),

@@ -887,7 +887,7 @@ async fn ses_mailer_sends_the_text_part_the_html_part_and_the_attachment_as_give
 }
 
 #[tokio::test]
-async fn ses_mailer_reports_an_unreachable_endpoint_as_unavailable() {
+async fn ses_mailer_reports_an_unreachable_endpoint_as_a_failed_connection() {
     let mailer = SesMailer::new(
         system_tests::unreachable_sesv2().await,
         Sender::parse("training@example.org").unwrap(),
@@ -903,7 +903,8 @@ async fn ses_mailer_reports_an_unreachable_endpoint_as_unavailable() {
         })
         .await
         .expect_err("nothing listens on port 9");
-    assert!(matches!(err, MailError::Unavailable(_)), "{err:?}");
+    assert!(matches!(err, MailError::ConnectionFailed(_)), "{err:?}");
+    assert!(!err.nothing_sent(), "a broken connection may have sent it");
     assert!(Mailbox::from_env().to(&to).await.is_empty());
 }
 
@@ -1007,6 +1008,7 @@ async fn ses_failures_are_classified_by_code_and_by_bare_http_status() {
         let got = match mailer.send(&email).await {
             Err(MailError::Unavailable(_)) => "unavailable",
             Err(MailError::ServerError(_)) => "server error",
+            Err(MailError::ConnectionFailed(_)) => "no answer",
             Err(MailError::Throttled) => "throttled",
             Err(MailError::Deferred) => "deferred",
             Err(MailError::Rejected(_)) => "rejected",

@@ -135,7 +135,7 @@ async fn two_runs_at_once_send_each_link_exactly_once() {
 async fn a_run_killed_part_way_loses_nobody_and_repeats_at_most_what_was_in_flight() {
     let app = spawn_delivery_app(|env| {
         env.insert("SEND_RATE_PER_SECOND".into(), "50".into());
-        env.insert("SEND_CLAIM_LEASE_SECS".into(), "5".into());
+        env.insert("SEND_CLAIM_LEASE_SECS".into(), "60".into());
     })
     .await;
     let confirmed = seed(&app, RegistrationStatus::Confirmed, 300).await;
@@ -161,7 +161,7 @@ async fn a_run_killed_part_way_loses_nobody_and_repeats_at_most_what_was_in_flig
 
     // The dead run's claims are free once their lease ends; later runs finish.
     app.clock
-        .set(Timestamp::now() + SignedDuration::from_secs(6));
+        .set(Timestamp::now() + SignedDuration::from_secs(61));
     let report = run(&sender(&app)).await;
     assert_eq!(report.remaining, 0);
     let sent = counts(&app, &confirmed).await;
@@ -195,7 +195,7 @@ async fn a_run_short_of_time_stops_before_its_deadline_and_the_next_run_finishes
     let fast = registration::delivery::LinkSender::new(
         registration::config::SendLinksConfig::from_source(&env).unwrap(),
         app.store.clone(),
-        registration::mail::SesMailer::new(app.ses.clone(), app.sendlinks_config().sender),
+        registration::mail::SesMailer::new(app.ses_paced.clone(), app.sendlinks_config().sender),
         app.clock.clone(),
     );
     let next = run(&std::sync::Arc::new(fast)).await;
@@ -301,6 +301,108 @@ async fn an_ses_outage_ends_the_run_cleanly_with_the_rest_remaining() {
 }
 
 #[tokio::test]
+async fn an_ses_account_that_is_not_sending_ends_the_run_at_its_first_answer() {
+    let app = spawn_delivery_app(|env| {
+        env.insert("SEND_RATE_PER_SECOND".into(), "2".into());
+    })
+    .await;
+    let confirmed = seed(&app, RegistrationStatus::Confirmed, 20).await;
+    let front = FaultySes::start(&required_env("AWS_ENDPOINT_URL_SESV2")).await;
+    *front.faults.error_code.lock().unwrap() = Some((400, "SendingPausedException"));
+    let report = run(&sender_with(&app, front.client().await)).await;
+    assert_eq!((report.sent, report.failed), (0, 0), "{report:?}");
+    assert_eq!(report.stopped, Some("ses-unavailable"));
+    assert_eq!(report.remaining, 20);
+    // At 2/s the first request is answered long before the next slot.
+    assert_eq!(front.faults.calls.load(Ordering::SeqCst), 1);
+    for r in app.registrations().await {
+        assert_eq!(r.link_attempts, 0);
+        assert_eq!(r.lease_owner, None);
+    }
+    *front.faults.error_code.lock().unwrap() = None;
+    let next = run(&sender_with(&app, front.client().await)).await;
+    assert_eq!(next.sent, 20);
+    assert!(counts(&app, &confirmed).await.values().all(|n| *n == 1));
+}
+
+#[tokio::test]
+async fn an_email_ses_keeps_failing_while_it_sends_the_others_counts_as_an_attempt() {
+    let app = spawn_delivery_app(|_| {}).await;
+    let confirmed = seed(&app, RegistrationStatus::Confirmed, 10).await;
+    let front = FaultySes::start(&required_env("AWS_ENDPOINT_URL_SESV2")).await;
+    let failing = &confirmed[0];
+    front
+        .faults
+        .fail_for
+        .lock()
+        .unwrap()
+        .insert(failing.to_lowercase());
+    let report = run(&sender_with(&app, front.client().await)).await;
+    assert_eq!(
+        (report.sent, report.failed, report.remaining, report.stopped),
+        (9, 1, 1, None),
+        "one email's failures are not an outage: {report:?}"
+    );
+    // The first attempt and five retries, then the nine others.
+    assert_eq!(front.faults.server_errors.load(Ordering::SeqCst), 6);
+    assert_eq!(front.faults.calls.load(Ordering::SeqCst), 15);
+    for r in app.registrations().await {
+        if &r.email == failing {
+            assert_eq!(r.link_attempts, 1, "one of its bounded attempts");
+            let error = r.last_email_error.unwrap();
+            assert!(
+                error.contains("InternalFailure, 6 times while SES took other emails"),
+                "{error}"
+            );
+            assert_eq!(r.lease_owner, None);
+        } else {
+            assert!(r.link_sent_at.is_some());
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_confirmation_retry_that_ses_fails_takes_its_unsent_link_back() {
+    let app = spawn_delivery_app(|env| {
+        env.insert("SEND_RATE_PER_SECOND".into(), "50".into());
+    })
+    .await;
+    let registrar = app.registrar_with(app.store.clone(), system_tests::unreachable_sesv2().await);
+    let email = unique_email();
+    let response = system_tests::post_json_to(&registrar, &valid_json(&email)).await;
+    assert_eq!(response.status, 201);
+    let front = FaultySes::start(&required_env("AWS_ENDPOINT_URL_SESV2")).await;
+    front.faults.fail_every.store(1, Ordering::SeqCst);
+
+    let report = run(&sender_with(&app, front.client().await)).await;
+    // One email failing alone is not an outage, and SES sent nothing else meanwhile:
+    // not counted against the participant.
+    assert_eq!(
+        (
+            report.confirmations_sent,
+            report.confirmations_failed,
+            report.confirmations_remaining,
+            report.stopped
+        ),
+        (0, 0, 1, None),
+        "{report:?}"
+    );
+    assert_eq!(front.faults.server_errors.load(Ordering::SeqCst), 6);
+    let item = app.items().await.remove(0);
+    assert_eq!(
+        item["token_hashes"].as_l().unwrap().len(),
+        1,
+        "only the link of the email that failed at registration"
+    );
+    assert!(!item.contains_key("lease_owner"));
+
+    front.faults.fail_every.store(0, Ordering::SeqCst);
+    let next = run(&sender_with(&app, front.client().await)).await;
+    assert_eq!(next.confirmations_sent, 1, "{next:?}");
+    assert_eq!(counts(&app, std::slice::from_ref(&email)).await[&email], 1);
+}
+
+#[tokio::test]
 async fn server_errors_are_retried_through_the_pacer_and_everyone_gets_one_link() {
     let app = spawn_delivery_app(|env| {
         env.insert("SEND_RATE_PER_SECOND".into(), "5".into());
@@ -325,11 +427,13 @@ async fn server_errors_are_retried_through_the_pacer_and_everyone_gets_one_link(
         assert_eq!(r.link_attempts, 0, "a server error is nobody's reject");
         assert!(r.link_sent_at.is_some());
     }
-    // Every request, retries included, took a slot: at 5/s they are 200 ms apart
-    // (the bound leaves 50 ms for the machine's scheduling).
+    // Every request, retries included, took a slot: at 5/s they leave 200 ms
+    // apart. They are timed as they arrive, after the client's own latency, so the
+    // bound leaves half of that for the machine; the SDK's own retries, unpaced,
+    // put two requests 17 and 29 ms apart.
     let closest = closest_pair(&front.faults.arrivals.lock().unwrap());
     assert!(
-        closest >= Duration::from_millis(150),
+        closest >= Duration::from_millis(100),
         "two requests {closest:?} apart"
     );
 }
@@ -488,7 +592,7 @@ async fn sends_keep_the_rate_when_claims_take_uneven_time() {
     .await;
     let confirmed = seed(&app, RegistrationStatus::Confirmed, 12).await;
     let mailer = TimedMailer {
-        mailer: ses_mailer(&app, app.ses.clone()),
+        mailer: ses_mailer(&app, app.ses_paced.clone()),
         calls: Default::default(),
     };
     let store = TroubledStore::new(app.store.clone()).with_claim_delay(Duration::from_millis(300));
@@ -518,7 +622,7 @@ async fn a_failed_outbox_query_ends_the_run_after_the_sends_under_way_are_record
     // The confirmation outbox (empty) and the first page of links (100 keys) are
     // listed; the query for the second page fails.
     let store = TroubledStore::new(app.store.clone()).with_due_answers(2);
-    let troubled = sender_over(&app, store, ses_mailer(&app, app.ses.clone()));
+    let troubled = sender_over(&app, store, ses_mailer(&app, app.ses_paced.clone()));
     let (logs, capturing) = Capture::on_this_thread();
     let failed = troubled
         .run(tokio::time::Instant::now() + Duration::from_secs(60))
@@ -532,7 +636,7 @@ async fn a_failed_outbox_query_ends_the_run_after_the_sends_under_way_are_record
         .find(|l| l.contains("delivery run ended early: DynamoDB failed"))
         .unwrap_or_else(|| panic!("no line for the failed run in:\n{logged}"));
     assert!(
-        line.contains("ERROR") && line.contains("sent=100") && line.contains("failed=0"),
+        line.contains("ERROR") && line.contains(" sent=100 ") && line.contains(" failed=0 "),
         "{line}"
     );
     let registrations = app.registrations().await;
@@ -549,6 +653,30 @@ async fn a_failed_outbox_query_ends_the_run_after_the_sends_under_way_are_record
     let next = run(&sender(&app)).await;
     assert_eq!((next.sent, next.remaining), (150, 0));
     assert!(counts(&app, &confirmed).await.values().all(|n| *n == 1));
+}
+
+#[tokio::test]
+async fn a_failed_count_at_the_end_of_a_run_is_logged_with_what_the_run_sent() {
+    let app = spawn_delivery_app(|_| {}).await;
+    let confirmed = seed(&app, RegistrationStatus::Confirmed, 5).await;
+    let store = TroubledStore::new(app.store.clone()).with_failing_counts();
+    let troubled = sender_over(&app, store, ses_mailer(&app, app.ses_paced.clone()));
+    let (logs, capturing) = Capture::on_this_thread();
+    let failed = troubled
+        .run(tokio::time::Instant::now() + Duration::from_secs(60))
+        .await;
+    drop(capturing);
+    assert!(failed.is_err(), "the run reports the failure: {failed:?}");
+    assert!(counts(&app, &confirmed).await.values().all(|n| *n == 1));
+    let logged = logs.text();
+    let line = logged
+        .lines()
+        .find(|l| l.contains("delivery run ended early: DynamoDB failed"))
+        .unwrap_or_else(|| panic!("no line for the failed run in:\n{logged}"));
+    assert!(
+        line.contains(" sent=5 ") && line.contains("outbox count failed"),
+        "{line}"
+    );
 }
 
 #[tokio::test]

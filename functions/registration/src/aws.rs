@@ -116,8 +116,9 @@ pub fn dynamodb(config: &aws_config::SdkConfig) -> aws_sdk_dynamodb::Client {
     aws_sdk_dynamodb::Client::new(config)
 }
 
-/// The SES client of `register` and `confirm`: one email at a time, so the SDK's
-/// standard retries (three attempts in all) ride out a throttle or a 5xx.
+/// The SES client of `register` (`confirm` sends no email): one email at a time,
+/// so the SDK's standard retries (three attempts in all) ride out a throttle, a
+/// 5xx or a broken connection.
 pub fn sesv2(config: &aws_config::SdkConfig) -> aws_sdk_sesv2::Client {
     aws_sdk_sesv2::Client::from_conf(ses_config(config).build())
 }

@@ -37,9 +37,11 @@ const PAGE_SIZE: i32 = 100;
 /// a run.
 const SEND_RETRIES: u32 = 5;
 
-/// How many server errors in a row, with no other answer from SES between them,
-/// mean that SES is down rather than failing a request now and then.
-const SERVER_ERRORS_MEAN_OUTAGE: u32 = 3;
+/// SES failures in a row (server errors or broken connections, with no other
+/// answer from SES between them), coming from at least two different emails, mean
+/// that SES is down rather than failing a request now and then.
+const FAILURES_MEAN_OUTAGE: u32 = 3;
+const FAILING_EMAILS_MEAN_OUTAGE: u32 = 2;
 
 /// The governor clock on tokio's time, so pacing follows tokio's (pausable) clock.
 #[derive(Debug, Clone, Copy, Default)]
@@ -117,13 +119,36 @@ struct Counters {
     confirmations_failed: AtomicU64,
     out_of_time: AtomicBool,
     ses_unavailable: AtomicBool,
-    /// SES server errors since its last other answer, across the run's sends.
-    server_errors_in_a_row: AtomicU32,
+    /// SES's answers other than a failure (sent, rejected, throttled) so far.
+    answers: AtomicU64,
+    /// SES failures since its last other answer, across the run's sends, and how
+    /// many emails they came from.
+    failures_in_a_row: AtomicU32,
+    failing_emails_in_a_row: AtomicU32,
 }
 
 impl Counters {
     fn stopping(&self) -> bool {
         self.out_of_time.load(Ordering::Relaxed) || self.ses_unavailable.load(Ordering::Relaxed)
+    }
+
+    /// SES answered (anything but a failure): a failure streak ends.
+    fn answered(&self) {
+        self.answers.fetch_add(1, Ordering::Relaxed);
+        self.failures_in_a_row.store(0, Ordering::Relaxed);
+        self.failing_emails_in_a_row.store(0, Ordering::Relaxed);
+    }
+
+    /// One more SES failure, from an email not yet in the streak or from one that
+    /// is; whether the streak now means an outage.
+    fn failed(&self, new_email: bool) -> bool {
+        let failures = self.failures_in_a_row.fetch_add(1, Ordering::Relaxed) + 1;
+        let emails = if new_email {
+            self.failing_emails_in_a_row.fetch_add(1, Ordering::Relaxed) + 1
+        } else {
+            self.failing_emails_in_a_row.load(Ordering::Relaxed)
+        };
+        failures >= FAILURES_MEAN_OUTAGE && emails >= FAILING_EMAILS_MEAN_OUTAGE
     }
 }
 
@@ -455,9 +480,10 @@ where
             sender.clock.now(),
         )
         .await;
-        if matches!(outcome.result, Err(MailError::Deferred)) {
+        if matches!(&outcome.result, Err(err) if err.nothing_sent()) {
             // The link was never emailed: take its token back, so that runs cut
-            // short do not fill the registration with links nobody received.
+            // short and failed sends do not fill the registration with links
+            // nobody received.
             if let Err(err) = sender
                 .store
                 .remove_token(&registration.pk, &token_hash)
@@ -481,19 +507,29 @@ where
             Err(MailError::Unavailable(_)) => {
                 self.counters.ses_unavailable.store(true, Ordering::Relaxed);
             }
-            Err(MailError::Throttled | MailError::ServerError(_) | MailError::Deferred) => {}
+            Err(
+                MailError::Throttled
+                | MailError::ServerError(_)
+                | MailError::ConnectionFailed(_)
+                | MailError::Deferred,
+            ) => {}
         }
     }
 
     /// Wait for a send slot and send, backing off and retrying while SES
-    /// throttles or fails a request; each attempt takes its own slot, and the SES
-    /// client makes no attempts of its own (`aws::sesv2_paced`). Nothing is awaited
+    /// throttles or fails; each attempt takes its own slot, and the SES client
+    /// makes no attempts of its own (`aws::sesv2_paced`). Nothing is awaited
     /// between the slot and the SES call, so the calls keep the pacer's spacing.
-    /// An outage, or [`SERVER_ERRORS_MEAN_OUTAGE`] server errors in a row, stops
-    /// the run.
+    /// An outage, or a streak of failures from more than one email (see
+    /// [`FAILURES_MEAN_OUTAGE`]), stops the run. An email that SES keeps failing
+    /// while it takes others is reported as rejected, so that it counts as one of
+    /// the registration's bounded attempts.
     async fn send_with_backoff(&self, email: &OutgoingEmail) -> Result<String, MailError> {
         let mut backoff = Duration::from_millis(200);
         let mut attempt = 0;
+        // SES's answer count when this email first failed, and when it last did.
+        let mut first_failure_at = None;
+        let mut last_failure_at = None;
         loop {
             if !self.pacer.ready_before(self.last_start).await {
                 self.counters.out_of_time.store(true, Ordering::Relaxed);
@@ -505,27 +541,24 @@ where
             }
             let result = self.sender.mailer.send(email).await;
             match &result {
-                Err(MailError::ServerError(cause)) => {
-                    let in_a_row = self
-                        .counters
-                        .server_errors_in_a_row
-                        .fetch_add(1, Ordering::Relaxed)
-                        + 1;
-                    if in_a_row >= SERVER_ERRORS_MEAN_OUTAGE {
+                Err(MailError::ServerError(cause) | MailError::ConnectionFailed(cause)) => {
+                    let answers = self.counters.answers.load(Ordering::Relaxed);
+                    first_failure_at.get_or_insert(answers);
+                    let new_in_streak = last_failure_at.replace(answers) != Some(answers);
+                    if self.counters.failed(new_in_streak) {
                         return Err(self.ses_down(cause.clone()));
                     }
                 }
                 Err(MailError::Unavailable(cause)) => return Err(self.ses_down(cause.clone())),
-                // Any other answer shows SES up.
-                _ => self
-                    .counters
-                    .server_errors_in_a_row
-                    .store(0, Ordering::Relaxed),
+                Err(MailError::Deferred) => {}
+                _ => self.counters.answered(),
             }
             match result {
-                Err(err @ (MailError::Throttled | MailError::ServerError(_)))
-                    if attempt < SEND_RETRIES =>
-                {
+                Err(
+                    err @ (MailError::Throttled
+                    | MailError::ServerError(_)
+                    | MailError::ConnectionFailed(_)),
+                ) if attempt < SEND_RETRIES => {
                     attempt += 1;
                     let jitter = Duration::from_millis(u64::from(random_bytes::<1>()[0]));
                     let wake = Instant::now() + backoff + jitter;
@@ -537,6 +570,15 @@ where
                     tokio::time::sleep_until(wake).await;
                     backoff = (backoff * 2).min(Duration::from_secs(5));
                 }
+                Err(MailError::ServerError(cause))
+                    if first_failure_at
+                        .is_some_and(|at| self.counters.answers.load(Ordering::Relaxed) > at) =>
+                {
+                    return Err(MailError::Rejected(format!(
+                        "{cause}, {} times while SES took other emails",
+                        attempt + 1
+                    )));
+                }
                 done => return done,
             }
         }
@@ -544,8 +586,9 @@ where
 
     /// SES is down: the run stops starting sends.
     fn ses_down(&self, cause: String) -> MailError {
-        tracing::error!(cause, "SES unavailable; the run stops starting sends");
-        self.counters.ses_unavailable.store(true, Ordering::Relaxed);
+        if !self.counters.ses_unavailable.swap(true, Ordering::Relaxed) {
+            tracing::error!(cause, "SES unavailable; the run stops starting sends");
+        }
         MailError::Unavailable(cause)
     }
 
@@ -569,7 +612,8 @@ where
     }
 }
 
-/// The run's mailer for confirmation retries: the same throttling backoff as links.
+/// The run's mailer for confirmation retries: the same pacing, backoff and
+/// retries as links.
 struct ThrottleRetrying<'a, S, M, C> {
     run: &'a Run<S, M, C>,
 }

@@ -48,12 +48,27 @@ pub enum MailError {
     /// attempt may succeed.
     #[error("SES failed the request: {0}")]
     ServerError(String),
-    /// SES could not be reached or is not sending for this account.
+    /// The connection to SES failed or broke before an answer came: the email may
+    /// or may not have left, and a later attempt may succeed.
+    #[error("no answer from SES: {0}")]
+    ConnectionFailed(String),
+    /// SES is not sending for this account, or a call ran out of time.
     #[error("SES unavailable: {0}")]
     Unavailable(String),
     /// Not attempted: the delivery run had no send slot left before it had to stop.
     #[error("not sent: the run stopped before a send slot came")]
     Deferred,
+}
+
+impl MailError {
+    /// SES surely did not send the email: it answered without sending, or it was
+    /// never asked.
+    pub fn nothing_sent(&self) -> bool {
+        matches!(
+            self,
+            Self::Rejected(_) | Self::Throttled | Self::ServerError(_) | Self::Deferred
+        )
+    }
 }
 
 /// Sends one email; returns the provider's message id.
@@ -145,6 +160,10 @@ where
                 _ if status >= 500 => MailError::ServerError(format!("{code} (HTTP {status})")),
                 _ => MailError::Rejected(code),
             }
+        }
+        // What the SDK's standard retries retry: an I/O error or a connect timeout.
+        SdkError::DispatchFailure(failure) if failure.is_io() || failure.is_timeout() => {
+            MailError::ConnectionFailed(DisplayErrorContext(&err).to_string())
         }
         SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) | SdkError::ResponseError(_) => {
             MailError::Unavailable(DisplayErrorContext(&err).to_string())
