@@ -904,7 +904,7 @@ async fn ses_mailer_reports_an_unreachable_endpoint_as_a_failed_connection() {
         .await
         .expect_err("nothing listens on port 9");
     assert!(matches!(err, MailError::ConnectionFailed(_)), "{err:?}");
-    assert!(!err.nothing_sent(), "a broken connection may have sent it");
+    assert!(err.nothing_sent(), "refused before anything was sent");
     assert!(Mailbox::from_env().to(&to).await.is_empty());
 }
 

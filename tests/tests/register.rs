@@ -532,7 +532,7 @@ async fn an_ses_outage_keeps_the_201_and_leaves_the_email_for_the_scheduled_run(
         r.last_email_error
             .as_deref()
             .unwrap()
-            .contains("no answer from SES")
+            .contains("could not connect to SES")
     );
     assert!(app.mailbox.to(&email).await.is_empty());
 }

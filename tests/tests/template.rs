@@ -70,4 +70,9 @@ fn send_links_runs_one_at_a_time_on_its_schedule() {
         Some(0),
         "a failed run is not retried over the next scheduled one"
     );
+    assert_eq!(
+        function["EventInvokeConfig"]["MaximumEventAgeInSeconds"].as_u64(),
+        Some(60),
+        "nor started late over it"
+    );
 }

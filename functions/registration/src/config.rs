@@ -349,9 +349,9 @@ impl SendLinksConfig {
         let rate_per_second =
             r.number("SEND_RATE_PER_SECOND", 10u32, |n| (1..=10_000).contains(n))?;
         let margin = r.number("SEND_SAFETY_MARGIN_SECS", 10u64, |n| *n <= 900)?;
-        // A claimed send may take up to about 50 s: six attempts of at most 5 s
-        // each, their backoff and slots, and the writes around them.
-        let lease = r.number("SEND_CLAIM_LEASE_SECS", 120u64, |n| (60..=300).contains(n))?;
+        // A claimed send may take up to about a minute: six attempts of at most
+        // 5 s each, their backoff and slots, and up to four writes around them.
+        let lease = r.number("SEND_CLAIM_LEASE_SECS", 120u64, |n| (90..=300).contains(n))?;
         Ok(Self {
             event,
             sender,
@@ -455,7 +455,7 @@ mod tests {
         for (variable, value) in [
             ("SEND_RATE_PER_SECOND", "0"),
             ("SEND_SAFETY_MARGIN_SECS", "x"),
-            ("SEND_CLAIM_LEASE_SECS", "59"),
+            ("SEND_CLAIM_LEASE_SECS", "89"),
             ("SEND_CLAIM_LEASE_SECS", "301"),
             ("LINKS_SEND_AT", "later"),
             ("ZOOM_JOIN_URL", "not a url"),

@@ -22,9 +22,10 @@ use governor::middleware::NoOpMiddleware;
 use governor::state::{InMemoryState, NotKeyed};
 use governor::{Quota, RateLimiter};
 use serde::Serialize;
+use std::collections::HashSet;
 use std::num::NonZeroU32;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -37,11 +38,10 @@ const PAGE_SIZE: i32 = 100;
 /// a run.
 const SEND_RETRIES: u32 = 5;
 
-/// SES failures in a row (server errors or broken connections, with no other
-/// answer from SES between them), coming from at least two different emails, mean
-/// that SES is down rather than failing a request now and then.
-const FAILURES_MEAN_OUTAGE: u32 = 3;
-const FAILING_EMAILS_MEAN_OUTAGE: u32 = 2;
+/// Three different emails that SES failed (a server error, or no connection),
+/// with no email sent or rejected between them, mean that SES is down rather than
+/// failing a request now and then. One email's own retries never make an outage.
+const FAILING_EMAILS_MEAN_OUTAGE: usize = 3;
 
 /// The governor clock on tokio's time, so pacing follows tokio's (pausable) clock.
 #[derive(Debug, Clone, Copy, Default)]
@@ -119,12 +119,8 @@ struct Counters {
     confirmations_failed: AtomicU64,
     out_of_time: AtomicBool,
     ses_unavailable: AtomicBool,
-    /// SES's answers other than a failure (sent, rejected, throttled) so far.
-    answers: AtomicU64,
-    /// SES failures since its last other answer, across the run's sends, and how
-    /// many emails they came from.
-    failures_in_a_row: AtomicU32,
-    failing_emails_in_a_row: AtomicU32,
+    /// The recipients SES failed since it last sent or rejected an email.
+    failing_emails: Mutex<HashSet<String>>,
 }
 
 impl Counters {
@@ -132,23 +128,16 @@ impl Counters {
         self.out_of_time.load(Ordering::Relaxed) || self.ses_unavailable.load(Ordering::Relaxed)
     }
 
-    /// SES answered (anything but a failure): a failure streak ends.
+    /// SES sent or rejected an email: it is up, and a failure streak ends.
     fn answered(&self) {
-        self.answers.fetch_add(1, Ordering::Relaxed);
-        self.failures_in_a_row.store(0, Ordering::Relaxed);
-        self.failing_emails_in_a_row.store(0, Ordering::Relaxed);
+        self.failing_emails.lock().expect("not poisoned").clear();
     }
 
-    /// One more SES failure, from an email not yet in the streak or from one that
-    /// is; whether the streak now means an outage.
-    fn failed(&self, new_email: bool) -> bool {
-        let failures = self.failures_in_a_row.fetch_add(1, Ordering::Relaxed) + 1;
-        let emails = if new_email {
-            self.failing_emails_in_a_row.fetch_add(1, Ordering::Relaxed) + 1
-        } else {
-            self.failing_emails_in_a_row.load(Ordering::Relaxed)
-        };
-        failures >= FAILURES_MEAN_OUTAGE && emails >= FAILING_EMAILS_MEAN_OUTAGE
+    /// SES failed an email to `recipient`; whether the streak now means an outage.
+    fn failed(&self, recipient: &str) -> bool {
+        let mut failing = self.failing_emails.lock().expect("not poisoned");
+        failing.insert(recipient.to_owned());
+        failing.len() >= FAILING_EMAILS_MEAN_OUTAGE
     }
 }
 
@@ -520,16 +509,13 @@ where
     /// throttles or fails; each attempt takes its own slot, and the SES client
     /// makes no attempts of its own (`aws::sesv2_paced`). Nothing is awaited
     /// between the slot and the SES call, so the calls keep the pacer's spacing.
-    /// An outage, or a streak of failures from more than one email (see
-    /// [`FAILURES_MEAN_OUTAGE`]), stops the run. An email that SES keeps failing
-    /// while it takes others is reported as rejected, so that it counts as one of
-    /// the registration's bounded attempts.
+    /// An outage, or failures of [`FAILING_EMAILS_MEAN_OUTAGE`] emails in a row,
+    /// stop the run. An email that SES fails at every attempt while the run finds
+    /// no outage is reported as rejected: one of the registration's bounded
+    /// attempts.
     async fn send_with_backoff(&self, email: &OutgoingEmail) -> Result<String, MailError> {
         let mut backoff = Duration::from_millis(200);
         let mut attempt = 0;
-        // SES's answer count when this email first failed, and when it last did.
-        let mut first_failure_at = None;
-        let mut last_failure_at = None;
         loop {
             if !self.pacer.ready_before(self.last_start).await {
                 self.counters.out_of_time.store(true, Ordering::Relaxed);
@@ -541,17 +527,15 @@ where
             }
             let result = self.sender.mailer.send(email).await;
             match &result {
+                Ok(_) | Err(MailError::Rejected(_)) => self.counters.answered(),
                 Err(MailError::ServerError(cause) | MailError::ConnectionFailed(cause)) => {
-                    let answers = self.counters.answers.load(Ordering::Relaxed);
-                    first_failure_at.get_or_insert(answers);
-                    let new_in_streak = last_failure_at.replace(answers) != Some(answers);
-                    if self.counters.failed(new_in_streak) {
+                    if self.counters.failed(email.to.as_ref()) {
                         return Err(self.ses_down(cause.clone()));
                     }
                 }
                 Err(MailError::Unavailable(cause)) => return Err(self.ses_down(cause.clone())),
-                Err(MailError::Deferred) => {}
-                _ => self.counters.answered(),
+                // A throttle tells nothing of whether SES is up.
+                Err(MailError::Throttled | MailError::Deferred) => {}
             }
             match result {
                 Err(
@@ -571,11 +555,10 @@ where
                     backoff = (backoff * 2).min(Duration::from_secs(5));
                 }
                 Err(MailError::ServerError(cause))
-                    if first_failure_at
-                        .is_some_and(|at| self.counters.answers.load(Ordering::Relaxed) > at) =>
+                    if !self.counters.ses_unavailable.load(Ordering::Relaxed) =>
                 {
                     return Err(MailError::Rejected(format!(
-                        "{cause}, {} times while SES took other emails",
+                        "{cause}, {} times in a row",
                         attempt + 1
                     )));
                 }

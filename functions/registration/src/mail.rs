@@ -48,11 +48,12 @@ pub enum MailError {
     /// attempt may succeed.
     #[error("SES failed the request: {0}")]
     ServerError(String),
-    /// The connection to SES failed or broke before an answer came: the email may
-    /// or may not have left, and a later attempt may succeed.
-    #[error("no answer from SES: {0}")]
+    /// No connection to SES could be made (refused, unresolved, timed out): the
+    /// request never left, and a later attempt may succeed.
+    #[error("could not connect to SES: {0}")]
     ConnectionFailed(String),
-    /// SES is not sending for this account, or a call ran out of time.
+    /// SES is not sending for this account, or a call broke or ran out of time
+    /// after it was sent (so the email may have left).
     #[error("SES unavailable: {0}")]
     Unavailable(String),
     /// Not attempted: the delivery run had no send slot left before it had to stop.
@@ -66,7 +67,11 @@ impl MailError {
     pub fn nothing_sent(&self) -> bool {
         matches!(
             self,
-            Self::Rejected(_) | Self::Throttled | Self::ServerError(_) | Self::Deferred
+            Self::Rejected(_)
+                | Self::Throttled
+                | Self::ServerError(_)
+                | Self::ConnectionFailed(_)
+                | Self::Deferred
         )
     }
 }
@@ -161,8 +166,14 @@ where
                 _ => MailError::Rejected(code),
             }
         }
-        // What the SDK's standard retries retry: an I/O error or a connect timeout.
-        SdkError::DispatchFailure(failure) if failure.is_io() || failure.is_timeout() => {
+        // Before the request could leave: a connect timeout (the only timeout the
+        // HTTP client has) or a connection refused or unresolved.
+        SdkError::DispatchFailure(failure)
+            if failure.is_timeout()
+                || failure
+                    .as_connector_error()
+                    .is_some_and(|e| connect_error_in(e)) =>
+        {
             MailError::ConnectionFailed(DisplayErrorContext(&err).to_string())
         }
         SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) | SdkError::ResponseError(_) => {
@@ -170,6 +181,19 @@ where
         }
         _ => MailError::Unavailable(DisplayErrorContext(&err).to_string()),
     }
+}
+
+/// Whether the HTTP client's own "connect" error is in the chain. Other I/O
+/// errors may come after the request was written.
+fn connect_error_in(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut source = Some(error);
+    while let Some(error) = source {
+        if let Some(client) = error.downcast_ref::<hyper_util::client::legacy::Error>() {
+            return client.is_connect();
+        }
+        source = error.source();
+    }
+    false
 }
 
 #[derive(Template)]
