@@ -350,7 +350,7 @@ impl SendLinksConfig {
             r.number("SEND_RATE_PER_SECOND", 10u32, |n| (1..=10_000).contains(n))?;
         let margin = r.number("SEND_SAFETY_MARGIN_SECS", 10u64, |n| *n <= 900)?;
         // A claimed send may take up to about a minute: six attempts of at most
-        // 5 s each, their backoff and slots, and up to four writes around them.
+        // 5 s each, their backoff and slots, and up to five DynamoDB calls.
         let lease = r.number("SEND_CLAIM_LEASE_SECS", 120u64, |n| (90..=300).contains(n))?;
         Ok(Self {
             event,

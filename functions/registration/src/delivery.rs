@@ -119,8 +119,10 @@ struct Counters {
     confirmations_failed: AtomicU64,
     out_of_time: AtomicBool,
     ses_unavailable: AtomicBool,
-    /// The recipients SES failed since it last sent or rejected an email.
+    /// The recipients SES failed since it last sent or rejected an email, and how
+    /// often it sent or rejected one in this run.
     failing_emails: Mutex<HashSet<String>>,
+    answers: AtomicU64,
 }
 
 impl Counters {
@@ -130,6 +132,7 @@ impl Counters {
 
     /// SES sent or rejected an email: it is up, and a failure streak ends.
     fn answered(&self) {
+        self.answers.fetch_add(1, Ordering::Relaxed);
         self.failing_emails.lock().expect("not poisoned").clear();
     }
 
@@ -510,12 +513,15 @@ where
     /// makes no attempts of its own (`aws::sesv2_paced`). Nothing is awaited
     /// between the slot and the SES call, so the calls keep the pacer's spacing.
     /// An outage, or failures of [`FAILING_EMAILS_MEAN_OUTAGE`] emails in a row,
-    /// stop the run. An email that SES fails at every attempt while the run finds
-    /// no outage is reported as rejected: one of the registration's bounded
-    /// attempts.
+    /// stop the run. An email that SES failed at every attempt while it sent or
+    /// rejected others is reported as rejected: the email, not SES, is at fault,
+    /// and this is one of the registration's bounded attempts. Without such
+    /// evidence the failure is not counted: SES may be down for all.
     async fn send_with_backoff(&self, email: &OutgoingEmail) -> Result<String, MailError> {
         let mut backoff = Duration::from_millis(200);
         let mut attempt = 0;
+        // How many answers SES had given when this email first failed.
+        let mut answers_at_first_failure = None;
         loop {
             if !self.pacer.ready_before(self.last_start).await {
                 self.counters.out_of_time.store(true, Ordering::Relaxed);
@@ -529,6 +535,8 @@ where
             match &result {
                 Ok(_) | Err(MailError::Rejected(_)) => self.counters.answered(),
                 Err(MailError::ServerError(cause) | MailError::ConnectionFailed(cause)) => {
+                    answers_at_first_failure
+                        .get_or_insert_with(|| self.counters.answers.load(Ordering::Relaxed));
                     if self.counters.failed(email.to.as_ref()) {
                         return Err(self.ses_down(cause.clone()));
                     }
@@ -555,7 +563,10 @@ where
                     backoff = (backoff * 2).min(Duration::from_secs(5));
                 }
                 Err(MailError::ServerError(cause))
-                    if !self.counters.ses_unavailable.load(Ordering::Relaxed) =>
+                    if !self.counters.ses_unavailable.load(Ordering::Relaxed)
+                        && answers_at_first_failure.is_some_and(|at| {
+                            self.counters.answers.load(Ordering::Relaxed) > at
+                        }) =>
                 {
                     return Err(MailError::Rejected(format!(
                         "{cause}, {} times in a row",

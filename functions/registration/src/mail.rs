@@ -48,12 +48,12 @@ pub enum MailError {
     /// attempt may succeed.
     #[error("SES failed the request: {0}")]
     ServerError(String),
-    /// No connection to SES could be made (refused, unresolved, timed out): the
-    /// request never left, and a later attempt may succeed.
+    /// No connection to SES could be made (refused, unresolved, TLS, timed out):
+    /// the request never left, and a later attempt may succeed.
     #[error("could not connect to SES: {0}")]
     ConnectionFailed(String),
-    /// SES is not sending for this account, or a call broke or ran out of time
-    /// after it was sent (so the email may have left).
+    /// SES is not sending for this account, or a call failed on a connection that
+    /// was made, or ran out of time: the email may have left.
     #[error("SES unavailable: {0}")]
     Unavailable(String),
     /// Not attempted: the delivery run had no send slot left before it had to stop.
@@ -166,13 +166,12 @@ where
                 _ => MailError::Rejected(code),
             }
         }
-        // Before the request could leave: a connect timeout (the only timeout the
-        // HTTP client has) or a connection refused or unresolved.
+        // Before the request could leave: the HTTP client's own "connect" error
+        // (refused, unresolved, TLS, or the connect timeout).
         SdkError::DispatchFailure(failure)
-            if failure.is_timeout()
-                || failure
-                    .as_connector_error()
-                    .is_some_and(|e| connect_error_in(e)) =>
+            if failure
+                .as_connector_error()
+                .is_some_and(|e| connect_error_in(e)) =>
         {
             MailError::ConnectionFailed(DisplayErrorContext(&err).to_string())
         }
