@@ -1017,6 +1017,23 @@ async fn ses_failures_are_classified_by_code_and_by_bare_http_status() {
         assert_eq!(got, expected, "HTTP {status}");
     }
     *front.faults.bare_status.lock().unwrap() = None;
+    // The account, the credentials or the configuration: nobody's email is at
+    // fault, so nothing may count against a participant.
+    for coded in [
+        (403u16, "AccessDeniedException"),
+        (403, "SignatureDoesNotMatch"),
+        (400, "NotFoundException"),
+        (400, "SendingPausedException"),
+        (403, "SomethingNew"),
+    ] {
+        *front.faults.error_code.lock().unwrap() = Some(coded);
+        let got = mailer.send(&email).await;
+        assert!(
+            matches!(got, Err(MailError::Unavailable(_))),
+            "{coded:?}: {got:?}"
+        );
+    }
+    *front.faults.error_code.lock().unwrap() = None;
     front
         .faults
         .throttle_next

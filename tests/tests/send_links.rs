@@ -414,6 +414,31 @@ async fn a_confirmation_retry_that_ses_fails_takes_its_unsent_link_back() {
 }
 
 #[tokio::test]
+async fn an_outage_met_by_confirmation_retries_takes_every_unsent_link_back() {
+    let app = spawn_delivery_app(|_| {}).await;
+    let registrar = app.registrar_with(app.store.clone(), system_tests::unreachable_sesv2().await);
+    for _ in 0..3 {
+        let response = system_tests::post_json_to(&registrar, &valid_json(&unique_email())).await;
+        assert_eq!(response.status, 201);
+    }
+    let front = FaultySes::start(&required_env("AWS_ENDPOINT_URL_SESV2")).await;
+    front.faults.fail_every.store(1, Ordering::SeqCst);
+
+    let report = run(&sender_with(&app, front.client().await)).await;
+    assert_eq!(report.stopped, Some("ses-unavailable"), "{report:?}");
+    assert_eq!(
+        (report.confirmations_failed, report.confirmations_remaining),
+        (0, 3)
+    );
+    for item in app.items().await {
+        // Also the email whose failure revealed the outage.
+        assert_eq!(item["token_hashes"].as_l().unwrap().len(), 1, "{item:?}");
+        assert!(!item.contains_key("lease_owner"));
+        assert_eq!(item["confirmation_attempts"].as_n().unwrap(), "0");
+    }
+}
+
+#[tokio::test]
 async fn server_errors_are_retried_through_the_pacer_and_everyone_gets_one_link() {
     let app = spawn_delivery_app(|env| {
         env.insert("SEND_RATE_PER_SECOND".into(), "5".into());

@@ -532,18 +532,26 @@ where
                 return Err(MailError::Deferred);
             }
             let result = self.sender.mailer.send(email).await;
-            match &result {
-                Ok(_) | Err(MailError::Rejected(_)) => self.counters.answered(),
+            let outage = match &result {
+                Ok(_) | Err(MailError::Rejected(_)) => {
+                    self.counters.answered();
+                    None
+                }
                 Err(MailError::ServerError(cause) | MailError::ConnectionFailed(cause)) => {
                     answers_at_first_failure
                         .get_or_insert_with(|| self.counters.answers.load(Ordering::Relaxed));
-                    if self.counters.failed(email.to.as_ref()) {
-                        return Err(self.ses_down(cause.clone()));
-                    }
+                    self.counters
+                        .failed(email.to.as_ref())
+                        .then(|| cause.clone())
                 }
-                Err(MailError::Unavailable(cause)) => return Err(self.ses_down(cause.clone())),
+                Err(MailError::Unavailable(cause)) => Some(cause.clone()),
                 // A throttle tells nothing of whether SES is up.
-                Err(MailError::Throttled | MailError::Deferred) => {}
+                Err(MailError::Throttled | MailError::Deferred) => None,
+            };
+            if let Some(cause) = outage {
+                // This email's own error stands: it tells whether it may have left.
+                self.ses_down(&cause);
+                return result;
             }
             match result {
                 Err(
@@ -579,11 +587,10 @@ where
     }
 
     /// SES is down: the run stops starting sends.
-    fn ses_down(&self, cause: String) -> MailError {
+    fn ses_down(&self, cause: &str) {
         if !self.counters.ses_unavailable.swap(true, Ordering::Relaxed) {
             tracing::error!(cause, "SES unavailable; the run stops starting sends");
         }
-        MailError::Unavailable(cause)
     }
 
     async fn record_failure(

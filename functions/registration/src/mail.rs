@@ -157,11 +157,28 @@ where
                 | "LimitExceededException"
                 | "Throttling"
                 | "ThrottlingException" => MailError::Throttled,
+                // The account, the credentials or the configuration, not the email:
+                // counting these against participants would drop every one of them.
                 "AccountSuspendedException"
                 | "SendingPausedException"
-                | "MailFromDomainNotVerifiedException" => MailError::Unavailable(code),
+                | "MailFromDomainNotVerifiedException"
+                | "AccessDeniedException"
+                | "NotAuthorized"
+                | "OptInRequired"
+                | "UnrecognizedClientException"
+                | "InvalidClientTokenId"
+                | "IncompleteSignature"
+                | "SignatureDoesNotMatch"
+                | "MissingAuthenticationToken"
+                | "ExpiredToken"
+                | "ExpiredTokenException"
+                | "RequestExpired"
+                | "NotFoundException" => MailError::Unavailable(code),
                 "InternalFailure" | "ServiceUnavailable" => MailError::ServerError(code),
                 _ if status == 429 => MailError::Throttled,
+                _ if status == 401 || status == 403 => {
+                    MailError::Unavailable(format!("{code} (HTTP {status})"))
+                }
                 _ if status >= 500 => MailError::ServerError(format!("{code} (HTTP {status})")),
                 _ => MailError::Rejected(code),
             }
