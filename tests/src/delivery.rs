@@ -41,6 +41,20 @@ pub async fn spawn_delivery_app(adjust: impl FnOnce(&mut HashMap<String, String>
     app
 }
 
+/// `n` registrations through `register` while SES is unreachable: each is stored
+/// with its confirmation email owed to the scheduled run. Returns their addresses.
+pub async fn owed_confirmations(app: &TestApp, n: usize) -> Vec<String> {
+    let registrar = app.registrar_with(app.store.clone(), crate::unreachable_sesv2().await);
+    let mut emails = Vec::with_capacity(n);
+    for _ in 0..n {
+        let email = unique_email();
+        let response = crate::post_json_to(&registrar, &crate::valid_json(&email)).await;
+        assert_eq!(response.status, 201);
+        emails.push(email);
+    }
+    emails
+}
+
 /// Store `n` registrations in a given state, as registering and confirming would
 /// leave them (no emails sent). Returns their addresses.
 pub async fn seed(app: &TestApp, status: RegistrationStatus, n: usize) -> Vec<String> {

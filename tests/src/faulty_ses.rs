@@ -83,6 +83,11 @@ impl FaultySes {
         }
     }
 
+    /// A front for the SES emulator of the suites (`AWS_ENDPOINT_URL_SESV2`).
+    pub async fn over_the_emulator() -> Self {
+        Self::start(&crate::required_env("AWS_ENDPOINT_URL_SESV2")).await
+    }
+
     /// The SES v2 client `send-links` uses, talking to this front: the SDK's own
     /// retries are off, so the code under test sees every fault.
     pub async fn client(&self) -> aws_sdk_sesv2::Client {
@@ -156,13 +161,7 @@ async fn forward(
             "injected",
         )
     } else if fails(faults.fail_every.load(Ordering::SeqCst), nth)
-        || recipients(&body).iter().any(|r| {
-            faults
-                .fail_for
-                .lock()
-                .expect("lock")
-                .contains(&r.to_lowercase())
-        })
+        || addressed_to_any(&body, &faults.fail_for)
     {
         faults.server_errors.fetch_add(1, Ordering::SeqCst);
         error(
@@ -181,13 +180,7 @@ async fn forward(
             "TooManyRequestsException",
             "Too many requests",
         )
-    } else if recipients(&body).iter().any(|r| {
-        faults
-            .reject
-            .lock()
-            .expect("lock")
-            .contains(&r.to_lowercase())
-    }) {
+    } else if addressed_to_any(&body, &faults.reject) {
         faults.rejected.fetch_add(1, Ordering::SeqCst);
         error(
             StatusCode::BAD_REQUEST,
@@ -206,6 +199,14 @@ async fn forward(
 /// Whether the `nth` send fails when every `every`th one does.
 fn fails(every: u64, nth: u64) -> bool {
     every > 0 && nth.is_multiple_of(every)
+}
+
+/// Whether a send's recipients include one of `addresses` (lower case).
+fn addressed_to_any(body: &[u8], addresses: &Mutex<HashSet<String>>) -> bool {
+    let addresses = addresses.lock().expect("lock");
+    recipients(body)
+        .iter()
+        .any(|r| addresses.contains(&r.to_lowercase()))
 }
 
 fn recipients(body: &[u8]) -> Vec<String> {

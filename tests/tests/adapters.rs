@@ -982,10 +982,7 @@ async fn a_service_that_accepts_and_never_answers_is_an_outage_not_a_hang() {
 #[tokio::test]
 async fn ses_failures_are_classified_by_code_and_by_bare_http_status() {
     use registration::mail::{MailError, Mailer, SesMailer};
-    let front = system_tests::faulty_ses::FaultySes::start(&system_tests::required_env(
-        "AWS_ENDPOINT_URL_SESV2",
-    ))
-    .await;
+    let front = system_tests::faulty_ses::FaultySes::over_the_emulator().await;
     let mailer = SesMailer::new(
         front.client().await,
         registration::config::Sender::parse("Training <training@example.org>").unwrap(),
@@ -1064,10 +1061,7 @@ async fn ses_failures_are_classified_by_code_and_by_bare_http_status() {
 #[tokio::test]
 async fn the_paced_ses_client_makes_one_request_per_send_and_the_other_retries() {
     use std::sync::atomic::Ordering;
-    let front = system_tests::faulty_ses::FaultySes::start(&system_tests::required_env(
-        "AWS_ENDPOINT_URL_SESV2",
-    ))
-    .await;
+    let front = system_tests::faulty_ses::FaultySes::over_the_emulator().await;
     let sender = Sender::parse("Training <training@example.org>").unwrap();
     let email = OutgoingEmail {
         to: EmailAddress::parse(&unique_email()).unwrap(),

@@ -7,12 +7,12 @@ use registration::store::{MAX_EMAIL_ATTEMPTS, MAX_LIVE_TOKENS, Outbox, Registrat
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 use system_tests::delivery::{
-    TimedMailer, TroubledStore, closest_pair, counts, run, run_for, seed, sender, sender_over,
-    sender_with, ses_mailer, spawn_delivery_app,
+    TimedMailer, TroubledStore, closest_pair, counts, owed_confirmations, run, run_for, seed,
+    sender, sender_over, sender_with, ses_mailer, spawn_delivery_app,
 };
 use system_tests::faulty_ses::FaultySes;
 use system_tests::log_capture::Capture;
-use system_tests::{required_env, unique_email, valid_json};
+use system_tests::{unique_email, valid_json};
 
 #[tokio::test]
 async fn every_confirmed_participant_gets_one_link_email_and_pending_ones_none() {
@@ -208,7 +208,7 @@ async fn a_run_short_of_time_stops_before_its_deadline_and_the_next_run_finishes
 async fn rejects_are_recorded_throttling_is_backed_off_and_everyone_else_gets_one() {
     let app = spawn_delivery_app(|_| {}).await;
     let confirmed = seed(&app, RegistrationStatus::Confirmed, 40).await;
-    let front = FaultySes::start(&required_env("AWS_ENDPOINT_URL_SESV2")).await;
+    let front = FaultySes::over_the_emulator().await;
     let rejected = &confirmed[..3];
     front
         .faults
@@ -307,7 +307,7 @@ async fn an_ses_account_that_is_not_sending_ends_the_run_at_its_first_answer() {
     })
     .await;
     let confirmed = seed(&app, RegistrationStatus::Confirmed, 20).await;
-    let front = FaultySes::start(&required_env("AWS_ENDPOINT_URL_SESV2")).await;
+    let front = FaultySes::over_the_emulator().await;
     *front.faults.error_code.lock().unwrap() = Some((400, "SendingPausedException"));
     let report = run(&sender_with(&app, front.client().await)).await;
     assert_eq!((report.sent, report.failed), (0, 0), "{report:?}");
@@ -338,7 +338,7 @@ async fn emails_ses_keeps_failing_while_it_sends_others_count_one_attempt_each_a
     let failing = seed(&app, RegistrationStatus::Confirmed, 2).await;
     app.clock.set(now);
     let others = seed(&app, RegistrationStatus::Confirmed, 28).await;
-    let front = FaultySes::start(&required_env("AWS_ENDPOINT_URL_SESV2")).await;
+    let front = FaultySes::over_the_emulator().await;
     front
         .faults
         .fail_for
@@ -376,11 +376,8 @@ async fn a_confirmation_retry_that_ses_fails_takes_its_unsent_link_back() {
         env.insert("SEND_RATE_PER_SECOND".into(), "50".into());
     })
     .await;
-    let registrar = app.registrar_with(app.store.clone(), system_tests::unreachable_sesv2().await);
-    let email = unique_email();
-    let response = system_tests::post_json_to(&registrar, &valid_json(&email)).await;
-    assert_eq!(response.status, 201);
-    let front = FaultySes::start(&required_env("AWS_ENDPOINT_URL_SESV2")).await;
+    let email = owed_confirmations(&app, 1).await.remove(0);
+    let front = FaultySes::over_the_emulator().await;
     front.faults.fail_every.store(1, Ordering::SeqCst);
 
     let report = run(&sender_with(&app, front.client().await)).await;
@@ -416,12 +413,8 @@ async fn a_confirmation_retry_that_ses_fails_takes_its_unsent_link_back() {
 #[tokio::test]
 async fn an_outage_met_by_confirmation_retries_takes_every_unsent_link_back() {
     let app = spawn_delivery_app(|_| {}).await;
-    let registrar = app.registrar_with(app.store.clone(), system_tests::unreachable_sesv2().await);
-    for _ in 0..3 {
-        let response = system_tests::post_json_to(&registrar, &valid_json(&unique_email())).await;
-        assert_eq!(response.status, 201);
-    }
-    let front = FaultySes::start(&required_env("AWS_ENDPOINT_URL_SESV2")).await;
+    owed_confirmations(&app, 3).await;
+    let front = FaultySes::over_the_emulator().await;
     front.faults.fail_every.store(1, Ordering::SeqCst);
 
     let report = run(&sender_with(&app, front.client().await)).await;
@@ -445,7 +438,7 @@ async fn server_errors_are_retried_through_the_pacer_and_everyone_gets_one_link(
     })
     .await;
     let confirmed = seed(&app, RegistrationStatus::Confirmed, 12).await;
-    let front = FaultySes::start(&required_env("AWS_ENDPOINT_URL_SESV2")).await;
+    let front = FaultySes::over_the_emulator().await;
     front.faults.fail_every.store(3, Ordering::SeqCst);
     let report = run(&sender_with(&app, front.client().await)).await;
 
@@ -477,10 +470,7 @@ async fn server_errors_are_retried_through_the_pacer_and_everyone_gets_one_link(
 #[tokio::test]
 async fn a_confirmation_email_that_failed_at_registration_is_sent_by_the_next_run() {
     let app = spawn_delivery_app(|_| {}).await;
-    let registrar = app.registrar_with(app.store.clone(), system_tests::unreachable_sesv2().await);
-    let email = unique_email();
-    let response = system_tests::post_json_to(&registrar, &valid_json(&email)).await;
-    assert_eq!(response.status, 201);
+    let email = owed_confirmations(&app, 1).await.remove(0);
     assert!(app.mailbox.to(&email).await.is_empty());
 
     let report = run(&sender(&app)).await;
@@ -511,10 +501,7 @@ async fn a_confirmation_email_that_failed_at_registration_is_sent_by_the_next_ru
 #[tokio::test]
 async fn a_confirmation_retry_with_no_room_for_another_link_counts_an_attempt() {
     let app = spawn_delivery_app(|_| {}).await;
-    let registrar = app.registrar_with(app.store.clone(), system_tests::unreachable_sesv2().await);
-    let email = unique_email();
-    let response = system_tests::post_json_to(&registrar, &valid_json(&email)).await;
-    assert_eq!(response.status, 201);
+    let email = owed_confirmations(&app, 1).await.remove(0);
     let registration = app.registrations().await.pop().unwrap();
     for i in 1..MAX_LIVE_TOKENS {
         assert!(
@@ -666,11 +653,7 @@ async fn a_failed_outbox_query_ends_the_run_after_the_sends_under_way_are_record
     drop(capturing);
     assert!(failed.is_err(), "the run reports the failure: {failed:?}");
     // The invocation fails, and its log still tells what the run did.
-    let logged = logs.text();
-    let line = logged
-        .lines()
-        .find(|l| l.contains("delivery run ended early: DynamoDB failed"))
-        .unwrap_or_else(|| panic!("no line for the failed run in:\n{logged}"));
+    let line = ended_early_line(&logs);
     assert!(
         line.contains("ERROR") && line.contains(" sent=100 ") && line.contains(" failed=0 "),
         "{line}"
@@ -704,11 +687,7 @@ async fn a_failed_count_at_the_end_of_a_run_is_logged_with_what_the_run_sent() {
     drop(capturing);
     assert!(failed.is_err(), "the run reports the failure: {failed:?}");
     assert!(counts(&app, &confirmed).await.values().all(|n| *n == 1));
-    let logged = logs.text();
-    let line = logged
-        .lines()
-        .find(|l| l.contains("delivery run ended early: DynamoDB failed"))
-        .unwrap_or_else(|| panic!("no line for the failed run in:\n{logged}"));
+    let line = ended_early_line(&logs);
     assert!(
         line.contains(" sent=5 ") && line.contains("outbox count failed"),
         "{line}"
@@ -721,14 +700,7 @@ async fn a_confirmation_retry_cut_short_by_the_event_start_takes_its_unsent_link
         env.insert("SEND_RATE_PER_SECOND".into(), "2".into());
     })
     .await;
-    let registrar = app.registrar_with(app.store.clone(), system_tests::unreachable_sesv2().await);
-    let mut emails = Vec::new();
-    for _ in 0..8 {
-        let email = unique_email();
-        let response = system_tests::post_json_to(&registrar, &valid_json(&email)).await;
-        assert_eq!(response.status, 201);
-        emails.push(email);
-    }
+    let emails = owed_confirmations(&app, 8).await;
     start_in_two_and_a_quarter_seconds(&app);
     let report = run(&sender(&app)).await;
     assert_eq!(report.stopped, Some("event-started"), "{report:?}");
@@ -751,4 +723,14 @@ async fn a_confirmation_retry_cut_short_by_the_event_start_takes_its_unsent_link
         assert!(!item.contains_key("lease_owner"), "no lease left behind");
     }
     assert!(deferred >= 1, "a claimed retry was cut short");
+}
+
+/// The log line of a run that DynamoDB ended early.
+fn ended_early_line(logs: &Capture) -> String {
+    let logged = logs.text();
+    logged
+        .lines()
+        .find(|l| l.contains("delivery run ended early: DynamoDB failed"))
+        .unwrap_or_else(|| panic!("no line for the failed run in:\n{logged}"))
+        .to_owned()
 }

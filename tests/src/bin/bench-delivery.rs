@@ -25,7 +25,7 @@ async fn scenario(rate: u32, latency: Duration, recipients: usize) -> (f64, f64,
     })
     .await;
     seed(&app, RegistrationStatus::Confirmed, recipients).await;
-    let front = FaultySes::start(&system_tests::required_env("AWS_ENDPOINT_URL_SESV2")).await;
+    let front = FaultySes::over_the_emulator().await;
     *front.faults.latency.lock().expect("lock") = latency;
     let sender = sender_with(&app, front.client().await);
     let before = app.store.consumed();
