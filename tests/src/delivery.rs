@@ -138,6 +138,11 @@ pub fn sender(app: &TestApp) -> Arc<Sender> {
     sender_with(app, app.ses_paced.clone())
 }
 
+/// One run with plenty of time, sending through the fault front `front`.
+pub async fn run_through(app: &TestApp, front: &crate::faulty_ses::FaultySes) -> RunReport {
+    run(&sender_with(app, front.client().await)).await
+}
+
 /// One run with plenty of time.
 pub async fn run(sender: &Arc<Sender>) -> RunReport {
     run_for(sender, Duration::from_secs(120)).await

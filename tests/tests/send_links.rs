@@ -7,8 +7,8 @@ use registration::store::{MAX_EMAIL_ATTEMPTS, MAX_LIVE_TOKENS, Outbox, Registrat
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 use system_tests::delivery::{
-    TimedMailer, TroubledStore, closest_pair, counts, owed_confirmations, run, run_for, seed,
-    sender, sender_over, sender_with, ses_mailer, spawn_delivery_app,
+    TimedMailer, TroubledStore, closest_pair, counts, owed_confirmations, run, run_for,
+    run_through, seed, sender, sender_over, sender_with, ses_mailer, spawn_delivery_app,
 };
 use system_tests::faulty_ses::FaultySes;
 use system_tests::log_capture::Capture;
@@ -273,7 +273,7 @@ async fn an_ses_outage_ends_the_run_cleanly_with_the_rest_remaining() {
     let app = spawn_delivery_app(|_| {}).await;
     let confirmed = seed(&app, RegistrationStatus::Confirmed, 20).await;
     let front = FaultySes::start(system_tests::UNREACHABLE).await;
-    let report = run(&sender_with(&app, front.client().await)).await;
+    let report = run_through(&app, &front).await;
     assert_eq!(report.sent, 0);
     assert_eq!(report.failed, 0, "an outage is nobody's reject");
     assert_eq!(report.stopped, Some("ses-unavailable"));
@@ -309,7 +309,7 @@ async fn an_ses_account_that_is_not_sending_ends_the_run_at_its_first_answer() {
     let confirmed = seed(&app, RegistrationStatus::Confirmed, 20).await;
     let front = FaultySes::over_the_emulator().await;
     *front.faults.error_code.lock().unwrap() = Some((400, "SendingPausedException"));
-    let report = run(&sender_with(&app, front.client().await)).await;
+    let report = run_through(&app, &front).await;
     assert_eq!((report.sent, report.failed), (0, 0), "{report:?}");
     assert_eq!(report.stopped, Some("ses-unavailable"));
     assert_eq!(report.remaining, 20);
@@ -320,7 +320,7 @@ async fn an_ses_account_that_is_not_sending_ends_the_run_at_its_first_answer() {
         assert_eq!(r.lease_owner, None);
     }
     *front.faults.error_code.lock().unwrap() = None;
-    let next = run(&sender_with(&app, front.client().await)).await;
+    let next = run_through(&app, &front).await;
     assert_eq!(next.sent, 20);
     assert!(counts(&app, &confirmed).await.values().all(|n| *n == 1));
 }
@@ -345,7 +345,7 @@ async fn emails_ses_keeps_failing_while_it_sends_others_count_one_attempt_each_a
         .lock()
         .unwrap()
         .extend(failing.iter().map(|e| e.to_lowercase()));
-    let report = run(&sender_with(&app, front.client().await)).await;
+    let report = run_through(&app, &front).await;
     assert_eq!(
         (report.sent, report.failed, report.remaining, report.stopped),
         (28, 2, 2, None),
@@ -380,7 +380,7 @@ async fn a_confirmation_retry_that_ses_fails_takes_its_unsent_link_back() {
     let front = FaultySes::over_the_emulator().await;
     front.faults.fail_every.store(1, Ordering::SeqCst);
 
-    let report = run(&sender_with(&app, front.client().await)).await;
+    let report = run_through(&app, &front).await;
     // One email failing alone is not an outage, and SES sent nothing else
     // meanwhile, so it may be down for all: not counted against the participant.
     assert_eq!(
@@ -405,7 +405,7 @@ async fn a_confirmation_retry_that_ses_fails_takes_its_unsent_link_back() {
     assert!(!item.contains_key("lease_owner"));
 
     front.faults.fail_every.store(0, Ordering::SeqCst);
-    let next = run(&sender_with(&app, front.client().await)).await;
+    let next = run_through(&app, &front).await;
     assert_eq!(next.confirmations_sent, 1, "{next:?}");
     assert_eq!(counts(&app, std::slice::from_ref(&email)).await[&email], 1);
 }
@@ -417,7 +417,7 @@ async fn an_outage_met_by_confirmation_retries_takes_every_unsent_link_back() {
     let front = FaultySes::over_the_emulator().await;
     front.faults.fail_every.store(1, Ordering::SeqCst);
 
-    let report = run(&sender_with(&app, front.client().await)).await;
+    let report = run_through(&app, &front).await;
     assert_eq!(report.stopped, Some("ses-unavailable"), "{report:?}");
     assert_eq!(
         (report.confirmations_failed, report.confirmations_remaining),
@@ -440,7 +440,7 @@ async fn server_errors_are_retried_through_the_pacer_and_everyone_gets_one_link(
     let confirmed = seed(&app, RegistrationStatus::Confirmed, 12).await;
     let front = FaultySes::over_the_emulator().await;
     front.faults.fail_every.store(3, Ordering::SeqCst);
-    let report = run(&sender_with(&app, front.client().await)).await;
+    let report = run_through(&app, &front).await;
 
     // Every third request fails: 12 sends take 17 requests (the 3rd, 6th … 15th
     // failed), and a server error now and then is not an outage.
