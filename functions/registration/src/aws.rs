@@ -125,7 +125,8 @@ pub fn sesv2(config: &aws_config::SdkConfig) -> aws_sdk_sesv2::Client {
 
 /// The SES client of `send-links`, whose run paces its sends: the SDK's own
 /// retries are off, so every request to SES takes one of the run's send slots.
-/// The run backs off and retries throttling and server errors itself.
+/// The run backs off and retries throttles, server errors and connections that
+/// could not be made itself.
 pub fn sesv2_paced(config: &aws_config::SdkConfig) -> aws_sdk_sesv2::Client {
     aws_sdk_sesv2::Client::from_conf(paced_ses_config(config).build())
 }

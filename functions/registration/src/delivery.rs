@@ -496,13 +496,13 @@ where
                     .confirmations_failed
                     .fetch_add(1, Ordering::Relaxed);
             }
-            Err(MailError::Unavailable(_)) => {
-                self.counters.ses_unavailable.store(true, Ordering::Relaxed);
-            }
+            // Not the participant's doing; an outage has already stopped the run
+            // (`send_with_backoff`).
             Err(
                 MailError::Throttled
                 | MailError::ServerError(_)
                 | MailError::ConnectionFailed(_)
+                | MailError::Unavailable(_)
                 | MailError::Deferred,
             ) => {}
         }
