@@ -53,8 +53,7 @@ fn the_schedule_runs_from_deployment_and_links_wait_until_after_registration_clo
 fn send_links_runs_one_at_a_time_on_its_schedule() {
     let template = system_tests::table::template().expect("template.yaml");
     let function = &template["Resources"]["SendLinksFunction"]["Properties"];
-    let schedule = &template["Resources"]["SendLinksFunction"]["Properties"]["Events"];
-    let rates: Vec<&str> = schedule
+    let rates: Vec<&str> = function["Events"]
         .as_mapping()
         .expect("send-links has events")
         .values()
