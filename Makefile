@@ -96,9 +96,9 @@ fuzz:
 	RUSTC_BOOTSTRAP=1 cargo fuzz run registration_body -- -max_total_time=$(FUZZ_SECONDS)
 
 bench: tools
-	cargo build --release --locked $(FUNCTIONS) --bin hello-lambda --bin bench-functions --bin bench-delivery
+	cargo build --release --locked $(FUNCTIONS) --bin hello-lambda --bin bench-functions --bin bench-send-links
 	bash $(EMULATORS) run -- target/release/bench-functions
-	bash $(EMULATORS) run -- target/release/bench-delivery
+	bash $(EMULATORS) run -- target/release/bench-send-links
 
 # Emulators, the table and the functions behind `cargo lambda watch`; Ctrl-C stops all.
 dev: tools

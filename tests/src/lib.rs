@@ -2,12 +2,12 @@
 //! `template.yaml`, a fresh app per test (`spawn_app`), API Gateway HTTP API 2.0
 //! events, and the SES emulator's mailbox read back through `GET /store`.
 
-pub mod delivery;
 pub mod events;
 pub mod faulty_ses;
 pub mod log_capture;
 pub mod mailbox;
 pub mod runtime_api;
+pub mod send_links;
 pub mod table;
 
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -16,9 +16,16 @@ use lambda_http::{Body, Response};
 use registration::clock::FixedClock;
 use registration::config::{ConfirmConfig, RegisterConfig, SendLinksConfig};
 use registration::confirming::Confirmer;
+use registration::domain::{
+    Country, EmailAddress, FullName, NewRegistration, Organization, RegistrationStatus,
+};
+use registration::key::RegistrationKey;
+use registration::lifecycle::Transition;
 use registration::mail::SesMailer;
 use registration::registering::Registrar;
-use registration::store::{DynamoStore, RegistrationStore};
+use registration::store::{
+    DynamoStore, Lease, Outbox, PendingRegistration, RegistrationStore, TransitionOutcome, attr,
+};
 use std::collections::HashMap;
 
 pub use mailbox::{Mailbox, SentEmail};
@@ -356,12 +363,12 @@ impl TestApp {
         let mut registrations = Vec::new();
         for item in self.items().await {
             let pk = item
-                .get("pk")
+                .get(attr::PK)
                 .and_then(|v| v.as_s().ok())
                 .cloned()
                 .unwrap_or_default();
-            if pk.contains("#REG#") {
-                registrations.push(self.store.get(&pk).await.expect("read").expect("present"));
+            if let Some(key) = key_of_item(&pk) {
+                registrations.push(self.store.get(&key).await.expect("read").expect("present"));
             }
         }
         registrations
@@ -410,6 +417,96 @@ where
     let response = register::handle(registrar, request).await;
     registrar.after_response.run().await;
     response
+}
+
+/// The registration key an item's `pk` names (`EVENT#<event>#REG#<id>`), or
+/// `None` for an item that is no registration.
+pub fn key_of_item(pk: &str) -> Option<RegistrationKey> {
+    let (event, id) = pk.strip_prefix("EVENT#")?.split_once("#REG#")?;
+    RegistrationKey::from_id(event, id)
+}
+
+/// The item key (`pk`) of a registration, as a scan of the table shows it.
+pub fn pk_of(key: &RegistrationKey) -> String {
+    format!("EVENT#{}#REG#{}", key.event_id(), key.id())
+}
+
+/// The key of an event's registration for an address.
+pub fn key_for(event_id: &str, email: &str) -> RegistrationKey {
+    let email = EmailAddress::parse(email).expect("a valid address");
+    RegistrationKey::for_address(event_id, &email)
+}
+
+/// A participant's valid fields, with this name and address.
+pub fn participant(full_name: &str, email: &str) -> NewRegistration {
+    NewRegistration {
+        full_name: FullName::parse(full_name).expect("a valid name"),
+        email: EmailAddress::parse(email).expect("a valid address"),
+        country: Country::parse("PK").expect("a country"),
+        organization: Organization::parse("Seeded Org").expect("an organization"),
+        designation: None,
+        phone: None,
+    }
+}
+
+/// The pending registration `register` would store for a participant at `now`,
+/// leased by `seed` for its first email, its data kept ten years.
+pub fn pending_registration(
+    event_id: &str,
+    participant: NewRegistration,
+    now: jiff::Timestamp,
+) -> PendingRegistration {
+    PendingRegistration {
+        key: RegistrationKey::for_address(event_id, &participant.email),
+        registration_id: uuid::Uuid::new_v4().to_string(),
+        participant,
+        link_base: "https://register.example.org".into(),
+        registered_at: now,
+        lease: Lease {
+            owner: "seed".into(),
+            until: now + jiff::SignedDuration::from_mins(2),
+        },
+        // DynamoDB Local expires items by the real clock.
+        expires_at: now + jiff::SignedDuration::from_hours(24 * 3650),
+    }
+}
+
+/// Store a registration as registering, its confirmation email (recorded as
+/// sent) and the transition to `status` would leave it.
+pub async fn store_as(
+    store: &impl RegistrationStore,
+    pending: &PendingRegistration,
+    status: RegistrationStatus,
+    now: jiff::Timestamp,
+) {
+    let hash = uuid::Uuid::new_v4().simple().to_string();
+    let registration = store
+        .create_pending(pending, &hash)
+        .await
+        .expect("seed a registration");
+    let key = registration.key();
+    assert!(
+        store
+            .record_sent(&key, Outbox::Confirmation, "seed", "seeded", now)
+            .await
+            .expect("record its confirmation email")
+    );
+    let transitions: &[Transition] = match status {
+        RegistrationStatus::Pending => &[],
+        RegistrationStatus::Confirmed => &[Transition::Confirm],
+        RegistrationStatus::Waitlisted => &[Transition::Waitlist],
+        RegistrationStatus::Cancelled => &[Transition::Cancel],
+    };
+    for transition in transitions {
+        let outcome = store
+            .transition(&key, *transition, now)
+            .await
+            .expect("transition");
+        assert!(
+            matches!(outcome, TransitionOutcome::Applied(_)),
+            "{transition:?}"
+        );
+    }
 }
 
 /// A valid registration as JSON, for a given address.

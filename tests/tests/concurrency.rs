@@ -142,7 +142,9 @@ async fn twenty_concurrent_submissions_of_one_new_address_over_several_processes
         .collect();
     assert_eq!(
         keys,
-        vec![registration::store::Registration::key(&event_id, &email)],
+        vec![system_tests::pk_of(&system_tests::key_for(
+            &event_id, &email
+        ))],
         "one registration"
     );
     let hashes = items[0]["token_hashes"]

@@ -23,8 +23,8 @@ async fn following_the_emailed_link_confirms_and_a_second_click_changes_nothing(
     assert_eq!(after_first.status, RegistrationStatus::Confirmed);
     assert_eq!(after_first.confirmed_at, Some(system_tests::while_open()));
     assert_eq!(
-        after_first.outbox.as_deref(),
-        Some(format!("{}#link", app.event_id).as_str()),
+        after_first.owes(),
+        Some(registration::store::Outbox::Link),
         "a confirmed registration waits for its Zoom link"
     );
 

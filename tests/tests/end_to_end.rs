@@ -11,7 +11,7 @@
 //! binaries fresh and does not build them again.
 
 use registration::domain::RegistrationStatus;
-use registration::store::{DynamoStore, Registration, RegistrationStore};
+use registration::store::{DynamoStore, RegistrationStore};
 use serde_json::Value;
 use std::fs::File;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
@@ -501,9 +501,9 @@ async fn a_participant_registers_and_confirms_through_the_lambda_runtime() {
 
     // A second click: still 200, nothing changes.
     let store = DynamoStore::new(dynamodb.clone(), &table);
-    let key = Registration::key(&event_id, &email.to_lowercase());
+    let key = system_tests::key_for(&event_id, &email);
     let stored = store.get(&key).await.expect("read the registration");
-    let stored = stored.unwrap_or_else(|| panic!("registration {key} in {table}"));
+    let stored = stored.unwrap_or_else(|| panic!("registration {key:?} in {table}"));
     assert_eq!(stored.status, RegistrationStatus::Confirmed, "{stored:?}");
     assert_eq!(stored.registration_id, registration_id);
     assert!(stored.confirmed_at.is_some(), "{stored:?}");

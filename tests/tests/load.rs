@@ -111,14 +111,14 @@ async fn five_hundred_registrations_from_fifty_clients_are_all_stored_and_emaile
     let event_id = env["EVENT_ID"].clone();
     for (email, _, id) in &results {
         use registration::store::RegistrationStore;
-        let pk = registration::store::Registration::key(&event_id, email);
+        let key = system_tests::key_for(&event_id, email);
         let item = store
-            .get(&pk)
+            .get(&key)
             .await
             .unwrap()
             .unwrap_or_else(|| panic!("{email} lost"));
         assert_eq!(&item.registration_id, id);
-        assert_eq!(item.outbox, None, "{email}: its confirmation email left");
+        assert_eq!(item.owes(), None, "{email}: its confirmation email left");
     }
     // …and exactly one email.
     let mailbox = system_tests::Mailbox::from_env();

@@ -135,7 +135,7 @@ async fn register_records_the_confirmation_email_after_its_response_before_its_n
     register.idle().await.unwrap();
 
     let store = registration::store::DynamoStore::new(dynamodb, &table);
-    let key = registration::store::Registration::key("bnr-li-ion-2022", &email);
+    let key = system_tests::key_for("bnr-li-ion-2022", &email);
     let stored = registration::store::RegistrationStore::get(&store, &key)
         .await
         .unwrap()
@@ -146,7 +146,7 @@ async fn register_records_the_confirmation_email_after_its_response_before_its_n
         stored.confirmation_message_id.as_deref(),
         Some(sent[0].message_id.as_str())
     );
-    assert_eq!(stored.outbox, None, "out of the confirmation outbox");
+    assert_eq!(stored.owes(), None, "out of the confirmation outbox");
     assert_eq!(stored.lease_until, None);
     assert_eq!(stored.lease_owner, None);
 }

@@ -1,22 +1,25 @@
-//! The scheduled delivery run against DynamoDB Local and the SES emulator (and a
+//! The scheduled send-links run against DynamoDB Local and the SES emulator (and a
 //! fault-injecting front for it): exactly-once links, windows, deadlines, failures.
 
 use jiff::{SignedDuration, Timestamp};
 use registration::domain::RegistrationStatus;
-use registration::store::{MAX_EMAIL_ATTEMPTS, MAX_LIVE_TOKENS, Outbox, RegistrationStore};
+use registration::lifecycle::Transition;
+use registration::store::{
+    MAX_EMAIL_ATTEMPTS, MAX_LIVE_TOKENS, Outbox, RegistrationStore, TransitionOutcome,
+};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
-use system_tests::delivery::{
-    TimedMailer, TroubledStore, closest_pair, counts, owed_confirmations, run, run_for,
-    run_through, seed, sender, sender_over, sender_with, ses_mailer, spawn_delivery_app,
-};
 use system_tests::faulty_ses::FaultySes;
 use system_tests::log_capture::Capture;
+use system_tests::send_links::{
+    TimedMailer, TroubledStore, closest_pair, counts, owed_confirmations, run, run_for,
+    run_through, seed, sender, sender_over, sender_with, ses_mailer, spawn_send_links_app,
+};
 use system_tests::{unique_email, valid_json};
 
 #[tokio::test]
 async fn every_confirmed_participant_gets_one_link_email_and_pending_ones_none() {
-    let app = spawn_delivery_app(|_| {}).await;
+    let app = spawn_send_links_app(|_| {}).await;
     let confirmed = seed(&app, RegistrationStatus::Confirmed, 30).await;
     let pending = seed(&app, RegistrationStatus::Pending, 10).await;
     let sender = sender(&app);
@@ -39,7 +42,7 @@ async fn every_confirmed_participant_gets_one_link_email_and_pending_ones_none()
     for r in app.registrations().await {
         if r.status == RegistrationStatus::Confirmed {
             assert!(r.link_sent_at.is_some() && r.link_message_id.is_some());
-            assert_eq!(r.outbox, None);
+            assert_eq!(r.owes(), None);
             assert_eq!(r.lease_owner, None);
         }
     }
@@ -50,9 +53,13 @@ async fn every_confirmed_participant_gets_one_link_email_and_pending_ones_none()
 
     // Two of the pending confirm later: the next run sends just theirs.
     for email in &pending[..2] {
-        let pk = registration::store::Registration::key(&app.event_id, &email.to_lowercase());
-        let pending = app.store.get(&pk).await.unwrap().expect("registered");
-        app.store.confirm(&pending, app.clock_now()).await.unwrap();
+        let key = system_tests::key_for(&app.event_id, email);
+        let confirmed = app
+            .store
+            .transition(&key, Transition::Confirm, app.clock_now())
+            .await
+            .unwrap();
+        assert!(matches!(confirmed, TransitionOutcome::Applied(_)));
     }
     let later = run(&sender).await;
     assert_eq!(later.sent, 2);
@@ -63,7 +70,7 @@ async fn every_confirmed_participant_gets_one_link_email_and_pending_ones_none()
 
 #[tokio::test]
 async fn the_link_email_holds_title_name_link_times_and_an_invitation() {
-    let app = spawn_delivery_app(|_| {}).await;
+    let app = spawn_send_links_app(|_| {}).await;
     let email = unique_email();
     let mut body = valid_json(&email);
     body["full_name"] = serde_json::json!("<b>Zhanna</b> Абдуллаева");
@@ -122,7 +129,7 @@ async fn the_link_email_holds_title_name_link_times_and_an_invitation() {
 
 #[tokio::test]
 async fn two_runs_at_once_send_each_link_exactly_once() {
-    let app = spawn_delivery_app(|_| {}).await;
+    let app = spawn_send_links_app(|_| {}).await;
     let confirmed = seed(&app, RegistrationStatus::Confirmed, 100).await;
     let (a, b) = (sender(&app), sender(&app));
     let (ra, rb) = tokio::join!(run(&a), run(&b));
@@ -133,18 +140,18 @@ async fn two_runs_at_once_send_each_link_exactly_once() {
 
 #[tokio::test]
 async fn a_run_killed_part_way_loses_nobody_and_repeats_at_most_what_was_in_flight() {
-    let app = spawn_delivery_app(|env| {
+    let app = spawn_send_links_app(|env| {
         env.insert("SEND_RATE_PER_SECOND".into(), "50".into());
         env.insert("SEND_CLAIM_LEASE_SECS".into(), "90".into());
     })
     .await;
     let confirmed = seed(&app, RegistrationStatus::Confirmed, 300).await;
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_deliver"))
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_send-links-run"))
         .arg("120")
         .envs(&app.env)
         .stdout(std::process::Stdio::null())
         .spawn()
-        .expect("start a delivery run");
+        .expect("start a send-links run");
     // Let it send about a third, then kill it without warning.
     loop {
         let sent: usize = counts(&app, &confirmed).await.values().sum();
@@ -173,7 +180,7 @@ async fn a_run_killed_part_way_loses_nobody_and_repeats_at_most_what_was_in_flig
 
 #[tokio::test]
 async fn a_run_short_of_time_stops_before_its_deadline_and_the_next_run_finishes() {
-    let app = spawn_delivery_app(|env| {
+    let app = spawn_send_links_app(|env| {
         env.insert("SEND_RATE_PER_SECOND".into(), "10".into());
         env.insert("SEND_SAFETY_MARGIN_SECS".into(), "10".into());
     })
@@ -192,7 +199,7 @@ async fn a_run_short_of_time_stops_before_its_deadline_and_the_next_run_finishes
 
     let mut env = app.env.clone();
     env.insert("SEND_RATE_PER_SECOND".into(), "500".into());
-    let fast = registration::delivery::LinkSender::new(
+    let fast = registration::send_links::SendLinks::new(
         registration::config::SendLinksConfig::from_source(&env).unwrap(),
         app.store.clone(),
         registration::mail::SesMailer::new(app.ses_paced.clone(), app.sendlinks_config().sender),
@@ -206,7 +213,7 @@ async fn a_run_short_of_time_stops_before_its_deadline_and_the_next_run_finishes
 
 #[tokio::test]
 async fn rejects_are_recorded_throttling_is_backed_off_and_everyone_else_gets_one() {
-    let app = spawn_delivery_app(|_| {}).await;
+    let app = spawn_send_links_app(|_| {}).await;
     let confirmed = seed(&app, RegistrationStatus::Confirmed, 40).await;
     let front = FaultySes::over_the_emulator().await;
     let rejected = &confirmed[..3];
@@ -260,7 +267,7 @@ async fn rejects_are_recorded_throttling_is_backed_off_and_everyone_else_gets_on
         .filter(|r| rejected.contains(&r.email))
     {
         assert_eq!(r.link_attempts, MAX_EMAIL_ATTEMPTS);
-        assert_eq!(r.outbox, None);
+        assert_eq!(r.owes(), None);
     }
     assert_eq!(
         front.faults.rejected.load(Ordering::SeqCst),
@@ -270,7 +277,7 @@ async fn rejects_are_recorded_throttling_is_backed_off_and_everyone_else_gets_on
 
 #[tokio::test]
 async fn an_ses_outage_ends_the_run_cleanly_with_the_rest_remaining() {
-    let app = spawn_delivery_app(|_| {}).await;
+    let app = spawn_send_links_app(|_| {}).await;
     let confirmed = seed(&app, RegistrationStatus::Confirmed, 20).await;
     let front = FaultySes::start(system_tests::UNREACHABLE).await;
     let report = run_through(&app, &front).await;
@@ -302,7 +309,7 @@ async fn an_ses_outage_ends_the_run_cleanly_with_the_rest_remaining() {
 
 #[tokio::test]
 async fn an_ses_account_that_is_not_sending_ends_the_run_at_its_first_answer() {
-    let app = spawn_delivery_app(|env| {
+    let app = spawn_send_links_app(|env| {
         env.insert("SEND_RATE_PER_SECOND".into(), "2".into());
     })
     .await;
@@ -327,7 +334,7 @@ async fn an_ses_account_that_is_not_sending_ends_the_run_at_its_first_answer() {
 
 #[tokio::test]
 async fn emails_ses_keeps_failing_while_it_sends_others_count_one_attempt_each_and_stop_nobody() {
-    let app = spawn_delivery_app(|env| {
+    let app = spawn_send_links_app(|env| {
         env.insert("SEND_RATE_PER_SECOND".into(), "10".into());
     })
     .await;
@@ -372,7 +379,7 @@ async fn emails_ses_keeps_failing_while_it_sends_others_count_one_attempt_each_a
 
 #[tokio::test]
 async fn a_confirmation_retry_that_ses_fails_takes_its_unsent_link_back() {
-    let app = spawn_delivery_app(|env| {
+    let app = spawn_send_links_app(|env| {
         env.insert("SEND_RATE_PER_SECOND".into(), "50".into());
     })
     .await;
@@ -412,7 +419,7 @@ async fn a_confirmation_retry_that_ses_fails_takes_its_unsent_link_back() {
 
 #[tokio::test]
 async fn an_outage_met_by_confirmation_retries_takes_every_unsent_link_back() {
-    let app = spawn_delivery_app(|_| {}).await;
+    let app = spawn_send_links_app(|_| {}).await;
     owed_confirmations(&app, 3).await;
     let front = FaultySes::over_the_emulator().await;
     front.faults.fail_every.store(1, Ordering::SeqCst);
@@ -433,7 +440,7 @@ async fn an_outage_met_by_confirmation_retries_takes_every_unsent_link_back() {
 
 #[tokio::test]
 async fn server_errors_are_retried_through_the_pacer_and_everyone_gets_one_link() {
-    let app = spawn_delivery_app(|env| {
+    let app = spawn_send_links_app(|env| {
         env.insert("SEND_RATE_PER_SECOND".into(), "5".into());
     })
     .await;
@@ -469,7 +476,7 @@ async fn server_errors_are_retried_through_the_pacer_and_everyone_gets_one_link(
 
 #[tokio::test]
 async fn a_confirmation_email_that_failed_at_registration_is_sent_by_the_next_run() {
-    let app = spawn_delivery_app(|_| {}).await;
+    let app = spawn_send_links_app(|_| {}).await;
     let email = owed_confirmations(&app, 1).await.remove(0);
     assert!(app.mailbox.to(&email).await.is_empty());
 
@@ -500,13 +507,13 @@ async fn a_confirmation_email_that_failed_at_registration_is_sent_by_the_next_ru
 /// the attempt is counted, so it leaves the outbox after the usual attempts.
 #[tokio::test]
 async fn a_confirmation_retry_with_no_room_for_another_link_counts_an_attempt() {
-    let app = spawn_delivery_app(|_| {}).await;
+    let app = spawn_send_links_app(|_| {}).await;
     let email = owed_confirmations(&app, 1).await.remove(0);
     let registration = app.registrations().await.pop().unwrap();
     for i in 1..MAX_LIVE_TOKENS {
         assert!(
             app.store
-                .add_token(&registration, &format!("earlier-{i}"))
+                .add_token(&registration.key(), &format!("earlier-{i}"))
                 .await
                 .unwrap()
         );
@@ -530,7 +537,7 @@ async fn a_confirmation_retry_with_no_room_for_another_link_counts_an_attempt() 
 #[tokio::test]
 async fn nothing_is_sent_before_links_send_at_or_from_the_event_start() {
     let send_at = Timestamp::now() + SignedDuration::from_hours(2);
-    let app = spawn_delivery_app(|env| {
+    let app = spawn_send_links_app(|env| {
         env.insert("LINKS_SEND_AT".into(), send_at.to_string());
     })
     .await;
@@ -552,7 +559,7 @@ async fn nothing_is_sent_before_links_send_at_or_from_the_event_start() {
 
 #[tokio::test]
 async fn the_outbox_lists_only_what_is_still_owed() {
-    let app = spawn_delivery_app(|_| {}).await;
+    let app = spawn_send_links_app(|_| {}).await;
     seed(&app, RegistrationStatus::Confirmed, 60).await;
     assert_eq!(run(&sender(&app)).await.sent, 60);
     seed(&app, RegistrationStatus::Confirmed, 4).await;
@@ -584,7 +591,7 @@ fn start_in_two_and_a_quarter_seconds(app: &system_tests::TestApp) {
 
 #[tokio::test]
 async fn a_run_that_reaches_the_event_start_stops_sending_links() {
-    let app = spawn_delivery_app(|env| {
+    let app = spawn_send_links_app(|env| {
         env.insert("SEND_RATE_PER_SECOND".into(), "2".into());
     })
     .await;
@@ -609,7 +616,7 @@ async fn a_run_that_reaches_the_event_start_stops_sending_links() {
 
 #[tokio::test]
 async fn sends_keep_the_rate_when_claims_take_uneven_time() {
-    let app = spawn_delivery_app(|env| {
+    let app = spawn_send_links_app(|env| {
         env.insert("SEND_RATE_PER_SECOND".into(), "5".into());
     })
     .await;
@@ -640,7 +647,7 @@ async fn sends_keep_the_rate_when_claims_take_uneven_time() {
 
 #[tokio::test]
 async fn a_failed_outbox_query_ends_the_run_after_the_sends_under_way_are_recorded() {
-    let app = spawn_delivery_app(|_| {}).await;
+    let app = spawn_send_links_app(|_| {}).await;
     let confirmed = seed(&app, RegistrationStatus::Confirmed, 250).await;
     // The confirmation outbox (empty) and the first page of links (100 keys) are
     // listed; the query for the second page fails.
@@ -676,7 +683,7 @@ async fn a_failed_outbox_query_ends_the_run_after_the_sends_under_way_are_record
 
 #[tokio::test]
 async fn a_failed_count_at_the_end_of_a_run_is_logged_with_what_the_run_sent() {
-    let app = spawn_delivery_app(|_| {}).await;
+    let app = spawn_send_links_app(|_| {}).await;
     let confirmed = seed(&app, RegistrationStatus::Confirmed, 5).await;
     let store = TroubledStore::new(app.store.clone()).with_failing_counts();
     let troubled = sender_over(&app, store, ses_mailer(&app, app.ses_paced.clone()));
@@ -696,7 +703,7 @@ async fn a_failed_count_at_the_end_of_a_run_is_logged_with_what_the_run_sent() {
 
 #[tokio::test]
 async fn a_confirmation_retry_cut_short_by_the_event_start_takes_its_unsent_link_back() {
-    let app = spawn_delivery_app(|env| {
+    let app = spawn_send_links_app(|env| {
         env.insert("SEND_RATE_PER_SECOND".into(), "2".into());
     })
     .await;
@@ -730,7 +737,7 @@ fn ended_early_line(logs: &Capture) -> String {
     let logged = logs.text();
     logged
         .lines()
-        .find(|l| l.contains("delivery run ended early: DynamoDB failed"))
+        .find(|l| l.contains("send-links run ended early: DynamoDB failed"))
         .unwrap_or_else(|| panic!("no line for the failed run in:\n{logged}"))
         .to_owned()
 }

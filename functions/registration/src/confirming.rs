@@ -4,8 +4,10 @@
 
 use crate::clock::Clock;
 use crate::config::ConfirmConfig;
-use crate::store::{ConfirmOutcome, Registration, RegistrationStore, StoreError};
+use crate::lifecycle::{RegistrationStatus, Transition};
+use crate::store::{Registration, RegistrationStore, StoreError, TransitionOutcome};
 use crate::token::ConfirmationToken;
+use tracing::Instrument;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfirmError {
@@ -50,25 +52,48 @@ impl<S: RegistrationStore, C: Clock> Confirmer<S, C> {
             return Err(ConfirmError::EventStarted);
         }
         let token = ConfirmationToken::parse(token).ok_or(ConfirmError::UnknownToken)?;
-        let key = Registration::key_of(&self.config.event.event_id, token.registration_key());
+        let key = token
+            .key(&self.config.event.event_id)
+            .ok_or(ConfirmError::UnknownToken)?;
         let registration = self
             .store
             .find_by_token(&key, &token.hash())
             .await
             .map_err(ConfirmError::Store)?
             .ok_or(ConfirmError::UnknownToken)?;
-        match self
+        let span =
+            tracing::info_span!("registration", registration_id = %registration.registration_id);
+        self.confirm_found(registration, now).instrument(span).await
+    }
+
+    /// Confirm a registration found by its token, unless it already is.
+    async fn confirm_found(
+        &self,
+        registration: Registration,
+        now: jiff::Timestamp,
+    ) -> Result<Confirmed, ConfirmError> {
+        if Transition::Confirm.apply(registration.status).is_err() {
+            return match registration.status {
+                RegistrationStatus::Confirmed => Ok(Confirmed::Already(registration)),
+                // A cancelled (or waitlisted) registration's link confirms nothing.
+                _ => Err(ConfirmError::UnknownToken),
+            };
+        }
+        let outcome = self
             .store
-            .confirm(&registration, now)
+            .transition(&registration.key(), Transition::Confirm, now)
             .await
-            .map_err(ConfirmError::Store)?
-        {
-            ConfirmOutcome::Confirmed(registration) => {
-                tracing::info!(registration_id = %registration.registration_id, "registration confirmed");
+            .map_err(ConfirmError::Store)?;
+        match outcome {
+            TransitionOutcome::Applied(registration) => {
+                tracing::info!("registration confirmed");
                 Ok(Confirmed::Now(registration))
             }
-            ConfirmOutcome::AlreadyConfirmed(registration) => Ok(Confirmed::Already(registration)),
-            ConfirmOutcome::NotFound => Err(ConfirmError::UnknownToken),
+            // Another click confirmed it after it was read.
+            TransitionOutcome::Refused(Some(r)) if r.status == RegistrationStatus::Confirmed => {
+                Ok(Confirmed::Already(r))
+            }
+            TransitionOutcome::Refused(_) => Err(ConfirmError::UnknownToken),
         }
     }
 }

@@ -56,7 +56,7 @@ pub enum MailError {
     /// was made, or ran out of time: the email may have left.
     #[error("SES unavailable: {0}")]
     Unavailable(String),
-    /// Not attempted: the delivery run had no send slot left before it had to stop.
+    /// Not attempted: the send-links run had no send slot left before it had to stop.
     #[error("not sent: the run stopped before a send slot came")]
     Deferred,
 }

@@ -5,10 +5,15 @@ use crate::after_response::AfterResponse;
 use crate::clock::{Clock, random_bytes};
 use crate::config::{EventConfig, RegisterConfig};
 use crate::domain::{EmailAddress, NewRegistration, RegistrationStatus, Submission};
-use crate::mail::{Mailer, confirmation_email};
-use crate::store::{CreateError, Lease, Outbox, Registration, RegistrationStore, StoreError};
+use crate::key::RegistrationKey;
+use crate::lifecycle::Attempt;
+use crate::mail::{MailError, Mailer, confirmation_email};
+use crate::store::{
+    CreateError, Lease, Outbox, PendingRegistration, Registration, RegistrationStore, StoreError,
+};
 use crate::token::ConfirmationToken;
 use jiff::{SignedDuration, Timestamp};
+use tracing::Instrument;
 
 /// A duplicate of a pending registration re-sends its email at most this often.
 pub const RESEND_INTERVAL: SignedDuration = SignedDuration::from_mins(10);
@@ -80,14 +85,19 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
             }
         };
         let now = self.clock.now();
-        let registration = self.new_registration(&participant, link_base, now);
-        let token = ConfirmationToken::generate(registration.registration_key());
-        match self
-            .store
-            .create_pending(&registration, &token.hash())
-            .await
-        {
-            Ok(()) => {}
+        let pending = self.pending(participant, link_base, now);
+        self.store_and_email(pending, now).await
+    }
+
+    /// Store a pending registration and send its confirmation email.
+    async fn store_and_email(
+        &self,
+        pending: PendingRegistration,
+        now: Timestamp,
+    ) -> Result<Registered, RegisterError> {
+        let token = ConfirmationToken::generate(&pending.key);
+        let registration = match self.store.create_pending(&pending, &token.hash()).await {
+            Ok(registration) => registration,
             Err(CreateError::AlreadyRegistered(existing)) => {
                 if let Some(existing) = existing {
                     self.resend_if_pending(*existing, now).await;
@@ -95,68 +105,54 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
                 return Err(RegisterError::AlreadyRegistered);
             }
             Err(CreateError::Store(err)) => return Err(RegisterError::Store(err)),
+        };
+        let span =
+            tracing::info_span!("registration", registration_id = %registration.registration_id);
+        async {
+            tracing::info!("registration stored as pending");
+            // A failed email keeps the 201: the registration is stored and the
+            // scheduled send-links run retries the email.
+            let outcome = send_confirmation(
+                &self.mailer,
+                &self.config.event,
+                &registration,
+                &token,
+                &pending.lease.owner,
+                now,
+            )
+            .await;
+            self.record_after_response(outcome);
         }
-        tracing::info!(registration_id = %registration.registration_id, "registration stored as pending");
-        // A failed email keeps the 201: the registration is stored and the
-        // scheduled run retries the email.
-        let outcome = send_confirmation(
-            &self.mailer,
-            &self.config.event,
-            &registration,
-            &token,
-            registration.lease_owner.as_deref().unwrap_or_default(),
-            now,
-        )
+        .instrument(span)
         .await;
-        self.record_after_response(outcome);
         Ok(Registered {
             registration_id: registration.registration_id,
         })
     }
 
-    fn new_registration(
+    /// What is stored for a new participant: pending, under this function's
+    /// lease for its first email, expiring [`RegisterConfig::retention_days`]
+    /// after the event.
+    fn pending(
         &self,
-        participant: &NewRegistration,
+        participant: NewRegistration,
         link_base: &str,
         now: Timestamp,
-    ) -> Registration {
+    ) -> PendingRegistration {
         let event = &self.config.event;
         let registration_id = new_registration_id();
         let retention = SignedDuration::from_hours(24 * i64::from(self.config.retention_days));
-        let expires_at = event
-            .starts_at
-            .checked_add(retention)
-            .unwrap_or(event.starts_at)
-            .as_second();
-        let lease = self.lease(&registration_id, now);
-        Registration {
-            pk: Registration::key(&event.event_id, &participant.email.normalized()),
-            event_id: event.event_id.clone(),
+        PendingRegistration {
+            key: RegistrationKey::for_address(&event.event_id, &participant.email),
+            lease: self.lease(&registration_id, now),
             registration_id,
-            full_name: participant.full_name.as_ref().to_owned(),
-            email: participant.email.as_ref().to_owned(),
-            country: participant.country.code().to_owned(),
-            organization: participant.organization.as_ref().to_owned(),
-            designation: participant
-                .designation
-                .as_ref()
-                .map(|d| d.as_ref().to_owned()),
-            phone: participant.phone.as_ref().map(|p| p.as_ref().to_owned()),
-            status: RegistrationStatus::Pending,
+            participant,
+            link_base: link_base.to_owned(),
             registered_at: now,
-            confirmed_at: None,
-            link_base: link_base.trim_end_matches('/').to_owned(),
-            confirmation_email_at: Some(now),
-            confirmation_message_id: None,
-            confirmation_attempts: 0,
-            outbox: Some(Outbox::Confirmation.queue(&event.event_id)),
-            lease_until: Some(lease.until.as_millisecond()),
-            lease_owner: Some(lease.owner),
-            link_sent_at: None,
-            link_message_id: None,
-            link_attempts: 0,
-            last_email_error: None,
-            expires_at,
+            expires_at: event
+                .starts_at
+                .checked_add(retention)
+                .unwrap_or(event.starts_at),
         }
     }
 
@@ -176,20 +172,22 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
     /// A duplicate of a still-pending registration gets its email again, at most
     /// once per [`RESEND_INTERVAL`]. Failures here are logged: the participant's
     /// answer (409) does not depend on them.
+    #[tracing::instrument(name = "registration", skip_all, fields(registration_id = %existing.registration_id))]
     async fn resend_if_pending(&self, existing: Registration, now: Timestamp) {
         if existing.status != RegistrationStatus::Pending {
             return;
         }
-        let token = ConfirmationToken::generate(existing.registration_key());
+        let key = existing.key();
+        let token = ConfirmationToken::generate(&key);
         let lease = self.lease(&existing.registration_id, now);
         let resend_before = now.checked_sub(RESEND_INTERVAL).unwrap_or(now);
         match self
             .store
-            .renew_confirmation(&existing, &token.hash(), now, resend_before, &lease)
+            .renew_confirmation(&key, &token.hash(), now, resend_before, &lease)
             .await
         {
             Ok(true) => {
-                tracing::info!(registration_id = %existing.registration_id, "confirmation email sent again for a duplicate");
+                tracing::info!("confirmation email sent again for a duplicate");
                 let outcome = send_confirmation(
                     &self.mailer,
                     &self.config.event,
@@ -202,7 +200,9 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
                 self.record_after_response(outcome);
             }
             Ok(false) => {
-                tracing::info!(registration_id = %existing.registration_id, "duplicate within the re-send interval, or with the most links a registration may hold; no email");
+                tracing::info!(
+                    "duplicate within the re-send interval, or with the most links a registration may hold; no email"
+                );
             }
             Err(err) => tracing::error!(error = %err, "could not renew a confirmation token"),
         }
@@ -213,12 +213,12 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
 #[derive(Debug)]
 #[must_use = "the outcome must be recorded on the registration"]
 pub struct ConfirmationOutcome {
-    pk: String,
+    key: RegistrationKey,
     registration_id: String,
     owner: String,
     at: Timestamp,
     /// The provider's message id, or why the email did not leave.
-    pub result: Result<String, crate::mail::MailError>,
+    pub result: Result<String, MailError>,
 }
 
 /// Send the confirmation email for a registration held under `owner`'s lease.
@@ -244,12 +244,12 @@ pub async fn send_confirmation(
         }
         Err(_) => {
             let reason = "the stored address is not deliverable";
-            tracing::error!(registration_id = %registration.registration_id, reason);
-            Err(crate::mail::MailError::Rejected(reason.into()))
+            tracing::error!(reason);
+            Err(MailError::Rejected(reason.into()))
         }
     };
     ConfirmationOutcome {
-        pk: registration.pk.clone(),
+        key: registration.key(),
         registration_id: registration.registration_id.clone(),
         owner: owner.to_owned(),
         at: now,
@@ -262,13 +262,13 @@ impl ConfirmationOutcome {
     /// confirmation outbox; a failed one releases it to the scheduled run (a
     /// rejection counts towards the attempts). A failure to record is logged; the
     /// lease then expires on its own.
+    #[tracing::instrument(name = "registration", skip_all, fields(registration_id = %self.registration_id))]
     pub async fn record(&self, store: &impl RegistrationStore) {
-        let id = &self.registration_id;
         match &self.result {
             Ok(message_id) => {
                 if let Err(err) = store
                     .record_sent(
-                        &self.pk,
+                        &self.key,
                         Outbox::Confirmation,
                         &self.owner,
                         message_id,
@@ -276,26 +276,34 @@ impl ConfirmationOutcome {
                     )
                     .await
                 {
-                    tracing::error!(error = %err, registration_id = %id, "confirmation email sent but not recorded");
+                    tracing::error!(error = %err, "confirmation email sent but not recorded");
                 }
             }
             Err(err) => {
-                tracing::warn!(error = %err, registration_id = %id, "confirmation email not sent; left for the scheduled run");
-                let counted = matches!(err, crate::mail::MailError::Rejected(_));
+                tracing::warn!(error = %err, "confirmation email not sent; left for the scheduled run");
+                let attempt = attempt_for(err);
                 if let Err(store_err) = store
                     .record_failure(
-                        &self.pk,
+                        &self.key,
                         Outbox::Confirmation,
                         &self.owner,
                         &err.to_string(),
-                        counted,
+                        attempt,
                     )
                     .await
                 {
-                    tracing::error!(error = %store_err, registration_id = %id, "could not record a failed confirmation email; its lease expires on its own");
+                    tracing::error!(error = %store_err, "could not record a failed confirmation email; its lease expires on its own");
                 }
             }
         }
+    }
+}
+
+/// Only a rejection is the email's own fault and counts towards its attempts.
+pub(crate) fn attempt_for(err: &MailError) -> Attempt {
+    match err {
+        MailError::Rejected(_) => Attempt::Counted,
+        _ => Attempt::NotCounted,
     }
 }
 

@@ -1,10 +1,10 @@
-//! The `send-links` function's edge: a scheduler event in, one delivery run, the
+//! The `send-links` function's edge: a scheduler event in, one send-links run, the
 //! run's report out as JSON.
 
 use lambda_runtime::{Context, LambdaEvent};
 use registration::clock::Clock;
-use registration::delivery::LinkSender;
 use registration::mail::Mailer;
+use registration::send_links::SendLinks;
 use registration::store::RegistrationStore;
 use serde_json::Value;
 use std::sync::Arc;
@@ -37,7 +37,7 @@ pub fn deadline_of(context: &Context) -> Instant {
 
 /// Any JSON event (EventBridge Scheduler sends `{}`) starts one run.
 pub async fn handle<S, M, C>(
-    sender: &Arc<LinkSender<S, M, C>>,
+    sender: &Arc<SendLinks<S, M, C>>,
     event: LambdaEvent<Value>,
 ) -> Result<Value, lambda_runtime::Error>
 where
@@ -48,7 +48,7 @@ where
     let report = sender
         .run(deadline_of(&event.context))
         .await
-        .inspect_err(|err| tracing::error!(error = %err, "delivery run failed"))?;
+        .inspect_err(|err| tracing::error!(error = %err, "send-links run failed"))?;
     Ok(serde_json::to_value(report)?)
 }
 

@@ -3,8 +3,8 @@
 use lambda_runtime::{Error, run, service_fn};
 use registration::clock::SystemClock;
 use registration::config::SendLinksConfig;
-use registration::delivery::LinkSender;
 use registration::mail::SesMailer;
+use registration::send_links::SendLinks;
 use registration::store::DynamoStore;
 use std::sync::Arc;
 
@@ -15,6 +15,6 @@ async fn main() -> Result<(), Error> {
     let aws = registration::aws::sdk_config().await;
     let store = DynamoStore::new(registration::aws::dynamodb(&aws), &config.event.table_name);
     let mailer = SesMailer::new(registration::aws::sesv2_paced(&aws), config.sender.clone());
-    let sender = Arc::new(LinkSender::new(config, store, mailer, SystemClock));
+    let sender = Arc::new(SendLinks::new(config, store, mailer, SystemClock));
     run(service_fn(|event| send_links::handle(&sender, event))).await
 }

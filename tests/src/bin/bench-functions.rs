@@ -371,7 +371,9 @@ fn registration_item(address: &str) -> HashMap<String, aws_sdk_dynamodb::types::
     HashMap::from([
         (
             "pk".to_owned(),
-            s(&registration::store::Registration::key("bench", address)),
+            s(&system_tests::pk_of(&system_tests::key_for(
+                "bench", address,
+            ))),
         ),
         ("event_id".to_owned(), s("bench")),
         (

@@ -46,7 +46,7 @@ async fn main() -> Result<(), String> {
     let store = DynamoStore::new(registration::aws::dynamodb(&sdk), &config.event.table_name);
     // Warm up: resolve credentials and open a connection before the race starts.
     store
-        .get("EVENT#warm-up#REG#nobody")
+        .get(&system_tests::key_for("warm-up", "nobody@example.org"))
         .await
         .map_err(|e| format!("DynamoDB is not reachable: {e}"))?;
     let mailer = SesMailer::new(registration::aws::sesv2(&sdk), config.sender.clone());

@@ -1,4 +1,4 @@
-//! `make bench`: the delivery run over many confirmed registrations against the
+//! `make bench`: the send-links run over many confirmed registrations against the
 //! local emulators. Prints, as a table, the sends per second achieved against the
 //! configured rate, the unlimited rate against a raw concurrent SES v2 client
 //! measured in the same run, and DynamoDB request units per participant served.
@@ -8,8 +8,8 @@ use futures::StreamExt;
 use registration::domain::RegistrationStatus;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use system_tests::delivery::{run_for, seed, sender_with, spawn_delivery_app};
 use system_tests::faulty_ses::FaultySes;
+use system_tests::send_links::{run_for, seed, sender_with, spawn_send_links_app};
 
 struct Row {
     scenario: String,
@@ -20,7 +20,7 @@ struct Row {
 }
 
 async fn scenario(rate: u32, latency: Duration, recipients: usize) -> (f64, f64, f64, u64) {
-    let app = spawn_delivery_app(|env| {
+    let app = spawn_send_links_app(|env| {
         env.insert("SEND_RATE_PER_SECOND".into(), rate.to_string());
     })
     .await;
@@ -58,7 +58,7 @@ async fn raw_ses(recipients: usize, concurrency: usize) -> f64 {
     let sender =
         registration::config::Sender::parse("Bench <bench@example.org>").expect("a sender");
     let mailer = Arc::new(registration::mail::SesMailer::new(client, sender));
-    let app = spawn_delivery_app(|_| {}).await;
+    let app = spawn_send_links_app(|_| {}).await;
     let config = app.sendlinks_config();
     let emails: Vec<_> = (0..recipients)
         .map(|i| {
@@ -93,7 +93,7 @@ async fn raw_ses(recipients: usize, concurrency: usize) -> f64 {
 
 /// Request units of the participant path, measured through the use cases' own store.
 async fn participant_path_units(participants: usize) -> (f64, f64, f64, f64) {
-    let app = spawn_delivery_app(|_| {}).await;
+    let app = spawn_send_links_app(|_| {}).await;
     let before = app.store.consumed();
     let mut emails = Vec::new();
     for _ in 0..participants {

@@ -1,11 +1,11 @@
-//! One delivery run in its own process, for the suites that kill a run part-way:
-//! `deliver SECONDS` runs send-links' use case with the configuration from the
+//! One send-links run in its own process, for the suites that kill a run part-way:
+//! `send-links-run SECONDS` runs send-links' use case with the configuration from the
 //! environment and a deadline SECONDS from now, and prints the report as JSON.
 
 use registration::clock::SystemClock;
 use registration::config::SendLinksConfig;
-use registration::delivery::LinkSender;
 use registration::mail::SesMailer;
+use registration::send_links::SendLinks;
 use registration::store::DynamoStore;
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,12 +15,12 @@ async fn main() -> Result<(), String> {
     let seconds: u64 = std::env::args()
         .nth(1)
         .and_then(|s| s.parse().ok())
-        .ok_or("usage: deliver SECONDS")?;
+        .ok_or("usage: send-links-run SECONDS")?;
     let config = SendLinksConfig::from_env().map_err(|e| e.to_string())?;
     let sdk = registration::aws::sdk_config().await;
     let store = DynamoStore::new(registration::aws::dynamodb(&sdk), &config.event.table_name);
     let mailer = SesMailer::new(registration::aws::sesv2_paced(&sdk), config.sender.clone());
-    let sender = Arc::new(LinkSender::new(config, store, mailer, SystemClock));
+    let sender = Arc::new(SendLinks::new(config, store, mailer, SystemClock));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(seconds);
     let report = sender.run(deadline).await.map_err(|e| e.to_string())?;
     println!(

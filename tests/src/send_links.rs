@@ -1,4 +1,4 @@
-//! Helpers for the delivery suites: an app whose event lies ahead on the real
+//! Helpers for the send-links suites: an app whose event lies ahead on the real
 //! clock, registrations seeded straight into the store, and link senders.
 
 use crate::{TestApp, spawn_app_with, unique_email};
@@ -6,18 +6,20 @@ use futures::StreamExt;
 use jiff::Timestamp;
 use registration::clock::Clock;
 use registration::clock::FixedClock;
-use registration::delivery::{LinkSender, RunReport};
 use registration::domain::RegistrationStatus;
+use registration::key::RegistrationKey;
+use registration::lifecycle::{Attempt, Transition};
 use registration::mail::{MailError, Mailer, OutgoingEmail, SesMailer};
+use registration::send_links::{SendLinks, SendLinksReport};
 use registration::store::{
-    ConfirmOutcome, CreateError, DuePage, DynamoStore, Lease, Outbox, Registration,
-    RegistrationStore, StoreError,
+    CreateError, DuePage, DynamoStore, Lease, Outbox, OutboxCursor, PendingRegistration,
+    Registration, RegistrationStore, StoreError, TransitionOutcome,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub type Sender = LinkSender<DynamoStore, SesMailer, FixedClock>;
+pub type Sender = SendLinks<DynamoStore, SesMailer, FixedClock>;
 
 /// Event dates ahead of the real clock, and a fast send rate for the suites.
 pub fn upcoming(env: &mut HashMap<String, String>) {
@@ -30,8 +32,8 @@ pub fn upcoming(env: &mut HashMap<String, String>) {
     env.insert("SEND_SAFETY_MARGIN_SECS".into(), "2".into());
 }
 
-/// An app for delivery tests: upcoming event, clock at the real now.
-pub async fn spawn_delivery_app(adjust: impl FnOnce(&mut HashMap<String, String>)) -> TestApp {
+/// An app for send-links tests: upcoming event, clock at the real now.
+pub async fn spawn_send_links_app(adjust: impl FnOnce(&mut HashMap<String, String>)) -> TestApp {
     let app = spawn_app_with(|env| {
         upcoming(env);
         adjust(env);
@@ -55,52 +57,16 @@ pub async fn owed_confirmations(app: &TestApp, n: usize) -> Vec<String> {
     emails
 }
 
-/// Store `n` registrations in a given state, as registering and confirming would
-/// leave them (no emails sent). Returns their addresses.
+/// Store `n` registrations in a given state, as registering, its confirmation
+/// email and confirming would leave them (no emails sent). Returns their addresses.
 pub async fn seed(app: &TestApp, status: RegistrationStatus, n: usize) -> Vec<String> {
     let now = app.clock.now();
-    let mut emails = Vec::with_capacity(n);
-    let futures = (0..n).map(|i| {
-        let email = unique_email();
-        emails.push(email.clone());
-        let outbox = match status {
-            RegistrationStatus::Confirmed => Some(Outbox::Link.queue(&app.event_id)),
-            _ => None,
-        };
-        let registration = Registration {
-            pk: Registration::key(&app.event_id, &email.to_lowercase()),
-            event_id: app.event_id.clone(),
-            registration_id: uuid::Uuid::new_v4().to_string(),
-            full_name: format!("Participant {i} Ülkü"),
-            email,
-            country: "PK".into(),
-            organization: "Seeded Org".into(),
-            designation: None,
-            phone: None,
-            status,
-            registered_at: now,
-            confirmed_at: (status == RegistrationStatus::Confirmed).then_some(now),
-            link_base: "https://register.example.org".into(),
-            confirmation_email_at: Some(now),
-            confirmation_message_id: Some("seeded".into()),
-            confirmation_attempts: 0,
-            outbox,
-            lease_until: None,
-            lease_owner: None,
-            link_sent_at: None,
-            link_message_id: None,
-            link_attempts: 0,
-            last_email_error: None,
-            expires_at: now.as_second() + 86_400 * 3650,
-        };
+    let emails: Vec<String> = (0..n).map(|_| unique_email()).collect();
+    let futures = emails.iter().enumerate().map(|(i, email)| {
+        let participant = crate::participant(&format!("Participant {i} Ülkü"), email);
+        let pending = crate::pending_registration(&app.event_id, participant, now);
         let store = app.store.clone();
-        async move {
-            let hash = uuid::Uuid::new_v4().simple().to_string();
-            store
-                .create_pending(&registration, &hash)
-                .await
-                .expect("seed a registration");
-        }
+        async move { crate::store_as(&store, &pending, status, now).await }
     });
     let futures: Vec<_> = futures.collect();
     futures::stream::iter(futures)
@@ -125,8 +91,8 @@ pub fn sender_over<S: RegistrationStore, M: Mailer + 'static>(
     app: &TestApp,
     store: S,
     mailer: M,
-) -> Arc<LinkSender<S, M, FixedClock>> {
-    Arc::new(LinkSender::new(
+) -> Arc<SendLinks<S, M, FixedClock>> {
+    Arc::new(SendLinks::new(
         app.sendlinks_config(),
         store,
         mailer,
@@ -139,16 +105,16 @@ pub fn sender(app: &TestApp) -> Arc<Sender> {
 }
 
 /// One run with plenty of time, sending through the fault front `front`.
-pub async fn run_through(app: &TestApp, front: &crate::faulty_ses::FaultySes) -> RunReport {
+pub async fn run_through(app: &TestApp, front: &crate::faulty_ses::FaultySes) -> SendLinksReport {
     run(&sender_with(app, front.client().await)).await
 }
 
 /// One run with plenty of time.
-pub async fn run(sender: &Arc<Sender>) -> RunReport {
+pub async fn run(sender: &Arc<Sender>) -> SendLinksReport {
     run_for(sender, Duration::from_secs(120)).await
 }
 
-pub async fn run_for(sender: &Arc<Sender>, time: Duration) -> RunReport {
+pub async fn run_for(sender: &Arc<Sender>, time: Duration) -> SendLinksReport {
     sender
         .run(tokio::time::Instant::now() + time)
         .await
@@ -222,62 +188,63 @@ impl TroubledStore {
 impl RegistrationStore for TroubledStore {
     async fn create_pending(
         &self,
-        registration: &Registration,
+        pending: &PendingRegistration,
         token_hash: &str,
-    ) -> Result<(), CreateError> {
-        self.store.create_pending(registration, token_hash).await
+    ) -> Result<Registration, CreateError> {
+        self.store.create_pending(pending, token_hash).await
     }
 
-    async fn get(&self, pk: &str) -> Result<Option<Registration>, StoreError> {
-        self.store.get(pk).await
+    async fn get(&self, key: &RegistrationKey) -> Result<Option<Registration>, StoreError> {
+        self.store.get(key).await
     }
 
     async fn renew_confirmation(
         &self,
-        registration: &Registration,
+        key: &RegistrationKey,
         token_hash: &str,
         now: Timestamp,
         resend_before: Timestamp,
         lease: &Lease,
     ) -> Result<bool, StoreError> {
         self.store
-            .renew_confirmation(registration, token_hash, now, resend_before, lease)
+            .renew_confirmation(key, token_hash, now, resend_before, lease)
             .await
     }
 
-    async fn add_token(
-        &self,
-        registration: &Registration,
-        token_hash: &str,
-    ) -> Result<bool, StoreError> {
-        self.store.add_token(registration, token_hash).await
+    async fn add_token(&self, key: &RegistrationKey, token_hash: &str) -> Result<bool, StoreError> {
+        self.store.add_token(key, token_hash).await
     }
 
-    async fn remove_token(&self, pk: &str, token_hash: &str) -> Result<bool, StoreError> {
-        self.store.remove_token(pk, token_hash).await
+    async fn remove_token(
+        &self,
+        key: &RegistrationKey,
+        token_hash: &str,
+    ) -> Result<bool, StoreError> {
+        self.store.remove_token(key, token_hash).await
     }
 
     async fn find_by_token(
         &self,
-        pk: &str,
+        key: &RegistrationKey,
         token_hash: &str,
     ) -> Result<Option<Registration>, StoreError> {
-        self.store.find_by_token(pk, token_hash).await
+        self.store.find_by_token(key, token_hash).await
     }
 
-    async fn confirm(
+    async fn transition(
         &self,
-        registration: &Registration,
+        key: &RegistrationKey,
+        transition: Transition,
         now: Timestamp,
-    ) -> Result<ConfirmOutcome, StoreError> {
-        self.store.confirm(registration, now).await
+    ) -> Result<TransitionOutcome, StoreError> {
+        self.store.transition(key, transition, now).await
     }
 
     async fn due(
         &self,
         event_id: &str,
         outbox: Outbox,
-        after: Option<HashMap<String, String>>,
+        after: Option<OutboxCursor>,
         limit: i32,
     ) -> Result<DuePage, StoreError> {
         let nth = self.dues.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -300,15 +267,15 @@ impl RegistrationStore for TroubledStore {
 
     async fn claim(
         &self,
-        pk: &str,
-        queue: &str,
+        key: &RegistrationKey,
+        outbox: Outbox,
         lease: &Lease,
         now: Timestamp,
     ) -> Result<Option<Registration>, StoreError> {
         let nth = self
             .claims
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let claimed = self.store.claim(pk, queue, lease, now).await;
+        let claimed = self.store.claim(key, outbox, lease, now).await;
         if nth.is_multiple_of(2) {
             tokio::time::sleep(self.claim_delay).await;
         }
@@ -317,27 +284,27 @@ impl RegistrationStore for TroubledStore {
 
     async fn record_sent(
         &self,
-        pk: &str,
+        key: &RegistrationKey,
         outbox: Outbox,
         owner: &str,
         message_id: &str,
         at: Timestamp,
     ) -> Result<bool, StoreError> {
         self.store
-            .record_sent(pk, outbox, owner, message_id, at)
+            .record_sent(key, outbox, owner, message_id, at)
             .await
     }
 
     async fn record_failure(
         &self,
-        pk: &str,
+        key: &RegistrationKey,
         outbox: Outbox,
         owner: &str,
         reason: &str,
-        count_attempt: bool,
+        attempt: Attempt,
     ) -> Result<(), StoreError> {
         self.store
-            .record_failure(pk, outbox, owner, reason, count_attempt)
+            .record_failure(key, outbox, owner, reason, attempt)
             .await
     }
 }

@@ -1,0 +1,182 @@
+//! The send-links run: the Zoom link to every confirmed participant, and the
+//! confirmation emails that failed at registration time.
+//!
+//! Each registration that owes an email waits in a sparse outbox index. A run
+//! pages through it, and for each key: claims the registration with an expiring
+//! lease (a conditional update, so two runs never both send), waits for a send
+//! slot (a token bucket at `SEND_RATE_PER_SECOND`, taken right before the SES
+//! call, so how long the claim took cannot bunch sends), sends, and records the
+//! outcome. A run that dies leaves only its leases, which expire on their own.
+//! No send starts once the run's deadline (less the safety margin) or the
+//! event's start is reached, whichever comes first.
+
+mod backoff;
+mod pacer;
+mod run;
+
+pub use pacer::{Pacer, TokioClock};
+
+use crate::clock::{Clock, random_bytes};
+use crate::config::SendLinksConfig;
+use crate::mail::Mailer;
+use crate::store::{Outbox, RegistrationStore, StoreError};
+use run::{Counters, SendLinksRun};
+use serde::Serialize;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// What a send-links run did, returned to the scheduler and logged.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SendLinksReport {
+    /// Link emails sent.
+    pub sent: u64,
+    /// Link emails SES refused (recorded on the registration, retried by later runs).
+    pub failed: u64,
+    /// Registrations still owed a link after this run.
+    pub remaining: u64,
+    pub confirmations_sent: u64,
+    pub confirmations_failed: u64,
+    pub confirmations_remaining: u64,
+    /// Why the run sent nothing at all, if so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<&'static str>,
+    /// Why the run stopped before its work was done, if so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<&'static str>,
+}
+
+/// The send-links use case for one event: each call of [`SendLinks::run`] is one
+/// send-links run.
+pub struct SendLinks<S, M, C> {
+    pub config: SendLinksConfig,
+    pub store: S,
+    pub mailer: M,
+    pub clock: C,
+}
+
+impl<S, M, C> SendLinks<S, M, C>
+where
+    S: RegistrationStore + 'static,
+    M: Mailer + 'static,
+    C: Clock + 'static,
+{
+    pub fn new(config: SendLinksConfig, store: S, mailer: M, clock: C) -> Self {
+        Self {
+            config,
+            store,
+            mailer,
+            clock,
+        }
+    }
+
+    /// One send-links run, which must return before `deadline` (the invocation's).
+    pub async fn run(self: &Arc<Self>, deadline: Instant) -> Result<SendLinksReport, StoreError> {
+        // Taken before the wall clock, so the event's start, placed on this run's
+        // clock below, falls no later than the real one.
+        let started = Instant::now();
+        let now = self.clock.now();
+        let event = &self.config.event;
+        let mut report = SendLinksReport::default();
+        if now >= event.starts_at {
+            report.skipped = Some("event-started");
+            tracing::info!(?report, "the event has started; nothing is sent");
+            return Ok(report);
+        }
+        let run = Arc::new(self.start_run(started, now, deadline));
+        let links_open = self.config.links_send_at.is_none_or(|at| now >= at);
+        if !links_open {
+            report.skipped = Some("before-links-send-at");
+        }
+        let served = async {
+            SendLinksRun::drain(&run, Outbox::Confirmation).await?;
+            if links_open {
+                SendLinksRun::drain(&run, Outbox::Link).await?;
+            }
+            // The two counts are independent queries: one round trip instead of two.
+            futures::try_join!(
+                self.store.count_due(&event.event_id, Outbox::Link),
+                self.store.count_due(&event.event_id, Outbox::Confirmation),
+            )
+        }
+        .await;
+        run.counters.fill(&mut report, run.last_start_is);
+        match served {
+            Ok(remaining) => (report.remaining, report.confirmations_remaining) = remaining,
+            Err(err) => {
+                // The invocation fails, so what the run did before DynamoDB failed
+                // is told here; what remains is unknown.
+                tracing::error!(
+                    error = %err,
+                    sent = report.sent,
+                    failed = report.failed,
+                    confirmations_sent = report.confirmations_sent,
+                    confirmations_failed = report.confirmations_failed,
+                    stopped = report.stopped,
+                    "send-links run ended early: DynamoDB failed"
+                );
+                return Err(err);
+            }
+        }
+        tracing::info!(?report, "send-links run finished");
+        Ok(report)
+    }
+
+    /// A run's state: no send starts at or after the event's start or the
+    /// invocation's deadline less the safety margin, whichever is first.
+    fn start_run(
+        self: &Arc<Self>,
+        started: Instant,
+        now: jiff::Timestamp,
+        deadline: Instant,
+    ) -> SendLinksRun<S, M, C> {
+        let by_deadline = deadline
+            .checked_sub(self.config.safety_margin)
+            .unwrap_or_else(Instant::now);
+        // The event's start as an instant of this run's clock.
+        let until_start = Duration::try_from(self.config.event.starts_at.duration_since(now))
+            .unwrap_or(Duration::ZERO);
+        let at_start = started.checked_add(until_start).unwrap_or(by_deadline);
+        let (last_start, last_start_is) = if at_start < by_deadline {
+            (at_start, "event-started")
+        } else {
+            (by_deadline, "deadline")
+        };
+        SendLinksRun {
+            send_links: Arc::clone(self),
+            pacer: Pacer::per_second(self.config.rate_per_second),
+            counters: Counters::default(),
+            owner: format!("send-links:{}", hex(&random_bytes::<8>())),
+            last_start,
+            last_start_is,
+        }
+    }
+
+    /// How many sends may be under way at once: enough to reach the rate when SES
+    /// takes up to a second, and no more, so a dead run can repeat little.
+    fn max_in_flight(&self) -> usize {
+        (self.config.rate_per_second as usize).clamp(1, 256)
+    }
+}
+
+impl Counters {
+    /// The run's counts, and why it stopped early, into its report.
+    fn fill(&self, report: &mut SendLinksReport, last_start_is: &'static str) {
+        report.sent = self.sent.load(Ordering::Relaxed);
+        report.failed = self.failed.load(Ordering::Relaxed);
+        report.confirmations_sent = self.confirmations_sent.load(Ordering::Relaxed);
+        report.confirmations_failed = self.confirmations_failed.load(Ordering::Relaxed);
+        report.stopped = if self.ses_unavailable.load(Ordering::Relaxed) {
+            Some("ses-unavailable")
+        } else if self.out_of_time.load(Ordering::Relaxed) {
+            Some(last_start_is)
+        } else {
+            None
+        };
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,313 @@
+//! One send-links run's work: page through an outbox, and for each registration
+//! claim it, send its email and record the outcome.
+
+use super::SendLinks;
+use super::pacer::Pacer;
+use crate::clock::Clock;
+use crate::domain::EmailAddress;
+use crate::key::RegistrationKey;
+use crate::lifecycle::Attempt;
+use crate::mail::{MailError, Mailer, link_email};
+use crate::registering::{attempt_for, send_confirmation};
+use crate::store::{Lease, Outbox, Registration, RegistrationStore, StoreError};
+use crate::token::ConfirmationToken;
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+use tracing::Instrument;
+
+/// How many keys one outbox query returns.
+const PAGE_SIZE: i32 = 100;
+
+/// Three different emails that SES failed (a server error, or no connection),
+/// with no email sent or rejected between them, mean that SES is down rather than
+/// failing a request now and then. One email's own retries never make an outage.
+const FAILING_EMAILS_MEAN_OUTAGE: usize = 3;
+
+#[derive(Default)]
+pub(super) struct Counters {
+    pub(super) sent: AtomicU64,
+    pub(super) failed: AtomicU64,
+    pub(super) confirmations_sent: AtomicU64,
+    pub(super) confirmations_failed: AtomicU64,
+    pub(super) out_of_time: AtomicBool,
+    pub(super) ses_unavailable: AtomicBool,
+    /// The recipients SES failed since it last sent or rejected an email, and how
+    /// often it sent or rejected one in this run.
+    failing_emails: Mutex<HashSet<String>>,
+    pub(super) answers: AtomicU64,
+}
+
+impl Counters {
+    pub(super) fn stopping(&self) -> bool {
+        self.out_of_time.load(Ordering::Relaxed) || self.ses_unavailable.load(Ordering::Relaxed)
+    }
+
+    /// SES sent or rejected an email: it is up, and a failure streak ends.
+    pub(super) fn answered(&self) {
+        self.answers.fetch_add(1, Ordering::Relaxed);
+        self.failing_emails.lock().expect("not poisoned").clear();
+    }
+
+    /// SES failed an email to `recipient`; whether the streak now means an outage.
+    pub(super) fn failed(&self, recipient: &str) -> bool {
+        let mut failing = self.failing_emails.lock().expect("not poisoned");
+        failing.insert(recipient.to_owned());
+        failing.len() >= FAILING_EMAILS_MEAN_OUTAGE
+    }
+}
+
+/// One send-links run's state.
+pub(super) struct SendLinksRun<S, M, C> {
+    pub(super) send_links: Arc<SendLinks<S, M, C>>,
+    pub(super) pacer: Pacer,
+    pub(super) counters: Counters,
+    pub(super) owner: String,
+    /// No send starts at or after this instant.
+    pub(super) last_start: Instant,
+    /// What `last_start` is: the invocation's deadline or the event's start.
+    pub(super) last_start_is: &'static str,
+}
+
+impl<S, M, C> SendLinksRun<S, M, C>
+where
+    S: RegistrationStore + 'static,
+    M: Mailer + 'static,
+    C: Clock + 'static,
+{
+    /// Serve one outbox until it is empty, the time is up or SES is down. When
+    /// DynamoDB fails to list the outbox, the sends already under way finish and
+    /// are recorded before the error is returned.
+    pub(super) async fn drain(run: &Arc<Self>, outbox: Outbox) -> Result<(), StoreError> {
+        let send_links = &run.send_links;
+        let slots = Arc::new(Semaphore::new(send_links.max_in_flight()));
+        let mut tasks = JoinSet::new();
+        let mut cursor = None;
+        let mut failed = None;
+        'pages: loop {
+            if run.counters.stopping() || Instant::now() >= run.last_start {
+                break;
+            }
+            let event_id = &send_links.config.event.event_id;
+            let page = match send_links
+                .store
+                .due(event_id, outbox, cursor, PAGE_SIZE)
+                .await
+            {
+                Ok(page) => page,
+                Err(err) => {
+                    failed = Some(err);
+                    break;
+                }
+            };
+            for key in page.keys {
+                let slot = Arc::clone(&slots)
+                    .acquire_owned()
+                    .await
+                    .expect("the semaphore is never closed");
+                if run.counters.stopping() {
+                    break 'pages;
+                }
+                let run = Arc::clone(run);
+                tasks.spawn(async move {
+                    run.serve(&key, outbox).await;
+                    drop(slot);
+                });
+                // Collect finished tasks as we go so the set stays small.
+                while tasks.try_join_next().is_some() {}
+            }
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        while tasks.join_next().await.is_some() {}
+        failed.map_or(Ok(()), Err)
+    }
+
+    /// Claim, wait for a send slot, send, record. Every failure is recorded on the
+    /// registration or left to its lease; nothing here fails the run.
+    async fn serve(&self, key: &RegistrationKey, outbox: Outbox) {
+        if Instant::now() >= self.last_start {
+            self.counters.out_of_time.store(true, Ordering::Relaxed);
+            return;
+        }
+        if self.counters.stopping() {
+            return;
+        }
+        let send_links = &self.send_links;
+        let now = send_links.clock.now();
+        let lease = Lease {
+            owner: self.owner.clone(),
+            until: now
+                .checked_add(send_links.config.claim_lease)
+                .unwrap_or(now),
+        };
+        let registration = match send_links.store.claim(key, outbox, &lease, now).await {
+            Ok(Some(registration)) => registration,
+            // Served meanwhile, or held by another run.
+            Ok(None) => return,
+            Err(err) => {
+                tracing::error!(error = %err, "could not claim a registration");
+                return;
+            }
+        };
+        let span =
+            tracing::info_span!("registration", registration_id = %registration.registration_id);
+        async {
+            if !registration.lifecycle().may_receive(outbox) {
+                // Only a registration in the right state gets this email; take
+                // it out of the outbox.
+                tracing::warn!(?outbox, status = ?registration.status, "a registration in an outbox no longer owes its email");
+                self.record_failure(&registration, outbox, "not due", Attempt::Counted)
+                    .await;
+                return;
+            }
+            match outbox {
+                Outbox::Link => self.send_link(&registration).await,
+                Outbox::Confirmation => self.resend_confirmation(&registration).await,
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn send_link(&self, registration: &Registration) {
+        let send_links = &self.send_links;
+        let Ok(to) = EmailAddress::parse(&registration.email) else {
+            let reason = "the stored address is not deliverable";
+            self.record_failure(registration, Outbox::Link, reason, Attempt::Counted)
+                .await;
+            self.counters.failed.fetch_add(1, Ordering::Relaxed);
+            return;
+        };
+        let email = link_email(
+            &send_links.config.event,
+            to,
+            &registration.full_name,
+            &registration.registration_id,
+            &send_links.config.zoom_join_url,
+            send_links.clock.now(),
+        );
+        match self.send_with_backoff(&email).await {
+            Ok(message_id) => {
+                self.record_sent_link(registration, &message_id).await;
+                self.counters.sent.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(err) => {
+                let attempt = attempt_for(&err);
+                if attempt == Attempt::Counted {
+                    self.counters.failed.fetch_add(1, Ordering::Relaxed);
+                }
+                self.record_failure(registration, Outbox::Link, &err.to_string(), attempt)
+                    .await;
+            }
+        }
+    }
+
+    async fn record_sent_link(&self, registration: &Registration, message_id: &str) {
+        let send_links = &self.send_links;
+        let recorded = send_links
+            .store
+            .record_sent(
+                &registration.key(),
+                Outbox::Link,
+                &self.owner,
+                message_id,
+                send_links.clock.now(),
+            )
+            .await;
+        match recorded {
+            Ok(true) => {}
+            Ok(false) => tracing::warn!("link sent after this run's lease was lost"),
+            Err(err) => {
+                tracing::error!(error = %err, "link sent but not recorded; its lease expires and it may be sent again")
+            }
+        }
+    }
+
+    async fn resend_confirmation(&self, registration: &Registration) {
+        let send_links = &self.send_links;
+        let key = registration.key();
+        // The first token's secret was never stored, so a retry sends a new one.
+        let token = ConfirmationToken::generate(&key);
+        let token_hash = token.hash();
+        if !self.store_retry_token(registration, &token_hash).await {
+            return;
+        }
+        let mailer = super::backoff::PacedMailer { run: self };
+        let outcome = send_confirmation(
+            &mailer,
+            &send_links.config.event,
+            registration,
+            &token,
+            &self.owner,
+            send_links.clock.now(),
+        )
+        .await;
+        if matches!(&outcome.result, Err(err) if err.nothing_sent()) {
+            // The link was never emailed: take its token back, so that runs cut
+            // short and failed sends do not fill the registration with links
+            // nobody received.
+            if let Err(err) = send_links.store.remove_token(&key, &token_hash).await {
+                tracing::error!(error = %err, "could not take back an unsent confirmation token");
+            }
+        }
+        outcome.record(&send_links.store).await;
+        let counter = match outcome.result {
+            Ok(_) => &self.counters.confirmations_sent,
+            Err(MailError::Rejected(_)) => &self.counters.confirmations_failed,
+            // Not the participant's doing; an outage has already stopped the run
+            // (`send_with_backoff`).
+            Err(_) => return,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Store the token a confirmation retry will email; `false`, with the failure
+    /// recorded, when it could not be.
+    async fn store_retry_token(&self, registration: &Registration, token_hash: &str) -> bool {
+        let added = self
+            .send_links
+            .store
+            .add_token(&registration.key(), token_hash)
+            .await;
+        let (reason, attempt) = match added {
+            Ok(true) => return true,
+            // Each attempt left a link behind; past the bound, count this one so
+            // the registration leaves the outbox after the usual attempts.
+            Ok(false) => {
+                tracing::warn!("no room for another confirmation link");
+                ("too many confirmation links", Attempt::Counted)
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "could not store a new confirmation token");
+                ("token not stored", Attempt::NotCounted)
+            }
+        };
+        self.record_failure(registration, Outbox::Confirmation, reason, attempt)
+            .await;
+        false
+    }
+
+    async fn record_failure(
+        &self,
+        registration: &Registration,
+        outbox: Outbox,
+        reason: &str,
+        attempt: Attempt,
+    ) {
+        tracing::warn!(reason, ?attempt, "email not sent");
+        if let Err(err) = self
+            .send_links
+            .store
+            .record_failure(&registration.key(), outbox, &self.owner, reason, attempt)
+            .await
+        {
+            tracing::error!(error = %err, "could not record a failed email; its lease expires on its own");
+        }
+    }
+}

@@ -1,0 +1,385 @@
+//! The registration item: its attributes (each name a constant that the serde
+//! mapping and every expression share), its key, and its outbox index value.
+//!
+//! Key design (every key includes the event id):
+//! - a registration: `pk = EVENT#<event>#REG#<key id>`, where the key id is a
+//!   one-way function of the event and the lower-cased address
+//!   ([`RegistrationKey`]), so a conditional put is the uniqueness check;
+//! - its confirmation tokens live on the item, as the SHA-256 hashes of their
+//!   secrets ([`attr::TOKEN_HASHES`]); a token names the key, so a confirm is one
+//!   key lookup, several live links may coexist, and registering is one `PutItem`;
+//! - the sparse index `outbox` lists only registrations that still owe an email
+//!   (`<event>#confirmation` or `<event>#link`), so the sender's cost grows with
+//!   what is left to send, never with the table.
+
+use crate::key::RegistrationKey;
+use crate::lifecycle::{Lifecycle, Outbox, RegistrationStatus};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// The name of the sparse outbox index, as declared in `template.yaml`.
+pub const OUTBOX_INDEX: &str = "outbox";
+
+/// Every attribute of a registration item. The serde names of [`Registration`]
+/// are these (a unit test holds the two lists equal), so a renamed field fails the
+/// build's tests instead of silently breaking the writes that name it.
+pub mod attr {
+    pub const PK: &str = "pk";
+    pub const EVENT_ID: &str = "event_id";
+    pub const REGISTRATION_ID: &str = "registration_id";
+    pub const FULL_NAME: &str = "full_name";
+    pub const EMAIL: &str = "email";
+    pub const COUNTRY: &str = "country";
+    pub const ORGANIZATION: &str = "organization";
+    pub const DESIGNATION: &str = "designation";
+    pub const PHONE: &str = "phone";
+    pub const STATUS: &str = "status";
+    pub const UNREACHABLE: &str = "unreachable";
+    pub const REGISTERED_AT: &str = "registered_at";
+    pub const CONFIRMED_AT: &str = "confirmed_at";
+    pub const CANCELLED_AT: &str = "cancelled_at";
+    pub const LINK_BASE: &str = "link_base";
+    pub const TOKEN_HASHES: &str = "token_hashes";
+    pub const CONFIRMATION_EMAIL_AT: &str = "confirmation_email_at";
+    pub const CONFIRMATION_MESSAGE_ID: &str = "confirmation_message_id";
+    pub const CONFIRMATION_ATTEMPTS: &str = "confirmation_attempts";
+    pub const OUTBOX: &str = "outbox";
+    pub const LEASE_UNTIL: &str = "lease_until";
+    pub const LEASE_OWNER: &str = "lease_owner";
+    pub const LINK_SENT_AT: &str = "link_sent_at";
+    pub const LINK_MESSAGE_ID: &str = "link_message_id";
+    pub const LINK_ATTEMPTS: &str = "link_attempts";
+    pub const LAST_EMAIL_ERROR: &str = "last_email_error";
+    pub const EXPIRES_AT: &str = "expires_at";
+
+    /// All of them, in the struct's order.
+    pub const ALL: [&str; 27] = [
+        PK,
+        EVENT_ID,
+        REGISTRATION_ID,
+        FULL_NAME,
+        EMAIL,
+        COUNTRY,
+        ORGANIZATION,
+        DESIGNATION,
+        PHONE,
+        STATUS,
+        UNREACHABLE,
+        REGISTERED_AT,
+        CONFIRMED_AT,
+        CANCELLED_AT,
+        LINK_BASE,
+        TOKEN_HASHES,
+        CONFIRMATION_EMAIL_AT,
+        CONFIRMATION_MESSAGE_ID,
+        CONFIRMATION_ATTEMPTS,
+        OUTBOX,
+        LEASE_UNTIL,
+        LEASE_OWNER,
+        LINK_SENT_AT,
+        LINK_MESSAGE_ID,
+        LINK_ATTEMPTS,
+        LAST_EMAIL_ERROR,
+        EXPIRES_AT,
+    ];
+}
+
+/// A registration as stored. Its personal data prints redacted in `Debug`.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct Registration {
+    pk: String,
+    pub event_id: String,
+    pub registration_id: String,
+    pub full_name: String,
+    pub email: String,
+    pub country: String,
+    pub organization: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub designation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    pub status: RegistrationStatus,
+    /// A permanent bounce or a complaint: no email of any kind goes to it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unreachable: bool,
+    pub registered_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmed_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled_at: Option<Timestamp>,
+    /// The absolute base of links in emails, as known when the participant registered.
+    pub link_base: String,
+    /// The SHA-256 hashes of the live confirmation tokens' secrets.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    token_hashes: Vec<String>,
+    /// When a confirmation email was last attempted (the re-send throttle).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmation_email_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmation_message_id: Option<String>,
+    #[serde(default)]
+    pub confirmation_attempts: u32,
+    /// The outbox index value, `<event>#<outbox>`, while an email is owed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    outbox: Option<String>,
+    /// Until when a sender holds this registration (epoch milliseconds as stored).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "epoch_millis"
+    )]
+    pub lease_until: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lease_owner: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_sent_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_message_id: Option<String>,
+    #[serde(default)]
+    pub link_attempts: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_email_error: Option<String>,
+    /// When the personal data expires (DynamoDB TTL, epoch seconds as stored).
+    #[serde(with = "epoch_seconds")]
+    pub expires_at: Timestamp,
+}
+
+impl Registration {
+    /// A new pending registration, in the confirmation outbox under its creator's
+    /// lease, holding its first token's hash.
+    pub(super) fn new_pending(pending: &super::PendingRegistration, token_hash: &str) -> Self {
+        let participant = &pending.participant;
+        let key = &pending.key;
+        Self {
+            pk: pk(key),
+            event_id: key.event_id().to_owned(),
+            registration_id: pending.registration_id.clone(),
+            full_name: participant.full_name.as_ref().to_owned(),
+            email: participant.email.as_ref().to_owned(),
+            country: participant.country.code().to_owned(),
+            organization: participant.organization.as_ref().to_owned(),
+            designation: participant.designation.as_ref().map(|d| d.as_ref().into()),
+            phone: participant.phone.as_ref().map(|p| p.as_ref().to_owned()),
+            status: RegistrationStatus::Pending,
+            unreachable: false,
+            registered_at: pending.registered_at,
+            confirmed_at: None,
+            cancelled_at: None,
+            link_base: pending.link_base.trim_end_matches('/').to_owned(),
+            token_hashes: vec![token_hash.to_owned()],
+            confirmation_email_at: Some(pending.registered_at),
+            confirmation_message_id: None,
+            confirmation_attempts: 0,
+            outbox: Some(outbox_value(key.event_id(), Outbox::Confirmation)),
+            lease_until: Some(pending.lease.until),
+            lease_owner: Some(pending.lease.owner.clone()),
+            link_sent_at: None,
+            link_message_id: None,
+            link_attempts: 0,
+            last_email_error: None,
+            expires_at: pending.expires_at,
+        }
+    }
+
+    /// The registration's key, as its tokens name it.
+    pub fn key(&self) -> RegistrationKey {
+        let id = self.pk.rsplit_once('#').map_or("", |(_, id)| id);
+        RegistrationKey::from_stored(&self.event_id, id)
+    }
+
+    /// The email this registration still owes, if any.
+    pub fn owes(&self) -> Option<Outbox> {
+        let value = self.outbox.as_deref()?;
+        Outbox::ALL
+            .into_iter()
+            .find(|o| value == outbox_value(&self.event_id, *o))
+    }
+
+    pub fn lifecycle(&self) -> Lifecycle {
+        Lifecycle {
+            status: self.status,
+            unreachable: self.unreachable,
+        }
+    }
+
+    /// Whether a token with this hash is live (compared in constant time).
+    pub(super) fn holds_token(&self, token_hash: &str) -> bool {
+        self.token_hashes
+            .iter()
+            .any(|h| constant_time_eq(h, token_hash))
+    }
+}
+
+impl std::fmt::Debug for Registration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registration")
+            .field("registration_id", &self.registration_id)
+            .field("event_id", &self.event_id)
+            .field("status", &self.status)
+            .field("unreachable", &self.unreachable)
+            .field("country", &self.country)
+            .field("owes", &self.owes())
+            .field("personal_data", &"<redacted>")
+            .finish_non_exhaustive()
+    }
+}
+
+/// The item key of a registration.
+pub(super) fn pk(key: &RegistrationKey) -> String {
+    format!("EVENT#{}#REG#{}", key.event_id(), key.id())
+}
+
+/// The key of an event's item from its `pk`; `None` for another event's or
+/// something else's.
+pub(super) fn key_of_pk(event_id: &str, pk: &str) -> Option<RegistrationKey> {
+    let id = pk
+        .strip_prefix("EVENT#")?
+        .strip_prefix(event_id)?
+        .strip_prefix("#REG#")?;
+    RegistrationKey::from_id(event_id, id)
+}
+
+/// The outbox index value of an event's registrations owing this email.
+pub(super) fn outbox_value(event_id: &str, outbox: Outbox) -> String {
+    format!("{event_id}#{}", outbox.as_str())
+}
+
+/// Compare two hashes without stopping at the first difference.
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |diff, (x, y)| diff | (x ^ y))
+            == 0
+}
+
+/// An optional instant stored as epoch milliseconds (what lease conditions compare).
+mod epoch_millis {
+    use jiff::Timestamp;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &Option<Timestamp>, s: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(at) => s.serialize_i64(at.as_millisecond()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
+        Option::<i64>::deserialize(d)?
+            .map(|ms| Timestamp::from_millisecond(ms).map_err(serde::de::Error::custom))
+            .transpose()
+    }
+}
+
+/// An instant stored as epoch seconds (what DynamoDB's TTL reads).
+mod epoch_seconds {
+    use jiff::Timestamp;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(value.as_second())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Timestamp, D::Error> {
+        Timestamp::from_second(i64::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{RawRegistration, RawValue, Submission};
+    use crate::store::{Lease, PendingRegistration};
+
+    pub(crate) fn pending() -> PendingRegistration {
+        let raw = RawRegistration {
+            full_name: RawValue::Text("Ayesha Khan".into()),
+            email: RawValue::Text("Ayesha@Example.org".into()),
+            country: RawValue::Text("pk".into()),
+            organization: RawValue::Text("Lahore Cells".into()),
+            designation: RawValue::Text("CTO".into()),
+            phone: RawValue::Text("+92 300 1234567".into()),
+            consent: RawValue::Flag(true),
+            website: RawValue::Absent,
+        };
+        let Ok(Submission::Participant(participant)) = Submission::try_from(&raw) else {
+            panic!("a valid submission");
+        };
+        let now: Timestamp = "2022-09-20T04:00:00Z".parse().unwrap();
+        PendingRegistration {
+            key: RegistrationKey::for_address("bnr-li-ion-2022", &participant.email),
+            registration_id: "id-1".into(),
+            participant,
+            link_base: "https://register.example.org/".into(),
+            registered_at: now,
+            lease: Lease {
+                owner: "register:x".into(),
+                until: "2022-09-20T04:02:00.5Z".parse().unwrap(),
+            },
+            expires_at: "2022-12-27T05:00:00Z".parse().unwrap(),
+        }
+    }
+
+    /// With every optional attribute set, so that each one is written.
+    fn full() -> Registration {
+        Registration {
+            designation: Some("d".into()),
+            phone: Some("1".into()),
+            unreachable: true,
+            confirmed_at: Some(Timestamp::UNIX_EPOCH),
+            cancelled_at: Some(Timestamp::UNIX_EPOCH),
+            confirmation_message_id: Some("m".into()),
+            link_sent_at: Some(Timestamp::UNIX_EPOCH),
+            link_message_id: Some("m".into()),
+            last_email_error: Some("e".into()),
+            ..Registration::new_pending(&pending(), "hash")
+        }
+    }
+
+    #[test]
+    fn the_attribute_constants_are_exactly_the_items_attributes() {
+        let item: std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue> =
+            serde_dynamo::to_item(full()).unwrap();
+        let mut written: Vec<&str> = item.keys().map(String::as_str).collect();
+        let mut named = attr::ALL.to_vec();
+        written.sort_unstable();
+        named.sort_unstable();
+        assert_eq!(written, named);
+    }
+
+    #[test]
+    fn instants_are_stored_as_the_numbers_ttl_and_lease_conditions_compare() {
+        let item: std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue> =
+            serde_dynamo::to_item(full()).unwrap();
+        assert_eq!(item[attr::EXPIRES_AT].as_n().unwrap(), "1672117200");
+        assert_eq!(item[attr::LEASE_UNTIL].as_n().unwrap(), "1663646520500");
+        let back: Registration = serde_dynamo::from_item(item).unwrap();
+        assert_eq!(back, full());
+    }
+
+    #[test]
+    fn a_new_registration_owes_its_confirmation_and_names_its_key() {
+        let pending = pending();
+        let r = Registration::new_pending(&pending, "hash");
+        assert_eq!(r.key(), pending.key);
+        assert_eq!(
+            r.pk,
+            format!("EVENT#bnr-li-ion-2022#REG#{}", pending.key.id())
+        );
+        assert_eq!(r.owes(), Some(Outbox::Confirmation));
+        assert_eq!(r.outbox.as_deref(), Some("bnr-li-ion-2022#confirmation"));
+        assert_eq!(r.link_base, "https://register.example.org");
+        assert_eq!(r.country, "PK");
+        assert!(r.holds_token("hash") && !r.holds_token("hasH"));
+    }
+
+    #[test]
+    fn a_registration_prints_no_personal_data() {
+        let printed = format!("{:?}", full());
+        for secret in ["Ayesha", "ayesha@", "Example.org", "Lahore", "+92", "hash"] {
+            assert!(!printed.contains(secret), "{secret} in {printed}");
+        }
+        assert!(printed.contains("id-1"));
+    }
+}

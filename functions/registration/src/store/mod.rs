@@ -1,0 +1,193 @@
+//! Registrations in one DynamoDB table: the store trait every use case talks to,
+//! in the domain's terms, and its DynamoDB adapter. Items, keys, index values,
+//! epoch numbers and `AttributeValue` never leave this module.
+
+mod dynamo;
+mod ext;
+mod item;
+mod meter;
+mod outbox;
+
+pub use crate::lifecycle::{Attempt, MAX_EMAIL_ATTEMPTS, Outbox};
+pub use dynamo::DynamoStore;
+pub use item::{OUTBOX_INDEX, Registration, attr};
+pub use meter::Consumed;
+
+use crate::domain::NewRegistration;
+use crate::key::RegistrationKey;
+use crate::lifecycle::Transition;
+use async_trait::async_trait;
+use jiff::Timestamp;
+use std::collections::HashMap;
+
+/// How many confirmation links one registration may hold: a bound on the item's
+/// size however often a pending address is submitted again (one more link at most
+/// every ten minutes) or its email retried.
+pub const MAX_LIVE_TOKENS: usize = 20;
+
+/// A claim held on a registration by one sender, until an instant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lease {
+    pub owner: String,
+    pub until: Timestamp,
+}
+
+/// A registration to store as pending: the participant's fields and what the
+/// registrar decided about it.
+#[derive(Debug, Clone)]
+pub struct PendingRegistration {
+    pub key: RegistrationKey,
+    pub registration_id: String,
+    pub participant: NewRegistration,
+    /// The absolute base of links in its emails.
+    pub link_base: String,
+    pub registered_at: Timestamp,
+    /// Its creator's hold on it for the first confirmation email.
+    pub lease: Lease,
+    /// When its personal data expires.
+    pub expires_at: Timestamp,
+}
+
+/// Why the store could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// DynamoDB is unreachable, throttling or failing: worth retrying later.
+    #[error("DynamoDB unavailable: {0}")]
+    Unavailable(String),
+    /// A request was refused or an item could not be read: a fault to fix.
+    #[error("DynamoDB request failed: {0}")]
+    Internal(String),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    /// With the registration that holds the key, as read just now (`None` if it
+    /// was gone by then).
+    #[error("a registration with this email already exists for this event")]
+    AlreadyRegistered(Option<Box<Registration>>),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What a transition found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TransitionOutcome {
+    /// Done: the registration as it now stands.
+    Applied(Registration),
+    /// The registration was no longer in a status the transition starts from:
+    /// as it stands now, or `None` when it is gone.
+    Refused(Option<Registration>),
+}
+
+/// Where the next page of an outbox starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxCursor(HashMap<String, String>);
+
+/// One page of registrations waiting in an outbox.
+#[derive(Debug, Clone, Default)]
+pub struct DuePage {
+    pub keys: Vec<RegistrationKey>,
+    pub next: Option<OutboxCursor>,
+}
+
+/// Everything the use cases need from storage. A store is a cheap handle (an SDK
+/// client and a table name): work that outlives a request takes its own clone.
+#[async_trait]
+pub trait RegistrationStore: Clone + Send + Sync + 'static {
+    /// Store a new pending registration holding its first token's hash, in one
+    /// conditional write; it starts in the confirmation outbox, leased by its
+    /// creator. Storing the same registration (same `registration_id`) again
+    /// succeeds and changes nothing, so a retried write is not a duplicate.
+    async fn create_pending(
+        &self,
+        pending: &PendingRegistration,
+        token_hash: &str,
+    ) -> Result<Registration, CreateError>;
+
+    async fn get(&self, key: &RegistrationKey) -> Result<Option<Registration>, StoreError>;
+
+    /// For a still-pending registration whose last confirmation email is older than
+    /// `resend_before`, add a new token and lease it for a new email. `false` when
+    /// the registration is not pending, was emailed too recently, or already holds
+    /// [`MAX_LIVE_TOKENS`] tokens.
+    async fn renew_confirmation(
+        &self,
+        key: &RegistrationKey,
+        token_hash: &str,
+        now: Timestamp,
+        resend_before: Timestamp,
+        lease: &Lease,
+    ) -> Result<bool, StoreError>;
+
+    /// Add one more live confirmation token; `false` when the registration already
+    /// holds [`MAX_LIVE_TOKENS`] (or is gone).
+    async fn add_token(&self, key: &RegistrationKey, token_hash: &str) -> Result<bool, StoreError>;
+
+    /// Take back a token whose link was never emailed; `false` when the
+    /// registration does not hold it.
+    async fn remove_token(
+        &self,
+        key: &RegistrationKey,
+        token_hash: &str,
+    ) -> Result<bool, StoreError>;
+
+    /// The registration at `key` when it exists and holds a token with this hash
+    /// (one strongly consistent read).
+    async fn find_by_token(
+        &self,
+        key: &RegistrationKey,
+        token_hash: &str,
+    ) -> Result<Option<Registration>, StoreError>;
+
+    /// Apply a life-cycle transition in one conditional write, whose condition is
+    /// the transition's starting statuses; the outbox follows the new status.
+    async fn transition(
+        &self,
+        key: &RegistrationKey,
+        transition: Transition,
+        now: Timestamp,
+    ) -> Result<TransitionOutcome, StoreError>;
+
+    /// Keys of registrations waiting in an outbox, oldest first, one page at a time.
+    async fn due(
+        &self,
+        event_id: &str,
+        outbox: Outbox,
+        after: Option<OutboxCursor>,
+        limit: i32,
+    ) -> Result<DuePage, StoreError>;
+
+    /// How many registrations wait in an outbox.
+    async fn count_due(&self, event_id: &str, outbox: Outbox) -> Result<u64, StoreError>;
+
+    /// Take a registration out of an outbox for sending, unless another sender holds it.
+    async fn claim(
+        &self,
+        key: &RegistrationKey,
+        outbox: Outbox,
+        lease: &Lease,
+        now: Timestamp,
+    ) -> Result<Option<Registration>, StoreError>;
+
+    /// Record a sent email and take the registration out of `outbox`; `false` when the
+    /// lease was lost meanwhile.
+    async fn record_sent(
+        &self,
+        key: &RegistrationKey,
+        outbox: Outbox,
+        owner: &str,
+        message_id: &str,
+        at: Timestamp,
+    ) -> Result<bool, StoreError>;
+
+    /// Record a failed attempt, release the lease, and give up once the counted
+    /// attempts reach [`MAX_EMAIL_ATTEMPTS`].
+    async fn record_failure(
+        &self,
+        key: &RegistrationKey,
+        outbox: Outbox,
+        owner: &str,
+        reason: &str,
+        attempt: Attempt,
+    ) -> Result<(), StoreError>;
+}

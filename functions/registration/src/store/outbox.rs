@@ -1,0 +1,261 @@
+//! The outboxes: the sparse index of registrations that owe an email, paged
+//! oldest first, and the claim, sent and failure records of each email. Also the
+//! status transitions, since the outbox follows the status.
+
+use super::dynamo::DynamoStore;
+use super::ext::{classify, from_item, n, s};
+use super::item::{self, OUTBOX_INDEX, Registration, attr};
+use super::{Attempt, DuePage, Lease, MAX_EMAIL_ATTEMPTS, Outbox, OutboxCursor, StoreError};
+use crate::key::RegistrationKey;
+use crate::lifecycle::Transition;
+use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
+use aws_sdk_dynamodb::types::Select;
+use jiff::Timestamp;
+
+/// The attributes that record an email of this outbox: when it was sent, its
+/// message id, and how many attempts failed.
+struct EmailAttributes {
+    sent_at: &'static str,
+    message_id: &'static str,
+    attempts: &'static str,
+}
+
+fn email_attributes(outbox: Outbox) -> EmailAttributes {
+    match outbox {
+        Outbox::Confirmation => EmailAttributes {
+            sent_at: attr::CONFIRMATION_EMAIL_AT,
+            message_id: attr::CONFIRMATION_MESSAGE_ID,
+            attempts: attr::CONFIRMATION_ATTEMPTS,
+        },
+        Outbox::Link => EmailAttributes {
+            sent_at: attr::LINK_SENT_AT,
+            message_id: attr::LINK_MESSAGE_ID,
+            attempts: attr::LINK_ATTEMPTS,
+        },
+    }
+}
+
+/// The update that applies `transition`, conditioned on its starting statuses.
+/// The outbox follows the new status: a registration that now owes its link
+/// enters the link outbox; any other leaves the outbox it was in (a confirmation
+/// email is moot once the participant has clicked). Any lease is released.
+pub(super) fn transition_update(
+    update: UpdateItemFluentBuilder,
+    key: &RegistrationKey,
+    transition: Transition,
+    now: Timestamp,
+) -> UpdateItemFluentBuilder {
+    let mut set = vec!["#status = :to"];
+    let mut remove = vec!["#until", "#owner"];
+    let stamped = match transition {
+        // The instant the address was confirmed, seat or not.
+        Transition::Confirm | Transition::Waitlist => Some(attr::CONFIRMED_AT),
+        Transition::Cancel => Some(attr::CANCELLED_AT),
+        Transition::Promote => None,
+    };
+    if stamped.is_some() {
+        set.push("#stamped = :now");
+    }
+    let owes = transition.owes();
+    match owes {
+        Some(_) => set.push("#outbox = :queue"),
+        None => remove.push("#outbox"),
+    }
+    let from: Vec<String> = (0..transition.from().len())
+        .map(|i| format!(":from{i}"))
+        .collect();
+    let mut update = update
+        .update_expression(format!(
+            "SET {} REMOVE {}",
+            set.join(", "),
+            remove.join(", ")
+        ))
+        .condition_expression(format!("#status IN ({})", from.join(", ")))
+        .expression_attribute_names("#status", attr::STATUS)
+        .expression_attribute_names("#until", attr::LEASE_UNTIL)
+        .expression_attribute_names("#owner", attr::LEASE_OWNER)
+        .expression_attribute_names("#outbox", attr::OUTBOX)
+        .expression_attribute_values(":to", s(transition.to().as_str()));
+    for (placeholder, status) in from.iter().zip(transition.from()) {
+        update = update.expression_attribute_values(placeholder, s(status.as_str()));
+    }
+    if let Some(stamped) = stamped {
+        update = update
+            .expression_attribute_names("#stamped", stamped)
+            .expression_attribute_values(":now", s(now.to_string()));
+    }
+    if let Some(outbox) = owes {
+        let queue = item::outbox_value(key.event_id(), outbox);
+        update = update.expression_attribute_values(":queue", s(queue));
+    }
+    update
+}
+
+impl DynamoStore {
+    pub(super) async fn due_page(
+        &self,
+        event_id: &str,
+        outbox: Outbox,
+        after: Option<OutboxCursor>,
+        limit: i32,
+    ) -> Result<DuePage, StoreError> {
+        let start = after.map(|cursor| cursor.0.into_iter().map(|(k, v)| (k, s(v))).collect());
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table_name)
+            .index_name(OUTBOX_INDEX)
+            .key_condition_expression("#outbox = :queue")
+            .expression_attribute_names("#outbox", attr::OUTBOX)
+            .expression_attribute_values(":queue", s(item::outbox_value(event_id, outbox)))
+            .set_exclusive_start_key(start)
+            .limit(limit)
+            .set_return_consumed_capacity(self.capacity())
+            .send()
+            .await
+            .map_err(classify)?;
+        self.read(output.consumed_capacity());
+        let keys = output
+            .items()
+            .iter()
+            .filter_map(|item| item.get(attr::PK).and_then(|v| v.as_s().ok()))
+            .filter_map(|pk| item::key_of_pk(event_id, pk))
+            .collect();
+        let next = output.last_evaluated_key.map(|keys| {
+            OutboxCursor(
+                keys.into_iter()
+                    .filter_map(|(k, v)| v.as_s().ok().cloned().map(|v| (k, v)))
+                    .collect(),
+            )
+        });
+        Ok(DuePage { keys, next })
+    }
+
+    pub(super) async fn count_in(&self, event_id: &str, outbox: Outbox) -> Result<u64, StoreError> {
+        let mut total = 0u64;
+        let mut start = None;
+        loop {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table_name)
+                .index_name(OUTBOX_INDEX)
+                .key_condition_expression("#outbox = :queue")
+                .expression_attribute_names("#outbox", attr::OUTBOX)
+                .expression_attribute_values(":queue", s(item::outbox_value(event_id, outbox)))
+                .select(Select::Count)
+                .set_exclusive_start_key(start)
+                .set_return_consumed_capacity(self.capacity())
+                .send()
+                .await
+                .map_err(classify)?;
+            self.read(output.consumed_capacity());
+            total += u64::try_from(output.count).unwrap_or(0);
+            match output.last_evaluated_key {
+                Some(key) => start = Some(key),
+                None => return Ok(total),
+            }
+        }
+    }
+
+    pub(super) async fn claim_for(
+        &self,
+        key: &RegistrationKey,
+        outbox: Outbox,
+        lease: &Lease,
+        now: Timestamp,
+    ) -> Result<Option<Registration>, StoreError> {
+        let update = self
+            .update(key)
+            .update_expression("SET #until = :until, #owner = :owner")
+            .condition_expression(
+                "#outbox = :queue AND (attribute_not_exists(#until) OR #until <= :now)",
+            )
+            .expression_attribute_names("#outbox", attr::OUTBOX)
+            .expression_attribute_names("#until", attr::LEASE_UNTIL)
+            .expression_attribute_names("#owner", attr::LEASE_OWNER)
+            .expression_attribute_values(":queue", s(item::outbox_value(key.event_id(), outbox)))
+            .expression_attribute_values(":until", n(lease.until.as_millisecond()))
+            .expression_attribute_values(":owner", s(&lease.owner))
+            .expression_attribute_values(":now", n(now.as_millisecond()));
+        self.conditional_update_returning(update)
+            .await?
+            .map(from_item)
+            .transpose()
+    }
+
+    pub(super) async fn sent(
+        &self,
+        key: &RegistrationKey,
+        outbox: Outbox,
+        owner: &str,
+        message_id: &str,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let email = email_attributes(outbox);
+        let update = self
+            .update(key)
+            .update_expression(
+                "SET #sent_at = :at, #message = :message REMOVE #outbox, #until, #owner, #error",
+            )
+            .condition_expression("#outbox = :queue AND #owner = :owner")
+            .expression_attribute_names("#sent_at", email.sent_at)
+            .expression_attribute_names("#message", email.message_id)
+            .expression_attribute_names("#outbox", attr::OUTBOX)
+            .expression_attribute_names("#until", attr::LEASE_UNTIL)
+            .expression_attribute_names("#owner", attr::LEASE_OWNER)
+            .expression_attribute_names("#error", attr::LAST_EMAIL_ERROR)
+            .expression_attribute_values(":at", s(at.to_string()))
+            .expression_attribute_values(":message", s(message_id))
+            .expression_attribute_values(":queue", s(item::outbox_value(key.event_id(), outbox)))
+            .expression_attribute_values(":owner", s(owner));
+        self.conditional_update(update).await
+    }
+
+    /// Each update is one atomic step: either the lease is released with the
+    /// registration still due, or (at the last counted attempt) both leave
+    /// together, so no other sender can claim it in between.
+    pub(super) async fn failed(
+        &self,
+        key: &RegistrationKey,
+        outbox: Outbox,
+        owner: &str,
+        reason: &str,
+        attempt: Attempt,
+    ) -> Result<(), StoreError> {
+        let increment = u32::from(attempt == Attempt::Counted);
+        let threshold = MAX_EMAIL_ATTEMPTS - increment;
+        for give_up in [false, true] {
+            let (removal, bound) = if give_up {
+                ("#until, #owner, #outbox", "#attempts >= :threshold")
+            } else {
+                (
+                    "#until, #owner",
+                    "(attribute_not_exists(#attempts) OR #attempts < :threshold)",
+                )
+            };
+            let update = self
+                .update(key)
+                .update_expression(format!(
+                    "SET #attempts = if_not_exists(#attempts, :zero) + :inc, #error = :reason REMOVE {removal}"
+                ))
+                .condition_expression(format!("#outbox = :queue AND #owner = :owner AND {bound}"))
+                .expression_attribute_names("#attempts", email_attributes(outbox).attempts)
+                .expression_attribute_names("#error", attr::LAST_EMAIL_ERROR)
+                .expression_attribute_names("#outbox", attr::OUTBOX)
+                .expression_attribute_names("#until", attr::LEASE_UNTIL)
+                .expression_attribute_names("#owner", attr::LEASE_OWNER)
+                .expression_attribute_values(":zero", n(0))
+                .expression_attribute_values(":inc", n(increment))
+                .expression_attribute_values(":threshold", n(threshold))
+                .expression_attribute_values(":reason", s(reason))
+                .expression_attribute_values(":queue", s(item::outbox_value(key.event_id(), outbox)))
+                .expression_attribute_values(":owner", s(owner));
+            if self.conditional_update(update).await? {
+                return Ok(());
+            }
+        }
+        // Neither matched: the lease is no longer ours.
+        Ok(())
+    }
+}
