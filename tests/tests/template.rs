@@ -1,10 +1,13 @@
-//! What `template.yaml`'s defaults promise about when send-links runs: from
-//! deployment (so a failed confirmation email is retried during registration),
-//! with links held back until `LinksSendAt`, after registration closes and before
-//! the webinar starts.
+//! What `template.yaml` promises: when send-links runs (from deployment, so a
+//! failed confirmation email is retried during registration, with links held back
+//! until `LinksSendAt`, after registration closes and before the webinar starts);
+//! that each function may make only the DynamoDB calls it makes and send only as
+//! the sender's address; and the bounds on send-links' rate and safety margin.
 
 use jiff::Timestamp;
+use registration::aws::{OPERATION_TIMEOUT, SES_OPERATION_TIMEOUT};
 use serde_norway::Value;
+use std::collections::BTreeSet;
 
 fn default(template: &Value, parameter: &str) -> String {
     template["Parameters"][parameter]["Default"]
@@ -74,4 +77,218 @@ fn send_links_runs_one_at_a_time_on_its_schedule() {
         Some(60),
         "nor started late over it"
     );
+}
+
+/// A number-valued property of a parameter (`Default`, `MinValue`, `MaxValue`).
+fn number(template: &Value, parameter: &str, property: &str) -> u64 {
+    template["Parameters"][parameter][property]
+        .as_u64()
+        .unwrap_or_else(|| panic!("{parameter} has a numeric {property}"))
+}
+
+/// A value as the template writes it (`!GetAtt RegistrationsTable.Arn`, …).
+fn written(value: &Value) -> String {
+    serde_norway::to_string(value).unwrap().trim().to_owned()
+}
+
+/// A string or a list of strings, as IAM takes `Action` and `Resource`.
+fn one_or_many(value: &Value) -> Vec<String> {
+    match value {
+        Value::Sequence(values) => values.iter().map(written).collect(),
+        value => vec![written(value)],
+    }
+}
+
+/// The policy statements of a function's role.
+fn statements<'a>(template: &'a Value, function: &str) -> Vec<&'a Value> {
+    template["Resources"][function]["Properties"]["Policies"]
+        .as_sequence()
+        .unwrap_or_else(|| panic!("{function} has policies"))
+        .iter()
+        .flat_map(|policy| {
+            policy["Statement"]
+                .as_sequence()
+                .unwrap_or_else(|| panic!("{function}: a policy with statements"))
+        })
+        .collect()
+}
+
+/// Every (action, resource) pair a function's role allows for actions of `service`.
+fn allowed(template: &Value, function: &str, service: &str) -> BTreeSet<(String, String)> {
+    let mut pairs = BTreeSet::new();
+    for statement in statements(template, function) {
+        assert_eq!(statement["Effect"].as_str(), Some("Allow"), "{function}");
+        for action in one_or_many(&statement["Action"]) {
+            if action.starts_with(&format!("{service}:")) {
+                for resource in one_or_many(&statement["Resource"]) {
+                    pairs.insert((action.clone(), resource));
+                }
+            }
+        }
+    }
+    pairs
+}
+
+fn pairs(expected: &[(&str, &str)]) -> BTreeSet<(String, String)> {
+    expected
+        .iter()
+        .map(|(action, resource)| (action.to_string(), resource.to_string()))
+        .collect()
+}
+
+const TABLE: &str = "!GetAtt RegistrationsTable.Arn";
+const OUTBOX_INDEX: &str = "!Sub ${RegistrationsTable.Arn}/index/outbox";
+
+#[test]
+fn each_function_may_make_only_the_dynamodb_calls_it_makes() {
+    let template = system_tests::table::template().expect("template.yaml");
+    // send-links claims, records, adds and takes back confirmation links
+    // (UpdateItem), reads the links a registration holds (GetItem) and lists and
+    // counts the outbox (Query): it never creates or deletes an item.
+    assert_eq!(
+        allowed(&template, "SendLinksFunction", "dynamodb"),
+        pairs(&[
+            ("dynamodb:GetItem", TABLE),
+            ("dynamodb:Query", OUTBOX_INDEX),
+            ("dynamodb:UpdateItem", TABLE),
+        ])
+    );
+    assert_eq!(
+        allowed(&template, "RegisterFunction", "dynamodb"),
+        pairs(&[
+            ("dynamodb:GetItem", TABLE),
+            ("dynamodb:PutItem", TABLE),
+            ("dynamodb:UpdateItem", TABLE),
+        ])
+    );
+    assert_eq!(
+        allowed(&template, "ConfirmFunction", "dynamodb"),
+        pairs(&[("dynamodb:GetItem", TABLE), ("dynamodb:UpdateItem", TABLE)])
+    );
+}
+
+/// Evaluate the intrinsic functions the template uses on strings (`!Ref`, `!Sub`
+/// of parameters, `!Split`, `!Select`), with `parameters` as the stack's values.
+fn evaluate(value: &Value, parameters: &[(&str, &str)]) -> Value {
+    let Value::Tagged(tagged) = value else {
+        return value.clone();
+    };
+    let text = |value: &Value| match evaluate(value, parameters) {
+        Value::String(text) => text,
+        other => panic!("not a string: {other:?}"),
+    };
+    let argument = &tagged.value;
+    if tagged.tag == "Ref" {
+        let name = argument.as_str().expect("a name");
+        let (_, value) = parameters
+            .iter()
+            .find(|(parameter, _)| *parameter == name)
+            .unwrap_or_else(|| panic!("no value for {name}"));
+        Value::String(value.to_string())
+    } else if tagged.tag == "Sub" {
+        let mut result = text(argument);
+        for (parameter, value) in parameters {
+            result = result.replace(&format!("${{{parameter}}}"), value);
+        }
+        assert!(!result.contains("${"), "unresolved: {result}");
+        Value::String(result)
+    } else if tagged.tag == "Split" {
+        let delimiter = argument[0].as_str().expect("a delimiter");
+        Value::Sequence(
+            text(&argument[1])
+                .split(delimiter)
+                .map(|piece| Value::String(piece.to_owned()))
+                .collect(),
+        )
+    } else if tagged.tag == "Select" {
+        let index = argument[0].as_u64().expect("an index") as usize;
+        evaluate(&argument[1], parameters)[index].clone()
+    } else {
+        panic!("cannot evaluate {}", tagged.tag)
+    }
+}
+
+#[test]
+fn every_email_permission_is_bound_to_the_sender_address() {
+    let template = system_tests::table::template().expect("template.yaml");
+    let senders = [
+        (
+            "BTBU-ECOSF Training <training@example.org>",
+            "training@example.org",
+        ),
+        ("training@example.org", "training@example.org"),
+        ("Training<events@example.org>", "events@example.org"),
+    ];
+    assert_eq!(
+        template["Parameters"]["SenderEmail"]["Default"].as_str(),
+        Some(senders[0].0)
+    );
+    let mut bound = 0;
+    for function in ["RegisterFunction", "ConfirmFunction", "SendLinksFunction"] {
+        for statement in statements(&template, function) {
+            let actions = one_or_many(&statement["Action"]);
+            if !actions.iter().any(|action| action.starts_with("ses:")) {
+                continue;
+            }
+            assert_eq!(actions, ["ses:SendEmail"], "{function}: SES sending only");
+            let conditions = statement["Condition"]
+                .as_mapping()
+                .unwrap_or_else(|| panic!("{function}: ses:SendEmail without a condition"));
+            assert_eq!(conditions.len(), 1, "{function}: {conditions:?}");
+            let from = &statement["Condition"]["StringEquals"]["ses:FromAddress"];
+            for (sender, address) in senders {
+                assert_eq!(
+                    evaluate(from, &[("SenderEmail", sender)]).as_str(),
+                    Some(address),
+                    "{function}: SenderEmail {sender}"
+                );
+            }
+            bound += 1;
+        }
+    }
+    assert_eq!(
+        bound, 2,
+        "register and send-links send email; confirm does not"
+    );
+}
+
+#[test]
+fn the_safety_margin_covers_one_send_and_its_record() {
+    let template = system_tests::table::template().expect("template.yaml");
+    let least = number(&template, "SendSafetyMarginSecs", "MinValue");
+    // The last send starts before the margin; SES may take its whole bound and
+    // the record (one DynamoDB call) its own.
+    let send_and_record = (SES_OPERATION_TIMEOUT + OPERATION_TIMEOUT).as_secs();
+    assert_eq!(send_and_record, 9);
+    assert!(least >= send_and_record, "MinValue {least} s");
+    let default = number(&template, "SendSafetyMarginSecs", "Default");
+    assert!(default >= least, "the default {default} s is allowed");
+    assert!(default <= number(&template, "SendSafetyMarginSecs", "MaxValue"));
+}
+
+#[test]
+fn the_send_rate_stays_within_what_the_outbox_index_partition_absorbs() {
+    let template = system_tests::table::template().expect("template.yaml");
+    // One partition key value of the index takes at most 1,000 write units a
+    // second, and every link waits under one: `<event>#link`.
+    const PARTITION_WRITES_PER_SECOND: u64 = 1_000;
+    // Each send writes the index once (its record takes it out); counted twice,
+    // as if its claim did too, and with a second run at once.
+    const INDEX_WRITES_PER_SEND: u64 = 2;
+    const RUNS_AT_ONCE: u64 = 2;
+    let most = number(&template, "SendRatePerSecond", "MaxValue");
+    assert_eq!(most, 200);
+    // Confirmations move registrations into the link outbox as fast as the HTTP
+    // API lets them through.
+    let confirmations = template["Resources"]["RegistrationApi"]["Properties"]
+        ["DefaultRouteSettings"]["ThrottlingBurstLimit"]
+        .as_u64()
+        .expect("the API's burst limit");
+    let writes = RUNS_AT_ONCE * INDEX_WRITES_PER_SEND * most + confirmations;
+    assert!(
+        writes <= PARTITION_WRITES_PER_SECOND,
+        "{writes} index writes a second at {most} sends a second"
+    );
+    let default = number(&template, "SendRatePerSecond", "Default");
+    assert!((number(&template, "SendRatePerSecond", "MinValue")..=most).contains(&default));
 }
