@@ -6,7 +6,7 @@ use lambda_http::{Body, Request, RequestExt, Response};
 use registration::clock::Clock;
 use registration::confirming::{ConfirmError, Confirmed, Confirmer};
 use registration::store::{RegistrationStore, StoreError};
-use registration::web::{html_response, message_page};
+use registration::web::{BackLink, html_response, message_page};
 
 pub async fn handle<S: RegistrationStore, C: Clock>(
     confirmer: &Confirmer<S, C>,
@@ -103,5 +103,8 @@ pub fn status_for(err: &ConfirmError) -> StatusCode {
 }
 
 fn page(title: &str, status: StatusCode, heading: &str, paragraphs: &[&str]) -> Response<Body> {
-    html_response(status, message_page(title, heading, paragraphs, false))
+    html_response(
+        status,
+        message_page(title, heading, paragraphs, BackLink::Omitted),
+    )
 }

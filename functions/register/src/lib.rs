@@ -11,8 +11,8 @@ use registration::mail::Mailer;
 use registration::registering::{RegisterError, Registrar};
 use registration::store::{RegistrationStore, StoreError};
 use registration::web::{
-    self, BodyError, Problem, Reply, form_page, html_response, json_response, message_page,
-    problem_json,
+    self, BackLink, BodyError, Problem, Reply, form_page, html_response, json_response,
+    message_page, problem_json,
 };
 use serde_json::json;
 
@@ -126,7 +126,7 @@ where
                         "Thank you for registering. We have sent you an email with a link to confirm your registration.",
                         "Open that link to confirm. If the email does not arrive within a few minutes, look in your spam folder.",
                     ],
-                    false,
+                    BackLink::Omitted,
                 ),
             ),
         },
@@ -172,7 +172,7 @@ where
                 &registrar.config.event.title,
                 problem.title(),
                 &[problem.detail()],
-                true,
+                BackLink::ToForm,
             ),
         ),
     }
@@ -199,7 +199,7 @@ where
                 &closed_at,
                 "Registered participants receive the Zoom link by email before the webinar.",
             ],
-            false,
+            BackLink::Omitted,
         ),
     )
 }
