@@ -27,7 +27,6 @@ pub struct EventConfig {
     pub title: String,
     pub starts_at: Timestamp,
     pub timezone: TimeZone,
-    pub timezone_name: String,
 }
 
 impl EventConfig {
@@ -54,8 +53,8 @@ impl EventConfig {
             }
         })?;
         let starts_at = r.instant("EVENT_STARTS_AT")?;
-        let timezone_name = r.required("EVENT_TIMEZONE")?;
-        let timezone = r.parsed("EVENT_TIMEZONE", timezone_name.clone(), |v| {
+        let timezone = r.required("EVENT_TIMEZONE")?;
+        let timezone = r.parsed("EVENT_TIMEZONE", timezone, |v| {
             TimeZone::get(v).map_err(|e| format!("not an IANA time zone ({e})"))
         })?;
         Ok(Self {
@@ -64,7 +63,6 @@ impl EventConfig {
             title,
             starts_at,
             timezone,
-            timezone_name,
         })
     }
 

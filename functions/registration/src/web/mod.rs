@@ -7,7 +7,7 @@ mod pages;
 mod problem;
 
 pub use body::{BodyError, BodyFormat, MAX_BODY_BYTES, body_format, parse_registration};
-pub use pages::{BackLink, CountryOption, ECO_MEMBERS, form_page, message_page};
+pub use pages::{BackLink, ECO_MEMBERS, form_page, message_page};
 pub use problem::{PROBLEM_BASE, Problem, Reply, problem_json};
 
 use lambda_http::http::{StatusCode, header};

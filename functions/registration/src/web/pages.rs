@@ -11,9 +11,10 @@ use jiff::Timestamp;
 /// The ECO member states, shown first in the country list.
 pub const ECO_MEMBERS: [&str; 10] = ["AF", "AZ", "IR", "KZ", "KG", "PK", "TJ", "TR", "TM", "UZ"];
 
-pub struct CountryOption {
-    pub code: &'static str,
-    pub name: &'static str,
+/// A country in the form's list.
+struct CountryOption {
+    code: &'static str,
+    name: &'static str,
 }
 
 fn country_options() -> (Vec<CountryOption>, Vec<CountryOption>) {
