@@ -11,7 +11,7 @@ use registration::mail::Mailer;
 use registration::registering::{RegisterError, Registrar};
 use registration::store::{RegistrationStore, StoreError};
 use registration::web::{
-    self, BodyError, Problem, Reply, form_page, html_response, json_response, message_page,
+    self, BackLink, Problem, Reply, form_page, html_response, json_response, message_page,
     problem_json,
 };
 use serde_json::json;
@@ -30,13 +30,11 @@ where
             registrar,
             Reply::negotiate(request.headers()),
             Problem::MethodNotAllowed,
-            None,
         ),
         _ => failure(
             registrar,
             Reply::negotiate(request.headers()),
             Problem::NotFound,
-            None,
         ),
     }
 }
@@ -68,47 +66,15 @@ where
 {
     let reply = Reply::negotiate(request.headers());
     if !registrar.is_open() {
-        return failure(registrar, reply, Problem::RegistrationClosed, None);
+        return failure(registrar, reply, Problem::RegistrationClosed);
     }
-    let body: &[u8] = request.body().as_ref();
-    if body.len() > web::MAX_BODY_BYTES {
-        return failure(registrar, reply, Problem::PayloadTooLarge, None);
-    }
-    let raw = match web::body_format(request.headers())
-        .and_then(|format| web::parse_registration(format, body))
-    {
+    let raw = match read_body(request) {
         Ok(raw) => raw,
-        Err(BodyError::TooLarge) => {
-            return failure(registrar, reply, Problem::PayloadTooLarge, None);
-        }
-        Err(BodyError::UnsupportedMediaType) => {
-            return failure(registrar, reply, Problem::UnsupportedMediaType, None);
-        }
-        Err(BodyError::Malformed(_)) => {
-            return failure(registrar, reply, Problem::MalformedBody, None);
-        }
+        Err(problem) => return failure(registrar, reply, problem),
     };
     let submission = match Submission::try_from(&raw) {
         Ok(submission) => submission,
-        Err(errors) => {
-            tracing::info!(fields = ?errors.0.keys().collect::<Vec<_>>(), "submission refused: invalid fields");
-            return match reply {
-                Reply::Json => problem_json(Problem::Validation, Some(&errors)),
-                Reply::Html => {
-                    let config = &registrar.config;
-                    html_response(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        form_page(
-                            &config.event,
-                            config.closes_at,
-                            config.retention_days,
-                            &raw,
-                            &errors,
-                        ),
-                    )
-                }
-            };
-        }
+        Err(errors) => return invalid(registrar, reply, &raw, &errors),
     };
     let base = link_base(registrar, request);
     match registrar.register(submission, &base).await {
@@ -126,16 +92,59 @@ where
                         "Thank you for registering. We have sent you an email with a link to confirm your registration.",
                         "Open that link to confirm. If the email does not arrive within a few minutes, look in your spam folder.",
                     ],
-                    false,
+                    BackLink::Omitted,
                 ),
             ),
         },
         Err(err) => {
-            let problem = problem_for(&err);
             if let RegisterError::Store(cause) = &err {
                 tracing::error!(error = %cause, "registration failed");
             }
-            failure(registrar, reply, problem, None)
+            failure(registrar, reply, problem_for(&err))
+        }
+    }
+}
+
+/// The body as a raw submission. Its size is checked before its content type, so
+/// an oversized body is refused as such whatever it claims to be.
+fn read_body(request: &Request) -> Result<RawRegistration, Problem> {
+    let body: &[u8] = request.body().as_ref();
+    if body.len() > web::MAX_BODY_BYTES {
+        return Err(Problem::PayloadTooLarge);
+    }
+    web::body_format(request.headers())
+        .and_then(|format| web::parse_registration(format, body))
+        .map_err(Problem::from)
+}
+
+/// A submission with invalid fields: every message, as a problem or as the form
+/// filled again with what was typed.
+fn invalid<S, M, C>(
+    registrar: &Registrar<S, M, C>,
+    reply: Reply,
+    raw: &RawRegistration,
+    errors: &FieldErrors,
+) -> Response<Body>
+where
+    S: RegistrationStore,
+    M: Mailer,
+    C: Clock,
+{
+    tracing::info!(fields = ?errors.0.keys().collect::<Vec<_>>(), "submission refused: invalid fields");
+    match reply {
+        Reply::Json => problem_json(Problem::Validation, Some(errors)),
+        Reply::Html => {
+            let config = &registrar.config;
+            html_response(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form_page(
+                    &config.event,
+                    config.closes_at,
+                    config.retention_days,
+                    raw,
+                    errors,
+                ),
+            )
         }
     }
 }
@@ -154,7 +163,6 @@ fn failure<S, M, C>(
     registrar: &Registrar<S, M, C>,
     reply: Reply,
     problem: Problem,
-    errors: Option<&FieldErrors>,
 ) -> Response<Body>
 where
     S: RegistrationStore,
@@ -162,7 +170,7 @@ where
     C: Clock,
 {
     match reply {
-        Reply::Json => problem_json(problem, errors),
+        Reply::Json => problem_json(problem, None),
         Reply::Html if problem == Problem::RegistrationClosed => {
             closed_page(registrar, problem.status())
         }
@@ -172,7 +180,7 @@ where
                 &registrar.config.event.title,
                 problem.title(),
                 &[problem.detail()],
-                true,
+                BackLink::ToForm,
             ),
         ),
     }
@@ -199,7 +207,7 @@ where
                 &closed_at,
                 "Registered participants receive the Zoom link by email before the webinar.",
             ],
-            false,
+            BackLink::Omitted,
         ),
     )
 }

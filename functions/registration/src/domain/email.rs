@@ -1,0 +1,162 @@
+//! A participant's email address: the one value of theirs that reaches a header
+//! (the recipient), so its rule is the strictest.
+
+use super::Redacted;
+use std::fmt;
+
+/// A deliverable email address of the form `local@domain.tld`.
+///
+/// Stricter than RFC 5322 on purpose: no quoted local parts, no comments, no
+/// white space, commas or angle brackets, ASCII only (SES needs IDN domains in
+/// punycode), so the value can never smuggle a second recipient or a header.
+#[derive(Clone, PartialEq, Eq)]
+pub struct EmailAddress(String);
+
+impl EmailAddress {
+    pub const MAX_CHARS: usize = 254;
+
+    pub fn parse(input: &str) -> Result<Self, String> {
+        const INVALID: &str = "must be one email address like name@example.org";
+        let value = input.trim();
+        if value.is_empty() {
+            return Err("is required".into());
+        }
+        if value.len() > Self::MAX_CHARS {
+            return Err(format!("must be at most {} characters", Self::MAX_CHARS));
+        }
+        let Some((local, domain)) = value.split_once('@') else {
+            return Err(INVALID.into());
+        };
+        let local_ok = !local.is_empty()
+            && local.len() <= 64
+            && local.chars().all(is_local_char)
+            && !local.starts_with('.')
+            && !local.ends_with('.')
+            && !local.contains("..");
+        let labels: Vec<&str> = domain.split('.').collect();
+        let domain_ok = labels.len() >= 2
+            && labels.iter().all(|label| {
+                !label.is_empty()
+                    && label.len() <= 63
+                    && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
+            })
+            && labels.last().is_some_and(|tld| {
+                tld.len() >= 2
+                    && (tld.chars().all(|c| c.is_ascii_alphabetic()) || tld.starts_with("xn--"))
+            });
+        // The crate checks the RFC grammar; the rules above narrow it to what SES delivers.
+        if !local_ok || !domain_ok || !email_address::EmailAddress::is_valid(value) {
+            return Err(INVALID.into());
+        }
+        Ok(Self(value.to_owned()))
+    }
+
+    /// The form used for uniqueness: addresses differing only in case are one.
+    pub fn normalized(&self) -> String {
+        self.0.to_lowercase()
+    }
+}
+
+fn is_local_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c)
+}
+
+impl AsRef<str> for EmailAddress {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for EmailAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("EmailAddress")
+            .field(&Redacted(&self.0))
+            .finish()
+    }
+}
+
+impl fmt::Display for EmailAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn email_addresses_that_could_inject_are_refused() {
+        for email in [
+            "a@example.org\r\nBcc: b@example.org",
+            "a@example.org\nx",
+            "a@example.org, b@example.org",
+            "a b@example.org",
+            "\"a b\"@example.org",
+            "a@example.org>",
+            "<a@example.org>",
+            "a@b@example.org",
+            "a@localhost",
+            "a@example.c",
+            "a@-example.org",
+            "a..b@example.org",
+            "аня@example.org",
+            "",
+        ] {
+            assert!(EmailAddress::parse(email).is_err(), "{email:?}");
+        }
+    }
+
+    #[test]
+    fn ordinary_email_addresses_are_accepted() {
+        for email in [
+            "a@example.org",
+            "first.last+tag@sub.example.co.uk",
+            "X_Y-z@EXAMPLE.ORG",
+            "user@xn--80ak6aa92e.com",
+        ] {
+            assert_eq!(EmailAddress::parse(email).unwrap().as_ref(), email);
+        }
+    }
+
+    #[test]
+    fn email_uniqueness_ignores_case() {
+        let a = EmailAddress::parse("Ayesha@Example.ORG").unwrap();
+        let b = EmailAddress::parse("ayesha@example.org").unwrap();
+        assert_eq!(a.normalized(), b.normalized());
+        assert_eq!(a.as_ref(), "Ayesha@Example.ORG");
+    }
+
+    #[test]
+    fn an_email_over_254_characters_is_refused() {
+        let long = format!("{}@{}.org", "a".repeat(64), "b".repeat(200));
+        assert!(long.len() > 254);
+        assert_eq!(
+            EmailAddress::parse(&long).unwrap_err(),
+            "must be at most 254 characters"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn every_accepted_email_is_free_of_separators(s in "\\PC{0,80}|[a-z.,+ \r\n@-]{1,40}") {
+            if let Ok(email) = EmailAddress::parse(&s) {
+                let v = email.as_ref();
+                prop_assert!(!v.contains(['\r', '\n', ',', ' ', '<', '>', '"']));
+                prop_assert_eq!(v.matches('@').count(), 1);
+            }
+        }
+
+        #[test]
+        fn parsing_an_accepted_email_again_is_idempotent(local in "[a-z0-9._+-]{1,20}", domain in "[a-z0-9-]{1,20}", tld in "[a-z]{2,6}") {
+            let input = format!("{local}@{domain}.{tld}");
+            if let Ok(email) = EmailAddress::parse(&input) {
+                let again = EmailAddress::parse(email.as_ref()).unwrap();
+                prop_assert_eq!(again.normalized(), email.normalized());
+                prop_assert_eq!(again.normalized(), again.normalized().to_lowercase());
+            }
+        }
+    }
+}

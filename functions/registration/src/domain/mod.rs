@@ -1,0 +1,28 @@
+//! The participant's fields as validated newtypes, the rules that turn a raw
+//! submission into a registration ("parse, don't validate"), and where a
+//! registration stands.
+//!
+//! Whatever a participant typed prints redacted in `Debug`, so no log line, panic
+//! or assertion message can carry it.
+
+mod email;
+mod fields;
+mod submission;
+
+pub use crate::lifecycle::RegistrationStatus;
+pub use email::EmailAddress;
+pub use fields::{Country, Designation, FullName, Organization, Phone};
+pub use submission::{
+    CONSENT_WORDS, Field, FieldErrors, NewRegistration, RawRegistration, RawValue, Submission,
+};
+
+use std::fmt;
+
+/// A participant's text in `Debug`: only its length shows.
+pub(crate) struct Redacted<'a>(pub(crate) &'a str);
+
+impl fmt::Debug for Redacted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<redacted, {} chars>", self.0.chars().count())
+    }
+}

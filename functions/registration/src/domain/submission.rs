@@ -1,0 +1,441 @@
+//! A submission as it arrived, from JSON or a form post, and the rules that make
+//! it a registration or name every invalid field.
+
+use super::Redacted;
+use super::email::EmailAddress;
+use super::fields::{Country, Designation, FullName, Organization, Phone};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The fields a registration is submitted with. Their names are written here once:
+/// the body parsers, the error map and the form all take them from [`Field::name`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    FullName,
+    Email,
+    Country,
+    Organization,
+    Designation,
+    Phone,
+    Consent,
+    /// The honeypot: people leave it empty, bots fill it.
+    Website,
+}
+
+impl Field {
+    pub const ALL: [Field; 8] = [
+        Field::FullName,
+        Field::Email,
+        Field::Country,
+        Field::Organization,
+        Field::Designation,
+        Field::Phone,
+        Field::Consent,
+        Field::Website,
+    ];
+
+    /// The name in a JSON body, a form post and the `errors` of a problem.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::FullName => "full_name",
+            Field::Email => "email",
+            Field::Country => "country",
+            Field::Organization => "organization",
+            Field::Designation => "designation",
+            Field::Phone => "phone",
+            Field::Consent => "consent",
+            Field::Website => "website",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|field| field.name() == name)
+    }
+}
+
+/// The words a ticked consent box may send in a form post, in any case.
+pub const CONSENT_WORDS: [&str; 3] = ["on", "true", "yes"];
+
+/// One field as it arrived, before any rule is applied.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub enum RawValue {
+    #[default]
+    Absent,
+    Text(String),
+    Flag(bool),
+    /// A JSON value of a type the field cannot take (number, array, object).
+    Other,
+}
+
+impl RawValue {
+    /// The text as typed, for showing the form again.
+    pub fn as_text(&self) -> &str {
+        match self {
+            RawValue::Text(text) => text,
+            _ => "",
+        }
+    }
+
+    /// Whether this consent value gives consent: JSON `true` or one of [`CONSENT_WORDS`].
+    pub fn gives_consent(&self) -> bool {
+        match self {
+            RawValue::Flag(flag) => *flag,
+            RawValue::Text(text) => {
+                CONSENT_WORDS.contains(&text.trim().to_ascii_lowercase().as_str())
+            }
+            RawValue::Absent | RawValue::Other => false,
+        }
+    }
+
+    /// Whether this honeypot value was filled in, as only a bot does.
+    fn fills_honeypot(&self) -> bool {
+        match self {
+            RawValue::Absent => false,
+            RawValue::Text(text) => !text.trim().is_empty(),
+            RawValue::Flag(_) | RawValue::Other => true,
+        }
+    }
+}
+
+impl fmt::Debug for RawValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RawValue::Absent => f.write_str("Absent"),
+            RawValue::Text(text) => f.debug_tuple("Text").field(&Redacted(text)).finish(),
+            RawValue::Flag(flag) => f.debug_tuple("Flag").field(flag).finish(),
+            RawValue::Other => f.write_str("Other"),
+        }
+    }
+}
+
+/// A submission as it arrived, from JSON or a form post.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RawRegistration {
+    pub full_name: RawValue,
+    pub email: RawValue,
+    pub country: RawValue,
+    pub organization: RawValue,
+    pub designation: RawValue,
+    pub phone: RawValue,
+    pub consent: RawValue,
+    pub website: RawValue,
+}
+
+impl RawRegistration {
+    pub fn get(&self, field: Field) -> &RawValue {
+        match field {
+            Field::FullName => &self.full_name,
+            Field::Email => &self.email,
+            Field::Country => &self.country,
+            Field::Organization => &self.organization,
+            Field::Designation => &self.designation,
+            Field::Phone => &self.phone,
+            Field::Consent => &self.consent,
+            Field::Website => &self.website,
+        }
+    }
+
+    pub fn get_mut(&mut self, field: Field) -> &mut RawValue {
+        match field {
+            Field::FullName => &mut self.full_name,
+            Field::Email => &mut self.email,
+            Field::Country => &mut self.country,
+            Field::Organization => &mut self.organization,
+            Field::Designation => &mut self.designation,
+            Field::Phone => &mut self.phone,
+            Field::Consent => &mut self.consent,
+            Field::Website => &mut self.website,
+        }
+    }
+}
+
+/// The message for each invalid field, keyed by [`Field::name`]. The messages
+/// state the rule and never quote what was typed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FieldErrors(pub BTreeMap<&'static str, String>);
+
+impl FieldErrors {
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.get(field).map(String::as_str)
+    }
+
+    fn insert(&mut self, field: Field, message: String) {
+        self.0.insert(field.name(), message);
+    }
+}
+
+/// A valid submission from a person. Its `Debug` shows only the country in clear.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRegistration {
+    pub full_name: FullName,
+    pub email: EmailAddress,
+    pub country: Country,
+    pub organization: Organization,
+    pub designation: Option<Designation>,
+    pub phone: Option<Phone>,
+}
+
+/// What a submission turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Submission {
+    Participant(NewRegistration),
+    /// The honeypot was filled: answer as a success, store and send nothing.
+    Bot,
+}
+
+impl TryFrom<&RawRegistration> for Submission {
+    type Error = FieldErrors;
+
+    fn try_from(raw: &RawRegistration) -> Result<Self, Self::Error> {
+        // A filled honeypot is a bot whatever else it sent: it learns nothing from errors.
+        if raw.website.fills_honeypot() {
+            return Ok(Submission::Bot);
+        }
+        let mut errors = FieldErrors::default();
+        let registration = read_fields(raw, &mut errors);
+        if !raw.consent.gives_consent() {
+            errors.insert(
+                Field::Consent,
+                "must be given to register (tick the consent box)".into(),
+            );
+        }
+        match registration {
+            Some(registration) if errors.0.is_empty() => Ok(Submission::Participant(registration)),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Every field's rule, each applied even after another failed so that every
+/// invalid field is named.
+fn read_fields(raw: &RawRegistration, errors: &mut FieldErrors) -> Option<NewRegistration> {
+    let full_name = required(raw, errors, Field::FullName, FullName::parse);
+    let email = required(raw, errors, Field::Email, EmailAddress::parse);
+    let country = required(raw, errors, Field::Country, Country::parse);
+    let organization = required(raw, errors, Field::Organization, Organization::parse);
+    let designation = optional(raw, errors, Field::Designation, Designation::parse);
+    let phone = optional(raw, errors, Field::Phone, Phone::parse);
+    Some(NewRegistration {
+        full_name: full_name?,
+        email: email?,
+        country: country?,
+        organization: organization?,
+        designation: designation?,
+        phone: phone?,
+    })
+}
+
+fn required<T>(
+    raw: &RawRegistration,
+    errors: &mut FieldErrors,
+    field: Field,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Option<T> {
+    let result = match raw.get(field) {
+        RawValue::Absent => Err("is required".to_owned()),
+        RawValue::Text(text) => parse(text),
+        RawValue::Flag(_) | RawValue::Other => Err("must be text".to_owned()),
+    };
+    result.map_err(|message| errors.insert(field, message)).ok()
+}
+
+fn optional<T>(
+    raw: &RawRegistration,
+    errors: &mut FieldErrors,
+    field: Field,
+    parse: impl Fn(&str) -> Result<Option<T>, String>,
+) -> Option<Option<T>> {
+    match raw.get(field) {
+        RawValue::Absent => Some(None),
+        _ => required(raw, errors, field, parse),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn valid_raw() -> RawRegistration {
+        RawRegistration {
+            full_name: RawValue::Text("Ayesha Khan".into()),
+            email: RawValue::Text("ayesha@example.org".into()),
+            country: RawValue::Text("pk".into()),
+            organization: RawValue::Text("Lahore Cells".into()),
+            designation: RawValue::Absent,
+            phone: RawValue::Absent,
+            consent: RawValue::Flag(true),
+            website: RawValue::Absent,
+        }
+    }
+
+    #[test]
+    fn a_valid_submission_becomes_a_registration() {
+        let Submission::Participant(reg) = Submission::try_from(&valid_raw()).unwrap() else {
+            panic!("expected a participant");
+        };
+        assert_eq!(reg.full_name.as_ref(), "Ayesha Khan");
+        assert_eq!(reg.country.code(), "PK");
+        assert_eq!(reg.designation, None);
+    }
+
+    #[test]
+    fn every_invalid_field_is_named() {
+        let raw = RawRegistration {
+            full_name: RawValue::Text(" ".into()),
+            email: RawValue::Text("nope".into()),
+            country: RawValue::Text("XX".into()),
+            organization: RawValue::Absent,
+            designation: RawValue::Text("d".repeat(101)),
+            phone: RawValue::Text("abc".into()),
+            consent: RawValue::Flag(false),
+            website: RawValue::Absent,
+        };
+        let errors = Submission::try_from(&raw).unwrap_err();
+        let fields: Vec<_> = errors.0.keys().copied().collect();
+        assert_eq!(
+            fields,
+            [
+                "consent",
+                "country",
+                "designation",
+                "email",
+                "full_name",
+                "organization",
+                "phone"
+            ]
+        );
+    }
+
+    #[test]
+    fn consent_accepts_json_true_and_form_words_only() {
+        for consent in [
+            RawValue::Flag(true),
+            RawValue::Text("on".into()),
+            RawValue::Text("YES".into()),
+            RawValue::Text("true".into()),
+        ] {
+            let raw = RawRegistration {
+                consent,
+                ..valid_raw()
+            };
+            assert!(Submission::try_from(&raw).is_ok());
+        }
+        for consent in [
+            RawValue::Flag(false),
+            RawValue::Absent,
+            RawValue::Text("no".into()),
+            RawValue::Other,
+        ] {
+            let raw = RawRegistration {
+                consent,
+                ..valid_raw()
+            };
+            assert!(
+                Submission::try_from(&raw)
+                    .unwrap_err()
+                    .get("consent")
+                    .is_some()
+            );
+        }
+    }
+
+    #[test]
+    fn a_filled_honeypot_is_a_bot_even_when_other_fields_are_invalid() {
+        let raw = RawRegistration {
+            website: RawValue::Text("http://spam.example".into()),
+            email: RawValue::Text("bad".into()),
+            ..valid_raw()
+        };
+        assert_eq!(Submission::try_from(&raw).unwrap(), Submission::Bot);
+        let blank = RawRegistration {
+            website: RawValue::Text("  ".into()),
+            ..valid_raw()
+        };
+        assert!(matches!(
+            Submission::try_from(&blank).unwrap(),
+            Submission::Participant(_)
+        ));
+    }
+
+    #[test]
+    fn non_text_json_values_are_refused_per_field() {
+        let raw = RawRegistration {
+            full_name: RawValue::Other,
+            phone: RawValue::Flag(true),
+            ..valid_raw()
+        };
+        let errors = Submission::try_from(&raw).unwrap_err();
+        assert_eq!(errors.get("full_name"), Some("must be text"));
+        assert_eq!(errors.get("phone"), Some("must be text"));
+    }
+
+    #[test]
+    fn field_names_round_trip() {
+        for field in Field::ALL {
+            assert_eq!(Field::from_name(field.name()), Some(field));
+        }
+        assert_eq!(Field::from_name("extra"), None);
+    }
+
+    #[test]
+    fn submissions_print_redacted_in_debug() {
+        let raw = RawRegistration {
+            phone: RawValue::Text("+92 300 1234567".into()),
+            designation: RawValue::Text("Chief Chemist".into()),
+            ..valid_raw()
+        };
+        let Submission::Participant(registration) = Submission::try_from(&raw).unwrap() else {
+            panic!("expected a participant");
+        };
+        let secrets = [
+            "Ayesha Khan",
+            "ayesha@example.org",
+            "Lahore Cells",
+            "Chief Chemist",
+            "+92 300 1234567",
+        ];
+        for shown in [
+            format!("{raw:?}"),
+            format!("{raw:#?}"),
+            format!("{registration:?}"),
+            format!("{:?}", Submission::Participant(registration.clone())),
+            format!("{:?}", raw.full_name),
+        ] {
+            for secret in secrets {
+                assert!(!shown.contains(secret), "{shown}");
+            }
+        }
+        assert!(format!("{registration:?}").contains("PAK"));
+        assert_eq!(format!("{:?}", raw.full_name), "Text(<redacted, 11 chars>)");
+        assert_eq!(format!("{:?}", raw.consent), "Flag(true)");
+    }
+
+    #[test]
+    fn field_errors_never_quote_what_was_typed() {
+        let raw = RawRegistration {
+            full_name: RawValue::Text(format!("Ayesha Khan{}", "x".repeat(100))),
+            email: RawValue::Text("ayesha@example".into()),
+            phone: RawValue::Text("+92 300 1234567 ext".into()),
+            ..valid_raw()
+        };
+        let shown = format!("{:?}", Submission::try_from(&raw).unwrap_err());
+        for secret in ["Ayesha Khan", "ayesha@example", "+92 300"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn validation_never_panics(name in ".*", email in ".*", country in ".*", phone in ".*") {
+            let raw = RawRegistration {
+                full_name: RawValue::Text(name),
+                email: RawValue::Text(email),
+                country: RawValue::Text(country),
+                phone: RawValue::Text(phone),
+                ..valid_raw()
+            };
+            let _ = Submission::try_from(&raw);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! The HTTP edge shared by the functions: reading a registration body
+//! ([`body`]), content negotiation and RFC 9457 problems ([`problem`]), the HTML
+//! pages ([`pages`]), and the headers every response carries.
+
+mod body;
+mod pages;
+mod problem;
+
+pub use body::{BodyError, BodyFormat, MAX_BODY_BYTES, body_format, parse_registration};
+pub use pages::{BackLink, ECO_MEMBERS, form_page, message_page};
+pub use problem::{PROBLEM_BASE, Problem, Reply, problem_json};
+
+use lambda_http::http::{StatusCode, header};
+use lambda_http::{Body, Response};
+use serde_json::Value;
+
+pub fn json_response(status: StatusCode, body: &Value) -> Response<Body> {
+    respond(status, "application/json", body.to_string())
+}
+
+pub fn html_response(status: StatusCode, html: String) -> Response<Body> {
+    respond(status, "text/html; charset=utf-8", html)
+}
+
+fn respond(status: StatusCode, content_type: &str, body: String) -> Response<Body> {
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, content_type)
+        .header(header::CACHE_CONTROL, "no-store")
+        .header("x-content-type-options", "nosniff")
+        .body(Body::Text(body))
+        .expect("a response with valid headers")
+}
+
+#[cfg(test)]
+fn test_headers(content_type: &str, accept: &str) -> lambda_http::http::HeaderMap {
+    use lambda_http::http::HeaderValue;
+    let mut h = lambda_http::http::HeaderMap::new();
+    if !content_type.is_empty() {
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_str(content_type).unwrap(),
+        );
+    }
+    if !accept.is_empty() {
+        h.insert(header::ACCEPT, HeaderValue::from_str(accept).unwrap());
+    }
+    h
+}

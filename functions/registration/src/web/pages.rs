@@ -1,0 +1,229 @@
+//! The HTML pages: the registration form (empty, or again with what was typed
+//! and every message) and the message page every other outcome shows.
+
+use crate::config::EventConfig;
+use crate::domain::{
+    Designation, EmailAddress, Field, FieldErrors, FullName, Organization, Phone, RawRegistration,
+};
+use askama::Template;
+use jiff::Timestamp;
+
+/// The ECO member states, shown first in the country list.
+pub const ECO_MEMBERS: [&str; 10] = ["AF", "AZ", "IR", "KZ", "KG", "PK", "TJ", "TR", "TM", "UZ"];
+
+/// A country in the form's list.
+struct CountryOption {
+    code: &'static str,
+    name: &'static str,
+}
+
+fn country_options() -> (Vec<CountryOption>, Vec<CountryOption>) {
+    let option = |c: &isocountry::CountryCode| CountryOption {
+        code: c.alpha2(),
+        name: c.name(),
+    };
+    let eco = ECO_MEMBERS
+        .iter()
+        .filter_map(|code| isocountry::CountryCode::for_alpha2(code).ok())
+        .map(|c| option(&c))
+        .collect();
+    let mut all: Vec<CountryOption> = isocountry::CountryCode::iter()
+        .filter(|c| !ECO_MEMBERS.contains(&c.alpha2()))
+        .map(option)
+        .collect();
+    all.sort_by(|a, b| a.name.cmp(b.name));
+    (eco, all)
+}
+
+#[derive(Template)]
+#[template(path = "form.html")]
+struct FormPage<'a> {
+    title: &'a str,
+    starts_local: String,
+    closes_local: String,
+    action: &'a str,
+    full_name: FormField<'a>,
+    email: FormField<'a>,
+    country: FormField<'a>,
+    organization: FormField<'a>,
+    designation: FormField<'a>,
+    phone: FormField<'a>,
+    consent: FormField<'a>,
+    website: FormField<'a>,
+    consent_given: bool,
+    retention_days: u32,
+    errors: Vec<FieldMessage>,
+    eco_countries: Vec<CountryOption>,
+    other_countries: Vec<CountryOption>,
+}
+
+/// One input of the form: its name, its label, what was typed and its message.
+struct FormField<'a> {
+    name: &'static str,
+    label: &'static str,
+    value: String,
+    error: Option<&'a str>,
+}
+
+/// A line of the error summary, linking to its field.
+struct FieldMessage {
+    field: &'static str,
+    label: &'static str,
+    message: String,
+}
+
+/// The label a field has on the form and in the error summary.
+fn label(field: Field) -> &'static str {
+    match field {
+        Field::FullName => "Full name",
+        Field::Email => "Email address",
+        Field::Country => "Country",
+        Field::Organization => "Organization",
+        Field::Designation => "Designation",
+        Field::Phone => "Phone",
+        Field::Consent => "Consent",
+        // The honeypot's label tells people (and screen readers) to skip it.
+        Field::Website => "Leave this field empty",
+    }
+}
+
+/// The registration form, empty or filled again with what was typed and every message.
+pub fn form_page(
+    event: &EventConfig,
+    closes_at: Timestamp,
+    retention_days: u32,
+    values: &RawRegistration,
+    errors: &FieldErrors,
+) -> String {
+    let (eco_countries, other_countries) = country_options();
+    let input = |field: Field| FormField {
+        name: field.name(),
+        label: label(field),
+        value: values.get(field).as_text().to_owned(),
+        error: errors.get(field.name()),
+    };
+    let country = FormField {
+        value: values.country.as_text().trim().to_ascii_uppercase(),
+        ..input(Field::Country)
+    };
+    FormPage {
+        title: &event.title,
+        starts_local: event.local_time(event.starts_at),
+        closes_local: event.local_time(closes_at),
+        action: "/registrations",
+        full_name: input(Field::FullName),
+        email: input(Field::Email),
+        country,
+        organization: input(Field::Organization),
+        designation: input(Field::Designation),
+        phone: input(Field::Phone),
+        consent: input(Field::Consent),
+        website: input(Field::Website),
+        consent_given: values.consent.gives_consent(),
+        retention_days,
+        errors: summary(errors),
+        eco_countries,
+        other_countries,
+    }
+    .render()
+    .expect("the form template renders")
+}
+
+fn summary(errors: &FieldErrors) -> Vec<FieldMessage> {
+    errors
+        .0
+        .iter()
+        .map(|(field, message)| FieldMessage {
+            field,
+            label: Field::from_name(field).map_or("Field", label),
+            message: message.clone(),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage<'a> {
+    title: &'a str,
+    heading: &'a str,
+    paragraphs: &'a [&'a str],
+    back_link: Option<&'a str>,
+}
+
+/// Whether a message page links back to the registration form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackLink {
+    /// For an answer the participant can act on by filling the form again.
+    ToForm,
+    Omitted,
+}
+
+/// A page with a heading and a few paragraphs, for every outcome that is not the form.
+pub fn message_page(
+    event_title: &str,
+    heading: &str,
+    paragraphs: &[&str],
+    back_link: BackLink,
+) -> String {
+    MessagePage {
+        title: event_title,
+        heading,
+        paragraphs,
+        back_link: (back_link == BackLink::ToForm).then_some("/"),
+    }
+    .render()
+    .expect("the message template renders")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::RawValue;
+
+    #[test]
+    fn the_form_lists_eco_members_first_and_escapes_values() {
+        let env: std::collections::HashMap<String, String> = [
+            ("TABLE_NAME", "t"),
+            ("EVENT_ID", "e"),
+            ("EVENT_TITLE", "Powering <Belt> & Road"),
+            ("EVENT_STARTS_AT", "2022-09-28T10:00:00+05:00"),
+            ("EVENT_TIMEZONE", "Asia/Karachi"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.into(), v.into()))
+        .collect();
+        let event = EventConfig::from_source(&env).unwrap();
+        let values = RawRegistration {
+            full_name: RawValue::Text("<script>alert(1)</script>".into()),
+            country: RawValue::Text("tr".into()),
+            ..Default::default()
+        };
+        let mut errors = FieldErrors::default();
+        errors.0.insert("email", "is required".into());
+        let closes = "2022-09-27T00:00:00+05:00".parse().unwrap();
+        let html = form_page(&event, closes, 90, &values, &errors);
+        assert!(!html.contains("<script>alert(1)"));
+        assert!(!html.contains("Powering <Belt>"));
+        assert!(html.contains("Email address is required"));
+        assert!(html.contains("Wednesday, 28 September 2022, 10:00 PKT"));
+        assert!(html.contains("Tuesday, 27 September 2022, 00:00 PKT"));
+        assert!(html.contains(r#"<option value="TR" selected>"#));
+        let afghanistan = html.find(r#"value="AF""#).unwrap();
+        let albania = html.find(r#"value="AL""#).unwrap();
+        let uzbekistan = html.find(r#"value="UZ""#).unwrap();
+        assert!(afghanistan < uzbekistan && uzbekistan < albania);
+        for field in Field::ALL {
+            let field = field.name();
+            assert!(
+                html.contains(&format!(r#"<label for="{field}""#))
+                    || html.contains(&format!(r#"for="{field}""#)),
+                "{field}"
+            );
+            assert!(html.contains(&format!(r#"name="{field}""#)), "{field}");
+        }
+        assert!(
+            !html.contains("http://") && !html.contains("https://"),
+            "no external assets"
+        );
+    }
+}

@@ -1,0 +1,211 @@
+//! What a client gets back when a request fails: content negotiation and the
+//! RFC 9457 problem table, the one place a problem gets its status and words.
+
+use super::body::{BodyError, BodyFormat, body_format};
+use super::respond;
+use crate::domain::FieldErrors;
+use lambda_http::http::{HeaderMap, StatusCode, header};
+use lambda_http::{Body, Response};
+use serde_json::{Map, Value, json};
+
+/// The base of every problem `type` URI; the last path segment is the slug.
+pub const PROBLEM_BASE: &str = "https://training.btbu-ecosf.org/problems/";
+
+/// What the client gets back: JSON for API clients, HTML for browser form posts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reply {
+    Json,
+    Html,
+}
+
+impl Reply {
+    /// JSON when the client sent JSON or asks for it; HTML for a form post or a
+    /// client that asks for HTML; JSON otherwise.
+    pub fn negotiate(headers: &HeaderMap) -> Self {
+        let accept = headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let format = body_format(headers).ok();
+        if format == Some(BodyFormat::Json)
+            || accept.contains("application/json")
+            || accept.contains("application/problem+json")
+        {
+            Reply::Json
+        } else if format == Some(BodyFormat::Form) || accept.contains("text/html") {
+            Reply::Html
+        } else {
+            Reply::Json
+        }
+    }
+}
+
+/// A problem the API reports, named by the slug in its `type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    MalformedBody,
+    RegistrationClosed,
+    AlreadyRegistered,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    Validation,
+    Internal,
+    Unavailable,
+    NotFound,
+    MethodNotAllowed,
+}
+
+impl Problem {
+    pub fn status(self) -> StatusCode {
+        match self {
+            Problem::MalformedBody => StatusCode::BAD_REQUEST,
+            Problem::RegistrationClosed => StatusCode::FORBIDDEN,
+            Problem::AlreadyRegistered => StatusCode::CONFLICT,
+            Problem::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Problem::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Problem::Validation => StatusCode::UNPROCESSABLE_ENTITY,
+            Problem::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            Problem::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Problem::NotFound => StatusCode::NOT_FOUND,
+            Problem::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+        }
+    }
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Problem::MalformedBody => "malformed-body",
+            Problem::RegistrationClosed => "registration-closed",
+            Problem::AlreadyRegistered => "already-registered",
+            Problem::PayloadTooLarge => "payload-too-large",
+            Problem::UnsupportedMediaType => "unsupported-media-type",
+            Problem::Validation => "validation",
+            Problem::Internal => "internal",
+            Problem::Unavailable => "unavailable",
+            Problem::NotFound => "not-found",
+            Problem::MethodNotAllowed => "method-not-allowed",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Problem::MalformedBody => "The request body is not well-formed",
+            Problem::RegistrationClosed => "Registration is closed",
+            Problem::AlreadyRegistered => "This email address is already registered",
+            Problem::PayloadTooLarge => "The request body is too large",
+            Problem::UnsupportedMediaType => "Unsupported content type",
+            Problem::Validation => "Some fields are invalid",
+            Problem::Internal => "Something went wrong on our side",
+            Problem::Unavailable => "The service is temporarily unavailable",
+            Problem::NotFound => "Not found",
+            Problem::MethodNotAllowed => "Method not allowed",
+        }
+    }
+
+    /// Words for a participant: never an internal detail.
+    pub fn detail(self) -> &'static str {
+        match self {
+            Problem::MalformedBody => "Send a JSON object or a URL-encoded form in UTF-8.",
+            Problem::RegistrationClosed => "Registration for this event has closed.",
+            Problem::AlreadyRegistered => {
+                "This email address is already registered for this event. If you have not confirmed yet, check your inbox: we have sent the confirmation link again unless we sent it in the last ten minutes."
+            }
+            Problem::PayloadTooLarge => "The request body must be at most 16 KiB.",
+            Problem::UnsupportedMediaType => {
+                "Send application/json or application/x-www-form-urlencoded in UTF-8."
+            }
+            Problem::Validation => "One or more fields are invalid; see errors.",
+            Problem::Internal => "Please try again later.",
+            Problem::Unavailable => "Please try again in a few minutes.",
+            Problem::NotFound => "There is nothing at this address.",
+            Problem::MethodNotAllowed => "This address does not accept that method.",
+        }
+    }
+}
+
+/// The one place a body that could not be read becomes a problem.
+impl From<BodyError> for Problem {
+    fn from(err: BodyError) -> Self {
+        match err {
+            BodyError::TooLarge => Problem::PayloadTooLarge,
+            BodyError::UnsupportedMediaType => Problem::UnsupportedMediaType,
+            BodyError::Malformed(_) => Problem::MalformedBody,
+        }
+    }
+}
+
+/// An `application/problem+json` response, with per-field errors for `validation`.
+pub fn problem_json(problem: Problem, errors: Option<&FieldErrors>) -> Response<Body> {
+    let mut body = json!({
+        "type": format!("{PROBLEM_BASE}{}", problem.slug()),
+        "title": problem.title(),
+        "status": problem.status().as_u16(),
+        "detail": problem.detail(),
+    });
+    if let Some(errors) = errors {
+        let map: Map<String, Value> = errors
+            .0
+            .iter()
+            .map(|(field, message)| ((*field).to_owned(), Value::String(message.clone())))
+            .collect();
+        body["errors"] = Value::Object(map);
+    }
+    respond(
+        problem.status(),
+        "application/problem+json",
+        body.to_string(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_headers as headers;
+    use super::*;
+
+    #[test]
+    fn replies_follow_the_client() {
+        assert_eq!(
+            Reply::negotiate(&headers("application/json", "")),
+            Reply::Json
+        );
+        assert_eq!(
+            Reply::negotiate(&headers(
+                "application/x-www-form-urlencoded",
+                "text/html,*/*"
+            )),
+            Reply::Html
+        );
+        assert_eq!(
+            Reply::negotiate(&headers(
+                "application/x-www-form-urlencoded",
+                "application/json"
+            )),
+            Reply::Json
+        );
+        assert_eq!(Reply::negotiate(&headers("text/plain", "")), Reply::Json);
+        assert_eq!(
+            Reply::negotiate(&headers("text/plain", "text/html")),
+            Reply::Html
+        );
+    }
+
+    #[test]
+    fn problems_follow_rfc_9457() {
+        let mut errors = FieldErrors::default();
+        errors.0.insert("email", "is required".into());
+        let response = problem_json(Problem::Validation, Some(&errors));
+        assert_eq!(response.status(), 422);
+        assert_eq!(
+            response.headers()[header::CONTENT_TYPE],
+            "application/problem+json"
+        );
+        let Body::Text(text) = response.body() else {
+            panic!()
+        };
+        let body: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(body["type"], format!("{PROBLEM_BASE}validation"));
+        assert_eq!(body["status"], 422);
+        assert_eq!(body["errors"]["email"], "is required");
+        assert!(body["title"].is_string() && body["detail"].is_string());
+    }
+}
