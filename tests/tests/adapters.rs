@@ -4,14 +4,19 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::{SignedDuration, Timestamp};
 use registration::config::Sender;
-use registration::domain::{EmailAddress, RegistrationStatus};
+use registration::domain::{
+    Country, Designation, EmailAddress, FullName, NewRegistration, Organization, Phone,
+    RegistrationStatus,
+};
+use registration::key::RegistrationKey;
+use registration::lifecycle::Transition;
 use registration::mail::{EmailAttachment, MailError, Mailer, OutgoingEmail, SesMailer};
 use registration::store::{
-    ConfirmOutcome, CreateError, DynamoStore, Lease, MAX_EMAIL_ATTEMPTS, MAX_LIVE_TOKENS, Outbox,
-    Registration, RegistrationStore,
+    Attempt, CreateError, DynamoStore, Lease, MAX_EMAIL_ATTEMPTS, MAX_LIVE_TOKENS, Outbox,
+    PendingRegistration, Registration, RegistrationStore, TransitionOutcome, attr,
 };
 use std::collections::HashMap;
-use system_tests::{Mailbox, sdk_config, unique, unique_email};
+use system_tests::{Mailbox, key_for, sdk_config, unique, unique_email};
 
 struct Table {
     name: String,
@@ -54,23 +59,41 @@ impl Table {
         }
     }
 
+    /// The `pk` of every item in the table, as stored, sorted.
     async fn keys(&self) -> Vec<String> {
         let mut keys: Vec<String> = self
             .items()
             .await
             .iter()
-            .map(|item| item["pk"].as_s().expect("a string key").clone())
+            .map(|item| item[attr::PK].as_s().expect("a string key").clone())
             .collect();
         keys.sort();
         keys
     }
 
-    async fn get(&self, pk: &str) -> Registration {
-        self.store.get(pk).await.expect("read").expect("present")
+    async fn get(&self, key: &RegistrationKey) -> Registration {
+        self.store.get(key).await.expect("read").expect("present")
+    }
+
+    /// The outbox index value of the item at `key`, as stored (`None` when the
+    /// attribute is absent).
+    async fn raw_outbox(&self, key: &RegistrationKey) -> Option<String> {
+        self.items()
+            .await
+            .into_iter()
+            .find(|item| item[attr::PK].as_s().ok() == Some(&pk_of(key)))
+            .expect("the item is stored")
+            .get(attr::OUTBOX)
+            .map(|v| v.as_s().expect("a string outbox").clone())
     }
 
     /// Every key in an outbox, following the pages `limit` at a time.
-    async fn all_due(&self, event_id: &str, outbox: Outbox, limit: i32) -> (Vec<String>, usize) {
+    async fn all_due(
+        &self,
+        event_id: &str,
+        outbox: Outbox,
+        limit: i32,
+    ) -> (Vec<RegistrationKey>, usize) {
         let mut keys = Vec::new();
         let mut pages = 0;
         let mut after = None;
@@ -102,41 +125,106 @@ fn t0() -> Timestamp {
     at("2022-09-20T04:00:00Z")
 }
 
-/// A registration built by hand, as the registrar would store it.
-fn registration(event_id: &str, email: &str, registered_at: Timestamp) -> Registration {
-    Registration {
-        pk: Registration::key(event_id, &email.to_lowercase()),
-        event_id: event_id.to_owned(),
+/// The item key the store must give a registration key.
+fn pk_of(key: &RegistrationKey) -> String {
+    format!("EVENT#{}#REG#{}", key.event_id(), key.id())
+}
+
+/// A registration as the registrar would store it, leased by its creator for two
+/// minutes for its first confirmation email.
+fn registration(event_id: &str, email: &str, registered_at: Timestamp) -> PendingRegistration {
+    let participant = NewRegistration {
+        full_name: FullName::parse("Dilnoza Karimova").expect("a valid name"),
+        email: EmailAddress::parse(email).expect("a valid address"),
+        country: Country::parse("UZ").expect("a country"),
+        organization: Organization::parse("Tashkent Battery Lab").expect("an organization"),
+        designation: Designation::parse("Engineer").expect("a designation"),
+        phone: Phone::parse("+998 71 123 4567").expect("a phone number"),
+    };
+    PendingRegistration {
+        key: RegistrationKey::for_address(event_id, &participant.email),
         registration_id: uuid::Uuid::new_v4().to_string(),
-        full_name: "Dilnoza Karimova".into(),
-        email: email.to_owned(),
-        country: "UZ".into(),
-        organization: "Tashkent Battery Lab".into(),
-        designation: Some("Engineer".into()),
-        phone: Some("+998 71 123 4567".into()),
-        status: RegistrationStatus::Pending,
-        registered_at,
-        confirmed_at: None,
+        participant,
         link_base: "https://register.example.org".into(),
-        confirmation_email_at: Some(registered_at),
-        confirmation_message_id: None,
-        confirmation_attempts: 0,
-        outbox: Some(Outbox::Confirmation.queue(event_id)),
-        lease_until: None,
-        lease_owner: None,
-        link_sent_at: None,
-        link_message_id: None,
-        link_attempts: 0,
-        last_email_error: None,
+        registered_at,
+        lease: lease("register:x", registered_at + SignedDuration::from_mins(2)),
         // 2032: DynamoDB Local expires items by the real clock.
-        expires_at: at("2032-09-28T05:00:00Z").as_second(),
+        expires_at: at("2032-09-28T05:00:00Z"),
     }
+}
+
+/// Store `pending` holding `token_hash`, checking that the registration returned
+/// holds exactly what was given, as a new pending registration.
+async fn create(
+    store: &impl RegistrationStore,
+    pending: &PendingRegistration,
+    token_hash: &str,
+) -> Registration {
+    let r = store
+        .create_pending(pending, token_hash)
+        .await
+        .expect("create a pending registration");
+    assert_eq!(r.key(), pending.key);
+    assert_eq!(r.event_id, pending.key.event_id());
+    assert_eq!(r.registration_id, pending.registration_id);
+    assert_eq!(r.full_name, pending.participant.full_name.as_ref());
+    assert_eq!(r.email, pending.participant.email.as_ref());
+    assert_eq!(r.country, pending.participant.country.code());
+    assert_eq!(r.organization, pending.participant.organization.as_ref());
+    assert_eq!(
+        r.designation.as_deref(),
+        pending.participant.designation.as_ref().map(AsRef::as_ref)
+    );
+    assert_eq!(
+        r.phone.as_deref(),
+        pending.participant.phone.as_ref().map(AsRef::as_ref)
+    );
+    assert_eq!(r.status, RegistrationStatus::Pending);
+    assert!(!r.unreachable);
+    assert_eq!(r.registered_at, pending.registered_at);
+    assert_eq!((r.confirmed_at, r.cancelled_at), (None, None));
+    assert_eq!(r.link_base, pending.link_base);
+    assert_eq!(r.confirmation_email_at, Some(pending.registered_at));
+    assert_eq!(r.confirmation_message_id, None);
+    assert_eq!(r.confirmation_attempts, 0);
+    assert_eq!(r.owes(), Some(Outbox::Confirmation));
+    assert_eq!(
+        (r.lease_until, r.lease_owner.as_deref()),
+        (
+            Some(pending.lease.until),
+            Some(pending.lease.owner.as_str())
+        )
+    );
+    assert_eq!((r.link_sent_at, r.link_message_id.as_deref()), (None, None));
+    assert_eq!(r.link_attempts, 0);
+    assert_eq!(r.last_email_error, None);
+    assert_eq!(r.expires_at, pending.expires_at);
+    r
+}
+
+/// Every attribute of a registration but its token hashes: adding a token changes
+/// nothing else.
+fn without_tokens(r: &Registration) -> serde_json::Value {
+    let mut value = serde_json::to_value(r).expect("a registration serializes");
+    value
+        .as_object_mut()
+        .expect("an object")
+        .remove(attr::TOKEN_HASHES);
+    value
 }
 
 fn lease(owner: &str, until: Timestamp) -> Lease {
     Lease {
         owner: owner.into(),
         until,
+    }
+}
+
+/// The registration a transition left, or a failure naming what it found instead.
+fn applied(outcome: TransitionOutcome) -> Registration {
+    match outcome {
+        TransitionOutcome::Applied(r) => r,
+        other => panic!("expected Applied, got {other:?}"),
     }
 }
 
@@ -150,21 +238,21 @@ async fn only_a_metered_store_counts_request_units() {
     let metered = DynamoStore::metered(table.client.clone(), &table.name);
     let event = unique("event");
     let plain = registration(&event, &unique_email(), t0());
-    table.store.create_pending(&plain, "h").await.unwrap();
-    table.store.get(&plain.pk).await.unwrap();
+    create(&table.store, &plain, "h").await;
+    table.store.get(&plain.key).await.unwrap();
     assert_eq!(table.store.consumed(), Default::default());
 
     let counted = registration(&event, &unique_email(), t0());
-    metered.create_pending(&counted, "h").await.unwrap();
+    create(&metered, &counted, "h").await;
     let after_put = metered.consumed();
     assert!(after_put.write_units >= 1.0, "{after_put:?}");
     assert_eq!(after_put.read_units, 0.0);
-    metered.get(&counted.pk).await.unwrap();
+    metered.get(&counted.key).await.unwrap();
     let after_get = metered.consumed();
     assert_eq!(after_get.write_units, after_put.write_units);
     assert!(after_get.read_units >= 1.0, "{after_get:?}");
     // Clones share one meter.
-    assert!(metered.clone().add_token(&counted, "h2").await.unwrap());
+    assert!(metered.clone().add_token(&counted.key, "h2").await.unwrap());
     assert!(metered.consumed().write_units > after_get.write_units);
     assert_eq!(table.store.consumed(), Default::default());
 }
@@ -174,47 +262,55 @@ async fn only_a_metered_store_counts_request_units() {
 #[tokio::test]
 async fn a_registration_holds_at_most_max_live_tokens() {
     let table = fresh_table().await;
-    let r = registration(&unique("event"), &unique_email(), t0());
-    table.store.create_pending(&r, "hash-0").await.unwrap();
+    let pending = registration(&unique("event"), &unique_email(), t0());
+    let r = create(&table.store, &pending, "hash-0").await;
+    let key = r.key();
     for i in 1..MAX_LIVE_TOKENS {
         assert!(
             table
                 .store
-                .add_token(&r, &format!("hash-{i}"))
+                .add_token(&key, &format!("hash-{i}"))
                 .await
                 .unwrap(),
             "token {i}"
         );
     }
     assert!(
-        !table.store.add_token(&r, "one-too-many").await.unwrap(),
+        !table.store.add_token(&key, "one-too-many").await.unwrap(),
         "no room for another"
     );
     let due = t0() + SignedDuration::from_hours(1);
     assert!(
         !table
             .store
-            .renew_confirmation(&r, "one-too-many", due, due, &lease("resend", due))
+            .renew_confirmation(&key, "one-too-many", due, due, &lease("resend", due))
             .await
             .unwrap(),
         "nor a re-sent confirmation"
     );
+    let stored = table.get(&key).await;
     for hash in ["hash-0", "hash-19"] {
+        let found = table.store.find_by_token(&key, hash).await.unwrap();
+        // The registration as it was created, but for the tokens added since.
         assert_eq!(
-            table.store.find_by_token(&r.pk, hash).await.unwrap(),
-            Some(r.clone()),
+            found.as_ref().map(without_tokens),
+            Some(without_tokens(&r)),
             "{hash}"
         );
+        assert_eq!(found, Some(stored.clone()), "{hash}");
     }
     assert_eq!(
         table
             .store
-            .find_by_token(&r.pk, "one-too-many")
+            .find_by_token(&key, "one-too-many")
             .await
             .unwrap(),
         None
     );
-    let hashes = table.items().await[0]["token_hashes"].as_l().unwrap().len();
+    let hashes = table.items().await[0][attr::TOKEN_HASHES]
+        .as_l()
+        .unwrap()
+        .len();
     assert_eq!(hashes, MAX_LIVE_TOKENS);
 }
 
@@ -223,25 +319,19 @@ async fn create_pending_twice_for_one_key_gives_already_registered_and_keeps_one
     let table = fresh_table().await;
     let event = unique("event");
     let email = unique_email();
-    let first = registration(&event, &email, t0());
-    table
-        .store
-        .create_pending(&first, "hash-one")
-        .await
-        .expect("first create");
-    assert_eq!(table.keys().await, vec![first.pk.clone()], "one item");
+    let expected_pk = pk_of(&key_for(&event, &email));
+    let first_pending = registration(&event, &email, t0());
+    let first = create(&table.store, &first_pending, "hash-one").await;
+    let key = first.key();
+    assert_eq!(table.keys().await, vec![expected_pk.clone()], "one item");
     assert_eq!(
-        table
-            .store
-            .find_by_token(&first.pk, "hash-one")
-            .await
-            .unwrap(),
+        table.store.find_by_token(&key, "hash-one").await.unwrap(),
         Some(first.clone()),
         "holding its first token"
     );
 
     let mut second = registration(&event, &email, t0() + SignedDuration::from_mins(1));
-    second.full_name = "Someone Else".into();
+    second.participant.full_name = FullName::parse("Someone Else").unwrap();
     let err = table
         .store
         .create_pending(&second, "hash-two")
@@ -253,38 +343,35 @@ async fn create_pending_twice_for_one_key_gives_already_registered_and_keeps_one
         }
         other => panic!("expected AlreadyRegistered, got {other:?}"),
     }
-    assert_eq!(table.keys().await, vec![first.pk.clone()], "no second item");
+    assert_eq!(table.keys().await, vec![expected_pk], "no second item");
     assert_eq!(
-        table
-            .store
-            .find_by_token(&first.pk, "hash-two")
-            .await
-            .unwrap(),
+        table.store.find_by_token(&key, "hash-two").await.unwrap(),
         None,
         "and no second token"
     );
-    assert_eq!(
-        table.get(&first.pk).await,
-        first,
-        "the first is kept as it was"
-    );
+    assert_eq!(table.get(&key).await, first, "the first is kept as it was");
 }
 
 #[tokio::test]
 async fn storing_the_same_registration_again_succeeds_and_changes_nothing() {
     // What the SDK does when a put's answer is lost: it sends the put again.
     let table = fresh_table().await;
-    let r = registration(&unique("event"), &unique_email(), t0());
-    table.store.create_pending(&r, "hash-one").await.unwrap();
+    let pending = registration(&unique("event"), &unique_email(), t0());
+    let r = create(&table.store, &pending, "hash-one").await;
     let before = table.items().await;
-    table
+    let again = table
         .store
-        .create_pending(&r, "hash-one")
+        .create_pending(&pending, "hash-one")
         .await
         .expect("the same registration again is not a duplicate");
+    assert_eq!(again, r, "answered with the registration as stored");
     assert_eq!(table.items().await, before, "nothing changed");
     assert_eq!(
-        table.store.find_by_token(&r.pk, "hash-one").await.unwrap(),
+        table
+            .store
+            .find_by_token(&r.key(), "hash-one")
+            .await
+            .unwrap(),
         Some(r.clone())
     );
 }
@@ -292,17 +379,19 @@ async fn storing_the_same_registration_again_succeeds_and_changes_nothing() {
 #[tokio::test]
 async fn remove_token_takes_back_one_token_and_only_that_one() {
     let table = fresh_table().await;
-    let r = registration(&unique("event"), &unique_email(), t0());
-    table.store.create_pending(&r, "first").await.unwrap();
+    let event = unique("event");
+    let email = unique_email();
+    let pending = registration(&event, &email, t0());
+    let key = create(&table.store, &pending, "first").await.key();
     for hash in ["second", "third"] {
-        assert!(table.store.add_token(&r, hash).await.unwrap());
+        assert!(table.store.add_token(&key, hash).await.unwrap());
     }
-    assert!(table.store.remove_token(&r.pk, "second").await.unwrap());
+    assert!(table.store.remove_token(&key, "second").await.unwrap());
     assert_eq!(
-        table.store.find_by_token(&r.pk, "second").await.unwrap(),
+        table.store.find_by_token(&key, "second").await.unwrap(),
         None
     );
-    let hashes: Vec<String> = table.items().await[0]["token_hashes"]
+    let hashes: Vec<String> = table.items().await[0][attr::TOKEN_HASHES]
         .as_l()
         .unwrap()
         .iter()
@@ -310,49 +399,48 @@ async fn remove_token_takes_back_one_token_and_only_that_one() {
         .collect();
     assert_eq!(hashes, ["first", "third"]);
     assert!(
-        !table.store.remove_token(&r.pk, "second").await.unwrap(),
+        !table.store.remove_token(&key, "second").await.unwrap(),
         "not held any more"
     );
     assert!(
         !table
             .store
-            .remove_token(&Registration::key("e", "nobody@example.org"), "first")
+            .remove_token(&key_for("e", "nobody@example.org"), "first")
             .await
             .unwrap(),
         "no such registration"
     );
-    assert_eq!(table.keys().await, vec![r.pk.clone()], "nothing created");
+    assert_eq!(
+        table.keys().await,
+        vec![pk_of(&key_for(&event, &email))],
+        "nothing created"
+    );
 }
 
 #[tokio::test]
 async fn find_by_token_finds_the_registration_by_the_right_hash_only() {
     let table = fresh_table().await;
     let event = unique("event");
-    let r = registration(&event, &unique_email(), t0());
-    table.store.create_pending(&r, "right-hash").await.unwrap();
+    let email = unique_email();
+    let pending = registration(&event, &email, t0());
+    let r = create(&table.store, &pending, "right-hash").await;
+    let key = r.key();
 
     assert_eq!(
-        table
-            .store
-            .find_by_token(&r.pk, "right-hash")
-            .await
-            .unwrap(),
+        table.store.find_by_token(&key, "right-hash").await.unwrap(),
         Some(r.clone())
     );
     assert_eq!(
-        table
-            .store
-            .find_by_token(&r.pk, "wrong-hash")
-            .await
-            .unwrap(),
+        table.store.find_by_token(&key, "wrong-hash").await.unwrap(),
         None
     );
     assert_eq!(
-        table.store.find_by_token(&r.pk, "right-has").await.unwrap(),
+        table.store.find_by_token(&key, "right-has").await.unwrap(),
         None,
         "a prefix of the hash is not the hash"
     );
-    let same_key_elsewhere = Registration::key_of("another-event", r.registration_key());
+    let same_key_elsewhere =
+        RegistrationKey::from_id("another-event", key.id()).expect("a well-formed key id");
     assert_eq!(
         table
             .store
@@ -365,10 +453,7 @@ async fn find_by_token_finds_the_registration_by_the_right_hash_only() {
     assert_eq!(
         table
             .store
-            .find_by_token(
-                &Registration::key(&event, "nobody@example.org"),
-                "right-hash"
-            )
+            .find_by_token(&key_for(&event, "nobody@example.org"), "right-hash")
             .await
             .unwrap(),
         None,
@@ -376,101 +461,275 @@ async fn find_by_token_finds_the_registration_by_the_right_hash_only() {
     );
 
     // A token added later finds the same registration; the first still works.
-    assert!(table.store.add_token(&r, "second-hash").await.unwrap());
+    assert!(table.store.add_token(&key, "second-hash").await.unwrap());
+    let stored = table.get(&key).await;
+    for hash in ["second-hash", "right-hash"] {
+        let found = table.store.find_by_token(&key, hash).await.unwrap();
+        // The same registration, but for the token added.
+        assert_eq!(
+            found.as_ref().map(without_tokens),
+            Some(without_tokens(&r)),
+            "{hash}"
+        );
+        assert_eq!(found, Some(stored.clone()), "{hash}");
+    }
     assert_eq!(
-        table
-            .store
-            .find_by_token(&r.pk, "second-hash")
-            .await
-            .unwrap(),
-        Some(r.clone())
+        table.keys().await,
+        vec![pk_of(&key_for(&event, &email))],
+        "still one item"
     );
-    assert_eq!(
-        table
-            .store
-            .find_by_token(&r.pk, "right-hash")
-            .await
-            .unwrap(),
-        Some(r.clone())
-    );
-    assert_eq!(table.keys().await, vec![r.pk], "still one item");
 }
 
 #[tokio::test]
 async fn confirm_moves_a_pending_registration_to_the_link_outbox_once_and_is_idempotent() {
     let table = fresh_table().await;
     let event = unique("event");
-    let mut r = registration(&event, &unique_email(), t0());
-    r.lease_until = Some((t0() + SignedDuration::from_mins(2)).as_millisecond());
-    r.lease_owner = Some("register:x".into());
-    table.store.create_pending(&r, "h").await.unwrap();
+    let email = unique_email();
+    let mut pending = registration(&event, &email, t0());
+    pending.lease = lease("register:x", t0() + SignedDuration::from_mins(2));
+    let key = create(&table.store, &pending, "h").await.key();
+    let expected_pk = pk_of(&key_for(&event, &email));
 
     let first_at = t0() + SignedDuration::from_hours(1);
-    let pending = table.get(&r.pk).await;
-    let confirmed = match table.store.confirm(&pending, first_at).await.unwrap() {
-        ConfirmOutcome::Confirmed(confirmed) => confirmed,
-        other => panic!("expected Confirmed, got {other:?}"),
-    };
+    let before = table.get(&key).await;
+    assert_eq!(before.status, RegistrationStatus::Pending);
+    let confirmed = applied(
+        table
+            .store
+            .transition(&key, Transition::Confirm, first_at)
+            .await
+            .unwrap(),
+    );
     assert_eq!(confirmed.status, RegistrationStatus::Confirmed);
     assert_eq!(confirmed.confirmed_at, Some(first_at));
-    assert_eq!(confirmed.outbox, Some(Outbox::Link.queue(&event)));
+    assert_eq!(confirmed.owes(), Some(Outbox::Link));
+    assert_eq!(
+        table.raw_outbox(&key).await,
+        Some(format!("{event}#link")),
+        "in the event's link outbox"
+    );
     assert_eq!(
         (confirmed.lease_until, confirmed.lease_owner.clone()),
         (None, None)
     );
     assert_eq!(
-        table.get(&r.pk).await,
+        table.get(&key).await,
         confirmed,
         "what is returned is what is stored"
     );
 
     let later = first_at + SignedDuration::from_hours(5);
-    let again = table.store.confirm(&confirmed, later).await.unwrap();
-    assert_eq!(again, ConfirmOutcome::AlreadyConfirmed(confirmed.clone()));
+    let again = table
+        .store
+        .transition(&key, Transition::Confirm, later)
+        .await
+        .unwrap();
+    assert_eq!(again, TransitionOutcome::Refused(Some(confirmed.clone())));
     // A click that read the registration while it was still pending, and writes
     // after another click confirmed it, finds it already confirmed.
-    let raced = table.store.confirm(&pending, later).await.unwrap();
-    assert_eq!(raced, ConfirmOutcome::AlreadyConfirmed(confirmed.clone()));
+    let raced = table
+        .store
+        .transition(&before.key(), Transition::Confirm, later)
+        .await
+        .unwrap();
+    match &raced {
+        TransitionOutcome::Refused(Some(current)) => {
+            assert_eq!(current.status, RegistrationStatus::Confirmed)
+        }
+        other => panic!("expected Refused(Some(confirmed)), got {other:?}"),
+    }
+    assert_eq!(raced, TransitionOutcome::Refused(Some(confirmed.clone())));
     assert_eq!(
-        table.get(&r.pk).await,
+        table.get(&key).await,
         confirmed,
         "a second confirm changes nothing"
     );
 
     // A registration that is not stored is not found, and confirming it writes nothing.
-    let absent = registration(&event, "nobody@example.org", t0());
     assert_eq!(
-        table.store.confirm(&absent, first_at).await.unwrap(),
-        ConfirmOutcome::NotFound
+        table
+            .store
+            .transition(
+                &key_for(&event, "nobody@example.org"),
+                Transition::Confirm,
+                first_at
+            )
+            .await
+            .unwrap(),
+        TransitionOutcome::Refused(None)
     );
-    let mut cancelled = pending.clone();
-    cancelled.status = RegistrationStatus::Cancelled;
     assert_eq!(
-        table.store.confirm(&cancelled, first_at).await.unwrap(),
-        ConfirmOutcome::NotFound
+        table.keys().await,
+        vec![expected_pk.clone()],
+        "still one item"
     );
-    assert_eq!(table.keys().await, vec![r.pk.clone()], "still one item");
-    assert_eq!(table.get(&r.pk).await, confirmed);
+
+    // A cancelled registration is not confirmed, and confirming it writes nothing.
+    let other_email = unique_email();
+    let other = registration(&event, &other_email, t0());
+    let other_key = create(&table.store, &other, "h-other").await.key();
+    let cancelled = applied(
+        table
+            .store
+            .transition(&other_key, Transition::Cancel, first_at)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(cancelled.status, RegistrationStatus::Cancelled);
+    assert_eq!(
+        table
+            .store
+            .transition(&other_key, Transition::Confirm, first_at)
+            .await
+            .unwrap(),
+        TransitionOutcome::Refused(Some(cancelled.clone()))
+    );
+    assert_eq!(table.get(&other_key).await, cancelled);
+    let mut expected_keys = vec![expected_pk, pk_of(&key_for(&event, &other_email))];
+    expected_keys.sort();
+    assert_eq!(table.keys().await, expected_keys, "no item created");
+    assert_eq!(table.get(&key).await, confirmed);
+}
+
+/// A confirmed registration may still be cancelled, which takes it out of the link
+/// outbox; nothing leaves cancelled, because each transition's condition is the
+/// life cycle's own list of the statuses it starts from.
+#[tokio::test]
+async fn a_confirmed_registration_may_be_cancelled_and_a_cancelled_one_is_never_confirmed() {
+    let table = fresh_table().await;
+    let event = unique("event");
+    let pending = registration(&event, &unique_email(), t0());
+    let key = create(&table.store, &pending, "h").await.key();
+    let confirmed_at = t0() + SignedDuration::from_hours(1);
+    let confirmed = applied(
+        table
+            .store
+            .transition(&key, Transition::Confirm, confirmed_at)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(confirmed.owes(), Some(Outbox::Link));
+    assert_eq!(
+        table.all_due(&event, Outbox::Link, 10).await.0,
+        vec![key.clone()]
+    );
+
+    let cancelled_at = confirmed_at + SignedDuration::from_hours(2);
+    let cancelled = applied(
+        table
+            .store
+            .transition(&key, Transition::Cancel, cancelled_at)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(cancelled.status, RegistrationStatus::Cancelled);
+    assert_eq!(cancelled.cancelled_at, Some(cancelled_at));
+    assert_eq!(cancelled.confirmed_at, Some(confirmed_at), "kept");
+    assert_eq!(cancelled.owes(), None);
+    assert_eq!(table.raw_outbox(&key).await, None, "out of every outbox");
+    assert_eq!(
+        (cancelled.lease_until, cancelled.lease_owner.clone()),
+        (None, None)
+    );
+    assert_eq!(
+        table.get(&key).await,
+        cancelled,
+        "what is returned is what is stored"
+    );
+    assert!(table.all_due(&event, Outbox::Link, 10).await.0.is_empty());
+    assert_eq!(
+        table.store.count_due(&event, Outbox::Link).await.unwrap(),
+        0
+    );
+
+    let later = cancelled_at + SignedDuration::from_hours(1);
+    for transition in Transition::ALL {
+        assert!(
+            transition.apply(RegistrationStatus::Cancelled).is_err(),
+            "the life cycle lets nothing leave cancelled: {transition:?}"
+        );
+        assert_eq!(
+            table
+                .store
+                .transition(&key, transition, later)
+                .await
+                .unwrap(),
+            TransitionOutcome::Refused(Some(cancelled.clone())),
+            "{transition:?}"
+        );
+    }
+    assert_eq!(
+        table.get(&key).await,
+        cancelled,
+        "a refused transition changes nothing"
+    );
+}
+
+/// For every status and every transition, the store applies the transition exactly
+/// when the life cycle allows it from that status.
+#[tokio::test]
+async fn the_store_applies_a_transition_exactly_where_the_life_cycle_allows_it() {
+    let table = fresh_table().await;
+    let event = unique("event");
+    let now = t0() + SignedDuration::from_hours(1);
+    for status in RegistrationStatus::ALL {
+        for transition in Transition::ALL {
+            let pending = system_tests::pending_registration(
+                &event,
+                system_tests::participant("Dilnoza Karimova", &unique_email()),
+                t0(),
+            );
+            system_tests::store_as(&table.store, &pending, status, t0()).await;
+            let before = table.get(&pending.key).await;
+            assert_eq!(before.status, status);
+            let outcome = table
+                .store
+                .transition(&pending.key, transition, now)
+                .await
+                .unwrap();
+            match transition.apply(status) {
+                Ok(to) => {
+                    let after = applied(outcome);
+                    assert_eq!(after.status, to, "{transition:?} from {status:?}");
+                    assert_eq!(
+                        after.owes(),
+                        transition.owes(),
+                        "{transition:?} from {status:?}"
+                    );
+                    assert_eq!(table.get(&pending.key).await, after);
+                }
+                Err(_) => {
+                    assert_eq!(
+                        outcome,
+                        TransitionOutcome::Refused(Some(before.clone())),
+                        "{transition:?} from {status:?}"
+                    );
+                    assert_eq!(table.get(&pending.key).await, before);
+                }
+            }
+        }
+    }
 }
 
 #[tokio::test]
 async fn a_claim_holds_until_its_lease_expires_and_then_another_sender_may_claim() {
     let table = fresh_table().await;
     let event = unique("event");
-    let r = registration(&event, &unique_email(), t0());
-    table.store.create_pending(&r, "h").await.unwrap();
-    let queue = Outbox::Confirmation.queue(&event);
+    let pending = registration(&event, &unique_email(), t0());
+    let r = create(&table.store, &pending, "h").await;
+    let key = r.key();
+    // The creator's lease ended at t0 + 2 min.
     let now = t0() + SignedDuration::from_mins(5);
     let until = now + SignedDuration::from_mins(2);
 
     let claimed = table
         .store
-        .claim(&r.pk, &queue, &lease("sender-a", until), now)
+        .claim(&key, Outbox::Confirmation, &lease("sender-a", until), now)
         .await
         .unwrap()
         .expect("a free registration is claimed");
     assert_eq!(claimed.lease_owner.as_deref(), Some("sender-a"));
-    assert_eq!(claimed.lease_until, Some(until.as_millisecond()));
+    assert_eq!(claimed.lease_until, Some(until));
     assert_eq!(claimed.email, r.email);
 
     let before_expiry = now + SignedDuration::from_secs(119);
@@ -478,8 +737,8 @@ async fn a_claim_holds_until_its_lease_expires_and_then_another_sender_may_claim
         table
             .store
             .claim(
-                &r.pk,
-                &queue,
+                &key,
+                Outbox::Confirmation,
                 &lease("sender-b", before_expiry + SignedDuration::from_mins(2)),
                 before_expiry
             )
@@ -489,7 +748,7 @@ async fn a_claim_holds_until_its_lease_expires_and_then_another_sender_may_claim
         "held by sender-a"
     );
     assert_eq!(
-        table.get(&r.pk).await.lease_owner.as_deref(),
+        table.get(&key).await.lease_owner.as_deref(),
         Some("sender-a")
     );
 
@@ -497,8 +756,8 @@ async fn a_claim_holds_until_its_lease_expires_and_then_another_sender_may_claim
     let taken = table
         .store
         .claim(
-            &r.pk,
-            &queue,
+            &key,
+            Outbox::Confirmation,
             &lease("sender-b", after_expiry + SignedDuration::from_mins(2)),
             after_expiry,
         )
@@ -511,8 +770,8 @@ async fn a_claim_holds_until_its_lease_expires_and_then_another_sender_may_claim
         table
             .store
             .claim(
-                &r.pk,
-                &Outbox::Link.queue(&event),
+                &key,
+                Outbox::Link,
                 &lease("sender-c", at("2030-01-01T00:00:00Z")),
                 at("2029-01-01T00:00:00Z")
             )
@@ -528,15 +787,15 @@ async fn record_sent_by_another_owner_returns_false_and_leaves_the_outbox_and_by
  {
     let table = fresh_table().await;
     let event = unique("event");
-    let r = registration(&event, &unique_email(), t0());
-    table.store.create_pending(&r, "h").await.unwrap();
-    let queue = Outbox::Confirmation.queue(&event);
+    let pending = registration(&event, &unique_email(), t0());
+    let key = create(&table.store, &pending, "h").await.key();
+    let queue = format!("{event}#confirmation");
     let now = t0() + SignedDuration::from_mins(5);
     table
         .store
         .claim(
-            &r.pk,
-            &queue,
+            &key,
+            Outbox::Confirmation,
             &lease("owner", now + SignedDuration::from_mins(2)),
             now,
         )
@@ -548,28 +807,30 @@ async fn record_sent_by_another_owner_returns_false_and_leaves_the_outbox_and_by
     assert!(
         !table
             .store
-            .record_sent(&r.pk, Outbox::Confirmation, "intruder", "msg-1", sent_at)
+            .record_sent(&key, Outbox::Confirmation, "intruder", "msg-1", sent_at)
             .await
             .unwrap()
     );
-    let untouched = table.get(&r.pk).await;
-    assert_eq!(untouched.outbox, Some(queue.clone()));
+    let untouched = table.get(&key).await;
+    assert_eq!(untouched.owes(), Some(Outbox::Confirmation));
+    assert_eq!(table.raw_outbox(&key).await, Some(queue.clone()));
     assert_eq!(untouched.lease_owner.as_deref(), Some("owner"));
     assert_eq!(untouched.confirmation_message_id, None);
     assert_eq!(
         table.all_due(&event, Outbox::Confirmation, 10).await.0,
-        vec![r.pk.clone()]
+        vec![key.clone()]
     );
 
     assert!(
         table
             .store
-            .record_sent(&r.pk, Outbox::Confirmation, "owner", "msg-1", sent_at)
+            .record_sent(&key, Outbox::Confirmation, "owner", "msg-1", sent_at)
             .await
             .unwrap()
     );
-    let sent = table.get(&r.pk).await;
-    assert_eq!(sent.outbox, None);
+    let sent = table.get(&key).await;
+    assert_eq!(sent.owes(), None);
+    assert_eq!(table.raw_outbox(&key).await, None);
     assert_eq!((sent.lease_until, sent.lease_owner), (None, None));
     assert_eq!(sent.confirmation_message_id.as_deref(), Some("msg-1"));
     assert_eq!(sent.confirmation_email_at, Some(sent_at));
@@ -583,13 +844,13 @@ async fn record_sent_by_another_owner_returns_false_and_leaves_the_outbox_and_by
     assert!(
         !table
             .store
-            .record_sent(&r.pk, Outbox::Confirmation, "owner", "msg-2", sent_at)
+            .record_sent(&key, Outbox::Confirmation, "owner", "msg-2", sent_at)
             .await
             .unwrap(),
         "recording twice is refused"
     );
     assert_eq!(
-        table.get(&r.pk).await.confirmation_message_id.as_deref(),
+        table.get(&key).await.confirmation_message_id.as_deref(),
         Some("msg-1")
     );
 }
@@ -599,20 +860,41 @@ async fn record_failure_counts_attempts_and_after_max_email_attempts_takes_the_r
  {
     let table = fresh_table().await;
     let event = unique("event");
-    let mut r = registration(&event, &unique_email(), t0());
-    r.status = RegistrationStatus::Confirmed;
-    r.confirmed_at = Some(t0());
-    r.outbox = Some(Outbox::Link.queue(&event));
-    table.store.create_pending(&r, "h").await.unwrap();
-    let queue = Outbox::Link.queue(&event);
+    let pending = registration(&event, &unique_email(), t0());
+    let key = create(&table.store, &pending, "h").await.key();
+    // Its confirmation email sent, then confirmed: it owes its link.
+    assert!(
+        table
+            .store
+            .record_sent(
+                &key,
+                Outbox::Confirmation,
+                &pending.lease.owner,
+                "msg-confirmation",
+                t0()
+            )
+            .await
+            .unwrap()
+    );
+    let confirmed = applied(
+        table
+            .store
+            .transition(&key, Transition::Confirm, t0())
+            .await
+            .unwrap(),
+    );
+    assert_eq!(confirmed.status, RegistrationStatus::Confirmed);
+    assert_eq!(confirmed.confirmed_at, Some(t0()));
+    assert_eq!(confirmed.owes(), Some(Outbox::Link));
+    let queue = format!("{event}#link");
     let mut now = t0() + SignedDuration::from_hours(1);
 
     // An outage (not counted) releases the lease and records the reason.
     table
         .store
         .claim(
-            &r.pk,
-            &queue,
+            &key,
+            Outbox::Link,
             &lease("run-0", now + SignedDuration::from_mins(2)),
             now,
         )
@@ -622,32 +904,33 @@ async fn record_failure_counts_attempts_and_after_max_email_attempts_takes_the_r
     table
         .store
         .record_failure(
-            &r.pk,
+            &key,
             Outbox::Link,
             "run-0",
             "SES unavailable: outage",
-            false,
+            Attempt::NotCounted,
         )
         .await
         .unwrap();
-    let after_outage = table.get(&r.pk).await;
+    let after_outage = table.get(&key).await;
     assert_eq!(after_outage.link_attempts, 0);
     assert_eq!(
         after_outage.last_email_error.as_deref(),
         Some("SES unavailable: outage")
     );
     assert_eq!(
-        (after_outage.lease_until, after_outage.lease_owner),
+        (after_outage.lease_until, after_outage.lease_owner.clone()),
         (None, None)
     );
-    assert_eq!(after_outage.outbox, Some(queue.clone()));
+    assert_eq!(after_outage.owes(), Some(Outbox::Link));
+    assert_eq!(table.raw_outbox(&key).await, Some(queue.clone()));
 
     // A failure reported by someone who does not hold the lease changes nothing.
     table
         .store
         .claim(
-            &r.pk,
-            &queue,
+            &key,
+            Outbox::Link,
             &lease("holder", now + SignedDuration::from_mins(2)),
             now,
         )
@@ -656,17 +939,23 @@ async fn record_failure_counts_attempts_and_after_max_email_attempts_takes_the_r
         .expect("claimed");
     table
         .store
-        .record_failure(&r.pk, Outbox::Link, "stranger", "nope", true)
+        .record_failure(&key, Outbox::Link, "stranger", "nope", Attempt::Counted)
         .await
         .unwrap();
-    let held = table.get(&r.pk).await;
+    let held = table.get(&key).await;
     assert_eq!(
         (held.link_attempts, held.lease_owner.as_deref()),
         (0, Some("holder"))
     );
     table
         .store
-        .record_failure(&r.pk, Outbox::Link, "holder", "released", false)
+        .record_failure(
+            &key,
+            Outbox::Link,
+            "holder",
+            "released",
+            Attempt::NotCounted,
+        )
         .await
         .unwrap();
 
@@ -676,8 +965,8 @@ async fn record_failure_counts_attempts_and_after_max_email_attempts_takes_the_r
         table
             .store
             .claim(
-                &r.pk,
-                &queue,
+                &key,
+                Outbox::Link,
                 &lease(&owner, now + SignedDuration::from_mins(2)),
                 now,
             )
@@ -687,10 +976,10 @@ async fn record_failure_counts_attempts_and_after_max_email_attempts_takes_the_r
         let reason = format!("SES rejected the message (MessageRejected {attempt})");
         table
             .store
-            .record_failure(&r.pk, Outbox::Link, &owner, &reason, true)
+            .record_failure(&key, Outbox::Link, &owner, &reason, Attempt::Counted)
             .await
             .unwrap();
-        let stored = table.get(&r.pk).await;
+        let stored = table.get(&key).await;
         assert_eq!(stored.link_attempts, attempt);
         assert_eq!(stored.last_email_error.as_deref(), Some(reason.as_str()));
         assert_eq!(
@@ -698,16 +987,27 @@ async fn record_failure_counts_attempts_and_after_max_email_attempts_takes_the_r
             (None, None)
         );
         let due = table.all_due(&event, Outbox::Link, 10).await.0;
+        let raw_outbox = table.raw_outbox(&key).await;
         if attempt < MAX_EMAIL_ATTEMPTS {
             assert_eq!(
-                stored.outbox,
+                stored.owes(),
+                Some(Outbox::Link),
+                "attempt {attempt}: still owed"
+            );
+            assert_eq!(
+                raw_outbox,
                 Some(queue.clone()),
                 "attempt {attempt}: still owed"
             );
-            assert_eq!(due, vec![r.pk.clone()]);
+            assert_eq!(due, vec![key.clone()]);
         } else {
             assert_eq!(
-                stored.outbox, None,
+                stored.owes(),
+                None,
+                "given up after {MAX_EMAIL_ATTEMPTS} attempts"
+            );
+            assert_eq!(
+                raw_outbox, None,
                 "given up after {MAX_EMAIL_ATTEMPTS} attempts"
             );
             assert!(due.is_empty(), "no longer due: {due:?}");
@@ -723,8 +1023,8 @@ async fn record_failure_counts_attempts_and_after_max_email_attempts_takes_the_r
         table
             .store
             .claim(
-                &r.pk,
-                &queue,
+                &key,
+                Outbox::Link,
                 &lease("run-late", now + SignedDuration::from_mins(2)),
                 now
             )
@@ -746,45 +1046,58 @@ async fn due_pages_oldest_first_and_count_due_counts_only_the_given_events_outbo
     let other_event = unique("event");
     let mut expected = Vec::new();
     for i in 0..7 {
-        let r = registration(&event, &unique_email(), t0() + SignedDuration::from_secs(i));
-        expected.push(r.pk.clone());
-        table
-            .store
-            .create_pending(&r, &format!("h-{i}"))
-            .await
-            .unwrap();
+        let email = unique_email();
+        let r = registration(&event, &email, t0() + SignedDuration::from_secs(i));
+        expected.push(key_for(&event, &email));
+        create(&table.store, &r, &format!("h-{i}")).await;
     }
     // Created out of order: the index orders by registration time, not by writes.
+    let earliest_email = unique_email();
     let earliest = registration(
         &event,
-        &unique_email(),
+        &earliest_email,
         t0() - SignedDuration::from_hours(1),
     );
-    table
-        .store
-        .create_pending(&earliest, "h-early")
-        .await
-        .unwrap();
-    expected.insert(0, earliest.pk.clone());
+    create(&table.store, &earliest, "h-early").await;
+    expected.insert(0, key_for(&event, &earliest_email));
     for i in 0..3 {
         let r = registration(
             &other_event,
             &unique_email(),
             t0() + SignedDuration::from_secs(i),
         );
+        create(&table.store, &r, &format!("o-{i}")).await;
+    }
+    // Confirmed: it owes its link, and no longer its confirmation.
+    let linked_email = unique_email();
+    let linked = registration(&event, &linked_email, t0());
+    create(&table.store, &linked, "h-link").await;
+    let linked = applied(
         table
             .store
-            .create_pending(&r, &format!("o-{i}"))
+            .transition(&linked.key, Transition::Confirm, t0())
             .await
-            .unwrap();
-    }
-    let mut linked = registration(&event, &unique_email(), t0());
-    linked.status = RegistrationStatus::Confirmed;
-    linked.outbox = Some(Outbox::Link.queue(&event));
-    table.store.create_pending(&linked, "h-link").await.unwrap();
-    let mut done = registration(&event, &unique_email(), t0());
-    done.outbox = None;
-    table.store.create_pending(&done, "h-done").await.unwrap();
+            .unwrap(),
+    );
+    assert_eq!(linked.owes(), Some(Outbox::Link));
+    // Its confirmation email sent: it owes nothing.
+    let done = registration(&event, &unique_email(), t0());
+    create(&table.store, &done, "h-done").await;
+    assert!(
+        table
+            .store
+            .record_sent(
+                &done.key,
+                Outbox::Confirmation,
+                &done.lease.owner,
+                "msg-done",
+                t0()
+            )
+            .await
+            .unwrap()
+    );
+    assert_eq!(table.get(&done.key).await.owes(), None);
+    assert_eq!(table.raw_outbox(&done.key).await, None);
 
     let (keys, pages) = table.all_due(&event, Outbox::Confirmation, 3).await;
     assert_eq!(
@@ -826,7 +1139,7 @@ async fn due_pages_oldest_first_and_count_due_counts_only_the_given_events_outbo
     );
     assert_eq!(
         table.all_due(&event, Outbox::Link, 3).await.0,
-        vec![linked.pk.clone()]
+        vec![key_for(&event, &linked_email)]
     );
     assert_eq!(
         table
@@ -959,8 +1272,9 @@ async fn a_service_that_accepts_and_never_answers_is_an_outage_not_a_hang() {
     };
     // Without the SDK's timeouts both calls would wait forever; the outer bound
     // only turns such a hang into a failure of this test.
+    let key = key_for("e", "k@example.org");
     let (read, send) = tokio::time::timeout(std::time::Duration::from_secs(60), async {
-        tokio::join!(store.get("EVENT#e#REG#k"), mailer.send(&email))
+        tokio::join!(store.get(&key), mailer.send(&email))
     })
     .await
     .expect("both calls give up on their own");
