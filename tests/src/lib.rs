@@ -149,6 +149,9 @@ pub fn seed_env(table: &str, event_id: &str) -> HashMap<String, String> {
         ("REGISTRATION_CLOSES_AT", "2022-09-27T00:00:00+05:00"),
         ("SENDER_EMAIL", "BTBU-ECOSF Training <training@example.org>"),
         ("PUBLIC_BASE_URL", "https://register.example.org"),
+        // Links go out the day before the webinar: confirming while registration
+        // is open sends no link email.
+        ("LINKS_SEND_AT", "2022-09-27T10:00:00+05:00"),
         (
             "ZOOM_JOIN_URL",
             "https://zoom.example/j/2022092810?pwd=s3cr3t",
@@ -182,7 +185,7 @@ pub struct TestApp {
     pub store: DynamoStore,
     pub clock: FixedClock,
     pub registrar: Registrar<DynamoStore, SesMailer, FixedClock>,
-    pub confirmer: Confirmer<DynamoStore, FixedClock>,
+    pub confirmer: Confirmer<DynamoStore, SesMailer, FixedClock>,
     pub mailbox: Mailbox,
 }
 
@@ -210,8 +213,13 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut HashMap<String, String>)) -
     let clock = FixedClock::at(while_open());
     let mailer = SesMailer::new(ses.clone(), register_config.sender.clone());
     TestApp {
-        registrar: Registrar::new(register_config, store.clone(), mailer, clock.clone()),
-        confirmer: Confirmer::new(confirm_config, store.clone(), clock.clone()),
+        registrar: Registrar::new(
+            register_config,
+            store.clone(),
+            mailer.clone(),
+            clock.clone(),
+        ),
+        confirmer: Confirmer::new(confirm_config, store.clone(), mailer, clock.clone()),
         table,
         event_id,
         env,

@@ -12,8 +12,9 @@ use registration::lifecycle::{Attempt, Transition};
 use registration::mail::{MailError, Mailer, OutgoingEmail, SesMailer};
 use registration::send_links::{SendLinks, SendLinksReport};
 use registration::store::{
-    CreateError, DuePage, DynamoStore, Lease, Outbox, OutboxCursor, PendingRegistration,
-    Registration, RegistrationStore, StoreError, TransitionOutcome,
+    CancelOutcome, CreateError, DuePage, DynamoStore, Lease, Outbox, OutboxCursor,
+    PendingRegistration, Registration, RegistrationStore, SeatOutcome, StoreError,
+    TransitionOutcome,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -240,6 +241,37 @@ impl RegistrationStore for TroubledStore {
         self.store.transition(key, transition, now).await
     }
 
+    async fn confirm_seat(
+        &self,
+        key: &RegistrationKey,
+        capacity: Option<u32>,
+        now: Timestamp,
+    ) -> Result<SeatOutcome, StoreError> {
+        self.store.confirm_seat(key, capacity, now).await
+    }
+
+    async fn waitlist_position(&self, key: &RegistrationKey) -> Result<Option<u32>, StoreError> {
+        self.store.waitlist_position(key).await
+    }
+
+    async fn cancel(
+        &self,
+        key: &RegistrationKey,
+        now: Timestamp,
+    ) -> Result<CancelOutcome, StoreError> {
+        self.store.cancel(key, now).await
+    }
+
+    async fn promote_next(
+        &self,
+        event_id: &str,
+        capacity: Option<u32>,
+        owes: Outbox,
+        now: Timestamp,
+    ) -> Result<Option<Registration>, StoreError> {
+        self.store.promote_next(event_id, capacity, owes, now).await
+    }
+
     async fn due(
         &self,
         event_id: &str,
@@ -270,12 +302,13 @@ impl RegistrationStore for TroubledStore {
         key: &RegistrationKey,
         outbox: Outbox,
         lease: &Lease,
+        token_hash: Option<&str>,
         now: Timestamp,
     ) -> Result<Option<Registration>, StoreError> {
         let nth = self
             .claims
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let claimed = self.store.claim(key, outbox, lease, now).await;
+        let claimed = self.store.claim(key, outbox, lease, token_hash, now).await;
         if nth.is_multiple_of(2) {
             tokio::time::sleep(self.claim_delay).await;
         }

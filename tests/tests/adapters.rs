@@ -724,7 +724,13 @@ async fn a_claim_holds_until_its_lease_expires_and_then_another_sender_may_claim
 
     let claimed = table
         .store
-        .claim(&key, Outbox::Confirmation, &lease("sender-a", until), now)
+        .claim(
+            &key,
+            Outbox::Confirmation,
+            &lease("sender-a", until),
+            None,
+            now,
+        )
         .await
         .unwrap()
         .expect("a free registration is claimed");
@@ -740,6 +746,7 @@ async fn a_claim_holds_until_its_lease_expires_and_then_another_sender_may_claim
                 &key,
                 Outbox::Confirmation,
                 &lease("sender-b", before_expiry + SignedDuration::from_mins(2)),
+                None,
                 before_expiry
             )
             .await
@@ -759,6 +766,7 @@ async fn a_claim_holds_until_its_lease_expires_and_then_another_sender_may_claim
             &key,
             Outbox::Confirmation,
             &lease("sender-b", after_expiry + SignedDuration::from_mins(2)),
+            None,
             after_expiry,
         )
         .await
@@ -773,6 +781,7 @@ async fn a_claim_holds_until_its_lease_expires_and_then_another_sender_may_claim
                 &key,
                 Outbox::Link,
                 &lease("sender-c", at("2030-01-01T00:00:00Z")),
+                None,
                 at("2029-01-01T00:00:00Z")
             )
             .await
@@ -797,6 +806,7 @@ async fn record_sent_by_another_owner_returns_false_and_leaves_the_outbox_and_by
             &key,
             Outbox::Confirmation,
             &lease("owner", now + SignedDuration::from_mins(2)),
+            None,
             now,
         )
         .await
@@ -896,6 +906,7 @@ async fn record_failure_counts_attempts_and_after_max_email_attempts_takes_the_r
             &key,
             Outbox::Link,
             &lease("run-0", now + SignedDuration::from_mins(2)),
+            None,
             now,
         )
         .await
@@ -932,6 +943,7 @@ async fn record_failure_counts_attempts_and_after_max_email_attempts_takes_the_r
             &key,
             Outbox::Link,
             &lease("holder", now + SignedDuration::from_mins(2)),
+            None,
             now,
         )
         .await
@@ -968,6 +980,7 @@ async fn record_failure_counts_attempts_and_after_max_email_attempts_takes_the_r
                 &key,
                 Outbox::Link,
                 &lease(&owner, now + SignedDuration::from_mins(2)),
+                None,
                 now,
             )
             .await
@@ -1026,6 +1039,7 @@ async fn record_failure_counts_attempts_and_after_max_email_attempts_takes_the_r
                 &key,
                 Outbox::Link,
                 &lease("run-late", now + SignedDuration::from_mins(2)),
+                None,
                 now
             )
             .await

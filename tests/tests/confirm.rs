@@ -130,6 +130,10 @@ async fn a_token_of_another_event_is_unknown() {
     let confirmer = registration::confirming::Confirmer::new(
         registration::config::ConfirmConfig::from_source(&env).unwrap(),
         first.store.clone(),
+        registration::mail::SesMailer::new(
+            first.ses.clone(),
+            registration::config::Sender::parse("T <t@example.org>").unwrap(),
+        ),
         first.clock.clone(),
     );
     let request = system_tests::events::to_request(&system_tests::events::get(

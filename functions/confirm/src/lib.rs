@@ -5,13 +5,16 @@ use lambda_http::http::{Method, StatusCode};
 use lambda_http::{Body, Request, RequestExt, Response};
 use registration::clock::Clock;
 use registration::confirming::{ConfirmError, Confirmed, Confirmer};
+use registration::mail::Mailer;
 use registration::store::{RegistrationStore, StoreError};
 use registration::web::{BackLink, html_response, message_page};
 
-pub async fn handle<S: RegistrationStore, C: Clock>(
-    confirmer: &Confirmer<S, C>,
-    request: Request,
-) -> Response<Body> {
+pub async fn handle<S, M, C>(confirmer: &Confirmer<S, M, C>, request: Request) -> Response<Body>
+where
+    S: RegistrationStore,
+    M: Mailer + Clone + 'static,
+    C: Clock + Clone + 'static,
+{
     let title = &confirmer.config.event.title;
     let path = request.uri().path().trim_end_matches('/');
     if path != "/registrations/confirm" {
@@ -72,6 +75,11 @@ fn page_for(outcome: Result<&Confirmed, &ConfirmError>) -> Page {
                 StatusCode::OK,
                 "Your registration is confirmed",
                 &["Thank you. We will email you the Zoom link before the webinar starts."],
+            ),
+            Ok(Confirmed::Waitlisted(..)) => (
+                StatusCode::OK,
+                "You are on the waiting list",
+                &["Every seat is taken. We will email you if one becomes free."],
             ),
             Ok(Confirmed::Already(_)) => (
                 StatusCode::OK,

@@ -1,9 +1,11 @@
 //! Wiring only: configuration, the store client, and the runtime loop.
 
-use lambda_http::{Error, run, service_fn};
+use lambda_http::lambda_runtime::{Runtime, layers::TracingLayer};
+use lambda_http::{Adapter, Error, service_fn};
 use registration::clock::SystemClock;
 use registration::config::ConfirmConfig;
 use registration::confirming::Confirmer;
+use registration::mail::SesMailer;
 use registration::store::DynamoStore;
 
 // One thread: a Lambda environment runs one invocation at a time on a fraction of a
@@ -14,9 +16,19 @@ async fn main() -> Result<(), Error> {
     let config = ConfirmConfig::from_env().inspect_err(|e| tracing::error!("{e}"))?;
     let aws = registration::aws::sdk_config().await;
     let store = DynamoStore::new(registration::aws::dynamodb(&aws), &config.event.table_name);
-    let confirmer = Confirmer::new(config, store, SystemClock);
-    run(service_fn(|request| async {
+    let mailer = SesMailer::new(
+        registration::aws::sesv2(&aws),
+        config.delivery.sender.clone(),
+    );
+    let confirmer = Confirmer::new(config, store, mailer, SystemClock);
+    let handler = service_fn(|request| async {
         Ok::<_, std::convert::Infallible>(confirm::handle(&confirmer, request).await)
-    }))
-    .await
+    });
+    // As `lambda_http::run`, plus the link email of a late confirmation after
+    // each response is posted.
+    Runtime::new(Adapter::from(handler))
+        .layer(confirmer.after_response.layer())
+        .layer(TracingLayer::new())
+        .run()
+        .await
 }

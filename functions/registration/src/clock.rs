@@ -49,3 +49,11 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
     getrandom::fill(&mut bytes).expect("the operating system's random source is available");
     bytes
 }
+
+/// `N` random bytes as lower-case hex: a short unique suffix for a lease owner.
+pub fn random_hex<const N: usize>() -> String {
+    random_bytes::<N>()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

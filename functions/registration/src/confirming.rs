@@ -1,99 +1,163 @@
-//! The confirmation use case: a token from a link names its registration's key;
-//! one read of that key fetches the registration and checks the token, then one
-//! conditional write moves it from pending to confirmed (idempotently).
+//! The confirmation use case (double opt-in, then seats): the link's page shows
+//! where the registration stands and changes nothing; the action confirms a
+//! pending registration into a seat, or onto the waiting list when every seat is
+//! taken. Confirmed at or after `LINKS_SEND_AT`, the participant gets the link
+//! email right after the response, through the claim send-links uses.
 
+use crate::after_response::AfterResponse;
 use crate::clock::Clock;
 use crate::config::ConfirmConfig;
-use crate::lifecycle::{RegistrationStatus, Transition};
-use crate::store::{Registration, RegistrationStore, StoreError, TransitionOutcome};
-use crate::token::ConfirmationToken;
+use crate::lifecycle::RegistrationStatus;
+use crate::links::{LinkError, resolve};
+use crate::mail::Mailer;
+use crate::owed_email::SendNow;
+use crate::store::{Outbox, Registration, RegistrationStore, SeatOutcome};
+use jiff::Timestamp;
 use tracing::Instrument;
 
-#[derive(Debug, thiserror::Error)]
-pub enum ConfirmError {
-    #[error("the link has no token")]
-    MissingToken,
-    #[error("the token is unknown or was altered")]
-    UnknownToken,
-    #[error("the event has started")]
-    EventStarted,
-    #[error("the confirmation could not be stored")]
-    Store(#[source] StoreError),
+/// The errors of a confirmation link's page and action.
+pub type ConfirmError = LinkError;
+
+/// Where a registration stands, as its confirmation page shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConfirmPage {
+    /// Not confirmed yet: the page shows the button.
+    Pending(Registration),
+    Confirmed(Registration),
+    /// Waiting for a seat, at this place in line (1 = next).
+    Waitlisted(Registration, u32),
 }
 
+/// What the confirmation did (or had already done).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Confirmed {
+    /// It now holds a seat.
     Now(Registration),
+    /// It already held one.
     Already(Registration),
+    /// Every seat is taken: it waits (now, or already did) at this place in line.
+    Waitlisted(Registration, u32),
 }
 
-pub struct Confirmer<S, C> {
+pub struct Confirmer<S, M, C> {
     pub config: ConfirmConfig,
     pub store: S,
+    pub mailer: M,
     pub clock: C,
+    /// The link email of a late confirmation is sent here, after the response.
+    pub after_response: AfterResponse,
 }
 
-impl<S: RegistrationStore, C: Clock> Confirmer<S, C> {
-    pub fn new(config: ConfirmConfig, store: S, clock: C) -> Self {
+impl<S: RegistrationStore, M: Mailer + Clone + 'static, C: Clock + Clone + 'static>
+    Confirmer<S, M, C>
+{
+    pub fn new(config: ConfirmConfig, store: S, mailer: M, clock: C) -> Self {
         Self {
             config,
             store,
+            mailer,
             clock,
+            after_response: AfterResponse::default(),
         }
     }
 
-    pub async fn confirm(&self, token: Option<&str>) -> Result<Confirmed, ConfirmError> {
-        let token = token
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or(ConfirmError::MissingToken)?;
-        let now = self.clock.now();
-        if now >= self.config.event.starts_at {
-            return Err(ConfirmError::EventStarted);
+    /// The page behind the link: where the registration stands. Changes nothing.
+    pub async fn check(&self, token: Option<&str>) -> Result<ConfirmPage, ConfirmError> {
+        let registration = self.resolve(token).await?;
+        match registration.status {
+            RegistrationStatus::Pending => Ok(ConfirmPage::Pending(registration)),
+            RegistrationStatus::Confirmed => Ok(ConfirmPage::Confirmed(registration)),
+            RegistrationStatus::Waitlisted => {
+                let position = self.position(&registration).await?;
+                Ok(ConfirmPage::Waitlisted(registration, position))
+            }
+            // A cancelled registration's link confirms nothing.
+            RegistrationStatus::Cancelled => Err(LinkError::UnknownToken),
         }
-        let token = ConfirmationToken::parse(token).ok_or(ConfirmError::UnknownToken)?;
-        let key = token
-            .key(&self.config.event.event_id)
-            .ok_or(ConfirmError::UnknownToken)?;
-        let registration = self
-            .store
-            .find_by_token(&key, &token.hash())
-            .await
-            .map_err(ConfirmError::Store)?
-            .ok_or(ConfirmError::UnknownToken)?;
+    }
+
+    /// The button: confirm a pending registration (idempotently).
+    pub async fn confirm(&self, token: Option<&str>) -> Result<Confirmed, ConfirmError> {
+        let registration = self.resolve(token).await?;
         let span =
             tracing::info_span!("registration", registration_id = %registration.registration_id);
-        self.confirm_found(registration, now).instrument(span).await
+        self.confirm_found(registration).instrument(span).await
     }
 
-    /// Confirm a registration found by its token, unless it already is.
-    async fn confirm_found(
-        &self,
-        registration: Registration,
-        now: jiff::Timestamp,
-    ) -> Result<Confirmed, ConfirmError> {
-        if Transition::Confirm.apply(registration.status).is_err() {
-            return match registration.status {
-                RegistrationStatus::Confirmed => Ok(Confirmed::Already(registration)),
-                // A cancelled (or waitlisted) registration's link confirms nothing.
-                _ => Err(ConfirmError::UnknownToken),
-            };
-        }
-        let outcome = self
-            .store
-            .transition(&registration.key(), Transition::Confirm, now)
-            .await
-            .map_err(ConfirmError::Store)?;
+    async fn confirm_found(&self, registration: Registration) -> Result<Confirmed, ConfirmError> {
+        let now = self.clock.now();
+        let outcome = match registration.status {
+            RegistrationStatus::Pending => self
+                .store
+                .confirm_seat(&registration.key(), self.config.capacity, now)
+                .await
+                .map_err(LinkError::Store)?,
+            _ => SeatOutcome::Refused(Some(registration)),
+        };
         match outcome {
-            TransitionOutcome::Applied(registration) => {
+            SeatOutcome::Confirmed(registration) => {
                 tracing::info!("registration confirmed");
+                self.send_link_if_due(&registration, now);
                 Ok(Confirmed::Now(registration))
             }
-            // Another click confirmed it after it was read.
-            TransitionOutcome::Refused(Some(r)) if r.status == RegistrationStatus::Confirmed => {
-                Ok(Confirmed::Already(r))
+            SeatOutcome::Waitlisted(registration, position) => {
+                tracing::info!(position, "registration confirmed onto the waiting list");
+                Ok(Confirmed::Waitlisted(registration, position))
             }
-            TransitionOutcome::Refused(_) => Err(ConfirmError::UnknownToken),
+            SeatOutcome::Refused(Some(current)) => self.as_it_stands(current).await,
+            SeatOutcome::Refused(None) => Err(LinkError::UnknownToken),
         }
+    }
+
+    /// A registration that was no longer pending: the answer says where it stands.
+    async fn as_it_stands(&self, current: Registration) -> Result<Confirmed, ConfirmError> {
+        match current.status {
+            RegistrationStatus::Confirmed => Ok(Confirmed::Already(current)),
+            RegistrationStatus::Waitlisted => {
+                let position = self.position(&current).await?;
+                Ok(Confirmed::Waitlisted(current, position))
+            }
+            RegistrationStatus::Pending | RegistrationStatus::Cancelled => {
+                Err(LinkError::UnknownToken)
+            }
+        }
+    }
+
+    /// Confirmed once links go out: its link email leaves after the response.
+    fn send_link_if_due(&self, registration: &Registration, now: Timestamp) {
+        if !self.config.delivery.links_open(now) {
+            return;
+        }
+        let (config, store) = (self.config.clone(), self.store.clone());
+        let (mailer, clock) = (self.mailer.clone(), self.clock.clone());
+        let key = registration.key();
+        let span = tracing::Span::current();
+        self.after_response.defer(
+            async move {
+                let send = SendNow {
+                    event: &config.event,
+                    delivery: &config.delivery,
+                    store: &store,
+                    mailer: &mailer,
+                    clock: &clock,
+                };
+                send.send(&key, Outbox::Link, "confirm").await;
+            }
+            .instrument(span),
+        );
+    }
+
+    async fn position(&self, registration: &Registration) -> Result<u32, ConfirmError> {
+        let position = self
+            .store
+            .waitlist_position(&registration.key())
+            .await
+            .map_err(LinkError::Store)?;
+        Ok(position.unwrap_or(0))
+    }
+
+    async fn resolve(&self, token: Option<&str>) -> Result<Registration, ConfirmError> {
+        let now = self.clock.now();
+        resolve(&self.store, &self.config.event, now, token).await
     }
 }

@@ -3,14 +3,17 @@
 
 pub mod after_response;
 pub mod aws;
+pub mod cancelling;
 pub mod clock;
 pub mod config;
 pub mod confirming;
 pub mod domain;
 pub mod key;
 pub mod lifecycle;
+pub mod links;
 pub mod logging;
 pub mod mail;
+pub mod owed_email;
 pub mod registering;
 pub mod send_links;
 pub mod store;

@@ -110,16 +110,28 @@ pub enum Outbox {
     Confirmation,
     /// The email with the Zoom link.
     Link,
+    /// The email telling a waitlisted participant that a seat freed for them,
+    /// before links go out (after that, the link email says so itself).
+    Promotion,
 }
 
 impl Outbox {
-    pub const ALL: [Self; 2] = [Self::Confirmation, Self::Link];
+    pub const ALL: [Self; 3] = [Self::Confirmation, Self::Link, Self::Promotion];
 
     /// The one status in which a registration may receive this email.
     pub fn due_in(self) -> RegistrationStatus {
         match self {
             Self::Confirmation => RegistrationStatus::Pending,
-            Self::Link => RegistrationStatus::Confirmed,
+            Self::Link | Self::Promotion => RegistrationStatus::Confirmed,
+        }
+    }
+
+    /// What is owed once this email is done with (sent, or given up on): a
+    /// promoted participant still owes their link.
+    pub fn then_owes(self) -> Option<Outbox> {
+        match self {
+            Self::Promotion => Some(Self::Link),
+            Self::Confirmation | Self::Link => None,
         }
     }
 
@@ -127,6 +139,7 @@ impl Outbox {
         match self {
             Self::Confirmation => "confirmation",
             Self::Link => "link",
+            Self::Promotion => "promotion",
         }
     }
 }

@@ -2,12 +2,12 @@
 //! email, with every failure after the write left for the scheduled run to retry.
 
 use crate::after_response::AfterResponse;
-use crate::clock::{Clock, random_bytes};
+use crate::clock::{Clock, random_bytes, random_hex};
 use crate::config::{EventConfig, RegisterConfig};
 use crate::domain::{EmailAddress, NewRegistration, RegistrationStatus, Submission};
 use crate::key::RegistrationKey;
 use crate::lifecycle::Attempt;
-use crate::mail::{MailError, Mailer, confirmation_email};
+use crate::mail::{MailError, Mailer, ParticipantLinks, confirmation_email};
 use crate::store::{
     CreateError, Lease, Outbox, PendingRegistration, Registration, RegistrationStore, StoreError,
 };
@@ -164,7 +164,7 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
 
     fn lease(&self, registration_id: &str, now: Timestamp) -> Lease {
         Lease {
-            owner: format!("register:{registration_id}:{}", short_random()),
+            owner: format!("register:{registration_id}:{}", random_hex::<6>()),
             until: now.checked_add(FIRST_EMAIL_LEASE).unwrap_or(now),
         }
     }
@@ -234,12 +234,8 @@ pub async fn send_confirmation(
 ) -> ConfirmationOutcome {
     let result = match EmailAddress::parse(&registration.email) {
         Ok(to) => {
-            let link = format!(
-                "{}/registrations/confirm?token={}",
-                registration.link_base,
-                token.expose()
-            );
-            let email = confirmation_email(event, to, &registration.full_name, &link);
+            let links = ParticipantLinks::new(&registration.link_base, token.expose());
+            let email = confirmation_email(event, to, &registration.full_name, &links);
             mailer.send(&email).await
         }
         Err(_) => {
@@ -311,9 +307,4 @@ fn new_registration_id() -> String {
     uuid::Builder::from_random_bytes(random_bytes())
         .into_uuid()
         .to_string()
-}
-
-fn short_random() -> String {
-    let bytes: [u8; 6] = random_bytes();
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -414,7 +414,7 @@ async fn send_confirmation(
         &config.event,
         registration::domain::EmailAddress::parse(address).expect("an address"),
         "Bench Participant",
-        "https://register.example.org/registrations/confirm?token=x",
+        &registration::mail::ParticipantLinks::new("https://register.example.org", "x"),
     );
     mailer.send(&email).await.expect("the raw send");
 }

@@ -60,14 +60,19 @@ async fn raw_ses(recipients: usize, concurrency: usize) -> f64 {
     let mailer = Arc::new(registration::mail::SesMailer::new(client, sender));
     let app = spawn_send_links_app(|_| {}).await;
     let config = app.sendlinks_config();
+    let links = registration::mail::ParticipantLinks::new("https://register.example.org", "raw");
     let emails: Vec<_> = (0..recipients)
         .map(|i| {
             registration::mail::link_email(
                 &config.event,
                 registration::domain::EmailAddress::parse(&format!("raw-{i}@example.org"))
                     .expect("an address"),
-                "Raw Baseline",
-                "raw",
+                registration::mail::LinkEmailFor {
+                    name: "Raw Baseline",
+                    registration_id: "raw",
+                    kind: registration::mail::LinkEmailKind::Confirmed,
+                    links: &links,
+                },
                 &config.zoom_join_url,
                 jiff::Timestamp::now(),
             )

@@ -1,9 +1,11 @@
 //! Configuration: environment variables read once at init into typed values.
 //! A missing or malformed variable fails with a message that names it.
 
+mod seats;
 mod sender;
 mod source;
 
+pub use seats::{AllowedOrigins, CancelConfig, ConfirmConfig, LinkDelivery, SeatsConfig};
 pub use sender::Sender;
 pub use source::{Env, Source};
 
@@ -86,6 +88,7 @@ pub struct RegisterConfig {
     pub sender: Sender,
     pub public_base_url: Option<Url>,
     pub retention_days: u32,
+    pub allowed_origins: AllowedOrigins,
 }
 
 impl RegisterConfig {
@@ -104,12 +107,14 @@ impl RegisterConfig {
             .map(|v| r.parsed("PUBLIC_BASE_URL", v, parse_base_url))
             .transpose()?;
         let retention_days = r.number("RETENTION_DAYS", 90u32, |d| (1..=3650).contains(d))?;
+        let allowed_origins = AllowedOrigins::from_reader(&r)?;
         Ok(Self {
             event,
             closes_at,
             sender,
             public_base_url,
             retention_days,
+            allowed_origins,
         })
     }
 }
@@ -125,29 +130,24 @@ fn parse_base_url(value: &str) -> Result<Url, String> {
     Ok(url)
 }
 
-/// The `confirm` function's configuration.
-#[derive(Debug, Clone)]
-pub struct ConfirmConfig {
-    pub event: EventConfig,
-}
-
-impl ConfirmConfig {
-    pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_source(&Env)
-    }
-
-    pub fn from_source(source: &dyn Source) -> Result<Self, ConfigError> {
-        Ok(Self {
-            event: EventConfig::from_source(source)?,
-        })
-    }
-}
-
 /// The link the webinar is joined by. A secret: its `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ZoomJoinUrl(String);
 
 impl ZoomJoinUrl {
+    /// The link from `ZOOM_JOIN_URL`: an absolute http(s) URL. The value is a
+    /// secret, so an error names the variable but never echoes it.
+    pub fn parse(value: String) -> Result<Self, ConfigError> {
+        Url::parse(&value)
+            .ok()
+            .filter(|u| u.scheme() == "https" || u.scheme() == "http")
+            .map(|_| Self(value))
+            .ok_or(ConfigError {
+                variable: "ZOOM_JOIN_URL",
+                problem: "is malformed: expected an absolute https URL".into(),
+            })
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -166,6 +166,8 @@ pub struct SendLinksConfig {
     pub sender: Sender,
     pub zoom_join_url: ZoomJoinUrl,
     pub links_send_at: Option<Timestamp>,
+    /// The most confirmed participants: a run fills seats freed by the organizer.
+    pub capacity: Option<u32>,
     pub rate_per_second: u32,
     pub safety_margin: Duration,
     /// How long a claim on a registration holds before another run may take it.
@@ -180,33 +182,25 @@ impl SendLinksConfig {
     pub fn from_source(source: &dyn Source) -> Result<Self, ConfigError> {
         let event = EventConfig::from_source(source)?;
         let r = Reader(source);
-        let sender = r.required("SENDER_EMAIL")?;
-        let sender = r.parsed("SENDER_EMAIL", sender, Sender::parse)?;
-        let zoom = r.required("ZOOM_JOIN_URL")?;
-        // The value is a secret, so the message names the variable but never echoes it.
-        let zoom_join_url = Url::parse(&zoom)
-            .ok()
-            .filter(|u| u.scheme() == "https" || u.scheme() == "http")
-            .map(|_| ZoomJoinUrl(zoom))
-            .ok_or(ConfigError {
-                variable: "ZOOM_JOIN_URL",
-                problem: "is malformed: expected an absolute https URL".into(),
-            })?;
-        let links_send_at = r.optional_instant("LINKS_SEND_AT")?;
+        let LinkDelivery {
+            sender,
+            zoom_join_url,
+            links_send_at,
+            claim_lease,
+        } = LinkDelivery::from_source(source)?;
+        let capacity = seats::capacity(&r)?;
         let rate_per_second =
             r.number("SEND_RATE_PER_SECOND", 10u32, |n| (1..=10_000).contains(n))?;
         let margin = r.number("SEND_SAFETY_MARGIN_SECS", 10u64, |n| *n <= 900)?;
-        // A claimed send may take up to about a minute: six attempts of at most
-        // 5 s each, their backoff and slots, and up to five DynamoDB calls.
-        let lease = r.number("SEND_CLAIM_LEASE_SECS", 120u64, |n| (90..=300).contains(n))?;
         Ok(Self {
             event,
             sender,
             zoom_join_url,
             links_send_at,
+            capacity,
             rate_per_second,
             safety_margin: Duration::from_secs(margin),
-            claim_lease: Duration::from_secs(lease),
+            claim_lease,
         })
     }
 }
@@ -307,6 +301,8 @@ mod tests {
             ("SEND_CLAIM_LEASE_SECS", "301"),
             ("LINKS_SEND_AT", "later"),
             ("ZOOM_JOIN_URL", "not a url"),
+            ("CAPACITY", "0"),
+            ("CAPACITY", "ten"),
         ] {
             let mut env = seed();
             env.insert(variable.into(), value.into());
@@ -315,6 +311,31 @@ mod tests {
                 variable
             );
         }
+    }
+
+    #[test]
+    fn seats_and_origins_are_read_and_a_malformed_one_is_named() {
+        let seats = ConfirmConfig::from_source(&seed()).unwrap();
+        assert_eq!(seats.capacity, None);
+        let mut env = seed();
+        env.insert("CAPACITY".into(), "500".into());
+        env.insert("ALLOWED_ORIGINS".into(), "https://ecosf.org".into());
+        let seats = CancelConfig::from_source(&env).unwrap();
+        assert_eq!(seats.capacity, Some(500));
+        assert!(seats.allowed_origins.contains("https://ecosf.org"));
+        for (variable, value) in [("CAPACITY", "-3"), ("ALLOWED_ORIGINS", "ecosf.org")] {
+            let mut env = seed();
+            env.insert(variable.into(), value.into());
+            assert_eq!(
+                ConfirmConfig::from_source(&env).unwrap_err().variable,
+                variable
+            );
+        }
+        env.insert("ALLOWED_ORIGINS".into(), "https://x.org/path".into());
+        assert_eq!(
+            RegisterConfig::from_source(&env).unwrap_err().variable,
+            "ALLOWED_ORIGINS"
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ struct ConfirmationText<'a> {
     title: &'a str,
     starts_local: &'a str,
     link: &'a str,
+    cancel_link: &'a str,
 }
 
 #[derive(Template)]
@@ -23,27 +24,31 @@ struct ConfirmationHtml<'a> {
     title: &'a str,
     starts_local: &'a str,
     link: &'a str,
+    cancel_link: &'a str,
 }
 
-/// The double opt-in email: its text part holds the absolute confirmation link.
+/// The double opt-in email: its text part holds the absolute confirmation link,
+/// and the cancel link for "this wasn't me".
 pub fn confirmation_email(
     event: &EventConfig,
     to: EmailAddress,
     name: &str,
-    confirm_link: &str,
+    links: &ParticipantLinks,
 ) -> OutgoingEmail {
     let starts_local = event.local_time(event.starts_at);
     let text = ConfirmationText {
         name,
         title: &event.title,
         starts_local: &starts_local,
-        link: confirm_link,
+        link: &links.confirm,
+        cancel_link: &links.cancel,
     };
     let html = ConfirmationHtml {
         name,
         title: &event.title,
         starts_local: &starts_local,
-        link: confirm_link,
+        link: &links.confirm,
+        cancel_link: &links.cancel,
     };
     OutgoingEmail {
         to,
@@ -58,6 +63,42 @@ pub fn confirmation_email(
     }
 }
 
+/// The absolute links an email to a participant carries.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ParticipantLinks {
+    /// `<base>/registrations/confirm?token=…` (shown in the confirmation email).
+    pub confirm: String,
+    /// `<base>/registrations/cancel?token=…` (in every email).
+    pub cancel: String,
+}
+
+impl ParticipantLinks {
+    /// The links of a registration whose emails link to `base`, with `token`.
+    pub fn new(base: &str, token: &str) -> Self {
+        let base = base.trim_end_matches('/');
+        Self {
+            confirm: format!("{base}/registrations/confirm?token={token}"),
+            cancel: format!("{base}/registrations/cancel?token={token}"),
+        }
+    }
+}
+
+/// The links hold a token: they print redacted.
+impl std::fmt::Debug for ParticipantLinks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ParticipantLinks(<redacted>)")
+    }
+}
+
+/// Why a participant gets the link email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkEmailKind {
+    /// They confirmed and hold a seat.
+    Confirmed,
+    /// A seat freed and went to them from the waiting list.
+    Promoted,
+}
+
 #[derive(Template)]
 #[template(path = "email/link.txt")]
 struct LinkText<'a> {
@@ -66,6 +107,8 @@ struct LinkText<'a> {
     starts_local: &'a str,
     starts_utc: &'a str,
     zoom: &'a str,
+    promoted: bool,
+    cancel_link: &'a str,
 }
 
 #[derive(Template)]
@@ -76,43 +119,58 @@ struct LinkHtml<'a> {
     starts_local: &'a str,
     starts_utc: &'a str,
     zoom: &'a str,
+    promoted: bool,
+    cancel_link: &'a str,
+}
+
+/// What a link email says beyond the event: to whom, why, and its cancel link.
+#[derive(Debug, Clone, Copy)]
+pub struct LinkEmailFor<'a> {
+    pub name: &'a str,
+    pub registration_id: &'a str,
+    pub kind: LinkEmailKind,
+    pub links: &'a ParticipantLinks,
 }
 
 /// The webinar email: the Zoom link, the start time in the event's zone and in UTC,
-/// and an iCalendar invitation.
+/// the cancel link, and an iCalendar invitation.
 pub fn link_email(
     event: &EventConfig,
     to: EmailAddress,
-    name: &str,
-    registration_id: &str,
+    participant: LinkEmailFor<'_>,
     zoom: &ZoomJoinUrl,
     now: Timestamp,
 ) -> OutgoingEmail {
     let starts_local = event.local_time(event.starts_at);
     let starts_utc = event.utc_time(event.starts_at);
-    let fields = (
-        name,
-        event.title.as_str(),
-        starts_local.as_str(),
-        starts_utc.as_str(),
-    );
+    let promoted = participant.kind == LinkEmailKind::Promoted;
     let text = LinkText {
-        name: fields.0,
-        title: fields.1,
-        starts_local: fields.2,
-        starts_utc: fields.3,
+        name: participant.name,
+        title: &event.title,
+        starts_local: &starts_local,
+        starts_utc: &starts_utc,
         zoom: zoom.expose(),
+        promoted,
+        cancel_link: &participant.links.cancel,
     };
     let html = LinkHtml {
-        name: fields.0,
-        title: fields.1,
-        starts_local: fields.2,
-        starts_utc: fields.3,
+        name: participant.name,
+        title: &event.title,
+        starts_local: &starts_local,
+        starts_utc: &starts_utc,
         zoom: zoom.expose(),
+        promoted,
+        cancel_link: &participant.links.cancel,
+    };
+    let registration_id = participant.registration_id;
+    let subject = if promoted {
+        format!("A seat is yours, with your Zoom link: {}", event.title)
+    } else {
+        format!("Your Zoom link: {}", event.title)
     };
     OutgoingEmail {
         to,
-        subject: format!("Your Zoom link: {}", event.title),
+        subject,
         text: text.render().expect("the link text template renders"),
         html: html.render().expect("the link HTML template renders"),
         attachments: vec![EmailAttachment {
@@ -120,6 +178,54 @@ pub fn link_email(
             content_type: "text/calendar; charset=UTF-8; method=PUBLISH".into(),
             content: calendar_invitation(event, registration_id, zoom, now).into_bytes(),
         }],
+    }
+}
+
+#[derive(Template)]
+#[template(path = "email/promotion.txt")]
+struct PromotionText<'a> {
+    name: &'a str,
+    title: &'a str,
+    starts_local: &'a str,
+    cancel_link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/promotion.html")]
+struct PromotionHtml<'a> {
+    name: &'a str,
+    title: &'a str,
+    starts_local: &'a str,
+    cancel_link: &'a str,
+}
+
+/// A seat freed and went to a waitlisted participant, before links go out: the
+/// link email follows when they do.
+pub fn promotion_email(
+    event: &EventConfig,
+    to: EmailAddress,
+    name: &str,
+    links: &ParticipantLinks,
+) -> OutgoingEmail {
+    let starts_local = event.local_time(event.starts_at);
+    let text = PromotionText {
+        name,
+        title: &event.title,
+        starts_local: &starts_local,
+        cancel_link: &links.cancel,
+    };
+    let html = PromotionHtml {
+        name,
+        title: &event.title,
+        starts_local: &starts_local,
+        cancel_link: &links.cancel,
+    };
+    OutgoingEmail {
+        to,
+        subject: format!("A seat is yours: {}", event.title),
+        text: text.render().expect("the promotion text template renders"),
+        html: html.render().expect("the promotion HTML template renders"),
+        attachments: Vec::new(),
     }
 }
 
@@ -237,12 +343,8 @@ mod tests {
 
     #[test]
     fn the_confirmation_email_carries_the_link_and_escapes_the_name() {
-        let email = confirmation_email(
-            &event(),
-            to(),
-            "<b>Ali</b> & \"Co\"",
-            "https://x.example/registrations/confirm?token=abc",
-        );
+        let links = ParticipantLinks::new("https://x.example/", "abc");
+        let email = confirmation_email(&event(), to(), "<b>Ali</b> & \"Co\"", &links);
         assert_eq!(
             email.subject,
             "Please confirm your registration: Powering Belt and Road Lithium-ion batteries"
@@ -269,12 +371,71 @@ mod tests {
                 .html
                 .contains("https://x.example/registrations/confirm?token=abc")
         );
+        for part in [&email.text, &email.html] {
+            assert!(part.contains("https://x.example/registrations/cancel?token=abc"));
+        }
+    }
+
+    #[test]
+    fn a_promotion_says_the_seat_is_theirs_with_the_cancel_link_and_no_zoom_link() {
+        let links = ParticipantLinks::new("https://x.example", "tok");
+        let email = promotion_email(&event(), to(), "Ayşe <b>", &links);
+        assert_eq!(
+            email.subject,
+            "A seat is yours: Powering Belt and Road Lithium-ion batteries"
+        );
+        assert!(email.text.contains("Ayşe <b>") && email.html.contains("Ayşe &#60;b&#62;"));
+        assert!(email.text.contains("no longer on the waiting list"));
+        for part in [&email.text, &email.html] {
+            assert!(part.contains("https://x.example/registrations/cancel?token=tok"));
+            assert!(!part.contains("zoom.example"));
+        }
+        assert!(email.attachments.is_empty());
     }
 
     #[test]
     fn the_link_email_holds_zoom_link_name_and_both_times_with_an_invitation() {
         let now: Timestamp = "2022-09-27T08:00:00Z".parse().unwrap();
-        let email = link_email(&event(), to(), "Çağrı <i>", "reg-1", &zoom(), now);
+        let links = ParticipantLinks::new("https://x.example", "tok");
+        let participant = LinkEmailFor {
+            name: "Çağrı <i>",
+            registration_id: "reg-1",
+            kind: LinkEmailKind::Confirmed,
+            links: &links,
+        };
+        let email = link_email(&event(), to(), participant, &zoom(), now);
+        assert_eq!(
+            email.subject,
+            "Your Zoom link: Powering Belt and Road Lithium-ion batteries"
+        );
+        assert!(
+            email
+                .text
+                .contains("https://x.example/registrations/cancel?token=tok")
+        );
+        assert!(
+            email
+                .html
+                .contains("https://x.example/registrations/cancel?token=tok")
+        );
+        assert!(!email.text.contains("waiting list"));
+        let promoted = link_email(
+            &event(),
+            to(),
+            LinkEmailFor {
+                kind: LinkEmailKind::Promoted,
+                ..participant
+            },
+            &zoom(),
+            now,
+        );
+        assert!(
+            promoted
+                .subject
+                .starts_with("A seat is yours, with your Zoom link")
+        );
+        assert!(promoted.text.contains("no longer on the waiting list"));
+        assert!(promoted.text.contains("https://zoom.example/j/987?pwd=abc"));
         assert!(
             email
                 .subject

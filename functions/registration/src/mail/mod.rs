@@ -7,7 +7,10 @@
 
 mod emails;
 
-pub use emails::{calendar_invitation, confirmation_email, link_email};
+pub use emails::{
+    LinkEmailFor, LinkEmailKind, ParticipantLinks, calendar_invitation, confirmation_email,
+    link_email, promotion_email,
+};
 
 use crate::config::Sender;
 use crate::domain::{EmailAddress, Redacted};

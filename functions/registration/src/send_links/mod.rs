@@ -16,7 +16,7 @@ mod run;
 
 pub use pacer::{Pacer, TokioClock};
 
-use crate::clock::{Clock, random_bytes};
+use crate::clock::{Clock, random_hex};
 use crate::config::SendLinksConfig;
 use crate::mail::Mailer;
 use crate::store::{Outbox, RegistrationStore, StoreError};
@@ -39,6 +39,10 @@ pub struct SendLinksReport {
     pub confirmations_sent: u64,
     pub confirmations_failed: u64,
     pub confirmations_remaining: u64,
+    /// Waitlisted registrations given a seat freed since the last run.
+    pub promoted: u64,
+    /// Promotion emails sent (a seat freed before links go out).
+    pub promotions_sent: u64,
     /// Why the run sent nothing at all, if so.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skipped: Option<&'static str>,
@@ -90,6 +94,8 @@ where
             report.skipped = Some("before-links-send-at");
         }
         let served = async {
+            report.promoted = self.fill_freed_seats(now, links_open).await?;
+            SendLinksRun::drain(&run, Outbox::Promotion).await?;
             SendLinksRun::drain(&run, Outbox::Confirmation).await?;
             if links_open {
                 SendLinksRun::drain(&run, Outbox::Link).await?;
@@ -123,6 +129,31 @@ where
         Ok(report)
     }
 
+    /// Give each seat freed since the last run (an organizer's cancel, or a
+    /// function that died before promoting) to the first in line.
+    async fn fill_freed_seats(
+        &self,
+        now: jiff::Timestamp,
+        links_open: bool,
+    ) -> Result<u64, StoreError> {
+        let owes = if links_open {
+            Outbox::Link
+        } else {
+            Outbox::Promotion
+        };
+        let event_id = &self.config.event.event_id;
+        let mut promoted = 0;
+        while let Some(registration) = self
+            .store
+            .promote_next(event_id, self.config.capacity, owes, now)
+            .await?
+        {
+            tracing::info!(registration_id = %registration.registration_id, "a freed seat went to the first in line");
+            promoted += 1;
+        }
+        Ok(promoted)
+    }
+
     /// A run's state: no send starts at or after the event's start or the
     /// invocation's deadline less the safety margin, whichever is first.
     fn start_run(
@@ -147,7 +178,7 @@ where
             send_links: Arc::clone(self),
             pacer: Pacer::per_second(self.config.rate_per_second),
             counters: Counters::default(),
-            owner: format!("send-links:{}", hex(&random_bytes::<8>())),
+            owner: format!("send-links:{}", random_hex::<8>()),
             last_start,
             last_start_is,
         }
@@ -167,6 +198,7 @@ impl Counters {
         report.failed = self.failed.load(Ordering::Relaxed);
         report.confirmations_sent = self.confirmations_sent.load(Ordering::Relaxed);
         report.confirmations_failed = self.confirmations_failed.load(Ordering::Relaxed);
+        report.promotions_sent = self.promotions_sent.load(Ordering::Relaxed);
         report.stopped = if self.ses_unavailable.load(Ordering::Relaxed) {
             Some("ses-unavailable")
         } else if self.out_of_time.load(Ordering::Relaxed) {
@@ -175,8 +207,4 @@ impl Counters {
             None
         };
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

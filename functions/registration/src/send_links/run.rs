@@ -4,10 +4,10 @@
 use super::SendLinks;
 use super::pacer::Pacer;
 use crate::clock::Clock;
-use crate::domain::EmailAddress;
 use crate::key::RegistrationKey;
 use crate::lifecycle::Attempt;
-use crate::mail::{MailError, Mailer, link_email};
+use crate::mail::{MailError, Mailer};
+use crate::owed_email::compose;
 use crate::registering::{attempt_for, send_confirmation};
 use crate::store::{Lease, Outbox, Registration, RegistrationStore, StoreError};
 use crate::token::ConfirmationToken;
@@ -33,6 +33,7 @@ pub(super) struct Counters {
     pub(super) failed: AtomicU64,
     pub(super) confirmations_sent: AtomicU64,
     pub(super) confirmations_failed: AtomicU64,
+    pub(super) promotions_sent: AtomicU64,
     pub(super) out_of_time: AtomicBool,
     pub(super) ses_unavailable: AtomicBool,
     /// The recipients SES failed since it last sent or rejected an email, and how
@@ -146,7 +147,14 @@ where
                 .checked_add(send_links.config.claim_lease)
                 .unwrap_or(now),
         };
-        let registration = match send_links.store.claim(key, outbox, &lease, now).await {
+        // A link or promotion email's cancel link carries a new token, stored with the claim.
+        let token = (outbox != Outbox::Confirmation).then(|| ConfirmationToken::generate(key));
+        let token_hash = token.as_ref().map(ConfirmationToken::hash);
+        let claimed = send_links
+            .store
+            .claim(key, outbox, &lease, token_hash.as_deref(), now)
+            .await;
+        let registration = match claimed {
             Ok(Some(registration)) => registration,
             // Served meanwhile, or held by another run.
             Ok(None) => return,
@@ -166,55 +174,68 @@ where
                     .await;
                 return;
             }
-            match outbox {
-                Outbox::Link => self.send_link(&registration).await,
-                Outbox::Confirmation => self.resend_confirmation(&registration).await,
+            match token {
+                Some(token) => self.send_owed(&registration, outbox, &token).await,
+                None => self.resend_confirmation(&registration).await,
             }
         }
         .instrument(span)
         .await
     }
 
-    async fn send_link(&self, registration: &Registration) {
+    /// Send the link (or promotion) email a claimed registration owes.
+    async fn send_owed(
+        &self,
+        registration: &Registration,
+        outbox: Outbox,
+        token: &ConfirmationToken,
+    ) {
         let send_links = &self.send_links;
-        let Ok(to) = EmailAddress::parse(&registration.email) else {
-            let reason = "the stored address is not deliverable";
-            self.record_failure(registration, Outbox::Link, reason, Attempt::Counted)
-                .await;
-            self.counters.failed.fetch_add(1, Ordering::Relaxed);
-            return;
+        let config = &send_links.config;
+        let now = send_links.clock.now();
+        let email = match compose(
+            &config.event,
+            &config.zoom_join_url,
+            registration,
+            outbox,
+            token,
+            now,
+        ) {
+            Ok(email) => email,
+            Err(reason) => {
+                self.record_failure(registration, outbox, reason, Attempt::Counted)
+                    .await;
+                self.counters.failed.fetch_add(1, Ordering::Relaxed);
+                return;
+            }
         };
-        let email = link_email(
-            &send_links.config.event,
-            to,
-            &registration.full_name,
-            &registration.registration_id,
-            &send_links.config.zoom_join_url,
-            send_links.clock.now(),
-        );
         match self.send_with_backoff(&email).await {
             Ok(message_id) => {
-                self.record_sent_link(registration, &message_id).await;
-                self.counters.sent.fetch_add(1, Ordering::Relaxed);
+                self.record_sent(registration, outbox, &message_id).await;
+                let counter = match outbox {
+                    Outbox::Promotion => &self.counters.promotions_sent,
+                    _ => &self.counters.sent,
+                };
+                counter.fetch_add(1, Ordering::Relaxed);
             }
             Err(err) => {
                 let attempt = attempt_for(&err);
                 if attempt == Attempt::Counted {
                     self.counters.failed.fetch_add(1, Ordering::Relaxed);
                 }
-                self.record_failure(registration, Outbox::Link, &err.to_string(), attempt)
+                self.record_failure(registration, outbox, &err.to_string(), attempt)
                     .await;
             }
         }
     }
 
-    async fn record_sent_link(&self, registration: &Registration, message_id: &str) {
+    async fn record_sent(&self, registration: &Registration, outbox: Outbox, message_id: &str) {
         let send_links = &self.send_links;
         let recorded = send_links
             .store
             .record_sent(
                 &registration.key(),
-                Outbox::Link,
+                outbox,
                 &self.owner,
                 message_id,
                 send_links.clock.now(),
@@ -222,9 +243,9 @@ where
             .await;
         match recorded {
             Ok(true) => {}
-            Ok(false) => tracing::warn!("link sent after this run's lease was lost"),
+            Ok(false) => tracing::warn!(?outbox, "email sent after this run's lease was lost"),
             Err(err) => {
-                tracing::error!(error = %err, "link sent but not recorded; its lease expires and it may be sent again")
+                tracing::error!(error = %err, ?outbox, "email sent but not recorded; its lease expires and it may be sent again")
             }
         }
     }

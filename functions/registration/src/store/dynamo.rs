@@ -6,8 +6,8 @@ use super::ext::{classify, from_item, is_condition_failure, n, s, to_item};
 use super::item::{self, Registration, attr};
 use super::meter::{Capacities, CapacityMeter, Consumed};
 use super::{
-    Attempt, CreateError, DuePage, Lease, MAX_LIVE_TOKENS, Outbox, OutboxCursor,
-    PendingRegistration, RegistrationStore, StoreError, TransitionOutcome,
+    Attempt, CancelOutcome, CreateError, DuePage, Lease, MAX_LIVE_TOKENS, Outbox, OutboxCursor,
+    PendingRegistration, RegistrationStore, SeatOutcome, StoreError, TransitionOutcome,
 };
 use crate::key::RegistrationKey;
 use crate::lifecycle::{RegistrationStatus, Transition};
@@ -324,6 +324,37 @@ impl RegistrationStore for DynamoStore {
         }
     }
 
+    async fn confirm_seat(
+        &self,
+        key: &RegistrationKey,
+        capacity: Option<u32>,
+        now: Timestamp,
+    ) -> Result<SeatOutcome, StoreError> {
+        self.seat_or_line(key, capacity, now).await
+    }
+
+    async fn waitlist_position(&self, key: &RegistrationKey) -> Result<Option<u32>, StoreError> {
+        self.position(key).await
+    }
+
+    async fn cancel(
+        &self,
+        key: &RegistrationKey,
+        now: Timestamp,
+    ) -> Result<CancelOutcome, StoreError> {
+        self.withdraw(key, now).await
+    }
+
+    async fn promote_next(
+        &self,
+        event_id: &str,
+        capacity: Option<u32>,
+        owes: Outbox,
+        now: Timestamp,
+    ) -> Result<Option<Registration>, StoreError> {
+        self.promote_first(event_id, capacity, owes, now).await
+    }
+
     async fn due(
         &self,
         event_id: &str,
@@ -343,9 +374,10 @@ impl RegistrationStore for DynamoStore {
         key: &RegistrationKey,
         outbox: Outbox,
         lease: &Lease,
+        token_hash: Option<&str>,
         now: Timestamp,
     ) -> Result<Option<Registration>, StoreError> {
-        self.claim_for(key, outbox, lease, now).await
+        self.claim_for(key, outbox, lease, token_hash, now).await
     }
 
     async fn record_sent(

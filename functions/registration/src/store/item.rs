@@ -38,6 +38,7 @@ pub mod attr {
     pub const REGISTERED_AT: &str = "registered_at";
     pub const CONFIRMED_AT: &str = "confirmed_at";
     pub const CANCELLED_AT: &str = "cancelled_at";
+    pub const PROMOTED_AT: &str = "promoted_at";
     pub const LINK_BASE: &str = "link_base";
     pub const TOKEN_HASHES: &str = "token_hashes";
     pub const CONFIRMATION_EMAIL_AT: &str = "confirmation_email_at";
@@ -49,11 +50,16 @@ pub mod attr {
     pub const LINK_SENT_AT: &str = "link_sent_at";
     pub const LINK_MESSAGE_ID: &str = "link_message_id";
     pub const LINK_ATTEMPTS: &str = "link_attempts";
+    pub const LINK_TOKEN_HASH: &str = "link_token_hash";
+    pub const PROMOTION_SENT_AT: &str = "promotion_sent_at";
+    pub const PROMOTION_MESSAGE_ID: &str = "promotion_message_id";
+    pub const PROMOTION_ATTEMPTS: &str = "promotion_attempts";
+    pub const PROMOTION_TOKEN_HASH: &str = "promotion_token_hash";
     pub const LAST_EMAIL_ERROR: &str = "last_email_error";
     pub const EXPIRES_AT: &str = "expires_at";
 
     /// All of them, in the struct's order.
-    pub const ALL: [&str; 27] = [
+    pub const ALL: [&str; 33] = [
         PK,
         EVENT_ID,
         REGISTRATION_ID,
@@ -68,6 +74,7 @@ pub mod attr {
         REGISTERED_AT,
         CONFIRMED_AT,
         CANCELLED_AT,
+        PROMOTED_AT,
         LINK_BASE,
         TOKEN_HASHES,
         CONFIRMATION_EMAIL_AT,
@@ -79,6 +86,11 @@ pub mod attr {
         LINK_SENT_AT,
         LINK_MESSAGE_ID,
         LINK_ATTEMPTS,
+        LINK_TOKEN_HASH,
+        PROMOTION_SENT_AT,
+        PROMOTION_MESSAGE_ID,
+        PROMOTION_ATTEMPTS,
+        PROMOTION_TOKEN_HASH,
         LAST_EMAIL_ERROR,
         EXPIRES_AT,
     ];
@@ -107,6 +119,9 @@ pub struct Registration {
     pub confirmed_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled_at: Option<Timestamp>,
+    /// When a freed seat went to this registration from the waiting list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promoted_at: Option<Timestamp>,
     /// The absolute base of links in emails, as known when the participant registered.
     pub link_base: String,
     /// The SHA-256 hashes of the live confirmation tokens' secrets.
@@ -137,6 +152,18 @@ pub struct Registration {
     pub link_message_id: Option<String>,
     #[serde(default)]
     pub link_attempts: u32,
+    /// The hash of the token in the latest link email's cancel link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    link_token_hash: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promotion_sent_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promotion_message_id: Option<String>,
+    #[serde(default)]
+    pub promotion_attempts: u32,
+    /// The hash of the token in the latest promotion email's cancel link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    promotion_token_hash: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_email_error: Option<String>,
     /// When the personal data expires (DynamoDB TTL, epoch seconds as stored).
@@ -165,6 +192,7 @@ impl Registration {
             registered_at: pending.registered_at,
             confirmed_at: None,
             cancelled_at: None,
+            promoted_at: None,
             link_base: pending.link_base.trim_end_matches('/').to_owned(),
             token_hashes: vec![token_hash.to_owned()],
             confirmation_email_at: Some(pending.registered_at),
@@ -176,6 +204,11 @@ impl Registration {
             link_sent_at: None,
             link_message_id: None,
             link_attempts: 0,
+            link_token_hash: None,
+            promotion_sent_at: None,
+            promotion_message_id: None,
+            promotion_attempts: 0,
+            promotion_token_hash: None,
             last_email_error: None,
             expires_at: pending.expires_at,
         }
@@ -202,10 +235,13 @@ impl Registration {
         }
     }
 
-    /// Whether a token with this hash is live (compared in constant time).
+    /// Whether a token with this hash is live (compared in constant time): one
+    /// of a confirmation email's, or the latest link or promotion email's.
     pub(super) fn holds_token(&self, token_hash: &str) -> bool {
         self.token_hashes
             .iter()
+            .chain(&self.link_token_hash)
+            .chain(&self.promotion_token_hash)
             .any(|h| constant_time_eq(h, token_hash))
     }
 }
@@ -222,6 +258,20 @@ impl std::fmt::Debug for Registration {
             .field("personal_data", &"<redacted>")
             .finish_non_exhaustive()
     }
+}
+
+/// The attributes of an event's seats item, which counts the confirmed
+/// registrations and holds the waiting list in order.
+pub mod seats_attr {
+    /// How many registrations hold a seat.
+    pub const CONFIRMED: &str = "confirmed";
+    /// The key ids of the waitlisted registrations, first in line first.
+    pub const WAITLIST: &str = "waitlist";
+}
+
+/// The item key of an event's seats item.
+pub(super) fn seats_pk(event_id: &str) -> String {
+    format!("EVENT#{event_id}#SEATS")
 }
 
 /// The item key of a registration.
@@ -329,6 +379,11 @@ mod tests {
             unreachable: true,
             confirmed_at: Some(Timestamp::UNIX_EPOCH),
             cancelled_at: Some(Timestamp::UNIX_EPOCH),
+            promoted_at: Some(Timestamp::UNIX_EPOCH),
+            link_token_hash: Some("l".into()),
+            promotion_sent_at: Some(Timestamp::UNIX_EPOCH),
+            promotion_message_id: Some("m".into()),
+            promotion_token_hash: Some("p".into()),
             confirmation_message_id: Some("m".into()),
             link_sent_at: Some(Timestamp::UNIX_EPOCH),
             link_message_id: Some("m".into()),

@@ -7,10 +7,11 @@ mod ext;
 mod item;
 mod meter;
 mod outbox;
+mod seats;
 
 pub use crate::lifecycle::{Attempt, MAX_EMAIL_ATTEMPTS, Outbox};
 pub use dynamo::DynamoStore;
-pub use item::{OUTBOX_INDEX, Registration, attr};
+pub use item::{OUTBOX_INDEX, Registration, attr, seats_attr};
 pub use meter::Consumed;
 
 use crate::domain::NewRegistration;
@@ -76,6 +77,30 @@ pub enum TransitionOutcome {
     Applied(Registration),
     /// The registration was no longer in a status the transition starts from:
     /// as it stands now, or `None` when it is gone.
+    Refused(Option<Registration>),
+}
+
+/// What confirming a pending registration did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SeatOutcome {
+    /// It holds a seat.
+    Confirmed(Registration),
+    /// Every seat was taken (or others were waiting): it waits, at this place
+    /// in line (1 = next).
+    Waitlisted(Registration, u32),
+    /// It was no longer pending: as it stands now, or `None` when it is gone.
+    Refused(Option<Registration>),
+}
+
+/// What withdrawing a registration did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CancelOutcome {
+    /// A confirmed or waitlisted registration is now cancelled (its seat, or
+    /// its place in line, freed).
+    Cancelled(Registration),
+    /// A pending registration was deleted, with everything it held (as it was).
+    Deleted(Registration),
+    /// Nothing to do: already cancelled, or `None` when it is gone.
     Refused(Option<Registration>),
 }
 
@@ -148,6 +173,39 @@ pub trait RegistrationStore: Clone + Send + Sync + 'static {
         now: Timestamp,
     ) -> Result<TransitionOutcome, StoreError>;
 
+    /// Confirm a pending registration: a seat when one of `capacity` is free and
+    /// nobody waits, else the end of the waiting list. Exact under concurrency:
+    /// confirmed registrations never outnumber `capacity` (`None`: no limit).
+    async fn confirm_seat(
+        &self,
+        key: &RegistrationKey,
+        capacity: Option<u32>,
+        now: Timestamp,
+    ) -> Result<SeatOutcome, StoreError>;
+
+    /// A waitlisted registration's place in line (1 = next); `None` when it
+    /// does not wait.
+    async fn waitlist_position(&self, key: &RegistrationKey) -> Result<Option<u32>, StoreError>;
+
+    /// Withdraw a registration: a confirmed one frees its seat, a waitlisted one
+    /// leaves the line (both become cancelled); a pending one is deleted.
+    async fn cancel(
+        &self,
+        key: &RegistrationKey,
+        now: Timestamp,
+    ) -> Result<CancelOutcome, StoreError>;
+
+    /// Give one free seat to the first in line, who then owes `owes` (the link,
+    /// or the promotion email before links go out); `None` when no seat is free
+    /// or nobody waits. Each freed seat goes to exactly one registration.
+    async fn promote_next(
+        &self,
+        event_id: &str,
+        capacity: Option<u32>,
+        owes: Outbox,
+        now: Timestamp,
+    ) -> Result<Option<Registration>, StoreError>;
+
     /// Keys of registrations waiting in an outbox, oldest first, one page at a time.
     async fn due(
         &self,
@@ -160,12 +218,15 @@ pub trait RegistrationStore: Clone + Send + Sync + 'static {
     /// How many registrations wait in an outbox.
     async fn count_due(&self, event_id: &str, outbox: Outbox) -> Result<u64, StoreError>;
 
-    /// Take a registration out of an outbox for sending, unless another sender holds it.
+    /// Take a registration out of an outbox for sending, unless another sender
+    /// holds it. For a link or promotion email, `token_hash` is the hash of the
+    /// token its cancel link will carry, stored with the claim.
     async fn claim(
         &self,
         key: &RegistrationKey,
         outbox: Outbox,
         lease: &Lease,
+        token_hash: Option<&str>,
         now: Timestamp,
     ) -> Result<Option<Registration>, StoreError>;
 

@@ -7,7 +7,7 @@ use super::ext::{classify, from_item, n, s};
 use super::item::{self, OUTBOX_INDEX, Registration, attr};
 use super::{Attempt, DuePage, Lease, MAX_EMAIL_ATTEMPTS, Outbox, OutboxCursor, StoreError};
 use crate::key::RegistrationKey;
-use crate::lifecycle::Transition;
+use crate::lifecycle::{RegistrationStatus, Transition};
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::Select;
 use jiff::Timestamp;
@@ -32,6 +32,61 @@ fn email_attributes(outbox: Outbox) -> EmailAttributes {
             message_id: attr::LINK_MESSAGE_ID,
             attempts: attr::LINK_ATTEMPTS,
         },
+        Outbox::Promotion => EmailAttributes {
+            sent_at: attr::PROMOTION_SENT_AT,
+            message_id: attr::PROMOTION_MESSAGE_ID,
+            attempts: attr::PROMOTION_ATTEMPTS,
+        },
+    }
+}
+
+/// Where the token of an email of this outbox is kept, when its cancel link's
+/// token is stored with the claim (the confirmation email's tokens are a list of
+/// their own).
+fn token_attribute(outbox: Outbox) -> Option<&'static str> {
+    match outbox {
+        Outbox::Confirmation => None,
+        Outbox::Link => Some(attr::LINK_TOKEN_HASH),
+        Outbox::Promotion => Some(attr::PROMOTION_TOKEN_HASH),
+    }
+}
+
+/// An update expression's `SET` and `REMOVE` clauses.
+#[derive(Default)]
+pub(super) struct Clauses {
+    set: Vec<&'static str>,
+    remove: Vec<&'static str>,
+}
+
+impl Clauses {
+    pub(super) fn set(mut self, clause: &'static str) -> Self {
+        self.set.push(clause);
+        self
+    }
+
+    pub(super) fn remove(mut self, path: &'static str) -> Self {
+        self.remove.push(path);
+        self
+    }
+
+    /// Leave `outbox`: into the outbox owed next (`:next`, see [`with_next`]),
+    /// or out of any.
+    fn leave(self, outbox: Outbox) -> Self {
+        match outbox.then_owes() {
+            Some(_) => self.set("#outbox = :next"),
+            None => self.remove("#outbox"),
+        }
+    }
+
+    pub(super) fn render(&self) -> String {
+        let mut expression = String::new();
+        if !self.set.is_empty() {
+            expression = format!("SET {}", self.set.join(", "));
+        }
+        if !self.remove.is_empty() {
+            expression = format!("{expression} REMOVE {}", self.remove.join(", "));
+        }
+        expression.trim_start().to_owned()
     }
 }
 
@@ -45,44 +100,48 @@ pub(super) fn transition_update(
     transition: Transition,
     now: Timestamp,
 ) -> UpdateItemFluentBuilder {
-    let mut set = vec!["#status = :to"];
-    let mut remove = vec!["#until", "#owner"];
+    let from = (transition, transition.from());
+    transition_update_from(update, key, from, transition.owes(), now)
+}
+
+/// The update that applies a transition from some of its starting statuses
+/// (`from`), leaving the registration owing `owes`.
+pub(super) fn transition_update_from(
+    update: UpdateItemFluentBuilder,
+    key: &RegistrationKey,
+    (transition, from): (Transition, &[RegistrationStatus]),
+    owes: Option<Outbox>,
+    now: Timestamp,
+) -> UpdateItemFluentBuilder {
+    debug_assert!(from.iter().all(|status| transition.from().contains(status)));
     let stamped = match transition {
         // The instant the address was confirmed, seat or not.
-        Transition::Confirm | Transition::Waitlist => Some(attr::CONFIRMED_AT),
-        Transition::Cancel => Some(attr::CANCELLED_AT),
-        Transition::Promote => None,
+        Transition::Confirm | Transition::Waitlist => attr::CONFIRMED_AT,
+        Transition::Cancel => attr::CANCELLED_AT,
+        Transition::Promote => attr::PROMOTED_AT,
     };
-    if stamped.is_some() {
-        set.push("#stamped = :now");
-    }
-    let owes = transition.owes();
-    match owes {
-        Some(_) => set.push("#outbox = :queue"),
-        None => remove.push("#outbox"),
-    }
-    let from: Vec<String> = (0..transition.from().len())
-        .map(|i| format!(":from{i}"))
-        .collect();
+    let clauses = Clauses::default()
+        .set("#status = :to")
+        .set("#stamped = :now")
+        .remove("#until")
+        .remove("#owner");
+    let clauses = match owes {
+        Some(_) => clauses.set("#outbox = :queue"),
+        None => clauses.remove("#outbox"),
+    };
+    let placeholders: Vec<String> = (0..from.len()).map(|i| format!(":from{i}")).collect();
     let mut update = update
-        .update_expression(format!(
-            "SET {} REMOVE {}",
-            set.join(", "),
-            remove.join(", ")
-        ))
-        .condition_expression(format!("#status IN ({})", from.join(", ")))
+        .update_expression(clauses.render())
+        .condition_expression(format!("#status IN ({})", placeholders.join(", ")))
         .expression_attribute_names("#status", attr::STATUS)
+        .expression_attribute_names("#stamped", stamped)
         .expression_attribute_names("#until", attr::LEASE_UNTIL)
         .expression_attribute_names("#owner", attr::LEASE_OWNER)
         .expression_attribute_names("#outbox", attr::OUTBOX)
-        .expression_attribute_values(":to", s(transition.to().as_str()));
-    for (placeholder, status) in from.iter().zip(transition.from()) {
+        .expression_attribute_values(":to", s(transition.to().as_str()))
+        .expression_attribute_values(":now", s(now.to_string()));
+    for (placeholder, status) in placeholders.iter().zip(from) {
         update = update.expression_attribute_values(placeholder, s(status.as_str()));
-    }
-    if let Some(stamped) = stamped {
-        update = update
-            .expression_attribute_names("#stamped", stamped)
-            .expression_attribute_values(":now", s(now.to_string()));
     }
     if let Some(outbox) = owes {
         let queue = item::outbox_value(key.event_id(), outbox);
@@ -163,11 +222,18 @@ impl DynamoStore {
         key: &RegistrationKey,
         outbox: Outbox,
         lease: &Lease,
+        token_hash: Option<&str>,
         now: Timestamp,
     ) -> Result<Option<Registration>, StoreError> {
-        let update = self
+        let token = token_attribute(outbox).zip(token_hash);
+        let set_token = if token.is_some() {
+            ", #token = :token"
+        } else {
+            ""
+        };
+        let mut update = self
             .update(key)
-            .update_expression("SET #until = :until, #owner = :owner")
+            .update_expression(format!("SET #until = :until, #owner = :owner{set_token}"))
             .condition_expression(
                 "#outbox = :queue AND (attribute_not_exists(#until) OR #until <= :now)",
             )
@@ -178,6 +244,11 @@ impl DynamoStore {
             .expression_attribute_values(":until", n(lease.until.as_millisecond()))
             .expression_attribute_values(":owner", s(&lease.owner))
             .expression_attribute_values(":now", n(now.as_millisecond()));
+        if let Some((attribute, hash)) = token {
+            update = update
+                .expression_attribute_names("#token", attribute)
+                .expression_attribute_values(":token", s(hash));
+        }
         self.conditional_update_returning(update)
             .await?
             .map(from_item)
@@ -193,11 +264,16 @@ impl DynamoStore {
         at: Timestamp,
     ) -> Result<bool, StoreError> {
         let email = email_attributes(outbox);
+        let clauses = Clauses::default()
+            .set("#sent_at = :at")
+            .set("#message = :message")
+            .remove("#until")
+            .remove("#owner")
+            .remove("#error")
+            .leave(outbox);
         let update = self
             .update(key)
-            .update_expression(
-                "SET #sent_at = :at, #message = :message REMOVE #outbox, #until, #owner, #error",
-            )
+            .update_expression(clauses.render())
             .condition_expression("#outbox = :queue AND #owner = :owner")
             .expression_attribute_names("#sent_at", email.sent_at)
             .expression_attribute_names("#message", email.message_id)
@@ -209,7 +285,8 @@ impl DynamoStore {
             .expression_attribute_values(":message", s(message_id))
             .expression_attribute_values(":queue", s(item::outbox_value(key.event_id(), outbox)))
             .expression_attribute_values(":owner", s(owner));
-        self.conditional_update(update).await
+        self.conditional_update(with_next(update, key, outbox))
+            .await
     }
 
     /// Each update is one atomic step: either the lease is released with the
@@ -226,19 +303,22 @@ impl DynamoStore {
         let increment = u32::from(attempt == Attempt::Counted);
         let threshold = MAX_EMAIL_ATTEMPTS - increment;
         for give_up in [false, true] {
-            let (removal, bound) = if give_up {
-                ("#until, #owner, #outbox", "#attempts >= :threshold")
+            let clauses = Clauses::default()
+                .set("#attempts = if_not_exists(#attempts, :zero) + :inc")
+                .set("#error = :reason")
+                .remove("#until")
+                .remove("#owner");
+            let (clauses, bound) = if give_up {
+                (clauses.leave(outbox), "#attempts >= :threshold")
             } else {
                 (
-                    "#until, #owner",
+                    clauses,
                     "(attribute_not_exists(#attempts) OR #attempts < :threshold)",
                 )
             };
             let update = self
                 .update(key)
-                .update_expression(format!(
-                    "SET #attempts = if_not_exists(#attempts, :zero) + :inc, #error = :reason REMOVE {removal}"
-                ))
+                .update_expression(clauses.render())
                 .condition_expression(format!("#outbox = :queue AND #owner = :owner AND {bound}"))
                 .expression_attribute_names("#attempts", email_attributes(outbox).attempts)
                 .expression_attribute_names("#error", attr::LAST_EMAIL_ERROR)
@@ -249,13 +329,35 @@ impl DynamoStore {
                 .expression_attribute_values(":inc", n(increment))
                 .expression_attribute_values(":threshold", n(threshold))
                 .expression_attribute_values(":reason", s(reason))
-                .expression_attribute_values(":queue", s(item::outbox_value(key.event_id(), outbox)))
+                .expression_attribute_values(
+                    ":queue",
+                    s(item::outbox_value(key.event_id(), outbox)),
+                )
                 .expression_attribute_values(":owner", s(owner));
+            let update = if give_up {
+                with_next(update, key, outbox)
+            } else {
+                update
+            };
             if self.conditional_update(update).await? {
                 return Ok(());
             }
         }
         // Neither matched: the lease is no longer ours.
         Ok(())
+    }
+}
+
+/// Add `:next`, the outbox owed after this one, when there is one.
+fn with_next(
+    update: UpdateItemFluentBuilder,
+    key: &RegistrationKey,
+    outbox: Outbox,
+) -> UpdateItemFluentBuilder {
+    match outbox.then_owes() {
+        Some(next) => {
+            update.expression_attribute_values(":next", s(item::outbox_value(key.event_id(), next)))
+        }
+        None => update,
     }
 }

@@ -1,0 +1,169 @@
+//! The cancellation use case: the link's page shows what cancelling would do and
+//! changes nothing; the action withdraws the registration (a pending one is
+//! deleted with everything it held). A freed seat goes to the first in line
+//! right after the response, with the email that tells them.
+
+use crate::after_response::AfterResponse;
+use crate::clock::Clock;
+use crate::config::CancelConfig;
+use crate::lifecycle::RegistrationStatus;
+use crate::links::{LinkError, resolve};
+use crate::mail::Mailer;
+use crate::owed_email::SendNow;
+use crate::store::{CancelOutcome, Outbox, Registration, RegistrationStore};
+use jiff::Timestamp;
+use tracing::Instrument;
+
+/// The errors of a cancel link's page and action.
+pub type CancelError = LinkError;
+
+/// What a cancel link's page shows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CancelPage {
+    /// It can be cancelled: the page shows the button.
+    Active(Registration),
+    AlreadyCancelled(Registration),
+}
+
+/// What the cancellation did (or had already done).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cancelled {
+    /// A confirmed or waitlisted registration is now cancelled.
+    Now(Registration),
+    /// It already was.
+    Already(Registration),
+    /// A pending registration ("this wasn't me") was deleted; as it was.
+    Deleted(Registration),
+}
+
+impl Cancelled {
+    pub fn registration_id(&self) -> &str {
+        match self {
+            Self::Now(r) | Self::Already(r) | Self::Deleted(r) => &r.registration_id,
+        }
+    }
+}
+
+pub struct Canceller<S, M, C> {
+    pub config: CancelConfig,
+    pub store: S,
+    pub mailer: M,
+    pub clock: C,
+    /// Freed seats are given, and their emails sent, here, after the response.
+    pub after_response: AfterResponse,
+}
+
+impl<S: RegistrationStore, M: Mailer + Clone + 'static, C: Clock + Clone + 'static>
+    Canceller<S, M, C>
+{
+    pub fn new(config: CancelConfig, store: S, mailer: M, clock: C) -> Self {
+        Self {
+            config,
+            store,
+            mailer,
+            clock,
+            after_response: AfterResponse::default(),
+        }
+    }
+
+    /// The page behind the link. Changes nothing.
+    pub async fn check(&self, token: Option<&str>) -> Result<CancelPage, CancelError> {
+        let registration = self.resolve(token).await?;
+        Ok(match registration.status {
+            RegistrationStatus::Cancelled => CancelPage::AlreadyCancelled(registration),
+            _ => CancelPage::Active(registration),
+        })
+    }
+
+    /// The button: withdraw the registration (idempotently).
+    pub async fn cancel(&self, token: Option<&str>) -> Result<Cancelled, CancelError> {
+        let registration = self.resolve(token).await?;
+        let span =
+            tracing::info_span!("registration", registration_id = %registration.registration_id);
+        async {
+            let now = self.clock.now();
+            let outcome = self
+                .store
+                .cancel(&registration.key(), now)
+                .await
+                .map_err(LinkError::Store)?;
+            match outcome {
+                CancelOutcome::Cancelled(cancelled) => {
+                    tracing::info!("registration cancelled");
+                    if registration.status == RegistrationStatus::Confirmed {
+                        self.fill_freed_seat(now);
+                    }
+                    Ok(Cancelled::Now(cancelled))
+                }
+                CancelOutcome::Deleted(deleted) => {
+                    tracing::info!("pending registration deleted");
+                    Ok(Cancelled::Deleted(deleted))
+                }
+                CancelOutcome::Refused(Some(current)) => Ok(Cancelled::Already(current)),
+                CancelOutcome::Refused(None) => Err(LinkError::UnknownToken),
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// After the response: the freed seat goes to the first in line, who is
+    /// emailed (with the Zoom link once links go out).
+    fn fill_freed_seat(&self, now: Timestamp) {
+        let (config, store) = (self.config.clone(), self.store.clone());
+        let (mailer, clock) = (self.mailer.clone(), self.clock.clone());
+        self.after_response.defer(async move {
+            fill_freed_seats(&config, &store, &mailer, &clock, now).await;
+        });
+    }
+
+    async fn resolve(&self, token: Option<&str>) -> Result<Registration, CancelError> {
+        let now = self.clock.now();
+        resolve(&self.store, &self.config.event, now, token).await
+    }
+}
+
+/// Give every free seat to the first in line and send each promoted
+/// participant their email. A failure is logged: the next send-links run fills
+/// the seat and sends what is owed.
+pub async fn fill_freed_seats<S: RegistrationStore, M: Mailer, C: Clock>(
+    config: &CancelConfig,
+    store: &S,
+    mailer: &M,
+    clock: &C,
+    now: Timestamp,
+) {
+    let owes = if config.delivery.links_open(now) {
+        Outbox::Link
+    } else {
+        Outbox::Promotion
+    };
+    let event_id = &config.event.event_id;
+    loop {
+        let promoted = match store
+            .promote_next(event_id, config.capacity, owes, now)
+            .await
+        {
+            Ok(Some(promoted)) => promoted,
+            Ok(None) => return,
+            Err(err) => {
+                tracing::error!(error = %err, "could not give a freed seat; the next send-links run will");
+                return;
+            }
+        };
+        let span = tracing::info_span!("registration", registration_id = %promoted.registration_id);
+        async {
+            tracing::info!("a freed seat went to the first in line");
+            let send = SendNow {
+                event: &config.event,
+                delivery: &config.delivery,
+                store,
+                mailer,
+                clock,
+            };
+            send.send(&promoted.key(), owes, "cancel").await;
+        }
+        .instrument(span)
+        .await;
+    }
+}
