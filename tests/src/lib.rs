@@ -13,8 +13,9 @@ pub mod table;
 use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::Timestamp;
 use lambda_http::{Body, Response};
+use registration::cancelling::Canceller;
 use registration::clock::FixedClock;
-use registration::config::{ConfirmConfig, RegisterConfig, SendLinksConfig};
+use registration::config::{CancelConfig, ConfirmConfig, RegisterConfig, SendLinksConfig};
 use registration::confirming::Confirmer;
 use registration::domain::{
     Country, EmailAddress, FullName, NewRegistration, Organization, RegistrationStatus,
@@ -186,6 +187,7 @@ pub struct TestApp {
     pub clock: FixedClock,
     pub registrar: Registrar<DynamoStore, SesMailer, FixedClock>,
     pub confirmer: Confirmer<DynamoStore, SesMailer, FixedClock>,
+    pub canceller: Canceller<DynamoStore, SesMailer, FixedClock>,
     pub mailbox: Mailbox,
 }
 
@@ -208,6 +210,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut HashMap<String, String>)) -
     adjust(&mut env);
     let register_config = RegisterConfig::from_source(&env).expect("register configuration");
     let confirm_config = ConfirmConfig::from_source(&env).expect("confirm configuration");
+    let cancel_config = CancelConfig::from_source(&env).expect("cancel configuration");
     // Metered, so that `make bench` can read the request units of the use cases.
     let store = DynamoStore::metered(dynamodb.clone(), &table);
     let clock = FixedClock::at(while_open());
@@ -219,7 +222,8 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut HashMap<String, String>)) -
             mailer.clone(),
             clock.clone(),
         ),
-        confirmer: Confirmer::new(confirm_config, store.clone(), mailer, clock.clone()),
+        confirmer: Confirmer::new(confirm_config, store.clone(), mailer.clone(), clock.clone()),
+        canceller: Canceller::new(cancel_config, store.clone(), mailer, clock.clone()),
         table,
         event_id,
         env,
@@ -295,6 +299,34 @@ impl TestApp {
         let config = RegisterConfig::from_source(&self.env).expect("register configuration");
         let mailer = SesMailer::new(ses, config.sender.clone());
         Registrar::new(config, store, mailer, self.clock.clone())
+    }
+
+    /// Confirm with a token through the use case, then run what it deferred until
+    /// after its response (as the Lambda runtime does).
+    pub async fn confirm_token(
+        &self,
+        token: &str,
+    ) -> Result<registration::confirming::Confirmed, registration::links::LinkError> {
+        let outcome = self.confirmer.confirm(Some(token)).await;
+        self.confirmer.after_response.run().await;
+        outcome
+    }
+
+    /// Cancel with a token through the use case, then run what it deferred.
+    pub async fn cancel_token(
+        &self,
+        token: &str,
+    ) -> Result<registration::cancelling::Cancelled, registration::links::LinkError> {
+        let outcome = self.canceller.cancel(Some(token)).await;
+        self.canceller.after_response.run().await;
+        outcome
+    }
+
+    /// Register `email` through `register` and return its confirmation token.
+    pub async fn register_for_token(&self, email: &str) -> String {
+        let response = self.post_json(&valid_json(email)).await;
+        assert_eq!(response.status, 201, "{}", response.body);
+        self.confirmation_token(email).await
     }
 
     pub fn clock_now(&self) -> jiff::Timestamp {

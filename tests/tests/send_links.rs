@@ -649,9 +649,9 @@ async fn sends_keep_the_rate_when_claims_take_uneven_time() {
 async fn a_failed_outbox_query_ends_the_run_after_the_sends_under_way_are_recorded() {
     let app = spawn_send_links_app(|_| {}).await;
     let confirmed = seed(&app, RegistrationStatus::Confirmed, 250).await;
-    // The confirmation outbox (empty) and the first page of links (100 keys) are
-    // listed; the query for the second page fails.
-    let store = TroubledStore::new(app.store.clone()).with_due_answers(2);
+    // The promotion and confirmation outboxes (empty) and the first page of links
+    // (100 keys) are listed; the query for the second page fails.
+    let store = TroubledStore::new(app.store.clone()).with_due_answers(3);
     let troubled = sender_over(&app, store, ses_mailer(&app, app.ses_paced.clone()));
     let (logs, capturing) = Capture::on_this_thread();
     let failed = troubled

@@ -204,8 +204,11 @@ impl RegistrationStore for DynamoStore {
             .put_item()
             .table_name(&self.table_name)
             .set_item(Some(to_item(&registration)?))
-            .condition_expression("attribute_not_exists(#pk)")
+            // A cancelled registration is no duplicate: the address registers anew.
+            .condition_expression("attribute_not_exists(#pk) OR #status = :cancelled")
             .expression_attribute_names("#pk", attr::PK)
+            .expression_attribute_names("#status", attr::STATUS)
+            .expression_attribute_values(":cancelled", s(RegistrationStatus::Cancelled.as_str()))
             .set_return_consumed_capacity(self.capacity())
             .send()
             .await;

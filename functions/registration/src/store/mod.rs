@@ -122,7 +122,8 @@ pub trait RegistrationStore: Clone + Send + Sync + 'static {
     /// Store a new pending registration holding its first token's hash, in one
     /// conditional write; it starts in the confirmation outbox, leased by its
     /// creator. Storing the same registration (same `registration_id`) again
-    /// succeeds and changes nothing, so a retried write is not a duplicate.
+    /// succeeds and changes nothing, so a retried write is not a duplicate. A
+    /// cancelled registration of the address is replaced: it is no duplicate.
     async fn create_pending(
         &self,
         pending: &PendingRegistration,

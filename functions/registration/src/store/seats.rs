@@ -402,7 +402,7 @@ impl DynamoStore {
                 seats: refused(1),
             });
         }
-        if codes.iter().any(|c| *c == "TransactionConflict") {
+        if codes.contains(&"TransactionConflict") {
             return Ok(Committed::Conflict);
         }
         Err(classify(err))
