@@ -158,8 +158,9 @@ pub fn seed_env(table: &str, event_id: &str) -> HashMap<String, String> {
             "https://zoom.example/j/2022092810?pwd=s3cr3t",
         ),
         // DynamoDB Local expires items by the real clock: keep the 2022 event's data
-        // until 2032 so that no test item vanishes under a test.
+        // until 2032 so that no test item vanishes under a test, confirmed or not.
         ("RETENTION_DAYS", "3650"),
+        ("PENDING_EXPIRES_AFTER_HOURS", "87600"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -508,6 +509,7 @@ pub fn pending_registration(
         },
         // DynamoDB Local expires items by the real clock.
         expires_at: now + jiff::SignedDuration::from_hours(24 * 3650),
+        retain_until: now + jiff::SignedDuration::from_hours(24 * 3650),
     }
 }
 

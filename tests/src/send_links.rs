@@ -9,11 +9,12 @@ use registration::clock::FixedClock;
 use registration::domain::RegistrationStatus;
 use registration::key::RegistrationKey;
 use registration::lifecycle::{Attempt, Transition};
+use registration::limits::HourWindow;
 use registration::mail::{MailError, Mailer, OutgoingEmail, SesMailer};
 use registration::send_links::{SendLinks, SendLinksReport};
 use registration::store::{
-    CancelOutcome, CreateError, DuePage, DynamoStore, Lease, Outbox, OutboxCursor,
-    PendingRegistration, Registration, RegistrationStore, SeatOutcome, StoreError,
+    CancelOutcome, CreateError, DuePage, DynamoStore, Lease, LimitCounter, Outbox, OutboxCursor,
+    PendingRegistration, Registration, RegistrationStore, Renewal, SeatOutcome, StoreError,
     TransitionOutcome,
 };
 use std::collections::HashMap;
@@ -202,14 +203,27 @@ impl RegistrationStore for TroubledStore {
     async fn renew_confirmation(
         &self,
         key: &RegistrationKey,
-        token_hash: &str,
-        now: Timestamp,
-        resend_before: Timestamp,
-        lease: &Lease,
+        renewal: &Renewal<'_>,
     ) -> Result<bool, StoreError> {
-        self.store
-            .renew_confirmation(key, token_hash, now, resend_before, lease)
-            .await
+        self.store.renew_confirmation(key, renewal).await
+    }
+
+    async fn window_secret(
+        &self,
+        event_id: &str,
+        window: HourWindow,
+    ) -> Result<Vec<u8>, StoreError> {
+        self.store.window_secret(event_id, window).await
+    }
+
+    async fn take_slot(
+        &self,
+        event_id: &str,
+        window: HourWindow,
+        counter: LimitCounter<'_>,
+        limit: u32,
+    ) -> Result<bool, StoreError> {
+        self.store.take_slot(event_id, window, counter, limit).await
     }
 
     async fn add_token(&self, key: &RegistrationKey, token_hash: &str) -> Result<bool, StoreError> {
@@ -243,11 +257,11 @@ impl RegistrationStore for TroubledStore {
 
     async fn confirm_seat(
         &self,
-        key: &RegistrationKey,
+        pending: &Registration,
         capacity: Option<u32>,
         now: Timestamp,
     ) -> Result<SeatOutcome, StoreError> {
-        self.store.confirm_seat(key, capacity, now).await
+        self.store.confirm_seat(pending, capacity, now).await
     }
 
     async fn waitlist_position(&self, key: &RegistrationKey) -> Result<Option<u32>, StoreError> {

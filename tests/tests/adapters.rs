@@ -13,7 +13,7 @@ use registration::lifecycle::Transition;
 use registration::mail::{EmailAttachment, MailError, Mailer, OutgoingEmail, SesMailer};
 use registration::store::{
     Attempt, CreateError, DynamoStore, Lease, MAX_EMAIL_ATTEMPTS, MAX_LIVE_TOKENS, Outbox,
-    PendingRegistration, Registration, RegistrationStore, TransitionOutcome, attr,
+    PendingRegistration, Registration, RegistrationStore, Renewal, TransitionOutcome, attr,
 };
 use std::collections::HashMap;
 use system_tests::{Mailbox, key_for, sdk_config, unique, unique_email};
@@ -150,6 +150,7 @@ fn registration(event_id: &str, email: &str, registered_at: Timestamp) -> Pendin
         lease: lease("register:x", registered_at + SignedDuration::from_mins(2)),
         // 2032: DynamoDB Local expires items by the real clock.
         expires_at: at("2032-09-28T05:00:00Z"),
+        retain_until: at("2032-09-28T05:00:00Z"),
     }
 }
 
@@ -283,7 +284,16 @@ async fn a_registration_holds_at_most_max_live_tokens() {
     assert!(
         !table
             .store
-            .renew_confirmation(&key, "one-too-many", due, due, &lease("resend", due))
+            .renew_confirmation(
+                &key,
+                &Renewal {
+                    token_hash: "one-too-many",
+                    now: due,
+                    resend_before: due,
+                    lease: &lease("resend", due),
+                    expires_at: at("2032-09-28T05:00:00Z"),
+                }
+            )
             .await
             .unwrap(),
         "nor a re-sent confirmation"

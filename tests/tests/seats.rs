@@ -76,6 +76,14 @@ async fn confirmations_fill_the_seats_then_the_waiting_list_in_order() {
     assert!(matches!(outcomes[1], Confirmed::Now(_)));
     assert!(matches!(outcomes[2], Confirmed::Waitlisted(_, 1)));
     assert!(matches!(outcomes[3], Confirmed::Waitlisted(_, 2)));
+    // What each confirmation returned is what it stored (it is not read back).
+    for (outcome, email) in outcomes.iter().zip(&emails) {
+        let (Confirmed::Now(returned) | Confirmed::Waitlisted(returned, _)) = outcome else {
+            panic!("{outcome:?}");
+        };
+        let stored = app.store.get(&key_for(&app.event_id, email)).await.unwrap();
+        assert_eq!(stored.as_ref(), Some(returned), "{email}");
+    }
 
     // Confirming again changes nothing and tells the same.
     assert!(matches!(

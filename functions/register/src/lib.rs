@@ -7,6 +7,7 @@ use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 use registration::clock::Clock;
 use registration::domain::{FieldErrors, RawRegistration, Submission};
+use registration::limits::SourceAddress;
 use registration::mail::Mailer;
 use registration::registering::{RegisterError, Registrar};
 use registration::store::{RegistrationStore, StoreError};
@@ -77,7 +78,8 @@ where
         Err(errors) => return invalid(registrar, reply, &raw, &errors),
     };
     let base = link_base(registrar, request);
-    match registrar.register(submission, &base).await {
+    let source = SourceAddress::new(source_ip(request));
+    match registrar.register(submission, &base, &source).await {
         Ok(registered) => match reply {
             Reply::Json => json_response(
                 StatusCode::CREATED,
@@ -100,8 +102,25 @@ where
             if let RegisterError::Store(cause) = &err {
                 tracing::error!(error = %cause, "registration failed");
             }
-            failure(registrar, reply, problem_for(&err))
+            let mut response = failure(registrar, reply, problem_for(&err));
+            if let RegisterError::TooManyRequests { retry_after_secs } = err {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, retry_after_secs.into());
+            }
+            response
         }
+    }
+}
+
+/// The address the request came from, as API Gateway saw it (never stored or
+/// logged in clear).
+fn source_ip(request: &Request) -> String {
+    match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(context)) => {
+            context.http.source_ip.clone().unwrap_or_default()
+        }
+        _ => String::new(),
     }
 }
 
@@ -154,6 +173,7 @@ pub fn problem_for(err: &RegisterError) -> Problem {
     match err {
         RegisterError::Closed => Problem::RegistrationClosed,
         RegisterError::AlreadyRegistered => Problem::AlreadyRegistered,
+        RegisterError::TooManyRequests { .. } => Problem::TooManyRequests,
         RegisterError::Store(StoreError::Unavailable(_)) => Problem::Unavailable,
         RegisterError::Store(StoreError::Internal(_)) => Problem::Internal,
     }

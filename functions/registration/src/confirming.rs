@@ -89,7 +89,7 @@ impl<S: RegistrationStore, M: Mailer + Clone + 'static, C: Clock + Clone + 'stat
         let outcome = match registration.status {
             RegistrationStatus::Pending => self
                 .store
-                .confirm_seat(&registration.key(), self.config.capacity, now)
+                .confirm_seat(&registration, self.config.capacity, now)
                 .await
                 .map_err(LinkError::Store)?,
             _ => SeatOutcome::Refused(Some(registration)),

@@ -10,6 +10,7 @@ pub mod confirming;
 pub mod domain;
 pub mod key;
 pub mod lifecycle;
+pub mod limits;
 pub mod links;
 pub mod logging;
 pub mod mail;

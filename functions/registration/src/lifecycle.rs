@@ -153,6 +153,8 @@ pub const MAX_EMAIL_ATTEMPTS: u32 = 5;
 pub enum Attempt {
     Counted,
     NotCounted,
+    /// The email will never be due again (its registration expired): give up now.
+    Final,
 }
 
 /// Something that happens to a registration.

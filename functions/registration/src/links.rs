@@ -40,5 +40,7 @@ pub async fn resolve(
         .find_by_token(&key, &token.hash())
         .await
         .map_err(LinkError::Store)?
+        // An expired unconfirmed registration counts as absent.
+        .filter(|registration| !registration.is_expired(now))
         .ok_or(LinkError::UnknownToken)
 }

@@ -7,9 +7,11 @@ use crate::config::{EventConfig, RegisterConfig};
 use crate::domain::{EmailAddress, NewRegistration, RegistrationStatus, Submission};
 use crate::key::RegistrationKey;
 use crate::lifecycle::Attempt;
+use crate::limits::{Admission, Limits, SourceAddress};
 use crate::mail::{MailError, Mailer, ParticipantLinks, confirmation_email};
 use crate::store::{
-    CreateError, Lease, Outbox, PendingRegistration, Registration, RegistrationStore, StoreError,
+    CreateError, Lease, Outbox, PendingRegistration, Registration, RegistrationStore, Renewal,
+    StoreError,
 };
 use crate::token::ConfirmationToken;
 use jiff::{SignedDuration, Timestamp};
@@ -28,6 +30,8 @@ pub enum RegisterError {
     Closed,
     #[error("this email address is already registered for this event")]
     AlreadyRegistered,
+    #[error("too many registrations from this source address in this hour")]
+    TooManyRequests { retry_after_secs: u64 },
     #[error("the registration could not be stored")]
     Store(#[source] StoreError),
 }
@@ -48,11 +52,17 @@ pub struct Registrar<S, M, C> {
     /// left: the participant's answer does not depend on it (the registration
     /// already sits in the confirmation outbox under a lease).
     pub after_response: AfterResponse,
+    pub limits: Limits,
 }
 
 impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
     pub fn new(config: RegisterConfig, store: S, mailer: M, clock: C) -> Self {
+        let limits = Limits::new(
+            config.max_registrations_per_ip_per_hour,
+            config.max_confirmation_emails_per_hour,
+        );
         Self {
+            limits,
             config,
             store,
             mailer,
@@ -66,11 +76,13 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
         self.clock.now() < self.config.closes_at
     }
 
-    /// Register a submission. `link_base` is the absolute base of the confirmation link.
+    /// Register a submission from `source`. `link_base` is the absolute base of
+    /// the links in its emails.
     pub async fn register(
         &self,
         submission: Submission,
         link_base: &str,
+        source: &SourceAddress,
     ) -> Result<Registered, RegisterError> {
         if !self.is_open() {
             return Err(RegisterError::Closed);
@@ -85,6 +97,15 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
             }
         };
         let now = self.clock.now();
+        let event_id = &self.config.event.event_id;
+        match self.limits.admit(&self.store, event_id, source, now).await {
+            Ok(Admission::Admitted) => {}
+            Ok(Admission::TooMany { retry_after_secs }) => {
+                tracing::info!(retry_after_secs, "a source address passed its hourly limit");
+                return Err(RegisterError::TooManyRequests { retry_after_secs });
+            }
+            Err(err) => return Err(RegisterError::Store(err)),
+        }
         let pending = self.pending(participant, link_base, now);
         self.store_and_email(pending, now).await
     }
@@ -110,18 +131,8 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
             tracing::info_span!("registration", registration_id = %registration.registration_id);
         async {
             tracing::info!("registration stored as pending");
-            // A failed email keeps the 201: the registration is stored and the
-            // scheduled send-links run retries the email.
-            let outcome = send_confirmation(
-                &self.mailer,
-                &self.config.event,
-                &registration,
-                &token,
-                &pending.lease.owner,
-                now,
-            )
-            .await;
-            self.record_after_response(outcome);
+            self.email_if_allowed(&registration, &token, &pending.lease, now)
+                .await;
         }
         .instrument(span)
         .await;
@@ -130,9 +141,58 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
         })
     }
 
+    /// Send a confirmation email held under `lease`, within the hour's cap; past
+    /// it, release the registration to the paced send-links run. A failed email
+    /// keeps the 201: the registration is stored and the run retries the email.
+    async fn email_if_allowed(
+        &self,
+        registration: &Registration,
+        token: &ConfirmationToken,
+        lease: &Lease,
+        now: Timestamp,
+    ) {
+        let event = &self.config.event;
+        let allowed = self
+            .limits
+            .take_confirmation_email(&self.store, &event.event_id, now)
+            .await;
+        if !matches!(allowed, Ok(true)) {
+            let reason = match allowed {
+                Err(err) => format!("the email cap could not be checked: {err}"),
+                _ => "the hour's confirmation email cap is reached".to_owned(),
+            };
+            tracing::warn!(reason, "confirmation email left for the send-links run");
+            let outcome = ConfirmationOutcome::deferred(registration, &lease.owner, now);
+            return self.record_after_response(outcome);
+        }
+        let outcome =
+            send_confirmation(&self.mailer, event, registration, token, &lease.owner, now).await;
+        self.record_after_response(outcome);
+    }
+
+    /// When an unconfirmed registration expires: [`RegisterConfig::pending_expires_after`]
+    /// after its last confirmation email, and never after its data's retention.
+    fn pending_expiry(&self, now: Timestamp) -> Timestamp {
+        let expires = now
+            .checked_add(self.config.pending_expires_after)
+            .unwrap_or(now);
+        expires.min(self.retain_until())
+    }
+
+    /// [`RegisterConfig::retention_days`] after the event.
+    fn retain_until(&self) -> Timestamp {
+        let event = &self.config.event;
+        let retention = SignedDuration::from_hours(24 * i64::from(self.config.retention_days));
+        event
+            .starts_at
+            .checked_add(retention)
+            .unwrap_or(event.starts_at)
+    }
+
     /// What is stored for a new participant: pending, under this function's
-    /// lease for its first email, expiring [`RegisterConfig::retention_days`]
-    /// after the event.
+    /// lease for its first email, expiring unconfirmed after
+    /// [`pending_expiry`](Self::pending_expiry), its data kept until
+    /// [`retain_until`](Self::retain_until) once confirmed.
     fn pending(
         &self,
         participant: NewRegistration,
@@ -141,7 +201,6 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
     ) -> PendingRegistration {
         let event = &self.config.event;
         let registration_id = new_registration_id();
-        let retention = SignedDuration::from_hours(24 * i64::from(self.config.retention_days));
         PendingRegistration {
             key: RegistrationKey::for_address(&event.event_id, &participant.email),
             lease: self.lease(&registration_id, now),
@@ -149,10 +208,8 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
             participant,
             link_base: link_base.to_owned(),
             registered_at: now,
-            expires_at: event
-                .starts_at
-                .checked_add(retention)
-                .unwrap_or(event.starts_at),
+            expires_at: self.pending_expiry(now),
+            retain_until: self.retain_until(),
         }
     }
 
@@ -181,23 +238,17 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
         let token = ConfirmationToken::generate(&key);
         let lease = self.lease(&existing.registration_id, now);
         let resend_before = now.checked_sub(RESEND_INTERVAL).unwrap_or(now);
-        match self
-            .store
-            .renew_confirmation(&key, &token.hash(), now, resend_before, &lease)
-            .await
-        {
+        let renewal = Renewal {
+            token_hash: &token.hash(),
+            now,
+            resend_before,
+            lease: &lease,
+            expires_at: self.pending_expiry(now),
+        };
+        match self.store.renew_confirmation(&key, &renewal).await {
             Ok(true) => {
                 tracing::info!("confirmation email sent again for a duplicate");
-                let outcome = send_confirmation(
-                    &self.mailer,
-                    &self.config.event,
-                    &existing,
-                    &token,
-                    &lease.owner,
-                    now,
-                )
-                .await;
-                self.record_after_response(outcome);
+                self.email_if_allowed(&existing, &token, &lease, now).await;
             }
             Ok(false) => {
                 tracing::info!(
@@ -254,6 +305,18 @@ pub async fn send_confirmation(
 }
 
 impl ConfirmationOutcome {
+    /// An email not attempted: recording it releases the registration to the
+    /// send-links run without counting an attempt.
+    fn deferred(registration: &Registration, owner: &str, now: Timestamp) -> Self {
+        Self {
+            key: registration.key(),
+            registration_id: registration.registration_id.clone(),
+            owner: owner.to_owned(),
+            at: now,
+            result: Err(MailError::Deferred),
+        }
+    }
+
     /// Record the outcome: a sent email takes the registration out of the
     /// confirmation outbox; a failed one releases it to the scheduled run (a
     /// rejection counts towards the attempts). A failure to record is logged; the

@@ -89,6 +89,14 @@ pub struct RegisterConfig {
     pub public_base_url: Option<Url>,
     pub retention_days: u32,
     pub allowed_origins: AllowedOrigins,
+    /// New registrations accepted from one source address in any hour.
+    pub max_registrations_per_ip_per_hour: u32,
+    /// Confirmation emails `register` sends itself in any hour; past it they
+    /// wait for the paced send-links run.
+    pub max_confirmation_emails_per_hour: u32,
+    /// An unconfirmed registration expires this long after its last
+    /// confirmation email.
+    pub pending_expires_after: jiff::SignedDuration,
 }
 
 impl RegisterConfig {
@@ -108,6 +116,11 @@ impl RegisterConfig {
             .transpose()?;
         let retention_days = r.number("RETENTION_DAYS", 90u32, |d| (1..=3650).contains(d))?;
         let allowed_origins = AllowedOrigins::from_reader(&r)?;
+        let per_ip = r.number("MAX_REGISTRATIONS_PER_IP_PER_HOUR", 20u32, |n| *n >= 1)?;
+        let emails = r.number("MAX_CONFIRMATION_EMAILS_PER_HOUR", 500u32, |n| *n >= 1)?;
+        let pending_hours = r.number("PENDING_EXPIRES_AFTER_HOURS", 72i64, |h| {
+            (1..=24 * 3650).contains(h)
+        })?;
         Ok(Self {
             event,
             closes_at,
@@ -115,6 +128,9 @@ impl RegisterConfig {
             public_base_url,
             retention_days,
             allowed_origins,
+            max_registrations_per_ip_per_hour: per_ip,
+            max_confirmation_emails_per_hour: emails,
+            pending_expires_after: jiff::SignedDuration::from_hours(pending_hours),
         })
     }
 }
@@ -234,6 +250,9 @@ mod tests {
         let register = RegisterConfig::from_source(&seed()).unwrap();
         assert_eq!(register.event.event_id, "bnr-li-ion-2022");
         assert_eq!(register.retention_days, 90);
+        assert_eq!(register.max_registrations_per_ip_per_hour, 20);
+        assert_eq!(register.max_confirmation_emails_per_hour, 500);
+        assert_eq!(register.pending_expires_after.as_hours(), 72);
         assert_eq!(register.closes_at.to_string(), "2022-09-26T19:00:00Z");
         assert_eq!(
             register.event.local_time(register.event.starts_at),
@@ -287,6 +306,9 @@ mod tests {
             ("PUBLIC_BASE_URL", "/relative"),
             ("RETENTION_DAYS", "-1"),
             ("RETENTION_DAYS", "soon"),
+            ("MAX_REGISTRATIONS_PER_IP_PER_HOUR", "0"),
+            ("MAX_CONFIRMATION_EMAILS_PER_HOUR", "many"),
+            ("PENDING_EXPIRES_AFTER_HOURS", "0"),
         ] {
             let mut env = seed();
             env.insert(variable.into(), value.into());

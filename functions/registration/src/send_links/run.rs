@@ -166,6 +166,12 @@ where
         let span =
             tracing::info_span!("registration", registration_id = %registration.registration_id);
         async {
+            if registration.is_expired(now) {
+                // Never confirmed, and now absent: nothing more goes to it.
+                self.record_failure(&registration, outbox, "expired", Attempt::Final)
+                    .await;
+                return;
+            }
             if !registration.lifecycle().may_receive(outbox) {
                 // Only a registration in the right state gets this email; take
                 // it out of the outbox.

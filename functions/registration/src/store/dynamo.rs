@@ -6,11 +6,13 @@ use super::ext::{classify, from_item, is_condition_failure, n, s, to_item};
 use super::item::{self, Registration, attr};
 use super::meter::{Capacities, CapacityMeter, Consumed};
 use super::{
-    Attempt, CancelOutcome, CreateError, DuePage, Lease, MAX_LIVE_TOKENS, Outbox, OutboxCursor,
-    PendingRegistration, RegistrationStore, SeatOutcome, StoreError, TransitionOutcome,
+    Attempt, CancelOutcome, CreateError, DuePage, Lease, LimitCounter, MAX_LIVE_TOKENS, Outbox,
+    OutboxCursor, PendingRegistration, RegistrationStore, Renewal, SeatOutcome, StoreError,
+    TransitionOutcome,
 };
 use crate::key::RegistrationKey;
 use crate::lifecycle::{RegistrationStatus, Transition};
+use crate::limits::HourWindow;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemOutput;
@@ -205,10 +207,17 @@ impl RegistrationStore for DynamoStore {
             .table_name(&self.table_name)
             .set_item(Some(to_item(&registration)?))
             // A cancelled registration is no duplicate: the address registers anew.
-            .condition_expression("attribute_not_exists(#pk) OR #status = :cancelled")
+            // An expired pending one counts as absent, before the TTL sweep too.
+            .condition_expression(
+                "attribute_not_exists(#pk) OR #status = :cancelled \
+                 OR (#status = :pending AND #expires <= :now)",
+            )
             .expression_attribute_names("#pk", attr::PK)
             .expression_attribute_names("#status", attr::STATUS)
+            .expression_attribute_names("#expires", attr::EXPIRES_AT)
             .expression_attribute_values(":cancelled", s(RegistrationStatus::Cancelled.as_str()))
+            .expression_attribute_values(":pending", s(RegistrationStatus::Pending.as_str()))
+            .expression_attribute_values(":now", n(pending.registered_at.as_second()))
             .set_return_consumed_capacity(self.capacity())
             .send()
             .await;
@@ -232,15 +241,19 @@ impl RegistrationStore for DynamoStore {
     async fn renew_confirmation(
         &self,
         key: &RegistrationKey,
-        token_hash: &str,
-        now: Timestamp,
-        resend_before: Timestamp,
-        lease: &Lease,
+        renewal: &Renewal<'_>,
     ) -> Result<bool, StoreError> {
+        let Renewal {
+            token_hash,
+            now,
+            resend_before,
+            lease,
+            expires_at,
+        } = renewal;
         let update = self
             .update(key)
             .update_expression(format!(
-                "SET #emailed = :now, #outbox = :queue, #until = :until, #owner = :owner, {ADD_TOKEN}"
+                "SET #emailed = :now, #outbox = :queue, #until = :until, #owner = :owner, #expires = :expires, {ADD_TOKEN}"
             ))
             .condition_expression(format!(
                 "#status = :pending AND (attribute_not_exists(#emailed) OR #emailed <= :before) AND {ROOM_FOR_A_TOKEN}"
@@ -250,6 +263,8 @@ impl RegistrationStore for DynamoStore {
             .expression_attribute_names("#outbox", attr::OUTBOX)
             .expression_attribute_names("#until", attr::LEASE_UNTIL)
             .expression_attribute_names("#owner", attr::LEASE_OWNER)
+            .expression_attribute_names("#expires", attr::EXPIRES_AT)
+            .expression_attribute_values(":expires", n(expires_at.as_second()))
             .expression_attribute_values(":now", s(now.to_string()))
             .expression_attribute_values(":before", s(resend_before.to_string()))
             .expression_attribute_values(":pending", s(RegistrationStatus::Pending.as_str()))
@@ -329,11 +344,11 @@ impl RegistrationStore for DynamoStore {
 
     async fn confirm_seat(
         &self,
-        key: &RegistrationKey,
+        pending: &Registration,
         capacity: Option<u32>,
         now: Timestamp,
     ) -> Result<SeatOutcome, StoreError> {
-        self.seat_or_line(key, capacity, now).await
+        self.seat_or_line(pending, capacity, now).await
     }
 
     async fn waitlist_position(&self, key: &RegistrationKey) -> Result<Option<u32>, StoreError> {
@@ -356,6 +371,24 @@ impl RegistrationStore for DynamoStore {
         now: Timestamp,
     ) -> Result<Option<Registration>, StoreError> {
         self.promote_first(event_id, capacity, owes, now).await
+    }
+
+    async fn window_secret(
+        &self,
+        event_id: &str,
+        window: HourWindow,
+    ) -> Result<Vec<u8>, StoreError> {
+        self.secret_of(event_id, window).await
+    }
+
+    async fn take_slot(
+        &self,
+        event_id: &str,
+        window: HourWindow,
+        counter: LimitCounter<'_>,
+        limit: u32,
+    ) -> Result<bool, StoreError> {
+        self.take(event_id, window, counter, limit).await
     }
 
     async fn due(

@@ -13,7 +13,7 @@
 //!   what is left to send, never with the table.
 
 use crate::key::RegistrationKey;
-use crate::lifecycle::{Lifecycle, Outbox, RegistrationStatus};
+use crate::lifecycle::{Lifecycle, Outbox, RegistrationStatus, Transition};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -57,9 +57,10 @@ pub mod attr {
     pub const PROMOTION_TOKEN_HASH: &str = "promotion_token_hash";
     pub const LAST_EMAIL_ERROR: &str = "last_email_error";
     pub const EXPIRES_AT: &str = "expires_at";
+    pub const RETAIN_UNTIL: &str = "retain_until";
 
     /// All of them, in the struct's order.
-    pub const ALL: [&str; 33] = [
+    pub const ALL: [&str; 34] = [
         PK,
         EVENT_ID,
         REGISTRATION_ID,
@@ -93,6 +94,7 @@ pub mod attr {
         PROMOTION_TOKEN_HASH,
         LAST_EMAIL_ERROR,
         EXPIRES_AT,
+        RETAIN_UNTIL,
     ];
 }
 
@@ -166,9 +168,18 @@ pub struct Registration {
     promotion_token_hash: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_email_error: Option<String>,
-    /// When the personal data expires (DynamoDB TTL, epoch seconds as stored).
+    /// When the item expires (DynamoDB TTL, epoch seconds as stored): a pending
+    /// registration some hours after its last confirmation email, any other
+    /// `RETENTION_DAYS` after the event.
     #[serde(with = "epoch_seconds")]
     pub expires_at: Timestamp,
+    /// When the personal data expires once the registration is confirmed.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "optional_epoch_seconds"
+    )]
+    pub retain_until: Option<Timestamp>,
 }
 
 impl Registration {
@@ -211,7 +222,39 @@ impl Registration {
             promotion_token_hash: None,
             last_email_error: None,
             expires_at: pending.expires_at,
+            retain_until: Some(pending.retain_until),
         }
+    }
+
+    /// This registration as `transition` (applied at `now`, leaving it owing
+    /// `owes`) writes it: the same changes as the store's transition update, for
+    /// a write whose result is not read back (a transaction).
+    pub(super) fn after(
+        &self,
+        transition: Transition,
+        owes: Option<Outbox>,
+        now: Timestamp,
+    ) -> Self {
+        let mut next = self.clone();
+        next.status = transition.to();
+        match transition {
+            Transition::Confirm | Transition::Waitlist => next.confirmed_at = Some(now),
+            Transition::Cancel => next.cancelled_at = Some(now),
+            Transition::Promote => next.promoted_at = Some(now),
+        }
+        next.outbox = owes.map(|outbox| outbox_value(&self.event_id, outbox));
+        next.lease_until = None;
+        next.lease_owner = None;
+        if transition.to() != RegistrationStatus::Cancelled {
+            next.expires_at = self.retain_until.unwrap_or(self.expires_at);
+        }
+        next
+    }
+
+    /// An unconfirmed registration past its expiry counts as absent, before
+    /// DynamoDB's TTL sweep removes it too.
+    pub fn is_expired(&self, now: Timestamp) -> bool {
+        self.status == RegistrationStatus::Pending && self.expires_at <= now
     }
 
     /// The registration's key, as its tokens name it.
@@ -322,6 +365,25 @@ mod epoch_millis {
     }
 }
 
+/// An optional instant stored as epoch seconds.
+mod optional_epoch_seconds {
+    use jiff::Timestamp;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &Option<Timestamp>, s: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(at) => s.serialize_i64(at.as_second()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
+        Option::<i64>::deserialize(d)?
+            .map(|s| Timestamp::from_second(s).map_err(serde::de::Error::custom))
+            .transpose()
+    }
+}
+
 /// An instant stored as epoch seconds (what DynamoDB's TTL reads).
 mod epoch_seconds {
     use jiff::Timestamp;
@@ -367,7 +429,8 @@ mod tests {
                 owner: "register:x".into(),
                 until: "2022-09-20T04:02:00.5Z".parse().unwrap(),
             },
-            expires_at: "2022-12-27T05:00:00Z".parse().unwrap(),
+            expires_at: "2022-09-23T04:00:00Z".parse().unwrap(),
+            retain_until: "2022-12-27T05:00:00Z".parse().unwrap(),
         }
     }
 
@@ -407,7 +470,8 @@ mod tests {
     fn instants_are_stored_as_the_numbers_ttl_and_lease_conditions_compare() {
         let item: std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue> =
             serde_dynamo::to_item(full()).unwrap();
-        assert_eq!(item[attr::EXPIRES_AT].as_n().unwrap(), "1672117200");
+        assert_eq!(item[attr::EXPIRES_AT].as_n().unwrap(), "1663905600");
+        assert_eq!(item[attr::RETAIN_UNTIL].as_n().unwrap(), "1672117200");
         assert_eq!(item[attr::LEASE_UNTIL].as_n().unwrap(), "1663646520500");
         let back: Registration = serde_dynamo::from_item(item).unwrap();
         assert_eq!(back, full());

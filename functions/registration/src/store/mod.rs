@@ -5,6 +5,7 @@
 mod dynamo;
 mod ext;
 mod item;
+mod limits;
 mod meter;
 mod outbox;
 mod seats;
@@ -12,11 +13,13 @@ mod seats;
 pub use crate::lifecycle::{Attempt, MAX_EMAIL_ATTEMPTS, Outbox};
 pub use dynamo::DynamoStore;
 pub use item::{OUTBOX_INDEX, Registration, attr, seats_attr};
+pub use limits::LimitCounter;
 pub use meter::Consumed;
 
 use crate::domain::NewRegistration;
 use crate::key::RegistrationKey;
 use crate::lifecycle::Transition;
+use crate::limits::HourWindow;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use std::collections::HashMap;
@@ -45,7 +48,23 @@ pub struct PendingRegistration {
     pub registered_at: Timestamp,
     /// Its creator's hold on it for the first confirmation email.
     pub lease: Lease,
-    /// When its personal data expires.
+    /// When it expires unless confirmed (it counts as absent from then on).
+    pub expires_at: Timestamp,
+    /// When its personal data expires once confirmed.
+    pub retain_until: Timestamp,
+}
+
+/// A new confirmation email for a still-pending registration.
+#[derive(Debug, Clone)]
+pub struct Renewal<'a> {
+    /// The hash of the new email's token.
+    pub token_hash: &'a str,
+    pub now: Timestamp,
+    /// Only if its last confirmation email is older than this.
+    pub resend_before: Timestamp,
+    /// The holder of the new email.
+    pub lease: &'a Lease,
+    /// Its new expiry, counted from this email.
     pub expires_at: Timestamp,
 }
 
@@ -133,16 +152,13 @@ pub trait RegistrationStore: Clone + Send + Sync + 'static {
     async fn get(&self, key: &RegistrationKey) -> Result<Option<Registration>, StoreError>;
 
     /// For a still-pending registration whose last confirmation email is older than
-    /// `resend_before`, add a new token and lease it for a new email. `false` when
-    /// the registration is not pending, was emailed too recently, or already holds
-    /// [`MAX_LIVE_TOKENS`] tokens.
+    /// `resend_before`, add a new token, lease it for a new email and push its
+    /// expiry. `false` when the registration is not pending, was emailed too
+    /// recently, or already holds [`MAX_LIVE_TOKENS`] tokens.
     async fn renew_confirmation(
         &self,
         key: &RegistrationKey,
-        token_hash: &str,
-        now: Timestamp,
-        resend_before: Timestamp,
-        lease: &Lease,
+        renewal: &Renewal<'_>,
     ) -> Result<bool, StoreError>;
 
     /// Add one more live confirmation token; `false` when the registration already
@@ -174,12 +190,12 @@ pub trait RegistrationStore: Clone + Send + Sync + 'static {
         now: Timestamp,
     ) -> Result<TransitionOutcome, StoreError>;
 
-    /// Confirm a pending registration: a seat when one of `capacity` is free and
+    /// Confirm a pending registration (as last read): a seat when one of `capacity` is free and
     /// nobody waits, else the end of the waiting list. Exact under concurrency:
     /// confirmed registrations never outnumber `capacity` (`None`: no limit).
     async fn confirm_seat(
         &self,
-        key: &RegistrationKey,
+        pending: &Registration,
         capacity: Option<u32>,
         now: Timestamp,
     ) -> Result<SeatOutcome, StoreError>;
@@ -206,6 +222,24 @@ pub trait RegistrationStore: Clone + Send + Sync + 'static {
         owes: Outbox,
         now: Timestamp,
     ) -> Result<Option<Registration>, StoreError>;
+
+    /// The random secret of an hour window, which keys the hash of source
+    /// addresses: made by its first caller, expiring with the window's counters.
+    async fn window_secret(
+        &self,
+        event_id: &str,
+        window: HourWindow,
+    ) -> Result<Vec<u8>, StoreError>;
+
+    /// Count one more use of a per-hour limit; `false`, counting nothing, when
+    /// `limit` uses of the window are counted already. Exact under concurrency.
+    async fn take_slot(
+        &self,
+        event_id: &str,
+        window: HourWindow,
+        counter: LimitCounter<'_>,
+        limit: u32,
+    ) -> Result<bool, StoreError>;
 
     /// Keys of registrations waiting in an outbox, oldest first, one page at a time.
     async fn due(

@@ -129,6 +129,14 @@ pub(super) fn transition_update_from(
         Some(_) => clauses.set("#outbox = :queue"),
         None => clauses.remove("#outbox"),
     };
+    // A confirmed address keeps its data for the retention period, no longer
+    // the few hours of an unconfirmed one.
+    let keeps = transition.to() != RegistrationStatus::Cancelled;
+    let clauses = if keeps {
+        clauses.set("#expires = if_not_exists(#retain, #expires)")
+    } else {
+        clauses
+    };
     let placeholders: Vec<String> = (0..from.len()).map(|i| format!(":from{i}")).collect();
     let mut update = update
         .update_expression(clauses.render())
@@ -146,6 +154,11 @@ pub(super) fn transition_update_from(
     if let Some(outbox) = owes {
         let queue = item::outbox_value(key.event_id(), outbox);
         update = update.expression_attribute_values(":queue", s(queue));
+    }
+    if keeps {
+        update = update
+            .expression_attribute_names("#expires", attr::EXPIRES_AT)
+            .expression_attribute_names("#retain", attr::RETAIN_UNTIL);
     }
     update
 }
@@ -301,7 +314,10 @@ impl DynamoStore {
         attempt: Attempt,
     ) -> Result<(), StoreError> {
         let increment = u32::from(attempt == Attempt::Counted);
-        let threshold = MAX_EMAIL_ATTEMPTS - increment;
+        let threshold = match attempt {
+            Attempt::Final => 0,
+            _ => MAX_EMAIL_ATTEMPTS - increment,
+        };
         for give_up in [false, true] {
             let clauses = Clauses::default()
                 .set("#attempts = if_not_exists(#attempts, :zero) + :inc")

@@ -66,13 +66,18 @@ impl DynamoStore {
 
     pub(super) async fn seat_or_line(
         &self,
-        key: &RegistrationKey,
+        pending: &Registration,
         capacity: Option<u32>,
         now: Timestamp,
     ) -> Result<SeatOutcome, StoreError> {
+        let key = &pending.key();
         for attempt in 0..SEAT_ATTEMPTS {
             match self.take_a_seat(key, capacity, now).await? {
-                Committed::Yes => return Ok(SeatOutcome::Confirmed(self.read_back(key).await?)),
+                Committed::Yes => {
+                    let confirmed = Transition::Confirm;
+                    let registration = pending.after(confirmed, confirmed.owes(), now);
+                    return Ok(SeatOutcome::Confirmed(registration));
+                }
                 Committed::Refused {
                     registration: true, ..
                 } => {
@@ -86,7 +91,7 @@ impl DynamoStore {
             }
             match self.join_the_line(key, capacity, now).await? {
                 Committed::Yes => {
-                    let registration = self.read_back(key).await?;
+                    let registration = pending.after(Transition::Waitlist, None, now);
                     let position = self.position(key).await?.unwrap_or(0);
                     return Ok(SeatOutcome::Waitlisted(registration, position));
                 }
@@ -191,7 +196,10 @@ impl DynamoStore {
                 RegistrationStatus::Waitlisted => self.leave_the_line(key, now).await?,
             };
             match committed {
-                Committed::Yes => return Ok(CancelOutcome::Cancelled(self.read_back(key).await?)),
+                Committed::Yes => {
+                    let cancelled = current.after(Transition::Cancel, None, now);
+                    return Ok(CancelOutcome::Cancelled(cancelled));
+                }
                 // Its status changed since it was read, or the line moved: again.
                 Committed::Refused { .. } | Committed::Conflict => contention(attempt).await,
             }
@@ -295,6 +303,7 @@ impl DynamoStore {
             }
             let key = RegistrationKey::from_stored(event_id, first);
             match self.promote(&key, capacity, owes, now).await? {
+                // Read back: the waiting registration was not read before.
                 Committed::Yes => return Ok(Some(self.read_back(&key).await?)),
                 Committed::Refused {
                     registration: true,

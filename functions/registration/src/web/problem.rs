@@ -50,6 +50,7 @@ pub enum Problem {
     PayloadTooLarge,
     UnsupportedMediaType,
     Validation,
+    TooManyRequests,
     Internal,
     Unavailable,
     NotFound,
@@ -65,6 +66,7 @@ impl Problem {
             Problem::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Problem::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Problem::Validation => StatusCode::UNPROCESSABLE_ENTITY,
+            Problem::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             Problem::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             Problem::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Problem::NotFound => StatusCode::NOT_FOUND,
@@ -80,6 +82,7 @@ impl Problem {
             Problem::PayloadTooLarge => "payload-too-large",
             Problem::UnsupportedMediaType => "unsupported-media-type",
             Problem::Validation => "validation",
+            Problem::TooManyRequests => "too-many-requests",
             Problem::Internal => "internal",
             Problem::Unavailable => "unavailable",
             Problem::NotFound => "not-found",
@@ -95,6 +98,7 @@ impl Problem {
             Problem::PayloadTooLarge => "The request body is too large",
             Problem::UnsupportedMediaType => "Unsupported content type",
             Problem::Validation => "Some fields are invalid",
+            Problem::TooManyRequests => "Too many registrations from your network",
             Problem::Internal => "Something went wrong on our side",
             Problem::Unavailable => "The service is temporarily unavailable",
             Problem::NotFound => "Not found",
@@ -115,6 +119,9 @@ impl Problem {
                 "Send application/json or application/x-www-form-urlencoded in UTF-8."
             }
             Problem::Validation => "One or more fields are invalid; see errors.",
+            Problem::TooManyRequests => {
+                "Too many registrations came from your network in the last hour. Please try again later."
+            }
             Problem::Internal => "Please try again later.",
             Problem::Unavailable => "Please try again in a few minutes.",
             Problem::NotFound => "There is nothing at this address.",
