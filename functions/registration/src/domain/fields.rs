@@ -1,12 +1,19 @@
 //! The participant's text fields and country as validated newtypes: each `parse`
 //! is the one place its rule lives. Each prints redacted in `Debug`, except the
 //! country code, which is no personal data.
+//!
+//! The free-text fields reach emails sent from the organizers' domain, so they
+//! hold NFC text with no control or invisible format characters, and a name
+//! holds no web address: none can carry a disguised message.
 
 use super::Redacted;
+use icu_normalizer::ComposingNormalizerBorrowed;
+use icu_properties::CodePointMapData;
+use icu_properties::props::GeneralCategory;
 use std::fmt;
 
 /// A participant's full name: 1–100 characters after trimming, any script, no
-/// control characters.
+/// control or format characters, no web address; stored in NFC.
 #[derive(Clone, PartialEq, Eq)]
 pub struct FullName(String);
 
@@ -15,6 +22,9 @@ impl FullName {
 
     pub fn parse(input: &str) -> Result<Self, String> {
         let value = bounded_text(input, Self::MAX_CHARS)?;
+        if contains_web_address(&value) {
+            return Err("must be a name, not a web address (no :// or www.)".into());
+        }
         Ok(Self(value))
     }
 }
@@ -31,7 +41,8 @@ impl fmt::Debug for FullName {
     }
 }
 
-/// The organization a participant represents: 1–150 characters.
+/// The organization a participant represents: 1–150 characters, no control or
+/// format characters; stored in NFC. A web address is allowed: it can be a name.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Organization(String);
 
@@ -57,7 +68,8 @@ impl fmt::Debug for Organization {
     }
 }
 
-/// An optional job title: at most 100 characters; blank means absent.
+/// An optional job title: at most 100 characters, no control or format
+/// characters; stored in NFC; blank means absent.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Designation(String);
 
@@ -151,9 +163,11 @@ impl Country {
     }
 }
 
-/// Trim, then require 1..=max characters with no control characters.
+/// NFC-normalize and trim, then require 1..=max characters (counted composed)
+/// with no control or format characters.
 fn bounded_text(input: &str, max: usize) -> Result<String, String> {
-    let value = input.trim();
+    let normalized = ComposingNormalizerBorrowed::new_nfc().normalize(input);
+    let value = normalized.trim();
     if value.is_empty() {
         return Err("is required".into());
     }
@@ -163,12 +177,33 @@ fn bounded_text(input: &str, max: usize) -> Result<String, String> {
     if value.chars().any(is_forbidden_char) {
         return Err("must not contain control characters".into());
     }
+    if value.chars().any(is_format_char) {
+        return Err(
+            "must not contain invisible formatting characters (direction marks, zero-width spaces)"
+                .into(),
+        );
+    }
     Ok(value.to_owned())
 }
 
 /// Control characters, and the Unicode line and paragraph separators that act like them.
 fn is_forbidden_char(c: char) -> bool {
     c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// General category Cf: bidirectional controls that reorder what a reader sees,
+/// zero-width characters, the byte-order mark, the soft hyphen, tag characters.
+fn is_format_char(c: char) -> bool {
+    CodePointMapData::<GeneralCategory>::new().get(c) == GeneralCategory::Format
+}
+
+/// `://` or `www.`, in any case, also when typed in full-width or other
+/// compatibility forms (`ｗｗｗ．`), which NFKC folds to the plain ones.
+fn contains_web_address(value: &str) -> bool {
+    let folded = ComposingNormalizerBorrowed::new_nfkc()
+        .normalize(value)
+        .to_lowercase();
+    folded.contains("://") || folded.contains("www.")
 }
 
 #[cfg(test)]
@@ -278,7 +313,131 @@ mod tests {
         );
     }
 
+    /// The invisible characters the contract names, each in the middle of a word.
+    const WITH_FORMAT_CHARACTERS: [&str; 8] = [
+        "Ali\u{202E}nahK",  // right-to-left override
+        "Ali\u{200B}Khan",  // zero-width space
+        "Ali \u{2066}Khan", // left-to-right isolate
+        "\u{FEFF}Ali Khan", // byte-order mark
+        "Ali\u{200F}Khan",  // right-to-left mark
+        "Ali\u{2060}Khan",  // word joiner
+        "Ali\u{00AD}Khan",  // soft hyphen
+        "Ali Khan\u{2069}", // pop directional isolate
+    ];
+
+    /// The format characters the contract names, listed here apart from the
+    /// category table so the property below does not only check it against itself.
+    fn is_named_invisible(c: char) -> bool {
+        matches!(
+            c,
+            '\u{AD}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{FEFF}'
+        )
+    }
+
+    #[test]
+    fn names_organizations_and_designations_with_format_characters_are_refused() {
+        let rule =
+            "must not contain invisible formatting characters (direction marks, zero-width spaces)";
+        for text in WITH_FORMAT_CHARACTERS {
+            assert_eq!(FullName::parse(text).unwrap_err(), rule, "{text:?}");
+            assert_eq!(Organization::parse(text).unwrap_err(), rule, "{text:?}");
+            assert_eq!(Designation::parse(text).unwrap_err(), rule, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_name_with_a_web_address_is_refused() {
+        for name in [
+            "https://x.example",
+            "Your mailbox is locked, unlock at http://",
+            "WWW.example.org",
+            "see www.example.org",
+            "Ali hxxps://x",        // any `://`, whatever comes before it
+            "ｗｗｗ．example．org", // full-width forms
+        ] {
+            assert_eq!(
+                FullName::parse(name).unwrap_err(),
+                "must be a name, not a web address (no :// or www.)",
+                "{name:?}"
+            );
+        }
+        // "www" alone and a dot elsewhere are no address.
+        assert!(FullName::parse("Wwwa Dr. Smith").is_ok());
+    }
+
+    #[test]
+    fn an_organization_may_be_a_web_address() {
+        for organization in ["www.example.org", "https://lahore-cells.example"] {
+            assert_eq!(
+                Organization::parse(organization).unwrap().as_ref(),
+                organization
+            );
+        }
+    }
+
+    #[test]
+    fn names_in_arabic_chinese_cyrillic_and_turkish_script_are_kept_byte_for_byte() {
+        let nfc = ComposingNormalizerBorrowed::new_nfc();
+        for name in ["علی رضایی", "王小明", "Алексей Иванов", "Çağrı Yılmaz"]
+        {
+            assert!(nfc.is_normalized(name));
+            assert_eq!(FullName::parse(name).unwrap().as_ref(), name);
+            assert_eq!(Organization::parse(name).unwrap().as_ref(), name);
+            assert_eq!(Designation::parse(name).unwrap().unwrap().as_ref(), name);
+        }
+    }
+
+    #[test]
+    fn decomposed_text_is_stored_composed() {
+        // C + combining cedilla, g + combining breve: "Çağrı" as some keyboards send it.
+        let decomposed = "C\u{327}ag\u{306}r\u{131} Y\u{131}lmaz";
+        let composed = "\u{C7}a\u{11F}r\u{131} Y\u{131}lmaz";
+        assert_eq!(composed, "Çağrı Yılmaz");
+        assert_eq!(FullName::parse(decomposed).unwrap().as_ref(), composed);
+        assert_eq!(Organization::parse(decomposed).unwrap().as_ref(), composed);
+        assert_eq!(
+            Designation::parse(decomposed).unwrap().unwrap().as_ref(),
+            composed
+        );
+    }
+
+    #[test]
+    fn the_length_limit_counts_composed_characters() {
+        // 100 characters once composed, 200 as typed.
+        let decomposed = "e\u{301}".repeat(100);
+        assert_eq!(
+            FullName::parse(&decomposed).unwrap().as_ref(),
+            "\u{E9}".repeat(100)
+        );
+        assert!(FullName::parse(&format!("{decomposed}e")).is_err());
+    }
+
     proptest! {
+        #[test]
+        fn accepted_names_are_nfc_without_format_characters(
+            s in "[a-zA-Z .'çÇğıİ\u{300}-\u{36F}\u{AD}\u{200B}-\u{200F}\u{202A}-\u{202E}\u{2060}\u{2066}-\u{2069}\u{FEFF}]{0,40}|\\PC{0,120}"
+        ) {
+            let nfc = ComposingNormalizerBorrowed::new_nfc();
+            for value in [
+                FullName::parse(&s).ok().map(|v| v.as_ref().to_owned()),
+                Organization::parse(&s).ok().map(|v| v.as_ref().to_owned()),
+                Designation::parse(&s).ok().flatten().map(|v| v.as_ref().to_owned()),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                prop_assert!(nfc.is_normalized(&value));
+                prop_assert!(!value.chars().any(is_format_char));
+                prop_assert!(!value.chars().any(is_named_invisible));
+                prop_assert_eq!(value.as_str(), value.trim());
+            }
+        }
+
         #[test]
         fn accepted_names_have_no_control_characters_and_fit(s in "\\PC{0,120}|[a-z\t\r\n\u{0}]{0,20}") {
             if let Ok(name) = FullName::parse(&s) {

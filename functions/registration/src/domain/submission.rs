@@ -425,6 +425,41 @@ mod tests {
         }
     }
 
+    #[test]
+    fn invisible_characters_and_web_addresses_are_refused_naming_each_field() {
+        let raw = RawRegistration {
+            full_name: RawValue::Text("Ayesha https://x.example".into()),
+            organization: RawValue::Text("Lahore\u{202E}Cells".into()),
+            designation: RawValue::Text("Chief\u{200B}Chemist".into()),
+            ..valid_raw()
+        };
+        let errors = Submission::try_from(&raw).unwrap_err();
+        let fields: Vec<_> = errors.0.keys().copied().collect();
+        assert_eq!(fields, ["designation", "full_name", "organization"]);
+        let shown = format!("{errors:?}");
+        for typed in ["Ayesha", "x.example", "Lahore", "Cells", "Chief", "Chemist"] {
+            assert!(!shown.contains(typed), "{shown}");
+        }
+        for (text, field) in [("A\u{2066}B", "full_name"), ("\u{FEFF}AB", "organization")] {
+            let mut raw = valid_raw();
+            *raw.get_mut(Field::from_name(field).unwrap()) = RawValue::Text(text.into());
+            let errors = Submission::try_from(&raw).unwrap_err();
+            assert_eq!(errors.0.keys().copied().collect::<Vec<_>>(), [field]);
+        }
+    }
+
+    #[test]
+    fn a_decomposed_name_becomes_a_registration_composed() {
+        let raw = RawRegistration {
+            full_name: RawValue::Text("C\u{327}ag\u{306}r\u{131} Y\u{131}lmaz".into()),
+            ..valid_raw()
+        };
+        let Submission::Participant(registration) = Submission::try_from(&raw).unwrap() else {
+            panic!("expected a participant");
+        };
+        assert_eq!(registration.full_name.as_ref(), "Çağrı Yılmaz");
+    }
+
     proptest! {
         #[test]
         fn validation_never_panics(name in ".*", email in ".*", country in ".*", phone in ".*") {
