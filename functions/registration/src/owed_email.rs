@@ -91,22 +91,25 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> SendNow<'_, S, M, C> {
                 .await;
             return;
         }
-        let email = match compose(
-            self.event,
-            &self.delivery.zoom_join_url,
-            &registration,
-            outbox,
-            &token,
-            now,
-        ) {
-            Ok(email) => email,
+        let zoom = &self.delivery.zoom_join_url;
+        match compose(self.event, zoom, &registration, outbox, &token, now) {
+            Ok(email) => self.deliver(key, outbox, &lease, &email).await,
             Err(reason) => {
-                return self
-                    .failed(key, outbox, &lease, reason, Attempt::Counted)
-                    .await;
+                self.failed(key, outbox, &lease, reason, Attempt::Counted)
+                    .await
             }
-        };
-        match self.mailer.send(&email).await {
+        }
+    }
+
+    /// Send a composed email under `lease` and record the outcome.
+    async fn deliver(
+        &self,
+        key: &RegistrationKey,
+        outbox: Outbox,
+        lease: &Lease,
+        email: &OutgoingEmail,
+    ) {
+        match self.mailer.send(email).await {
             Ok(message_id) => {
                 let recorded = self
                     .store
@@ -121,7 +124,7 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> SendNow<'_, S, M, C> {
             }
             Err(err) => {
                 let reason = err.to_string();
-                self.failed(key, outbox, &lease, &reason, attempt_for(&err))
+                self.failed(key, outbox, lease, &reason, attempt_for(&err))
                     .await
             }
         }

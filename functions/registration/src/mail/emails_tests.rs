@@ -1,0 +1,168 @@
+//! Tests of `emails.rs`.
+use super::*;
+use std::collections::HashMap;
+
+fn event() -> EventConfig {
+    let env: HashMap<String, String> = [
+        ("TABLE_NAME", "t"),
+        ("EVENT_ID", "bnr-li-ion-2022"),
+        (
+            "EVENT_TITLE",
+            "Powering Belt and Road Lithium-ion batteries",
+        ),
+        ("EVENT_STARTS_AT", "2022-09-28T10:00:00+05:00"),
+        ("EVENT_TIMEZONE", "Asia/Karachi"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.into(), v.into()))
+    .collect();
+    EventConfig::from_source(&env).unwrap()
+}
+
+fn zoom() -> ZoomJoinUrl {
+    let env: HashMap<String, String> = [
+        ("TABLE_NAME", "t"),
+        ("EVENT_ID", "e"),
+        ("EVENT_TITLE", "T"),
+        ("EVENT_STARTS_AT", "2022-09-28T10:00:00+05:00"),
+        ("EVENT_TIMEZONE", "UTC"),
+        ("SENDER_EMAIL", "a@example.org"),
+        ("ZOOM_JOIN_URL", "https://zoom.example/j/987?pwd=abc"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.into(), v.into()))
+    .collect();
+    crate::config::SendLinksConfig::from_source(&env)
+        .unwrap()
+        .zoom_join_url
+}
+
+fn to() -> EmailAddress {
+    EmailAddress::parse("p@example.org").unwrap()
+}
+
+#[test]
+fn the_confirmation_email_carries_the_link_and_escapes_the_name() {
+    let links = ParticipantLinks::new("https://x.example/", "abc");
+    let email = confirmation_email(&event(), to(), "<b>Ali</b> & \"Co\"", &links);
+    assert_eq!(
+        email.subject,
+        "Please confirm your registration: Powering Belt and Road Lithium-ion batteries"
+    );
+    assert!(
+        email
+            .text
+            .contains("https://x.example/registrations/confirm?token=abc")
+    );
+    assert!(email.text.contains("<b>Ali</b> & \"Co\""));
+    assert!(
+        email
+            .text
+            .contains("Wednesday, 28 September 2022, 10:00 PKT")
+    );
+    assert!(
+        email
+            .html
+            .contains("&#60;b&#62;Ali&#60;/b&#62; &#38; &#34;Co&#34;")
+    );
+    assert!(!email.html.contains("<b>Ali"));
+    assert!(
+        email
+            .html
+            .contains("https://x.example/registrations/confirm?token=abc")
+    );
+    for part in [&email.text, &email.html] {
+        assert!(part.contains("https://x.example/registrations/cancel?token=abc"));
+    }
+}
+
+#[test]
+fn a_promotion_says_the_seat_is_theirs_with_the_cancel_link_and_no_zoom_link() {
+    let links = ParticipantLinks::new("https://x.example", "tok");
+    let email = promotion_email(&event(), to(), "Ayşe <b>", &links);
+    assert_eq!(
+        email.subject,
+        "A seat is yours: Powering Belt and Road Lithium-ion batteries"
+    );
+    assert!(email.text.contains("Ayşe <b>") && email.html.contains("Ayşe &#60;b&#62;"));
+    assert!(email.text.contains("no longer on the waiting list"));
+    for part in [&email.text, &email.html] {
+        assert!(part.contains("https://x.example/registrations/cancel?token=tok"));
+        assert!(!part.contains("zoom.example"));
+    }
+    assert!(email.attachments.is_empty());
+}
+
+#[test]
+fn the_link_email_holds_zoom_link_name_and_both_times_with_an_invitation() {
+    let now: Timestamp = "2022-09-27T08:00:00Z".parse().unwrap();
+    let links = ParticipantLinks::new("https://x.example", "tok");
+    let participant = LinkEmailFor {
+        name: "Çağrı <i>",
+        registration_id: "reg-1",
+        kind: LinkEmailKind::Confirmed,
+        links: &links,
+    };
+    let email = link_email(&event(), to(), participant, &zoom(), now);
+    assert_eq!(
+        email.subject,
+        "Your Zoom link: Powering Belt and Road Lithium-ion batteries"
+    );
+    assert!(
+        email
+            .text
+            .contains("https://x.example/registrations/cancel?token=tok")
+    );
+    assert!(
+        email
+            .html
+            .contains("https://x.example/registrations/cancel?token=tok")
+    );
+    assert!(!email.text.contains("waiting list"));
+    let promoted = link_email(
+        &event(),
+        to(),
+        LinkEmailFor {
+            kind: LinkEmailKind::Promoted,
+            ..participant
+        },
+        &zoom(),
+        now,
+    );
+    assert!(
+        promoted
+            .subject
+            .starts_with("A seat is yours, with your Zoom link")
+    );
+    assert!(promoted.text.contains("no longer on the waiting list"));
+    assert!(promoted.text.contains("https://zoom.example/j/987?pwd=abc"));
+    assert!(
+        email
+            .subject
+            .contains("Powering Belt and Road Lithium-ion batteries")
+    );
+    assert!(email.text.contains("https://zoom.example/j/987?pwd=abc"));
+    assert!(email.text.contains("Çağrı <i>"));
+    assert!(email.text.contains("10:00 PKT"));
+    assert!(email.text.contains("05:00 UTC"));
+    assert!(email.html.contains("Çağrı &#60;i&#62;"));
+    assert_eq!(email.attachments.len(), 1);
+    let ics = String::from_utf8(email.attachments[0].content.clone()).unwrap();
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"));
+    assert!(ics.contains("DTSTART:20220928T050000Z\r\n"));
+    assert!(ics.contains("DTEND:20220928T070000Z\r\n"));
+    assert!(ics.contains("UID:reg-1@bnr-li-ion-2022\r\n"));
+    assert!(ics.lines().all(|l| l.len() <= 75));
+}
+
+#[test]
+fn folding_keeps_multibyte_characters_whole() {
+    let folded = fold(&format!("SUMMARY:{}", "ж".repeat(60)));
+    for line in folded.split("\r\n") {
+        assert!(line.len() <= 75);
+    }
+    assert_eq!(
+        folded.replace("\r\n ", "").trim_end(),
+        format!("SUMMARY:{}", "ж".repeat(60))
+    );
+}
