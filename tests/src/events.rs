@@ -57,6 +57,12 @@ fn event(
     event
 }
 
+/// The event as sent from another source address (`requestContext.http.sourceIp`).
+pub fn from_source(mut event: Value, source_ip: &str) -> Value {
+    event["requestContext"]["http"]["sourceIp"] = Value::String(source_ip.to_owned());
+    event
+}
+
 fn url_pairs(query: &str) -> Vec<(String, String)> {
     query
         .split('&')

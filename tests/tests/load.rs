@@ -63,10 +63,15 @@ async fn five_hundred_registrations_from_fifty_clients_are_all_stored_and_emaile
                 "organization": "Load Test Energy",
                 "consent": true
             });
-            let event = system_tests::events::post_registrations(
-                "application/json",
-                &body.to_string(),
-                None,
+            // Each client has an address of its own: ten registrations each, within
+            // the per-address limit.
+            let event = system_tests::events::from_source(
+                system_tests::events::post_registrations(
+                    "application/json",
+                    &body.to_string(),
+                    None,
+                ),
+                &format!("198.51.100.{}", i % CLIENTS),
             );
             async move {
                 let out = instance.invoke(event).await.expect("an answer");

@@ -1,13 +1,16 @@
 //! Fire concurrent `POST /registrations` events at `register::handle`, as one of
 //! several processes racing for the same address (see tests/tests/concurrency.rs).
 //!
-//! Usage: `submit-registrations COUNT START BODY_JSON`
+//! Usage: `submit-registrations COUNT START BODY_JSON [SOURCE_IP]`
 //! - the configuration comes from the environment, exactly as the `register`
 //!   function reads it (`RegisterConfig::from_env`), with the real clock;
 //! - `START` is the instant (epoch milliseconds) at which to fire, or `-` to print
 //!   `ready` once initialised and then read that instant from standard input, so
 //!   that a test can release every process at once after all are ready;
-//! - prints one HTTP status per line on standard output, then exits 0.
+//! - `{n}` in the body becomes a number unique to each submission (distinct
+//!   addresses); every event comes from `SOURCE_IP` when given;
+//! - prints one line per submission on standard output, its HTTP status and its
+//!   `Retry-After` header when it has one, then exits 0.
 
 use futures::future::join_all;
 use registration::clock::SystemClock;
@@ -19,7 +22,7 @@ use std::io::{BufRead, Write};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use system_tests::events;
 
-const USAGE: &str = "usage: submit-registrations COUNT START_EPOCH_MILLIS|- BODY_JSON";
+const USAGE: &str = "usage: submit-registrations COUNT START_EPOCH_MILLIS|- BODY_JSON [SOURCE_IP]";
 
 fn epoch_millis() -> u128 {
     SystemTime::now()
@@ -38,6 +41,7 @@ async fn main() -> Result<(), String> {
         .ok_or(USAGE)?;
     let start = args.next().ok_or(USAGE)?;
     let body = args.next().ok_or(USAGE)?;
+    let source = args.next();
     serde_json::from_str::<serde_json::Value>(&body)
         .map_err(|e| format!("BODY_JSON is not JSON: {e}"))?;
 
@@ -78,15 +82,24 @@ async fn main() -> Result<(), String> {
         );
     }
 
-    let submissions = (0..count).map(|_| {
-        let request =
-            events::to_request(&events::post_registrations("application/json", &body, None));
-        system_tests::invoke_register(&registrar, request)
+    let submissions = (0..count).map(|i| {
+        let body = body.replace("{n}", &format!("{}-{i}", std::process::id()));
+        let mut event = events::post_registrations("application/json", &body, None);
+        if let Some(source) = &source {
+            event = events::from_source(event, source);
+        }
+        system_tests::invoke_register(&registrar, events::to_request(&event))
     });
     let responses = join_all(submissions).await;
     let mut out = std::io::stdout().lock();
     for response in responses {
-        writeln!(out, "{}", response.status().as_u16()).map_err(|e| e.to_string())?;
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .map(|v| format!(" {v}"))
+            .unwrap_or_default();
+        writeln!(out, "{}{retry_after}", response.status().as_u16()).map_err(|e| e.to_string())?;
     }
     Ok(())
 }
