@@ -96,33 +96,59 @@ async fn raw_ses(recipients: usize, concurrency: usize) -> f64 {
     recipients as f64 / started.elapsed().as_secs_f64()
 }
 
-/// Request units of the participant path, measured through the use cases' own store.
-async fn participant_path_units(participants: usize) -> (f64, f64, f64, f64) {
-    let app = spawn_send_links_app(|_| {}).await;
-    let before = app.store.consumed();
-    let mut emails = Vec::new();
-    for _ in 0..participants {
-        let email = system_tests::unique_email();
-        let response = app.post_json(&system_tests::valid_json(&email)).await;
-        assert_eq!(response.status, 201);
-        emails.push(email);
-    }
-    let registered = app.store.consumed();
-    for email in &emails {
-        let token = app.confirmation_token(email).await;
-        assert_eq!(
-            app.confirm(Some(&format!("token={token}"))).await.status,
-            200
-        );
-    }
-    let confirmed = app.store.consumed();
+/// Request units of the participant path, measured through the use cases' own
+/// store: each step's reads and writes per participant.
+async fn participant_path_units(participants: usize) -> Vec<(&'static str, f64, f64)> {
+    // A seat for each; links already go out, so confirming sends the link.
+    let app = spawn_send_links_app(|env| {
+        env.insert("CAPACITY".into(), participants.to_string());
+    })
+    .await;
     let n = participants as f64;
-    (
-        (registered.read_units - before.read_units) / n,
-        (registered.write_units - before.write_units) / n,
-        (confirmed.read_units - registered.read_units) / n,
-        (confirmed.write_units - registered.write_units) / n,
-    )
+    let mut steps = Vec::new();
+    let mut last = app.store.consumed();
+    let mut step = |name, app: &system_tests::TestApp| {
+        let now = app.store.consumed();
+        steps.push((
+            name,
+            (now.read_units - last.read_units) / n,
+            (now.write_units - last.write_units) / n,
+        ));
+        last = now;
+    };
+    let mut tokens = Vec::new();
+    for i in 0..participants {
+        let email = system_tests::unique_email();
+        let event = system_tests::events::from_source(
+            system_tests::events::post_registrations(
+                "application/json",
+                &system_tests::valid_json(&email).to_string(),
+                None,
+            ),
+            &format!("10.9.{}.{}", i / 256, i % 256),
+        );
+        assert_eq!(app.call_register(event).await.status, 201);
+        tokens.push(app.confirmation_token(&email).await);
+    }
+    step(
+        "register (POST /registrations, 201, its email recorded)",
+        &app,
+    );
+    for token in &tokens {
+        let confirmed = app.confirmer.confirm(Some(token)).await;
+        assert!(matches!(
+            confirmed,
+            Ok(registration::confirming::Confirmed::Now(_))
+        ));
+    }
+    step("confirm (POST, a seat taken)", &app);
+    app.confirmer.after_response.run().await;
+    step("its link email, sent by confirm after the response", &app);
+    for token in &tokens {
+        assert!(app.canceller.cancel(Some(token)).await.is_ok());
+    }
+    step("cancel (POST, the seat freed)", &app);
+    steps
 }
 
 #[tokio::main]
@@ -182,12 +208,12 @@ async fn main() {
         units.0, units.1
     );
     println!("(ratio: achieved / configured rate; for the unlimited row, achieved / raw client)");
-    let (reg_r, reg_w, con_r, con_w) = participant_path_units(200).await;
     println!();
     println!("| DynamoDB request units per participant | read | write |");
     println!("| --- | ---: | ---: |");
-    println!("| register (POST /registrations, 201) | {reg_r:.2} | {reg_w:.2} |");
-    println!("| confirm (first click) | {con_r:.2} | {con_w:.2} |");
+    for (step, reads, writes) in participant_path_units(200).await {
+        println!("| {step} | {reads:.2} | {writes:.2} |");
+    }
     println!(
         "| send-links (one link sent) | {:.2} | {:.2} |",
         units.0, units.1
