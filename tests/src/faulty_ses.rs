@@ -33,6 +33,8 @@ pub struct Faults {
     /// Sends seen, when each arrived, and the most in flight at once.
     pub calls: AtomicU64,
     pub arrivals: Mutex<Vec<std::time::Instant>>,
+    /// Every send's request body, as JSON.
+    pub bodies: Mutex<Vec<serde_json::Value>>,
     pub server_errors: AtomicU64,
     pub throttled: AtomicU64,
     pub rejected: AtomicU64,
@@ -139,6 +141,9 @@ async fn forward(
             .expect("lock")
             .push(std::time::Instant::now());
         nth = faults.calls.fetch_add(1, Ordering::SeqCst) + 1;
+        if let Ok(json) = serde_json::from_slice(&body) {
+            faults.bodies.lock().expect("lock").push(json);
+        }
         let now = faults.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         faults.max_in_flight.fetch_max(now, Ordering::SeqCst);
     }

@@ -323,9 +323,16 @@ impl TestApp {
         outcome
     }
 
-    /// Register `email` through `register` and return its confirmation token.
+    /// Register `email` through `register`, from an address of its own (as
+    /// participants do), and return its confirmation token.
     pub async fn register_for_token(&self, email: &str) -> String {
-        let response = self.post_json(&valid_json(email)).await;
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let event = events::from_source(
+            events::post_registrations("application/json", &valid_json(email).to_string(), None),
+            &format!("10.77.{}.{}", n / 256 % 256, n % 256),
+        );
+        let response = self.call_register(event).await;
         assert_eq!(response.status, 201, "{}", response.body);
         self.confirmation_token(email).await
     }
@@ -397,6 +404,18 @@ impl TestApp {
                 None => return items,
             }
         }
+    }
+
+    /// The registration items in this test's table, as returned by DynamoDB (no
+    /// seats item, no per-hour counters).
+    pub async fn registration_items(&self) -> Vec<HashMap<String, AttributeValue>> {
+        let mut items = self.items().await;
+        items.retain(|item| {
+            item.get(attr::PK)
+                .and_then(|pk| pk.as_s().ok())
+                .is_some_and(|pk| key_of_item(pk).is_some())
+        });
+        items
     }
 
     /// Registrations in this test's table, read back through the store.

@@ -286,6 +286,19 @@ impl RegistrationStore for TroubledStore {
         self.store.promote_next(event_id, capacity, owes, now).await
     }
 
+    async fn record_feedback(
+        &self,
+        key: &RegistrationKey,
+        registration_id: &str,
+        kind: Outbox,
+        news: &registration::feedback::DeliveryNews,
+        at: Timestamp,
+    ) -> Result<registration::store::FeedbackOutcome, StoreError> {
+        self.store
+            .record_feedback(key, registration_id, kind, news, at)
+            .await
+    }
+
     async fn due(
         &self,
         event_id: &str,

@@ -1194,6 +1194,7 @@ async fn ses_mailer_sends_the_text_part_the_html_part_and_the_attachment_as_give
             content_type: "text/calendar; charset=UTF-8; method=PUBLISH".into(),
             content: calendar.as_bytes().to_vec(),
         }],
+        tags: None,
     };
     let message_id = mailer.send(&email).await.expect("sent");
     assert!(!message_id.is_empty());
@@ -1237,6 +1238,7 @@ async fn ses_mailer_reports_an_unreachable_endpoint_as_a_failed_connection() {
             text: "t".into(),
             html: "<p>h</p>".into(),
             attachments: Vec::new(),
+            tags: None,
         })
         .await
         .expect_err("nothing listens on port 9");
@@ -1293,6 +1295,7 @@ async fn a_service_that_accepts_and_never_answers_is_an_outage_not_a_hang() {
         text: "t".into(),
         html: "<p>h</p>".into(),
         attachments: Vec::new(),
+        tags: None,
     };
     // Without the SDK's timeouts both calls would wait forever; the outer bound
     // only turns such a hang into a failure of this test.
@@ -1332,6 +1335,7 @@ async fn ses_failures_are_classified_by_code_and_by_bare_http_status() {
         text: "t".into(),
         html: "<p>h</p>".into(),
         attachments: vec![],
+        tags: None,
     };
     for (status, expected) in [
         (503u16, "server error"),
@@ -1407,6 +1411,7 @@ async fn the_paced_ses_client_makes_one_request_per_send_and_the_other_retries()
         text: "t".into(),
         html: "<p>h</p>".into(),
         attachments: vec![],
+        tags: None,
     };
 
     let paced = SesMailer::new(front.client().await, sender.clone());

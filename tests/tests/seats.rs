@@ -241,7 +241,11 @@ async fn once_links_go_out_a_promotion_email_is_the_link_email() {
         .unwrap()
         .unwrap();
     assert!(r.link_sent_at.is_some());
-    assert_eq!(r.owes(), None);
+    assert_eq!(
+        r.owes(),
+        Some(Outbox::Reminder),
+        "the link is sent; the reminder is owed"
+    );
     // The run that follows sends nothing again.
     let report = run(&sender(&app)).await;
     assert_eq!((report.sent, report.remaining), (0, 0));

@@ -42,7 +42,8 @@ async fn every_confirmed_participant_gets_one_link_email_and_pending_ones_none()
     for r in app.registrations().await {
         if r.status == RegistrationStatus::Confirmed {
             assert!(r.link_sent_at.is_some() && r.link_message_id.is_some());
-            assert_eq!(r.owes(), None);
+            // Out of the link outbox; what is left is the reminder.
+            assert_eq!(r.owes(), Some(Outbox::Reminder));
             assert_eq!(r.lease_owner, None);
         }
     }
@@ -406,7 +407,7 @@ async fn a_confirmation_retry_that_ses_fails_takes_its_unsent_link_back() {
     let registration = app.registrations().await.remove(0);
     assert_eq!(registration.confirmation_attempts, 0);
     assert_eq!(front.faults.server_errors.load(Ordering::SeqCst), 6);
-    let item = app.items().await.remove(0);
+    let item = app.registration_items().await.remove(0);
     assert_eq!(
         item["token_hashes"].as_l().unwrap().len(),
         1,
@@ -433,7 +434,7 @@ async fn an_outage_met_by_confirmation_retries_takes_every_unsent_link_back() {
         (report.confirmations_failed, report.confirmations_remaining),
         (0, 3)
     );
-    for item in app.items().await {
+    for item in app.registration_items().await {
         // Also the email whose failure revealed the outage.
         assert_eq!(item["token_hashes"].as_l().unwrap().len(), 1, "{item:?}");
         assert!(!item.contains_key("lease_owner"));
@@ -718,7 +719,7 @@ async fn a_confirmation_retry_cut_short_by_the_event_start_takes_its_unsent_link
 
     let received = counts(&app, &emails).await;
     let mut deferred = 0;
-    for item in app.items().await {
+    for item in app.registration_items().await {
         let email = item["email"].as_s().unwrap();
         let hashes = item["token_hashes"].as_l().unwrap().len();
         // The link of the failed email at registration, and one per email sent.

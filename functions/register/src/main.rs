@@ -16,7 +16,8 @@ async fn main() -> Result<(), Error> {
     let config = RegisterConfig::from_env().inspect_err(|e| tracing::error!("{e}"))?;
     let aws = registration::aws::sdk_config().await;
     let store = DynamoStore::new(registration::aws::dynamodb(&aws), &config.event.table_name);
-    let mailer = SesMailer::new(registration::aws::sesv2(&aws), config.sender.clone());
+    let mailer = SesMailer::new(registration::aws::sesv2(&aws), config.sender.clone())
+        .with_configuration_set(config.configuration_set.clone());
     let registrar = Registrar::new(config, store, mailer, SystemClock);
     let handler = service_fn(|request| async {
         Ok::<_, std::convert::Infallible>(register::handle(&registrar, request).await)

@@ -8,6 +8,7 @@ pub mod clock;
 pub mod config;
 pub mod confirming;
 pub mod domain;
+pub mod feedback;
 pub mod key;
 pub mod lifecycle;
 pub mod limits;

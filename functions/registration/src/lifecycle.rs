@@ -113,25 +113,43 @@ pub enum Outbox {
     /// The email telling a waitlisted participant that a seat freed for them,
     /// before links go out (after that, the link email says so itself).
     Promotion,
+    /// The reminder, sent `REMINDER_BEFORE` the start to whoever got the link.
+    Reminder,
 }
 
 impl Outbox {
-    pub const ALL: [Self; 3] = [Self::Confirmation, Self::Link, Self::Promotion];
+    pub const ALL: [Self; 4] = [
+        Self::Confirmation,
+        Self::Link,
+        Self::Promotion,
+        Self::Reminder,
+    ];
 
     /// The one status in which a registration may receive this email.
     pub fn due_in(self) -> RegistrationStatus {
         match self {
             Self::Confirmation => RegistrationStatus::Pending,
-            Self::Link | Self::Promotion => RegistrationStatus::Confirmed,
+            Self::Link | Self::Promotion | Self::Reminder => RegistrationStatus::Confirmed,
         }
     }
 
-    /// What is owed once this email is done with (sent, or given up on): a
-    /// promoted participant still owes their link.
-    pub fn then_owes(self) -> Option<Outbox> {
+    /// What is owed once this email is sent: a promoted participant still owes
+    /// their link, and whoever got the link owes the reminder (sent only when
+    /// `REMINDER_BEFORE` is set).
+    pub fn after_sent(self) -> Option<Outbox> {
         match self {
             Self::Promotion => Some(Self::Link),
-            Self::Confirmation | Self::Link => None,
+            Self::Link => Some(Self::Reminder),
+            Self::Confirmation | Self::Reminder => None,
+        }
+    }
+
+    /// What is owed once this email is given up on: a promoted participant
+    /// still owes their link; a link never sent owes no reminder.
+    pub fn after_given_up(self) -> Option<Outbox> {
+        match self {
+            Self::Promotion => Some(Self::Link),
+            Self::Confirmation | Self::Link | Self::Reminder => None,
         }
     }
 
@@ -140,6 +158,7 @@ impl Outbox {
             Self::Confirmation => "confirmation",
             Self::Link => "link",
             Self::Promotion => "promotion",
+            Self::Reminder => "reminder",
         }
     }
 }

@@ -10,9 +10,9 @@ use crate::key::RegistrationKey;
 use crate::lifecycle::Attempt;
 use crate::mail::{
     LinkEmailFor, LinkEmailKind, Mailer, OutgoingEmail, ParticipantLinks, link_email,
-    promotion_email,
+    promotion_email, reminder_email,
 };
-use crate::registering::attempt_for;
+use crate::registering::{attempt_for, tags_of};
 use crate::store::{Lease, Outbox, Registration, RegistrationStore};
 use crate::token::ConfirmationToken;
 use jiff::Timestamp;
@@ -31,8 +31,9 @@ pub fn compose(
         .map_err(|_| "the stored address is not deliverable")?;
     let links = ParticipantLinks::new(&registration.link_base, token.expose());
     let name = &registration.full_name;
-    Ok(match outbox {
+    let email = match outbox {
         Outbox::Promotion => promotion_email(event, to, name, &links),
+        Outbox::Reminder => reminder_email(event, to, name, &links, zoom),
         Outbox::Link | Outbox::Confirmation => {
             let kind = if registration.promoted_at.is_some() {
                 LinkEmailKind::Promoted
@@ -47,7 +48,8 @@ pub fn compose(
             };
             link_email(event, to, participant, zoom, now)
         }
-    })
+    };
+    Ok(email.tagged(tags_of(registration, outbox)))
 }
 
 /// Everything sending one owed email now needs.
@@ -87,7 +89,7 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> SendNow<'_, S, M, C> {
             }
         };
         if !registration.lifecycle().may_receive(outbox) {
-            self.failed(key, outbox, &lease, "not due", Attempt::Counted)
+            self.failed(key, outbox, &lease, "not due", Attempt::Final)
                 .await;
             return;
         }

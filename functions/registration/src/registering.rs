@@ -8,7 +8,7 @@ use crate::domain::{EmailAddress, NewRegistration, RegistrationStatus, Submissio
 use crate::key::RegistrationKey;
 use crate::lifecycle::Attempt;
 use crate::limits::{Admission, Limits, SourceAddress};
-use crate::mail::{MailError, Mailer, ParticipantLinks, confirmation_email};
+use crate::mail::{EmailTags, MailError, Mailer, ParticipantLinks, confirmation_email};
 use crate::store::{
     CreateError, Lease, Outbox, PendingRegistration, Registration, RegistrationStore, Renewal,
     StoreError,
@@ -286,7 +286,8 @@ pub async fn send_confirmation(
     let result = match EmailAddress::parse(&registration.email) {
         Ok(to) => {
             let links = ParticipantLinks::new(&registration.link_base, token.expose());
-            let email = confirmation_email(event, to, &registration.full_name, &links);
+            let email = confirmation_email(event, to, &registration.full_name, &links)
+                .tagged(tags_of(registration, Outbox::Confirmation));
             mailer.send(&email).await
         }
         Err(_) => {
@@ -355,6 +356,15 @@ impl ConfirmationOutcome {
                 }
             }
         }
+    }
+}
+
+/// The SES tags of an email of `kind` to `registration`.
+pub(crate) fn tags_of(registration: &Registration, kind: Outbox) -> EmailTags {
+    EmailTags {
+        event_id: registration.event_id.clone(),
+        registration_id: registration.registration_id.clone(),
+        kind,
     }
 }
 

@@ -14,7 +14,8 @@ async fn main() -> Result<(), Error> {
     let config = SendLinksConfig::from_env().inspect_err(|e| tracing::error!("{e}"))?;
     let aws = registration::aws::sdk_config().await;
     let store = DynamoStore::new(registration::aws::dynamodb(&aws), &config.event.table_name);
-    let mailer = SesMailer::new(registration::aws::sesv2_paced(&aws), config.sender.clone());
+    let mailer = SesMailer::new(registration::aws::sesv2_paced(&aws), config.sender.clone())
+        .with_configuration_set(config.configuration_set.clone());
     let sender = Arc::new(SendLinks::new(config, store, mailer, SystemClock));
     run(service_fn(|event| send_links::handle(&sender, event))).await
 }

@@ -19,7 +19,8 @@ async fn main() -> Result<(), String> {
     let config = SendLinksConfig::from_env().map_err(|e| e.to_string())?;
     let sdk = registration::aws::sdk_config().await;
     let store = DynamoStore::new(registration::aws::dynamodb(&sdk), &config.event.table_name);
-    let mailer = SesMailer::new(registration::aws::sesv2_paced(&sdk), config.sender.clone());
+    let mailer = SesMailer::new(registration::aws::sesv2_paced(&sdk), config.sender.clone())
+        .with_configuration_set(config.configuration_set.clone());
     let sender = Arc::new(SendLinks::new(config, store, mailer, SystemClock));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(seconds);
     let report = sender.run(deadline).await.map_err(|e| e.to_string())?;

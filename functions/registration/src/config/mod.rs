@@ -86,6 +86,8 @@ pub struct RegisterConfig {
     pub event: EventConfig,
     pub closes_at: Timestamp,
     pub sender: Sender,
+    /// Every email is sent with this SES configuration set, when there is one.
+    pub configuration_set: Option<String>,
     pub public_base_url: Option<Url>,
     pub retention_days: u32,
     pub allowed_origins: AllowedOrigins,
@@ -110,6 +112,7 @@ impl RegisterConfig {
         let closes_at = r.instant("REGISTRATION_CLOSES_AT")?;
         let sender = r.required("SENDER_EMAIL")?;
         let sender = r.parsed("SENDER_EMAIL", sender, Sender::parse)?;
+        let configuration_set = sender::configuration_set(&r)?;
         let public_base_url = r
             .optional("PUBLIC_BASE_URL")
             .map(|v| r.parsed("PUBLIC_BASE_URL", v, parse_base_url))
@@ -125,6 +128,7 @@ impl RegisterConfig {
             event,
             closes_at,
             sender,
+            configuration_set,
             public_base_url,
             retention_days,
             allowed_origins,
@@ -132,6 +136,25 @@ impl RegisterConfig {
             max_confirmation_emails_per_hour: emails,
             pending_expires_after: jiff::SignedDuration::from_hours(pending_hours),
         })
+    }
+}
+
+/// An ISO 8601 duration (`PT1H`, `P1D`), positive, at most 30 days.
+fn parse_reminder_before(value: &str) -> Result<jiff::SignedDuration, String> {
+    // jiff also reads friendly forms ("1 hour"); the variable is ISO 8601 only.
+    if !value.starts_with(['P', 'p']) {
+        return Err("expected an ISO 8601 duration like PT1H or P1D".into());
+    }
+    let span: jiff::Span = value
+        .parse()
+        .map_err(|e| format!("expected an ISO 8601 duration like PT1H or P1D ({e})"))?;
+    let duration = span
+        .to_duration(jiff::SpanRelativeTo::days_are_24_hours())
+        .map_err(|e| e.to_string())?;
+    if duration.is_positive() && duration <= jiff::SignedDuration::from_hours(24 * 30) {
+        Ok(duration)
+    } else {
+        Err("must be more than zero and at most 30 days".into())
     }
 }
 
@@ -180,6 +203,8 @@ impl std::fmt::Debug for ZoomJoinUrl {
 pub struct SendLinksConfig {
     pub event: EventConfig,
     pub sender: Sender,
+    /// Every email is sent with this SES configuration set, when there is one.
+    pub configuration_set: Option<String>,
     pub zoom_join_url: ZoomJoinUrl,
     pub links_send_at: Option<Timestamp>,
     /// The most confirmed participants: a run fills seats freed by the organizer.
@@ -188,6 +213,8 @@ pub struct SendLinksConfig {
     pub safety_margin: Duration,
     /// How long a claim on a registration holds before another run may take it.
     pub claim_lease: Duration,
+    /// With this set, one reminder from this long before the start.
+    pub reminder_before: Option<jiff::SignedDuration>,
 }
 
 impl SendLinksConfig {
@@ -200,10 +227,15 @@ impl SendLinksConfig {
         let r = Reader(source);
         let LinkDelivery {
             sender,
+            configuration_set,
             zoom_join_url,
             links_send_at,
             claim_lease,
         } = LinkDelivery::from_source(source)?;
+        let reminder_before = r
+            .optional("REMINDER_BEFORE")
+            .map(|v| r.parsed("REMINDER_BEFORE", v, parse_reminder_before))
+            .transpose()?;
         let capacity = seats::capacity(&r)?;
         let rate_per_second =
             r.number("SEND_RATE_PER_SECOND", 10u32, |n| (1..=10_000).contains(n))?;
@@ -211,12 +243,14 @@ impl SendLinksConfig {
         Ok(Self {
             event,
             sender,
+            configuration_set,
             zoom_join_url,
             links_send_at,
             capacity,
             rate_per_second,
             safety_margin: Duration::from_secs(margin),
             claim_lease,
+            reminder_before,
         })
     }
 }
@@ -265,6 +299,23 @@ mod tests {
         let links = SendLinksConfig::from_source(&seed()).unwrap();
         assert_eq!(links.rate_per_second, 10);
         assert_eq!(links.safety_margin, Duration::from_secs(10));
+        assert_eq!(links.reminder_before, None);
+        assert_eq!(links.configuration_set, None);
+        let mut env = seed();
+        env.insert("REMINDER_BEFORE".into(), "P1D".into());
+        env.insert("SES_CONFIGURATION_SET".into(), "btbu-feedback".into());
+        let links = SendLinksConfig::from_source(&env).unwrap();
+        assert_eq!(
+            links.reminder_before,
+            Some(jiff::SignedDuration::from_hours(24))
+        );
+        assert_eq!(links.configuration_set.as_deref(), Some("btbu-feedback"));
+        env.insert("REMINDER_BEFORE".into(), "PT1H30M".into());
+        let links = SendLinksConfig::from_source(&env).unwrap();
+        assert_eq!(
+            links.reminder_before,
+            Some(jiff::SignedDuration::from_mins(90))
+        );
         assert!(ConfirmConfig::from_source(&seed()).is_ok());
     }
 
@@ -325,6 +376,9 @@ mod tests {
             ("ZOOM_JOIN_URL", "not a url"),
             ("CAPACITY", "0"),
             ("CAPACITY", "ten"),
+            ("REMINDER_BEFORE", "1 hour"),
+            ("REMINDER_BEFORE", "-PT1H"),
+            ("SES_CONFIGURATION_SET", "has spaces"),
         ] {
             let mut env = seed();
             env.insert(variable.into(), value.into());

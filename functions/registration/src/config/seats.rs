@@ -54,6 +54,8 @@ impl AllowedOrigins {
 #[derive(Debug, Clone)]
 pub struct LinkDelivery {
     pub sender: Sender,
+    /// Every email is sent with this SES configuration set, when there is one.
+    pub configuration_set: Option<String>,
     pub zoom_join_url: ZoomJoinUrl,
     /// Links go out only from this instant on (always, when unset).
     pub links_send_at: Option<Timestamp>,
@@ -66,6 +68,7 @@ impl LinkDelivery {
         let r = Reader(source);
         let sender = r.required("SENDER_EMAIL")?;
         let sender = r.parsed("SENDER_EMAIL", sender, Sender::parse)?;
+        let configuration_set = super::sender::configuration_set(&r)?;
         let zoom_join_url = ZoomJoinUrl::parse(r.required("ZOOM_JOIN_URL")?)?;
         let links_send_at = r.optional_instant("LINKS_SEND_AT")?;
         // A claimed send may take up to about a minute: six attempts of at most
@@ -73,6 +76,7 @@ impl LinkDelivery {
         let lease = r.number("SEND_CLAIM_LEASE_SECS", 120u64, |n| (90..=300).contains(n))?;
         Ok(Self {
             sender,
+            configuration_set,
             zoom_join_url,
             links_send_at,
             claim_lease: Duration::from_secs(lease),

@@ -81,6 +81,24 @@ impl fmt::Debug for Sender {
     }
 }
 
+/// `SES_CONFIGURATION_SET`: the configuration set every email is sent with
+/// (SES's names: letters, digits, `_` and `-`, at most 64).
+pub(super) fn configuration_set(
+    r: &super::source::Reader<'_>,
+) -> Result<Option<String>, super::ConfigError> {
+    r.optional("SES_CONFIGURATION_SET")
+        .map(|value| {
+            r.parsed("SES_CONFIGURATION_SET", value, |v| {
+                let ok = v.len() <= 64
+                    && v.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                ok.then(|| v.to_owned())
+                    .ok_or_else(|| "use letters, digits, '_' and '-' (at most 64)".into())
+            })
+        })
+        .transpose()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -60,6 +60,7 @@ pub fn confirmation_email(
             .render()
             .expect("the confirmation HTML template renders"),
         attachments: Vec::new(),
+        tags: None,
     }
 }
 
@@ -178,6 +179,7 @@ pub fn link_email(
             content_type: "text/calendar; charset=UTF-8; method=PUBLISH".into(),
             content: calendar_invitation(event, registration_id, zoom, now).into_bytes(),
         }],
+        tags: None,
     }
 }
 
@@ -226,6 +228,66 @@ pub fn promotion_email(
         text: text.render().expect("the promotion text template renders"),
         html: html.render().expect("the promotion HTML template renders"),
         attachments: Vec::new(),
+        tags: None,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "email/reminder.txt")]
+struct ReminderText<'a> {
+    name: &'a str,
+    title: &'a str,
+    starts_local: &'a str,
+    starts_utc: &'a str,
+    zoom: &'a str,
+    cancel_link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/reminder.html")]
+struct ReminderHtml<'a> {
+    name: &'a str,
+    title: &'a str,
+    starts_local: &'a str,
+    starts_utc: &'a str,
+    zoom: &'a str,
+    cancel_link: &'a str,
+}
+
+/// The reminder: the Zoom link again, the start time in the event's zone and in
+/// UTC, and the cancel link.
+pub fn reminder_email(
+    event: &EventConfig,
+    to: EmailAddress,
+    name: &str,
+    links: &ParticipantLinks,
+    zoom: &ZoomJoinUrl,
+) -> OutgoingEmail {
+    let starts_local = event.local_time(event.starts_at);
+    let starts_utc = event.utc_time(event.starts_at);
+    let text = ReminderText {
+        name,
+        title: &event.title,
+        starts_local: &starts_local,
+        starts_utc: &starts_utc,
+        zoom: zoom.expose(),
+        cancel_link: &links.cancel,
+    };
+    let html = ReminderHtml {
+        name,
+        title: &event.title,
+        starts_local: &starts_local,
+        starts_utc: &starts_utc,
+        zoom: zoom.expose(),
+        cancel_link: &links.cancel,
+    };
+    OutgoingEmail {
+        to,
+        subject: format!("Reminder: {} starts soon", event.title),
+        text: text.render().expect("the reminder text template renders"),
+        html: html.render().expect("the reminder HTML template renders"),
+        attachments: Vec::new(),
+        tags: None,
     }
 }
 

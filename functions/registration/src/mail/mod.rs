@@ -9,11 +9,12 @@ mod emails;
 
 pub use emails::{
     LinkEmailFor, LinkEmailKind, ParticipantLinks, calendar_invitation, confirmation_email,
-    link_email, promotion_email,
+    link_email, promotion_email, reminder_email,
 };
 
 use crate::config::Sender;
 use crate::domain::{EmailAddress, Redacted};
+use crate::lifecycle::Outbox;
 use async_trait::async_trait;
 use aws_sdk_sesv2::Client;
 use aws_sdk_sesv2::config::http::HttpResponse;
@@ -21,6 +22,7 @@ use aws_sdk_sesv2::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_sesv2::primitives::Blob;
 use aws_sdk_sesv2::types::{
     Attachment, AttachmentContentDisposition, Body, Content, Destination, EmailContent, Message,
+    MessageTag,
 };
 use aws_smithy_types::error::display::DisplayErrorContext;
 use std::fmt;
@@ -33,6 +35,34 @@ pub struct OutgoingEmail {
     pub text: String,
     pub html: String,
     pub attachments: Vec<EmailAttachment>,
+    /// What SES's events about this email name, to find its registration.
+    pub tags: Option<EmailTags>,
+}
+
+impl OutgoingEmail {
+    /// This email, tagged for SES's events.
+    pub fn tagged(self, tags: EmailTags) -> Self {
+        Self {
+            tags: Some(tags),
+            ..self
+        }
+    }
+}
+
+/// The SES email tags every email to a participant carries: the event, the
+/// registration and the kind of email (values SES accepts: ASCII letters,
+/// digits, `_` and `-`, which event ids, registration ids and kinds are).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailTags {
+    pub event_id: String,
+    pub registration_id: String,
+    pub kind: Outbox,
+}
+
+impl EmailTags {
+    pub const EVENT: &'static str = "event";
+    pub const REGISTRATION: &'static str = "registration";
+    pub const KIND: &'static str = "kind";
 }
 
 /// A file sent with an email (the calendar invitation).
@@ -53,6 +83,7 @@ impl fmt::Debug for OutgoingEmail {
             .field("text", &Redacted(&self.text))
             .field("html", &Redacted(&self.html))
             .field("attachments", &self.attachments)
+            .field("tags", &self.tags)
             .finish()
     }
 }
@@ -120,12 +151,46 @@ pub trait Mailer: Send + Sync {
 pub struct SesMailer {
     client: Client,
     sender: Sender,
+    /// Every email is sent with this configuration set, when there is one.
+    configuration_set: Option<String>,
 }
 
 impl SesMailer {
     pub fn new(client: Client, sender: Sender) -> Self {
-        Self { client, sender }
+        Self {
+            client,
+            sender,
+            configuration_set: None,
+        }
     }
+
+    /// The same mailer, sending with `configuration_set` (`SES_CONFIGURATION_SET`).
+    pub fn with_configuration_set(self, configuration_set: Option<String>) -> Self {
+        Self {
+            configuration_set,
+            ..self
+        }
+    }
+}
+
+fn message_tag(name: &str, value: &str) -> Result<MessageTag, MailError> {
+    MessageTag::builder()
+        .name(name)
+        .value(value)
+        .build()
+        .map_err(|e| MailError::Rejected(format!("building a tag: {e}")))
+}
+
+/// The tags as SES takes them.
+fn message_tags(tags: Option<&EmailTags>) -> Result<Option<Vec<MessageTag>>, MailError> {
+    tags.map(|tags| {
+        Ok(vec![
+            message_tag(EmailTags::EVENT, &tags.event_id)?,
+            message_tag(EmailTags::REGISTRATION, &tags.registration_id)?,
+            message_tag(EmailTags::KIND, tags.kind.as_str())?,
+        ])
+    })
+    .transpose()
 }
 
 fn utf8(data: &str) -> Result<Content, MailError> {
@@ -166,6 +231,8 @@ impl Mailer for SesMailer {
                     .build(),
             )
             .content(EmailContent::builder().simple(message.build()).build())
+            .set_configuration_set_name(self.configuration_set.clone())
+            .set_email_tags(message_tags(email.tags.as_ref())?)
             .send()
             .await;
         match result {
@@ -261,6 +328,7 @@ mod tests {
                 content_type: "text/calendar".into(),
                 content: b"URL:https://zoom.example/j/1?pwd=secret".to_vec(),
             }],
+            tags: None,
         };
         for shown in [format!("{email:?}"), format!("{email:#?}")] {
             for secret in ["ayesha@example.org", "Ayesha Khan", "pwd=secret"] {

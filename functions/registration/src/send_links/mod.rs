@@ -43,6 +43,8 @@ pub struct SendLinksReport {
     pub promoted: u64,
     /// Promotion emails sent (a seat freed before links go out).
     pub promotions_sent: u64,
+    /// Reminders sent (from `EVENT_STARTS_AT - REMINDER_BEFORE` on).
+    pub reminders_sent: u64,
     /// Why the run sent nothing at all, if so.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skipped: Option<&'static str>,
@@ -100,6 +102,9 @@ where
             if links_open {
                 SendLinksRun::drain(&run, Outbox::Link).await?;
             }
+            if self.reminders_open(now) {
+                SendLinksRun::drain(&run, Outbox::Reminder).await?;
+            }
             // The two counts are independent queries: one round trip instead of two.
             futures::try_join!(
                 self.store.count_due(&event.event_id, Outbox::Link),
@@ -127,6 +132,16 @@ where
         }
         tracing::info!(?report, "send-links run finished");
         Ok(report)
+    }
+
+    /// Whether reminders go out at `now`: `REMINDER_BEFORE` is set and its
+    /// instant before the start is reached (the start itself stops every send).
+    fn reminders_open(&self, now: jiff::Timestamp) -> bool {
+        let starts_at = self.config.event.starts_at;
+        self.config
+            .reminder_before
+            .and_then(|before| starts_at.checked_sub(before).ok())
+            .is_some_and(|from| now >= from)
     }
 
     /// Give each seat freed since the last run (an organizer's cancel, or a
@@ -199,6 +214,7 @@ impl Counters {
         report.confirmations_sent = self.confirmations_sent.load(Ordering::Relaxed);
         report.confirmations_failed = self.confirmations_failed.load(Ordering::Relaxed);
         report.promotions_sent = self.promotions_sent.load(Ordering::Relaxed);
+        report.reminders_sent = self.reminders_sent.load(Ordering::Relaxed);
         report.stopped = if self.ses_unavailable.load(Ordering::Relaxed) {
             Some("ses-unavailable")
         } else if self.out_of_time.load(Ordering::Relaxed) {

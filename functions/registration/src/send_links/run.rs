@@ -34,6 +34,7 @@ pub(super) struct Counters {
     pub(super) confirmations_sent: AtomicU64,
     pub(super) confirmations_failed: AtomicU64,
     pub(super) promotions_sent: AtomicU64,
+    pub(super) reminders_sent: AtomicU64,
     pub(super) out_of_time: AtomicBool,
     pub(super) ses_unavailable: AtomicBool,
     /// The recipients SES failed since it last sent or rejected an email, and how
@@ -173,10 +174,10 @@ where
                 return;
             }
             if !registration.lifecycle().may_receive(outbox) {
-                // Only a registration in the right state gets this email; take
-                // it out of the outbox.
-                tracing::warn!(?outbox, status = ?registration.status, "a registration in an outbox no longer owes its email");
-                self.record_failure(&registration, outbox, "not due", Attempt::Counted)
+                // Cancelled or unreachable: this email will never be due again;
+                // take it out of the outbox.
+                tracing::info!(?outbox, status = ?registration.status, unreachable = registration.unreachable, "a registration in an outbox no longer owes its email");
+                self.record_failure(&registration, outbox, "not due", Attempt::Final)
                     .await;
                 return;
             }
@@ -220,7 +221,8 @@ where
                 self.record_sent(registration, outbox, &message_id).await;
                 let counter = match outbox {
                     Outbox::Promotion => &self.counters.promotions_sent,
-                    _ => &self.counters.sent,
+                    Outbox::Reminder => &self.counters.reminders_sent,
+                    Outbox::Link | Outbox::Confirmation => &self.counters.sent,
                 };
                 counter.fetch_add(1, Ordering::Relaxed);
             }

@@ -6,10 +6,11 @@ use super::ext::{classify, from_item, is_condition_failure, n, s, to_item};
 use super::item::{self, Registration, attr};
 use super::meter::{Capacities, CapacityMeter, Consumed};
 use super::{
-    Attempt, CancelOutcome, CreateError, DuePage, Lease, LimitCounter, MAX_LIVE_TOKENS, Outbox,
-    OutboxCursor, PendingRegistration, RegistrationStore, Renewal, SeatOutcome, StoreError,
-    TransitionOutcome,
+    Attempt, CancelOutcome, CreateError, DuePage, FeedbackOutcome, Lease, LimitCounter,
+    MAX_LIVE_TOKENS, Outbox, OutboxCursor, PendingRegistration, RegistrationStore, Renewal,
+    SeatOutcome, StoreError, TransitionOutcome,
 };
+use crate::feedback::DeliveryNews;
 use crate::key::RegistrationKey;
 use crate::lifecycle::{RegistrationStatus, Transition};
 use crate::limits::HourWindow;
@@ -389,6 +390,17 @@ impl RegistrationStore for DynamoStore {
         limit: u32,
     ) -> Result<bool, StoreError> {
         self.take(event_id, window, counter, limit).await
+    }
+
+    async fn record_feedback(
+        &self,
+        key: &RegistrationKey,
+        registration_id: &str,
+        kind: Outbox,
+        news: &DeliveryNews,
+        at: Timestamp,
+    ) -> Result<FeedbackOutcome, StoreError> {
+        self.feedback(key, registration_id, kind, news, at).await
     }
 
     async fn due(

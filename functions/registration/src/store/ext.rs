@@ -59,6 +59,12 @@ pub(super) fn from_item<T: for<'de> Deserialize<'de>>(
         .map_err(|e| StoreError::Internal(format!("decoding an item: {e}")))
 }
 
+/// A value as one attribute (a map for a struct).
+pub(super) fn to_attribute<T: Serialize>(value: &T) -> Result<AttributeValue, StoreError> {
+    serde_dynamo::to_attribute_value(value)
+        .map_err(|e| StoreError::Internal(format!("encoding an attribute: {e}")))
+}
+
 pub(super) fn s(value: impl Into<String>) -> AttributeValue {
     AttributeValue::S(value.into())
 }

@@ -12,6 +12,7 @@
 //!   (`<event>#confirmation` or `<event>#link`), so the sender's cost grows with
 //!   what is left to send, never with the table.
 
+use crate::feedback::EmailFeedback;
 use crate::key::RegistrationKey;
 use crate::lifecycle::{Lifecycle, Outbox, RegistrationStatus, Transition};
 use jiff::Timestamp;
@@ -55,12 +56,20 @@ pub mod attr {
     pub const PROMOTION_MESSAGE_ID: &str = "promotion_message_id";
     pub const PROMOTION_ATTEMPTS: &str = "promotion_attempts";
     pub const PROMOTION_TOKEN_HASH: &str = "promotion_token_hash";
+    pub const REMINDER_SENT_AT: &str = "reminder_sent_at";
+    pub const REMINDER_MESSAGE_ID: &str = "reminder_message_id";
+    pub const REMINDER_ATTEMPTS: &str = "reminder_attempts";
+    pub const REMINDER_TOKEN_HASH: &str = "reminder_token_hash";
+    pub const CONFIRMATION_FEEDBACK: &str = "confirmation_feedback";
+    pub const LINK_FEEDBACK: &str = "link_feedback";
+    pub const PROMOTION_FEEDBACK: &str = "promotion_feedback";
+    pub const REMINDER_FEEDBACK: &str = "reminder_feedback";
     pub const LAST_EMAIL_ERROR: &str = "last_email_error";
     pub const EXPIRES_AT: &str = "expires_at";
     pub const RETAIN_UNTIL: &str = "retain_until";
 
     /// All of them, in the struct's order.
-    pub const ALL: [&str; 34] = [
+    pub const ALL: [&str; 42] = [
         PK,
         EVENT_ID,
         REGISTRATION_ID,
@@ -92,6 +101,14 @@ pub mod attr {
         PROMOTION_MESSAGE_ID,
         PROMOTION_ATTEMPTS,
         PROMOTION_TOKEN_HASH,
+        REMINDER_SENT_AT,
+        REMINDER_MESSAGE_ID,
+        REMINDER_ATTEMPTS,
+        REMINDER_TOKEN_HASH,
+        CONFIRMATION_FEEDBACK,
+        LINK_FEEDBACK,
+        PROMOTION_FEEDBACK,
+        REMINDER_FEEDBACK,
         LAST_EMAIL_ERROR,
         EXPIRES_AT,
         RETAIN_UNTIL,
@@ -167,6 +184,24 @@ pub struct Registration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     promotion_token_hash: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reminder_sent_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reminder_message_id: Option<String>,
+    #[serde(default)]
+    pub reminder_attempts: u32,
+    /// The hash of the token in the reminder's cancel link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reminder_token_hash: Option<String>,
+    /// What SES told of each kind of email sent to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmation_feedback: Option<EmailFeedback>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_feedback: Option<EmailFeedback>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promotion_feedback: Option<EmailFeedback>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reminder_feedback: Option<EmailFeedback>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_email_error: Option<String>,
     /// When the item expires (DynamoDB TTL, epoch seconds as stored): a pending
     /// registration some hours after its last confirmation email, any other
@@ -220,6 +255,14 @@ impl Registration {
             promotion_message_id: None,
             promotion_attempts: 0,
             promotion_token_hash: None,
+            reminder_sent_at: None,
+            reminder_message_id: None,
+            reminder_attempts: 0,
+            reminder_token_hash: None,
+            confirmation_feedback: None,
+            link_feedback: None,
+            promotion_feedback: None,
+            reminder_feedback: None,
             last_email_error: None,
             expires_at: pending.expires_at,
             retain_until: Some(pending.retain_until),
@@ -278,6 +321,16 @@ impl Registration {
         }
     }
 
+    /// What SES told of the email of `kind` sent to it, if anything.
+    pub fn feedback(&self, kind: Outbox) -> Option<&EmailFeedback> {
+        match kind {
+            Outbox::Confirmation => self.confirmation_feedback.as_ref(),
+            Outbox::Link => self.link_feedback.as_ref(),
+            Outbox::Promotion => self.promotion_feedback.as_ref(),
+            Outbox::Reminder => self.reminder_feedback.as_ref(),
+        }
+    }
+
     /// Whether a token with this hash is live (compared in constant time): one
     /// of a confirmation email's, or the latest link or promotion email's.
     pub(super) fn holds_token(&self, token_hash: &str) -> bool {
@@ -285,6 +338,7 @@ impl Registration {
             .iter()
             .chain(&self.link_token_hash)
             .chain(&self.promotion_token_hash)
+            .chain(&self.reminder_token_hash)
             .any(|h| constant_time_eq(h, token_hash))
     }
 }

@@ -33,6 +33,13 @@ pub(crate) fn pending() -> PendingRegistration {
     }
 }
 
+fn feedback() -> crate::feedback::EmailFeedback {
+    crate::feedback::EmailFeedback::new(
+        &crate::feedback::DeliveryNews::Delivered,
+        Timestamp::UNIX_EPOCH,
+    )
+}
+
 /// With every optional attribute set, so that each one is written.
 fn full() -> Registration {
     Registration {
@@ -46,6 +53,13 @@ fn full() -> Registration {
         promotion_sent_at: Some(Timestamp::UNIX_EPOCH),
         promotion_message_id: Some("m".into()),
         promotion_token_hash: Some("p".into()),
+        reminder_sent_at: Some(Timestamp::UNIX_EPOCH),
+        reminder_message_id: Some("m".into()),
+        reminder_token_hash: Some("r".into()),
+        confirmation_feedback: Some(feedback()),
+        link_feedback: Some(feedback()),
+        promotion_feedback: Some(feedback()),
+        reminder_feedback: Some(feedback()),
         confirmation_message_id: Some("m".into()),
         link_sent_at: Some(Timestamp::UNIX_EPOCH),
         link_message_id: Some("m".into()),

@@ -4,6 +4,7 @@
 
 mod dynamo;
 mod ext;
+mod feedback;
 mod item;
 mod limits;
 mod meter;
@@ -17,6 +18,7 @@ pub use limits::LimitCounter;
 pub use meter::Consumed;
 
 use crate::domain::NewRegistration;
+use crate::feedback::DeliveryNews;
 use crate::key::RegistrationKey;
 use crate::lifecycle::Transition;
 use crate::limits::HourWindow;
@@ -121,6 +123,16 @@ pub enum CancelOutcome {
     Deleted(Registration),
     /// Nothing to do: already cancelled, or `None` when it is gone.
     Refused(Option<Registration>),
+}
+
+/// What recording SES's news about an email did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedbackOutcome {
+    Recorded,
+    /// The same or later news was recorded already: nothing changed.
+    AlreadyKnown,
+    /// No such registration (another event's, an erased one, another stack's).
+    UnknownRegistration,
 }
 
 /// Where the next page of an outbox starts.
@@ -240,6 +252,17 @@ pub trait RegistrationStore: Clone + Send + Sync + 'static {
         counter: LimitCounter<'_>,
         limit: u32,
     ) -> Result<bool, StoreError>;
+
+    /// Record SES's news about the email of `kind` sent to the registration at
+    /// `key` whose id is `registration_id`, in one conditional write.
+    async fn record_feedback(
+        &self,
+        key: &RegistrationKey,
+        registration_id: &str,
+        kind: Outbox,
+        news: &DeliveryNews,
+        at: Timestamp,
+    ) -> Result<FeedbackOutcome, StoreError>;
 
     /// Keys of registrations waiting in an outbox, oldest first, one page at a time.
     async fn due(

@@ -9,7 +9,7 @@ use super::{Attempt, DuePage, Lease, MAX_EMAIL_ATTEMPTS, Outbox, OutboxCursor, S
 use crate::key::RegistrationKey;
 use crate::lifecycle::{RegistrationStatus, Transition};
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
-use aws_sdk_dynamodb::types::Select;
+use aws_sdk_dynamodb::types::{AttributeValue, Select};
 use jiff::Timestamp;
 
 /// The attributes that record an email of this outbox: when it was sent, its
@@ -37,6 +37,11 @@ fn email_attributes(outbox: Outbox) -> EmailAttributes {
             message_id: attr::PROMOTION_MESSAGE_ID,
             attempts: attr::PROMOTION_ATTEMPTS,
         },
+        Outbox::Reminder => EmailAttributes {
+            sent_at: attr::REMINDER_SENT_AT,
+            message_id: attr::REMINDER_MESSAGE_ID,
+            attempts: attr::REMINDER_ATTEMPTS,
+        },
     }
 }
 
@@ -48,6 +53,7 @@ fn token_attribute(outbox: Outbox) -> Option<&'static str> {
         Outbox::Confirmation => None,
         Outbox::Link => Some(attr::LINK_TOKEN_HASH),
         Outbox::Promotion => Some(attr::PROMOTION_TOKEN_HASH),
+        Outbox::Reminder => Some(attr::REMINDER_TOKEN_HASH),
     }
 }
 
@@ -69,10 +75,10 @@ impl Clauses {
         self
     }
 
-    /// Leave `outbox`: into the outbox owed next (`:next`, see [`with_next`]),
+    /// Leave an outbox: into the one owed next (`:next`, see [`with_next`]),
     /// or out of any.
-    fn leave(self, outbox: Outbox) -> Self {
-        match outbox.then_owes() {
+    fn leave(self, next: Option<Outbox>) -> Self {
+        match next {
             Some(_) => self.set("#outbox = :next"),
             None => self.remove("#outbox"),
         }
@@ -138,9 +144,15 @@ pub(super) fn transition_update_from(
         clauses
     };
     let placeholders: Vec<String> = (0..from.len()).map(|i| format!(":from{i}")).collect();
+    let mut condition = format!("#status IN ({})", placeholders.join(", "));
+    // A seat goes only to someone who can be told: never to an unreachable address.
+    let reachable_only = transition == Transition::Promote;
+    if reachable_only {
+        condition.push_str(" AND (attribute_not_exists(#unreachable) OR #unreachable = :false)");
+    }
     let mut update = update
         .update_expression(clauses.render())
-        .condition_expression(format!("#status IN ({})", placeholders.join(", ")))
+        .condition_expression(condition)
         .expression_attribute_names("#status", attr::STATUS)
         .expression_attribute_names("#stamped", stamped)
         .expression_attribute_names("#until", attr::LEASE_UNTIL)
@@ -159,6 +171,11 @@ pub(super) fn transition_update_from(
         update = update
             .expression_attribute_names("#expires", attr::EXPIRES_AT)
             .expression_attribute_names("#retain", attr::RETAIN_UNTIL);
+    }
+    if reachable_only {
+        update = update
+            .expression_attribute_names("#unreachable", attr::UNREACHABLE)
+            .expression_attribute_values(":false", AttributeValue::Bool(false));
     }
     update
 }
@@ -283,7 +300,7 @@ impl DynamoStore {
             .remove("#until")
             .remove("#owner")
             .remove("#error")
-            .leave(outbox);
+            .leave(outbox.after_sent());
         let update = self
             .update(key)
             .update_expression(clauses.render())
@@ -298,8 +315,8 @@ impl DynamoStore {
             .expression_attribute_values(":message", s(message_id))
             .expression_attribute_values(":queue", s(item::outbox_value(key.event_id(), outbox)))
             .expression_attribute_values(":owner", s(owner));
-        self.conditional_update(with_next(update, key, outbox))
-            .await
+        let update = with_next(update, key, outbox.after_sent());
+        self.conditional_update(update).await
     }
 
     /// Each update is one atomic step: either the lease is released with the
@@ -325,7 +342,10 @@ impl DynamoStore {
                 .remove("#until")
                 .remove("#owner");
             let (clauses, bound) = if give_up {
-                (clauses.leave(outbox), "#attempts >= :threshold")
+                (
+                    clauses.leave(outbox.after_given_up()),
+                    "#attempts >= :threshold",
+                )
             } else {
                 (
                     clauses,
@@ -351,7 +371,7 @@ impl DynamoStore {
                 )
                 .expression_attribute_values(":owner", s(owner));
             let update = if give_up {
-                with_next(update, key, outbox)
+                with_next(update, key, outbox.after_given_up())
             } else {
                 update
             };
@@ -364,13 +384,13 @@ impl DynamoStore {
     }
 }
 
-/// Add `:next`, the outbox owed after this one, when there is one.
+/// Add `:next`, the outbox owed next, when there is one.
 fn with_next(
     update: UpdateItemFluentBuilder,
     key: &RegistrationKey,
-    outbox: Outbox,
+    next: Option<Outbox>,
 ) -> UpdateItemFluentBuilder {
-    match outbox.then_owes() {
+    match next {
         Some(next) => {
             update.expression_attribute_values(":next", s(item::outbox_value(key.event_id(), next)))
         }

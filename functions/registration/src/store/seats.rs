@@ -346,7 +346,9 @@ impl DynamoStore {
 
     /// Take out of the line a registration that is no longer waitlisted.
     async fn drop_from_line(&self, key: &RegistrationKey) -> Result<(), StoreError> {
-        tracing::warn!("a registration first in line was not waitlisted; taken out of the line");
+        tracing::warn!(
+            "the first in line could not take a seat (unreachable, or no longer waitlisted); taken out of the line"
+        );
         let update = self
             .seats_update(key.event_id())
             .update_expression("REMOVE #waitlist[0]")
