@@ -118,7 +118,8 @@ impl FunctionProcess {
             .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
             .env("AWS_LAMBDA_LOG_STREAM_NAME", "local")
             .env("AWS_LAMBDA_LOG_GROUP_NAME", format!("/aws/lambda/{name}"))
-            .stdout(Stdio::null())
+            // The functions log to stdout; both streams go to one file.
+            .stdout(stderr.try_clone().map_err(|e| e.to_string())?)
             .stderr(stderr)
             .kill_on_drop(true)
             .spawn()

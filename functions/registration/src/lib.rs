@@ -16,6 +16,7 @@ pub mod links;
 pub mod logging;
 pub mod mail;
 pub mod owed_email;
+pub mod recording_feedback;
 pub mod registering;
 pub mod send_links;
 pub mod store;

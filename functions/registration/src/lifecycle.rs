@@ -153,6 +153,11 @@ impl Outbox {
         }
     }
 
+    /// The kind named by [`as_str`](Self::as_str).
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Confirmation => "confirmation",

@@ -1,0 +1,17 @@
+//! Wiring only: configuration, the store client, and the runtime loop.
+
+use lambda_runtime::{Error, run, service_fn};
+use registration::config::{Env, EventConfig};
+use registration::recording_feedback::FeedbackRecorder;
+use registration::store::DynamoStore;
+
+// One thread: one event at a time, as Lambda hands them.
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Error> {
+    registration::logging::init();
+    let config = EventConfig::from_source(&Env).inspect_err(|e| tracing::error!("{e}"))?;
+    let aws = registration::aws::sdk_config().await;
+    let store = DynamoStore::new(registration::aws::dynamodb(&aws), &config.table_name);
+    let recorder = FeedbackRecorder::new(config, store);
+    run(service_fn(|event| email_events::handle(&recorder, event))).await
+}

@@ -1,0 +1,243 @@
+//! The SES-feedback use case: an event SES published for the stack's
+//! configuration set names its registration through the email's tags and its
+//! recipient; its news is recorded on that registration for the kind of email it
+//! concerns. Events of another event id, for no known registration, or without
+//! tags are ignored and logged without any address.
+
+use crate::config::EventConfig;
+use crate::domain::EmailAddress;
+use crate::feedback::DeliveryNews;
+use crate::key::RegistrationKey;
+use crate::lifecycle::Outbox;
+use crate::mail::EmailTags;
+use crate::store::{FeedbackOutcome, RegistrationStore, StoreError};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// The `detail` of an SES event as EventBridge delivers it (the fields used).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SesEventDetail {
+    pub event_type: String,
+    #[serde(default)]
+    pub mail: SesMail,
+    #[serde(default)]
+    pub bounce: Option<SesBounce>,
+    #[serde(default)]
+    pub complaint: Option<SesComplaint>,
+    #[serde(default)]
+    pub delivery_delay: Option<SesDeliveryDelay>,
+    #[serde(default)]
+    pub reject: Option<SesReject>,
+}
+
+#[derive(Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SesMail {
+    #[serde(default)]
+    pub message_id: String,
+    #[serde(default)]
+    pub timestamp: Option<String>,
+    /// The recipients: personal data, so this type prints them redacted.
+    #[serde(default)]
+    pub destination: Vec<String>,
+    #[serde(default)]
+    pub tags: HashMap<String, Vec<String>>,
+}
+
+impl std::fmt::Debug for SesMail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SesMail")
+            .field("message_id", &self.message_id)
+            .field(
+                "destination",
+                &format!("<{} redacted>", self.destination.len()),
+            )
+            .field("tags", &self.tags)
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SesBounce {
+    #[serde(default)]
+    pub bounce_type: String,
+    #[serde(default)]
+    pub bounce_sub_type: String,
+    #[serde(default)]
+    pub timestamp: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SesComplaint {
+    #[serde(default)]
+    pub complaint_feedback_type: Option<String>,
+    #[serde(default)]
+    pub timestamp: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SesDeliveryDelay {
+    #[serde(default)]
+    pub delay_type: String,
+    #[serde(default)]
+    pub timestamp: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SesReject {
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// What became of one event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recorded {
+    /// Recorded on its registration.
+    Recorded { kind: Outbox, state: &'static str },
+    /// The same or later news was there already.
+    AlreadyKnown,
+    /// Not ours to record, and why.
+    Ignored(&'static str),
+}
+
+impl SesEventDetail {
+    /// The news this event brings, if it is one the registrations keep.
+    pub fn news(&self) -> Option<DeliveryNews> {
+        match self.event_type.as_str() {
+            "Delivery" => Some(DeliveryNews::Delivered),
+            "Bounce" => self.bounce.as_ref().map(|b| DeliveryNews::Bounced {
+                bounce_type: b.bounce_type.clone(),
+                subtype: b.bounce_sub_type.clone(),
+            }),
+            "Complaint" => Some(DeliveryNews::Complained {
+                feedback_type: self
+                    .complaint
+                    .as_ref()
+                    .and_then(|c| c.complaint_feedback_type.clone())
+                    .unwrap_or_else(|| "unspecified".into()),
+            }),
+            "DeliveryDelay" => Some(DeliveryNews::Delayed {
+                delay_type: self
+                    .delivery_delay
+                    .as_ref()
+                    .map(|d| d.delay_type.clone())
+                    .unwrap_or_default(),
+            }),
+            "Reject" => Some(DeliveryNews::Rejected {
+                reason: self
+                    .reject
+                    .as_ref()
+                    .map(|r| r.reason.clone())
+                    .unwrap_or_default(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// When SES saw what it tells.
+    pub fn at(&self) -> Option<Timestamp> {
+        let of_news = [
+            self.bounce.as_ref().and_then(|b| b.timestamp.as_deref()),
+            self.complaint.as_ref().and_then(|c| c.timestamp.as_deref()),
+            self.delivery_delay
+                .as_ref()
+                .and_then(|d| d.timestamp.as_deref()),
+            self.mail.timestamp.as_deref(),
+        ];
+        of_news.into_iter().flatten().find_map(|t| t.parse().ok())
+    }
+
+    fn tag(&self, name: &str) -> Option<&str> {
+        self.mail.tags.get(name)?.first().map(String::as_str)
+    }
+}
+
+/// Records SES's news on the registrations of one event.
+pub struct FeedbackRecorder<S> {
+    pub event: EventConfig,
+    pub store: S,
+}
+
+impl<S: RegistrationStore> FeedbackRecorder<S> {
+    pub fn new(event: EventConfig, store: S) -> Self {
+        Self { event, store }
+    }
+
+    /// Record one event. A DynamoDB failure is returned, so that the invocation
+    /// fails and EventBridge delivers the event again; nothing is half-written.
+    pub async fn record(
+        &self,
+        detail: &SesEventDetail,
+        now: Timestamp,
+    ) -> Result<Recorded, StoreError> {
+        let Some(news) = detail.news() else {
+            return Ok(self.ignored("an event type that is not recorded", detail));
+        };
+        let (Some(event_id), Some(registration_id), Some(kind)) = (
+            detail.tag(EmailTags::EVENT),
+            detail.tag(EmailTags::REGISTRATION),
+            detail.tag(EmailTags::KIND).and_then(Outbox::parse),
+        ) else {
+            return Ok(self.ignored("an email without this system's tags", detail));
+        };
+        if event_id != self.event.event_id {
+            return Ok(self.ignored("another event's email", detail));
+        }
+        let Some(key) = detail
+            .mail
+            .destination
+            .first()
+            .and_then(|to| EmailAddress::parse(to).ok())
+            .map(|to| RegistrationKey::for_address(event_id, &to))
+        else {
+            return Ok(self.ignored("an email without a recipient", detail));
+        };
+        let at = detail.at().unwrap_or(now);
+        let outcome = self
+            .store
+            .record_feedback(&key, registration_id, kind, &news, at)
+            .await?;
+        Ok(match outcome {
+            FeedbackOutcome::Recorded => {
+                tracing::info!(
+                    registration_id,
+                    ?kind,
+                    state = news.state(),
+                    unreachable = news.makes_unreachable(),
+                    "SES feedback recorded"
+                );
+                Recorded::Recorded {
+                    kind,
+                    state: news.state(),
+                }
+            }
+            FeedbackOutcome::AlreadyKnown => {
+                tracing::info!(
+                    registration_id,
+                    ?kind,
+                    state = news.state(),
+                    "SES feedback already known, or older than what is recorded"
+                );
+                Recorded::AlreadyKnown
+            }
+            FeedbackOutcome::UnknownRegistration => {
+                self.ignored("an email of no known registration", detail)
+            }
+        })
+    }
+
+    fn ignored(&self, why: &'static str, detail: &SesEventDetail) -> Recorded {
+        tracing::info!(
+            why,
+            event_type = %detail.event_type,
+            message_id = %detail.mail.message_id,
+            "SES event ignored"
+        );
+        Recorded::Ignored(why)
+    }
+}
