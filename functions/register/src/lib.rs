@@ -2,9 +2,8 @@
 //! turns a request into a submission, makes one call into the registrar and turns the
 //! outcome into a JSON or HTML response.
 
-use lambda_http::http::{Method, StatusCode, header};
-use lambda_http::request::RequestContext;
-use lambda_http::{Body, Request, RequestExt, Response};
+use lambda_http::http::{Method, StatusCode};
+use lambda_http::{Body, Request, Response};
 use registration::clock::Clock;
 use registration::domain::{FieldErrors, RawRegistration, Submission};
 use registration::mail::Mailer;
@@ -67,6 +66,15 @@ where
     let reply = Reply::negotiate(request.headers());
     if !registrar.is_open() {
         return failure(registrar, reply, Problem::RegistrationClosed);
+    }
+    let config = &registrar.config;
+    if !web::origin_allowed(
+        request,
+        &config.allowed_origins,
+        config.public_base_url.as_ref(),
+    ) {
+        tracing::info!("registration refused: posted from another site");
+        return failure(registrar, reply, Problem::CrossSite);
     }
     let raw = match read_body(request) {
         Ok(raw) => raw,
@@ -222,17 +230,5 @@ where
     if let Some(url) = &registrar.config.public_base_url {
         return url.as_str().trim_end_matches('/').to_owned();
     }
-    let domain = match request.request_context_ref() {
-        Some(RequestContext::ApiGatewayV2(context)) => context.domain_name.clone(),
-        _ => None,
-    }
-    .or_else(|| {
-        request
-            .headers()
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .map(str::to_owned)
-    })
-    .unwrap_or_default();
-    format!("https://{domain}")
+    format!("https://{}", web::api_domain(request).unwrap_or_default())
 }
