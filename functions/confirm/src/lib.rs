@@ -3,14 +3,14 @@
 //! `POST /registrations/confirm` confirms. Each request is one call into the
 //! confirmer, and its outcome one row of the page table.
 
-use lambda_http::http::{Method, StatusCode};
-use lambda_http::{Body, Request, RequestExt, Response};
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Request, Response};
 use registration::clock::Clock;
 use registration::confirming::{ConfirmError, ConfirmPage, Confirmed, Confirmer};
 use registration::mail::Mailer;
 use registration::store::{Registration, RegistrationStore};
 use registration::web::{
-    self, Button, ButtonStyle, Problem, Reply, action_page, html_response, json_response,
+    Button, ButtonStyle, LinkRequest, Problem, Reply, action_page, html_response, json_response,
     problem_json,
 };
 use serde_json::json;
@@ -24,39 +24,24 @@ where
     C: Clock + Clone + 'static,
 {
     let title = &confirmer.config.event.title;
-    let path = request.uri().path().trim_end_matches('/');
-    let method = request.method();
-    if path != PATH {
-        return page_for(Outcome::Refused(Problem::NotFound)).html(title, None);
+    match LinkRequest::read(&request, PATH, &confirmer.config.allowed_origins) {
+        LinkRequest::Show { token } => {
+            let outcome = confirmer.check(token.as_deref()).await;
+            log_failure(&outcome);
+            let outcome = outcome.as_ref().map_or_else(refused, Outcome::Shown);
+            page_for(outcome).html(title, token.as_deref())
+        }
+        LinkRequest::Act { reply, token } => {
+            let outcome = confirmer.confirm(token.as_deref()).await;
+            log_failure(&outcome);
+            answer(
+                reply,
+                outcome.as_ref().map_or_else(refused, Outcome::Done),
+                title,
+            )
+        }
+        LinkRequest::Refused { reply, problem } => answer(reply, Outcome::Refused(problem), title),
     }
-    if method == Method::GET || method == Method::HEAD {
-        let query = request.query_string_parameters_ref().cloned();
-        let token = query.as_ref().and_then(|q| q.first("token"));
-        let outcome = confirmer.check(token).await;
-        log_failure(&outcome);
-        let outcome = outcome.as_ref().map_or_else(refused, Outcome::Shown);
-        return page_for(outcome).html(title, token);
-    }
-    if method != Method::POST {
-        return page_for(Outcome::Refused(Problem::MethodNotAllowed)).html(title, None);
-    }
-    let reply = Reply::negotiate(request.headers());
-    let config = &confirmer.config;
-    if !web::origin_allowed(&request, &config.allowed_origins, None) {
-        tracing::info!("confirmation refused: posted from another site");
-        return answer(reply, Outcome::Refused(Problem::CrossSite), title);
-    }
-    let token = match web::posted_token(&request) {
-        Ok(token) => token,
-        Err(err) => return answer(reply, Outcome::Refused(Problem::from(err)), title),
-    };
-    let outcome = confirmer.confirm(token.as_deref()).await;
-    log_failure(&outcome);
-    answer(
-        reply,
-        outcome.as_ref().map_or_else(refused, Outcome::Done),
-        title,
-    )
 }
 
 /// What a request came to.

@@ -1,9 +1,11 @@
 //! The HTTP edge shared by the functions: reading a request body ([`body`]),
 //! content negotiation and RFC 9457 problems ([`problem`]), the check against
-//! cross-site posts ([`origin`]), the HTML pages ([`pages`]), and the headers
+//! cross-site posts ([`origin`]), what a request to a link's route asks for
+//! ([`link`]), the HTML pages ([`pages`]), and the headers
 //! every response carries.
 
 mod body;
+mod link;
 mod origin;
 mod pages;
 mod problem;
@@ -11,6 +13,7 @@ mod problem;
 pub use body::{
     BodyError, BodyFormat, MAX_BODY_BYTES, body_format, parse_registration, parse_token,
 };
+pub use link::LinkRequest;
 pub use origin::{api_domain, origin_allowed};
 pub use pages::{BackLink, Button, ButtonStyle, ECO_MEMBERS, action_page, form_page, message_page};
 pub use problem::{PROBLEM_BASE, Problem, Reply, problem_json};
