@@ -5,13 +5,16 @@
 #   - the functions behind `cargo lambda watch` (cargo-lambda's emulator of the Lambda
 #     runtime API) on one port, with the template's HTTP routes (the router in
 #     [workspace.metadata.lambda.watch.router] of Cargo.toml) and hot reload
-#   - an event 14 days ahead whose registration is open for 12 more days
+#   - an event 14 days ahead whose registration is open for 12 more days, with
+#     DEV_CAPACITY seats (default: no limit) and this server's own origin allowed
+#     to post the confirm and cancel buttons
 # It prints the form URL, the email viewer URL and the command that runs send-links
 # now. Ctrl-C (or SIGTERM) stops everything it started.
 #
 # Environment: DEV_PORT (functions, default 9000), DYNAMODB_PORT (default 8000),
 #              SES_PORT (default 8005), LOCAL_STATE_DIR (default <repo>/.local/dev),
-#              DEV_TABLE (default registrations-local),
+#              DEV_TABLE (default registrations-local), DEV_CAPACITY (CAPACITY,
+#              default empty: no limit),
 #              DEV_NO_RELOAD=1 (do not rebuild the functions when code changes).
 set -euo pipefail
 
@@ -28,7 +31,7 @@ TABLE=${DEV_TABLE:-registrations-local}
 EMULATORS=$SCRIPT_DIR/emulators.sh
 WATCH_PID_FILE=$LOCAL_STATE_DIR/watch.pid
 FUNCTIONS_ENV=$LOCAL_STATE_DIR/functions.env
-HTTP_FUNCTIONS=(register confirm)
+HTTP_FUNCTIONS=(register confirm cancel)
 
 log() { echo "dev: $*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -175,6 +178,8 @@ PUBLIC_BASE_URL=http://127.0.0.1:$DEV_PORT
     "REGISTRATION_CLOSES_AT=$CLOSES_AT" \
     "SENDER_EMAIL=BTBU-ECOSF Training <training@example.org>" \
     "PUBLIC_BASE_URL=$PUBLIC_BASE_URL" \
+    "ALLOWED_ORIGINS=$PUBLIC_BASE_URL" \
+    "CAPACITY=${DEV_CAPACITY:-}" \
     "ZOOM_JOIN_URL=https://zoom.example/j/0000000000?pwd=local" \
     "AWS_ENDPOINT_URL_DYNAMODB=$AWS_ENDPOINT_URL_DYNAMODB" \
     "AWS_ENDPOINT_URL_SESV2=$AWS_ENDPOINT_URL_SESV2" \
@@ -227,7 +232,8 @@ cat >&2 <<EOF
   Email viewer (SES):  http://127.0.0.1:$SES_PORT/
   Run send-links now:  $SEND_LINKS
 
-  Event starts $STARTS_AT; registration closes $CLOSES_AT.
+  Event starts $STARTS_AT; registration closes $CLOSES_AT; seats: ${DEV_CAPACITY:-no limit}.
+  The emails' links open the confirm and cancel pages here.
   DynamoDB Local on :$DYNAMODB_PORT (table $TABLE). Code changes rebuild the functions.
   Ctrl-C stops everything.
 

@@ -4,7 +4,8 @@
 #   1. installs what it needs if missing: Debian's `chromium` (apt-get), the pinned
 #      playwright-core (npm ci in tests/browser), cargo-lambda (`make tools`)
 #   2. starts infra/local/dev.sh in the background, in a session (and so a process
-#      group) of its own, on free ports with a state dir of its own, output to
+#      group) of its own, on free ports with a state dir of its own and one seat
+#      (DEV_CAPACITY=1, so the test reaches the waiting list), output to
 #      target/browser/dev.log
 #   3. waits for its banner (the first run compiles the functions: the timeout is
 #      generous) and for the form to answer
@@ -111,7 +112,7 @@ log "starting infra/local/dev.sh (DEV_PORT=$DEV_PORT DYNAMODB_PORT=$DYNAMODB_POR
 # A session of its own (so its pid is its process group id), with SIGINT at its
 # default disposition: a background job of a non-interactive shell ignores SIGINT,
 # and bash cannot trap a signal that was ignored when it started.
-DEV_NO_RELOAD=1 DEV_PORT=$DEV_PORT DYNAMODB_PORT=$DYNAMODB_PORT SES_PORT=$SES_PORT LOCAL_STATE_DIR=$STATE_DIR \
+DEV_NO_RELOAD=1 DEV_CAPACITY=1 DEV_PORT=$DEV_PORT DYNAMODB_PORT=$DYNAMODB_PORT SES_PORT=$SES_PORT LOCAL_STATE_DIR=$STATE_DIR \
   python3 -c '
 import os, signal, sys
 for s in (signal.SIGINT, signal.SIGQUIT):

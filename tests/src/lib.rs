@@ -379,7 +379,32 @@ impl TestApp {
         self.call_register(events::get("/", None)).await
     }
 
+    /// The confirmation link's action: `POST /registrations/confirm` with the
+    /// query's `token` as a form field (the page's button), answered with HTML.
     pub async fn confirm(&self, query: Option<&str>) -> TestResponse {
+        let token = query
+            .into_iter()
+            .flat_map(|q| q.split('&'))
+            .find_map(|pair| pair.strip_prefix("token="));
+        let body = match token {
+            Some(token) => events::form_body(&[("token", token)]),
+            None => String::new(),
+        };
+        let headers = serde_json::json!({
+            "content-type": "application/x-www-form-urlencoded",
+            "accept": "text/html",
+        });
+        self.call_confirm(events::request(
+            "POST",
+            "/registrations/confirm",
+            headers,
+            Some(&body),
+        ))
+        .await
+    }
+
+    /// The confirmation link's page: `GET /registrations/confirm?…`.
+    pub async fn confirm_page(&self, query: Option<&str>) -> TestResponse {
         self.call_confirm(events::get("/registrations/confirm", query))
             .await
     }

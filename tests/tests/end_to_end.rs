@@ -1,9 +1,12 @@
-//! End to end: the release `register` and `confirm` binaries, run by `cargo lambda
-//! watch` (cargo-lambda's emulator of the Lambda runtime and Invoke APIs) against
-//! DynamoDB Local and the SES emulator. A registration goes in through the Invoke
-//! API as an API Gateway HTTP API 2.0 event, its confirmation email comes back out of
-//! the SES emulator, and the emailed link confirms it (twice: the second click
-//! changes nothing).
+//! End to end: the release `register`, `confirm` and `cancel` binaries, run by
+//! `cargo lambda watch` (cargo-lambda's emulator of the Lambda runtime and Invoke
+//! APIs) against DynamoDB Local and the SES emulator. A registration goes in through
+//! the Invoke API as an API Gateway HTTP API 2.0 event, its confirmation email comes
+//! back out of the SES emulator, the emailed link's page changes nothing, its button
+//! confirms (and the Zoom link follows, sent after the response), the cancel link's
+//! button withdraws it, twice. The refusals (400, 404, 403 cross-site) go through
+//! the same binaries, and 410 through the binaries started after the event's start
+//! under the project's own Lambda Runtime API.
 //!
 //! Needs `cargo-lambda` (`make tools` installs it into `.venv`); without it the test
 //! fails. The release build uses the same package selection as `cargo lambda watch`
@@ -13,16 +16,20 @@
 use registration::domain::RegistrationStatus;
 use registration::store::{DynamoStore, RegistrationStore};
 use serde_json::Value;
+use serde_json::json;
+use std::collections::HashMap;
 use std::fs::File;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+use system_tests::runtime_api::{FunctionProcess, release_binary};
 use system_tests::{Mailbox, events, required_env, unique, unique_email, valid_json};
 
 /// The HTTP functions under test (binary names, as `cargo lambda` knows them).
-const FUNCTIONS: [&str; 2] = ["register", "confirm"];
+const FUNCTIONS: [&str; 3] = ["register", "confirm", "cancel"];
+const ZOOM_JOIN_URL: &str = "https://zoom.example/j/0000000000?pwd=e2e";
 const PUBLIC_BASE_URL: &str = "https://register.example.org";
 /// How long the emulator may take to answer on its port.
 const WATCH_READY_TIMEOUT: Duration = Duration::from_secs(60);
@@ -116,16 +123,16 @@ fn build_release(log: &Path) {
     eprintln!("release build: {:.1?}", started.elapsed());
 }
 
-/// The functions' configuration, as a `--env-file` for `cargo lambda watch`.
-fn write_env_file(path: &Path, table: &str, event_id: &str) {
-    let mut vars: Vec<(&str, String)> = vec![
+/// The functions' configuration: the event starts at `starts_at`.
+fn function_vars(table: &str, event_id: &str, starts_at: &str) -> Vec<(&'static str, String)> {
+    let mut vars: Vec<(&'static str, String)> = vec![
         ("TABLE_NAME", table.to_owned()),
         ("EVENT_ID", event_id.to_owned()),
         (
             "EVENT_TITLE",
             "Powering Belt and Road Lithium-ion batteries".to_owned(),
         ),
-        ("EVENT_STARTS_AT", "2030-09-28T10:00:00+05:00".to_owned()),
+        ("EVENT_STARTS_AT", starts_at.to_owned()),
         ("EVENT_TIMEZONE", "Asia/Karachi".to_owned()),
         (
             "REGISTRATION_CLOSES_AT",
@@ -136,6 +143,11 @@ fn write_env_file(path: &Path, table: &str, event_id: &str) {
             "BTBU-ECOSF Training <training@example.org>".to_owned(),
         ),
         ("PUBLIC_BASE_URL", PUBLIC_BASE_URL.to_owned()),
+        // No LINKS_SEND_AT: links go out at once, so a confirmation's link email
+        // is sent by confirm itself, after its response.
+        ("ZOOM_JOIN_URL", ZOOM_JOIN_URL.to_owned()),
+        ("CAPACITY", "10".to_owned()),
+        ("ALLOWED_ORIGINS", "https://training.example.org".to_owned()),
     ];
     for name in [
         "AWS_ENDPOINT_URL_DYNAMODB",
@@ -146,6 +158,12 @@ fn write_env_file(path: &Path, table: &str, event_id: &str) {
     ] {
         vars.push((name, required_env(name)));
     }
+    vars
+}
+
+/// The functions' configuration, as a `--env-file` for `cargo lambda watch`.
+fn write_env_file(path: &Path, table: &str, event_id: &str) {
+    let vars = function_vars(table, event_id, "2030-09-28T10:00:00+05:00");
     let text: String = vars
         .iter()
         .map(|(name, value)| {
@@ -412,6 +430,100 @@ impl LambdaResponse {
     }
 }
 
+/// Who posts a link's token: the page's button (a form from the API's own
+/// origin), a script asking for JSON (no `Origin`), or another site's page.
+#[derive(Debug, Clone, Copy)]
+enum Client {
+    Browser,
+    Json,
+    OtherSite,
+}
+
+/// `POST <path>` with the token (when given) as the client sends it.
+fn post_link(path: &str, token: Option<&str>, client: Client) -> Value {
+    let own = format!("https://{}", events::DOMAIN);
+    let (content_type, body, origin) = match client {
+        Client::Json => (
+            "application/json",
+            token.map_or_else(|| "{}".to_owned(), |t| json!({"token": t}).to_string()),
+            None,
+        ),
+        Client::Browser | Client::OtherSite => (
+            "application/x-www-form-urlencoded",
+            token.map_or_else(String::new, |t| events::form_body(&[("token", t)])),
+            Some(if matches!(client, Client::Browser) {
+                own.as_str()
+            } else {
+                "https://elsewhere.example"
+            }),
+        ),
+    };
+    let mut headers = json!({"host": events::DOMAIN, "content-type": content_type});
+    if matches!(client, Client::Json) {
+        headers["accept"] = json!("application/json");
+    }
+    let event = events::request("POST", path, headers, Some(&body));
+    match origin {
+        Some(origin) => with_origin(event, origin),
+        None => event,
+    }
+}
+
+fn with_origin(mut event: Value, origin: &str) -> Value {
+    event["headers"]["origin"] = json!(origin);
+    event
+}
+
+/// The page holds one form that posts the token back to `action`.
+fn assert_button(html: &str, action: &str, token: &str) {
+    assert_eq!(html.matches("<form").count(), 1, "{html}");
+    assert!(
+        html.contains(&format!(r#"<form method="post" action="{action}">"#)),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!(
+            r#"<input type="hidden" name="token" value="{token}">"#
+        )),
+        "{html}"
+    );
+}
+
+/// The emails to `address` whose text holds `needle`, waiting for `count` of them.
+async fn emails_with(mailbox: &Mailbox, address: &str, needle: &str, count: usize) -> Vec<String> {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let found: Vec<String> = mailbox
+            .to(address)
+            .await
+            .iter()
+            .filter(|email| email.text().contains(needle))
+            .map(|email| email.subject.clone())
+            .collect();
+        if found.len() >= count || Instant::now() >= deadline {
+            return found;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// A new registration once register has recorded its confirmation email, which
+/// it does after its response.
+async fn with_email_recorded(
+    store: &DynamoStore,
+    key: &registration::key::RegistrationKey,
+) -> registration::store::Registration {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let read = store.get(key).await.expect("read the registration");
+        let read = read.unwrap_or_else(|| panic!("registration {key:?}"));
+        if read.owes().is_none() || Instant::now() >= deadline {
+            return read;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// The confirmation links emailed to `address`, waiting briefly for the first.
 async fn confirmation_links(mailbox: &Mailbox, address: &str) -> Vec<String> {
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -425,7 +537,7 @@ async fn confirmation_links(mailbox: &Mailbox, address: &str) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn a_participant_registers_and_confirms_through_the_lambda_runtime() {
+async fn a_participant_registers_confirms_and_cancels_through_the_lambda_runtime() {
     let scratch = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(unique("end-to-end"));
     std::fs::create_dir_all(&scratch).expect("create the scratch directory");
     let cargo_lambda = cargo_lambda(); // fail early, before building, when it is missing
@@ -486,11 +598,40 @@ async fn a_participant_registers_and_confirms_through_the_lambda_runtime() {
         .unwrap_or_else(|| panic!("{link} starts with {prefix}"));
     assert!(!token.is_empty());
 
-    // GET /registrations/confirm?token=…, through the Invoke API.
-    let confirm_event = events::get("/registrations/confirm", Some(&format!("token={token}")));
+    let store = DynamoStore::new(dynamodb.clone(), &table);
+    let key = system_tests::key_for(&event_id, &email);
+    let pending = with_email_recorded(&store, &key).await;
+    assert_eq!(pending.status, RegistrationStatus::Pending, "{pending:?}");
+    assert_eq!(pending.owes(), None, "the confirmation email is recorded");
+
+    // GET /registrations/confirm?token=…, through the Invoke API: the page and its
+    // button, and nothing changes.
+    let confirm_page = events::get("/registrations/confirm", Some(&format!("token={token}")));
     let started = Instant::now();
-    let confirmed = watch.invoke_api("confirm", &confirm_event).await;
+    let page = watch.invoke_api("confirm", &confirm_page).await;
     eprintln!("confirm (first invocation): {:.1?}", started.elapsed());
+    assert_eq!(page.status, 200, "{page:?}");
+    assert_eq!(page.content_type, "text/html; charset=utf-8");
+    assert!(
+        page.body.contains("Confirm your registration"),
+        "{}",
+        page.body
+    );
+    assert_button(&page.body, "/registrations/confirm", token);
+    let unchanged = store.get(&key).await.expect("read the registration");
+    assert_eq!(
+        unchanged.as_ref(),
+        Some(&pending),
+        "the page changes nothing"
+    );
+
+    // POST /registrations/confirm: the button confirms.
+    let confirmed = watch
+        .invoke_api(
+            "confirm",
+            &post_link("/registrations/confirm", Some(token), Client::Browser),
+        )
+        .await;
     assert_eq!(confirmed.status, 200, "{confirmed:?}");
     assert_eq!(confirmed.content_type, "text/html; charset=utf-8");
     assert!(
@@ -498,25 +639,193 @@ async fn a_participant_registers_and_confirms_through_the_lambda_runtime() {
         "{}",
         confirmed.body
     );
-
-    // A second click: still 200, nothing changes.
-    let store = DynamoStore::new(dynamodb.clone(), &table);
-    let key = system_tests::key_for(&event_id, &email);
     let stored = store.get(&key).await.expect("read the registration");
     let stored = stored.unwrap_or_else(|| panic!("registration {key:?} in {table}"));
     assert_eq!(stored.status, RegistrationStatus::Confirmed, "{stored:?}");
     assert_eq!(stored.registration_id, registration_id);
     assert!(stored.confirmed_at.is_some(), "{stored:?}");
+    // Links go out already: confirm sends the Zoom link itself, after its response.
+    let zoom = emails_with(&Mailbox::from_env(), &email, ZOOM_JOIN_URL, 1).await;
+    assert_eq!(zoom.len(), 1, "one link email to {email}");
 
-    let again = watch.invoke_api("confirm", &confirm_event).await;
+    // Again, as a JSON client: 200, already confirmed, nothing changes.
+    let again = watch
+        .invoke_api(
+            "confirm",
+            &post_link("/registrations/confirm", Some(token), Client::Json),
+        )
+        .await;
     assert_eq!(again.status, 200, "{again:?}");
-    assert!(again.body.contains("already confirmed"), "{}", again.body);
-    let after = store.get(&key).await.expect("read the registration");
     assert_eq!(
-        after.as_ref(),
-        Some(&stored),
+        serde_json::from_str::<Value>(&again.body).expect("JSON"),
+        json!({"registration_id": registration_id, "status": "confirmed", "waitlist_position": null})
+    );
+    let confirmed_item = store.get(&key).await.expect("read the registration");
+    let confirmed_item = confirmed_item.expect("the registration");
+    assert_eq!(confirmed_item.status, RegistrationStatus::Confirmed);
+    assert_eq!(
+        confirmed_item.confirmed_at, stored.confirmed_at,
         "a second click changes nothing"
     );
+
+    // The cancel link (every email carries it): its page, then its button, twice.
+    let cancel_page = events::get("/registrations/cancel", Some(&format!("token={token}")));
+    let page = watch.invoke_api("cancel", &cancel_page).await;
+    assert_eq!(page.status, 200, "{page:?}");
+    assert_eq!(page.content_type, "text/html; charset=utf-8");
+    assert!(
+        page.body.contains("Cancel your registration?"),
+        "{}",
+        page.body
+    );
+    assert_button(&page.body, "/registrations/cancel", token);
+    let before_cancel = store.get(&key).await.expect("read the registration");
+    assert_eq!(
+        before_cancel.as_ref().map(|r| r.status),
+        Some(RegistrationStatus::Confirmed)
+    );
+    let cancelled = watch
+        .invoke_api(
+            "cancel",
+            &post_link("/registrations/cancel", Some(token), Client::Browser),
+        )
+        .await;
+    assert_eq!(cancelled.status, 200, "{cancelled:?}");
+    assert!(
+        cancelled.body.contains("Your registration is cancelled"),
+        "{}",
+        cancelled.body
+    );
+    let after = store.get(&key).await.expect("read the registration");
+    assert_eq!(
+        after.as_ref().map(|r| r.status),
+        Some(RegistrationStatus::Cancelled)
+    );
+    let twice = watch
+        .invoke_api(
+            "cancel",
+            &post_link("/registrations/cancel", Some(token), Client::Json),
+        )
+        .await;
+    assert_eq!(twice.status, 200, "{twice:?}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&twice.body).expect("JSON"),
+        json!({"registration_id": registration_id, "status": "cancelled"})
+    );
+
+    // The refusals, through the same binaries.
+    let unknown = "SL9g4MCr6-SV-K7ZU6QOTQzfyLfyziSa6VF3C74-BeDIagwgv5s3hSRItuxCKRtFI";
+    for (function, event, status) in [
+        (
+            "confirm",
+            events::get("/registrations/confirm", Some(&format!("token={unknown}"))),
+            404,
+        ),
+        (
+            "cancel",
+            post_link("/registrations/cancel", Some(unknown), Client::Json),
+            404,
+        ),
+        (
+            "confirm",
+            post_link("/registrations/confirm", None, Client::Json),
+            400,
+        ),
+        ("cancel", events::get("/registrations/cancel", None), 400),
+        (
+            "confirm",
+            post_link("/registrations/confirm", Some(token), Client::OtherSite),
+            403,
+        ),
+        (
+            "cancel",
+            post_link("/registrations/cancel", Some(token), Client::OtherSite),
+            403,
+        ),
+    ] {
+        let out = watch.invoke_api(function, &event).await;
+        assert_eq!(out.status, status, "{function} {event}: {out:?}");
+    }
+    let cross_site = watch
+        .invoke_api(
+            "register",
+            &with_origin(
+                events::post_registrations(
+                    "application/json",
+                    &valid_json(&unique_email()).to_string(),
+                    None,
+                ),
+                "https://elsewhere.example",
+            ),
+        )
+        .await;
+    assert_eq!(cross_site.status, 403, "{cross_site:?}");
+    assert!(
+        cross_site.body.contains("/cross-site"),
+        "{}",
+        cross_site.body
+    );
+    let listed = watch
+        .invoke_api(
+            "register",
+            &with_origin(
+                events::post_registrations(
+                    "application/json",
+                    &valid_json(&unique_email()).to_string(),
+                    None,
+                ),
+                "https://training.example.org",
+            ),
+        )
+        .await;
+    assert_eq!(listed.status, 201, "a listed origin may post: {listed:?}");
+
+    // After the event's start: 410 for both pages and both posts, and the
+    // pending registration behind the token stays as it was.
+    let late = unique_email();
+    let registered = watch
+        .invoke_api(
+            "register",
+            &events::post_registrations("application/json", &valid_json(&late).to_string(), None),
+        )
+        .await;
+    assert_eq!(registered.status, 201, "{registered:?}");
+    let late_links = confirmation_links(&Mailbox::from_env(), &late).await;
+    let late_token = late_links[0]
+        .split("token=")
+        .nth(1)
+        .expect("a token")
+        .to_owned();
+    let late_key = system_tests::key_for(&event_id, &late);
+    let before = Some(with_email_recorded(&store, &late_key).await);
+    let after_start = function_vars(&table, &event_id, "2020-09-28T10:00:00+05:00");
+    let env: HashMap<String, String> = after_start
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+    for (function, path) in [
+        ("confirm", "/registrations/confirm"),
+        ("cancel", "/registrations/cancel"),
+    ] {
+        let process =
+            FunctionProcess::start(&release_binary(function), &env, Duration::from_secs(30))
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        for event in [
+            events::get(path, Some(&format!("token={late_token}"))),
+            post_link(path, Some(&late_token), Client::Browser),
+            post_link(path, Some(&late_token), Client::Json),
+        ] {
+            let out = process.invoke(event.clone()).await.expect("an invocation");
+            assert_eq!(
+                out.response["statusCode"], 410,
+                "{function} {event}: {:?}",
+                out.response
+            );
+        }
+    }
+    let after = store.get(&late_key).await.expect("read");
+    assert_eq!(after, before, "nothing changes after the start");
 
     drop(watch);
     let watch_log = std::fs::read_to_string(scratch.join("watch.log")).unwrap_or_default();

@@ -21,6 +21,20 @@ fn read_json(name: &str) -> Value {
     .unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
+/// A sample event's body, decoded when API Gateway sent it base64-encoded.
+fn posted_body(event: &Value) -> String {
+    use base64::Engine;
+    let body = event["body"].as_str().unwrap_or_default();
+    if event["isBase64Encoded"].as_bool() == Some(true) {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .expect("a base64 body");
+        String::from_utf8(bytes).expect("a UTF-8 body")
+    } else {
+        body.to_owned()
+    }
+}
+
 /// The env file's values for one function, with the emulators and a fresh table.
 fn function_env(function: &str, table: &str) -> HashMap<String, String> {
     let file = read_json("sam-local-env.json");
@@ -80,22 +94,73 @@ async fn every_sample_event_gets_its_documented_status_from_the_release_binary()
         );
     }
 
-    // The unknown token is well-formed, so its 404 comes from a lookup.
+    // The unknown token is well-formed, so its 404 comes from a lookup; every
+    // link event carries the same one, in the query (GET) or the body (POST).
     let unknown = read_json("confirm-unknown-token.json");
     let token = unknown["queryStringParameters"]["token"].as_str().unwrap();
     assert!(registration::token::ConfirmationToken::parse(token).is_some());
     assert_eq!(unknown["rawQueryString"], format!("token={token}"));
-    let confirm = start("confirm", "ConfirmFunction", &table).await;
-    for (event, status) in [
-        ("confirm-missing-token.json", 400),
-        ("confirm-unknown-token.json", 404),
+    for event in [
+        "confirm-post-form.json",
+        "confirm-post-json.json",
+        "cancel-unknown-token.json",
+        "cancel-post-form.json",
+        "cancel-post-cross-site.json",
     ] {
-        let out = confirm.invoke(read_json(event)).await.unwrap();
-        assert_eq!(
-            out.response["statusCode"], status,
-            "{event}: {:?}",
-            out.response
+        let sample = read_json(event);
+        let carried = match sample["requestContext"]["http"]["method"].as_str() {
+            Some("GET") => sample["queryStringParameters"]["token"]
+                .as_str()
+                .map(str::to_owned),
+            _ => Some(posted_body(&sample)),
+        };
+        assert!(
+            carried.as_deref().is_some_and(|c| c.contains(token)),
+            "{event} carries the unknown token: {carried:?}"
         );
+    }
+    const HTML: &str = "text/html; charset=utf-8";
+    const PROBLEM: &str = "application/problem+json";
+    for (function, binary, events) in [
+        (
+            "ConfirmFunction",
+            "confirm",
+            &[
+                ("confirm-missing-token.json", 400, HTML),
+                ("confirm-unknown-token.json", 404, HTML),
+                ("confirm-post-form.json", 404, HTML),
+                ("confirm-post-json.json", 404, PROBLEM),
+            ][..],
+        ),
+        (
+            "CancelFunction",
+            "cancel",
+            &[
+                ("cancel-unknown-token.json", 404, HTML),
+                ("cancel-post-form.json", 404, HTML),
+                ("cancel-post-cross-site.json", 403, HTML),
+            ][..],
+        ),
+    ] {
+        let process = start(binary, function, &table).await;
+        for (event, status, content_type) in events {
+            let out = process.invoke(read_json(event)).await.unwrap();
+            assert!(
+                !out.is_error,
+                "{event}: {:?} {}",
+                out.response,
+                process.logs()
+            );
+            assert_eq!(
+                out.response["statusCode"], *status,
+                "{event}: {:?}",
+                out.response
+            );
+            assert_eq!(
+                out.response["headers"]["content-type"], *content_type,
+                "{event}"
+            );
+        }
     }
 
     let send_links = start("send-links", "SendLinksFunction", &table).await;

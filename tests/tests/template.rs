@@ -2,7 +2,9 @@
 //! failed confirmation email is retried during registration, with links held back
 //! until `LinksSendAt`, after registration closes and before the webinar starts);
 //! that each function may make only the DynamoDB calls it makes and send only as
-//! the sender's address; and the bounds on send-links' rate and safety margin.
+//! the sender's address; the HTTP routes of each function; that CORS and the
+//! functions' origin check read one list; and the bounds on send-links' rate and
+//! safety margin.
 
 use jiff::Timestamp;
 use registration::aws::{OPERATION_TIMEOUT, SES_OPERATION_TIMEOUT};
@@ -142,9 +144,10 @@ const OUTBOX_INDEX: &str = "!Sub ${RegistrationsTable.Arn}/index/outbox";
 #[test]
 fn each_function_may_make_only_the_dynamodb_calls_it_makes() {
     let template = system_tests::table::template().expect("template.yaml");
-    // send-links claims, records, adds and takes back confirmation links
-    // (UpdateItem), reads the links a registration holds (GetItem) and lists and
-    // counts the outbox (Query): it never creates or deletes an item.
+    // send-links claims, records, adds and takes back confirmation links and
+    // gives seats the organizer freed in transactions of updates (UpdateItem),
+    // reads the links a registration holds and the seats item (GetItem) and
+    // lists and counts the outbox (Query): it never creates or deletes an item.
     assert_eq!(
         allowed(&template, "SendLinksFunction", "dynamodb"),
         pairs(&[
@@ -161,9 +164,21 @@ fn each_function_may_make_only_the_dynamodb_calls_it_makes() {
             ("dynamodb:UpdateItem", TABLE),
         ])
     );
+    // confirm reads the registration and the seats item, and changes both in
+    // transactions of updates (IAM authorizes each as UpdateItem; there is no
+    // TransactWriteItems action), then claims and records the link email.
     assert_eq!(
         allowed(&template, "ConfirmFunction", "dynamodb"),
         pairs(&[("dynamodb:GetItem", TABLE), ("dynamodb:UpdateItem", TABLE)])
+    );
+    // cancel does as confirm, and deletes a pending registration.
+    assert_eq!(
+        allowed(&template, "CancelFunction", "dynamodb"),
+        pairs(&[
+            ("dynamodb:DeleteItem", TABLE),
+            ("dynamodb:GetItem", TABLE),
+            ("dynamodb:UpdateItem", TABLE),
+        ])
     );
 }
 
@@ -224,7 +239,12 @@ fn every_email_permission_is_bound_to_the_sender_address() {
         Some(senders[0].0)
     );
     let mut bound = 0;
-    for function in ["RegisterFunction", "ConfirmFunction", "SendLinksFunction"] {
+    for function in [
+        "RegisterFunction",
+        "ConfirmFunction",
+        "CancelFunction",
+        "SendLinksFunction",
+    ] {
         for statement in statements(&template, function) {
             let actions = one_or_many(&statement["Action"]);
             if !actions.iter().any(|action| action.starts_with("ses:")) {
@@ -247,9 +267,105 @@ fn every_email_permission_is_bound_to_the_sender_address() {
         }
     }
     assert_eq!(
-        bound, 2,
-        "register and send-links send email; confirm does not"
+        bound, 4,
+        "every function sends email, each bound to the sender"
     );
+}
+
+/// Every HTTP route of a function: "METHOD /path".
+fn routes(template: &Value, function: &str) -> BTreeSet<String> {
+    template["Resources"][function]["Properties"]["Events"]
+        .as_mapping()
+        .unwrap_or_else(|| panic!("{function} has events"))
+        .values()
+        .filter(|event| event["Type"].as_str() == Some("HttpApi"))
+        .map(|event| {
+            let properties = &event["Properties"];
+            assert_eq!(written(&properties["ApiId"]), "!Ref RegistrationApi");
+            assert_eq!(properties["PayloadFormatVersion"].as_str(), Some("2.0"));
+            format!(
+                "{} {}",
+                properties["Method"].as_str().expect("a method"),
+                properties["Path"].as_str().expect("a path")
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn each_link_has_its_page_and_its_action_and_each_function_its_settings() {
+    let template = system_tests::table::template().expect("template.yaml");
+    let expect = |items: &[&str]| items.iter().map(|s| s.to_string()).collect();
+    assert_eq!(
+        routes(&template, "RegisterFunction"),
+        expect(&["GET /", "POST /registrations"])
+    );
+    assert_eq!(
+        routes(&template, "ConfirmFunction"),
+        expect(&["GET /registrations/confirm", "POST /registrations/confirm"])
+    );
+    assert_eq!(
+        routes(&template, "CancelFunction"),
+        expect(&["GET /registrations/cancel", "POST /registrations/cancel"])
+    );
+    assert_eq!(
+        template["Parameters"]["Capacity"]["Default"].as_str(),
+        Some(""),
+        "no limit unless the organizer sets one"
+    );
+    let variables = |function: &str| {
+        template["Resources"][function]["Properties"]["Environment"]["Variables"].clone()
+    };
+    for function in ["ConfirmFunction", "CancelFunction", "SendLinksFunction"] {
+        assert_eq!(
+            written(&variables(function)["CAPACITY"]),
+            "!Ref Capacity",
+            "{function}"
+        );
+    }
+    for function in ["ConfirmFunction", "CancelFunction"] {
+        for (variable, parameter) in [
+            ("SENDER_EMAIL", "SenderEmail"),
+            ("ZOOM_JOIN_URL", "ZoomJoinUrl"),
+            ("LINKS_SEND_AT", "LinksSendAt"),
+        ] {
+            assert_eq!(
+                written(&variables(function)[variable]),
+                format!("!Ref {parameter}"),
+                "{function}"
+            );
+        }
+    }
+    assert_eq!(
+        template["Parameters"]["ZoomJoinUrl"]["NoEcho"].as_bool(),
+        Some(true)
+    );
+}
+
+#[test]
+fn cors_and_the_functions_origin_check_read_one_list() {
+    let template = system_tests::table::template().expect("template.yaml");
+    assert_eq!(
+        written(
+            &template["Resources"]["RegistrationApi"]["Properties"]["CorsConfiguration"]["AllowOrigins"]
+        ),
+        "!Ref AllowedOrigins"
+    );
+    for function in ["RegisterFunction", "ConfirmFunction", "CancelFunction"] {
+        let variable = &template["Resources"][function]["Properties"]["Environment"]["Variables"]["ALLOWED_ORIGINS"];
+        let Value::Tagged(join) = variable else {
+            panic!("{function}: ALLOWED_ORIGINS joins AllowedOrigins: {variable:?}");
+        };
+        assert_eq!(join.tag, "Join", "{function}");
+        assert_eq!(join.value[0].as_str(), Some(","), "{function}");
+        assert_eq!(written(&join.value[1]), "!Ref AllowedOrigins", "{function}");
+    }
+    // The default is a list the functions accept.
+    let default = default(&template, "AllowedOrigins");
+    let origins = registration::config::AllowedOrigins::parse(&default).expect("origins");
+    for origin in default.split(',') {
+        assert!(origins.contains(origin), "{origin}");
+    }
 }
 
 #[test]

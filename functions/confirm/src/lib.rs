@@ -1,13 +1,21 @@
-//! The `confirm` function's HTTP edge: `GET /registrations/confirm?token=…` to one
-//! call into the confirmer, and its outcome to a page.
+//! The `confirm` function's HTTP edge. `GET /registrations/confirm?token=…` shows
+//! where the registration stands, with one button that posts the token back;
+//! `POST /registrations/confirm` confirms. Each request is one call into the
+//! confirmer, and its outcome one row of the page table.
 
-use lambda_http::http::{Method, StatusCode};
-use lambda_http::{Body, Request, RequestExt, Response};
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Request, Response};
 use registration::clock::Clock;
-use registration::confirming::{ConfirmError, Confirmed, Confirmer};
+use registration::confirming::{ConfirmError, ConfirmPage, Confirmed, Confirmer};
 use registration::mail::Mailer;
-use registration::store::{RegistrationStore, StoreError};
-use registration::web::{BackLink, html_response, message_page};
+use registration::store::{Registration, RegistrationStore};
+use registration::web::{
+    Button, ButtonStyle, LinkRequest, Problem, Reply, action_page, html_response, json_response,
+    problem_json,
+};
+use serde_json::json;
+
+const PATH: &str = "/registrations/confirm";
 
 pub async fn handle<S, M, C>(confirmer: &Confirmer<S, M, C>, request: Request) -> Response<Body>
 where
@@ -16,123 +24,189 @@ where
     C: Clock + Clone + 'static,
 {
     let title = &confirmer.config.event.title;
-    let path = request.uri().path().trim_end_matches('/');
-    if path != "/registrations/confirm" {
-        return NOT_FOUND.render(title);
+    match LinkRequest::read(&request, PATH, &confirmer.config.allowed_origins) {
+        LinkRequest::Show { token } => {
+            let outcome = confirmer.check(token.as_deref()).await;
+            log_failure(&outcome);
+            let outcome = outcome.as_ref().map_or_else(refused, Outcome::Shown);
+            page_for(outcome).html(title, token.as_deref())
+        }
+        LinkRequest::Act { reply, token } => {
+            let outcome = confirmer.confirm(token.as_deref()).await;
+            log_failure(&outcome);
+            answer(
+                reply,
+                outcome.as_ref().map_or_else(refused, Outcome::Done),
+                title,
+            )
+        }
+        LinkRequest::Refused { reply, problem } => answer(reply, Outcome::Refused(problem), title),
     }
-    if !matches!(request.method(), &Method::GET | &Method::HEAD) {
-        return METHOD_NOT_ALLOWED.render(title);
-    }
-    let query = request
-        .query_string_parameters_ref()
-        .cloned()
-        .unwrap_or_default();
-    let outcome = confirmer.confirm(query.first("token")).await;
-    if let Err(ConfirmError::Store(cause)) = &outcome {
+}
+
+/// What a request came to.
+enum Outcome<'a> {
+    /// The link's page (GET).
+    Shown(&'a ConfirmPage),
+    /// The button's action (POST).
+    Done(&'a Confirmed),
+    Refused(Problem),
+}
+
+fn refused<'a>(err: &ConfirmError) -> Outcome<'a> {
+    Outcome::Refused(Problem::from(err))
+}
+
+fn log_failure<T>(outcome: &Result<T, ConfirmError>) {
+    if let Err(ConfirmError::Store(cause)) = outcome {
         tracing::error!(error = %cause, "confirmation failed");
     }
-    page_for(outcome.as_ref()).render(title)
 }
 
-/// The one place a confirmation error becomes a status: its page's.
-pub fn status_for(err: &ConfirmError) -> StatusCode {
-    page_for(Err(err)).status
+/// The answer to a POST: JSON for a JSON client, else the page.
+fn answer(reply: Reply, outcome: Outcome<'_>, title: &str) -> Response<Body> {
+    match (reply, &outcome) {
+        (Reply::Json, Outcome::Done(done)) => json_response(StatusCode::OK, &confirmed_json(done)),
+        (Reply::Json, Outcome::Refused(problem)) => problem_json(*problem, None),
+        _ => page_for(outcome).html(title, None),
+    }
 }
 
-/// What the participant sees: a status, a heading and a few paragraphs.
+/// `{"registration_id", "status", "waitlist_position"}`, as the contract gives it.
+pub fn confirmed_json(done: &Confirmed) -> serde_json::Value {
+    let (registration, position): (&Registration, Option<u32>) = match done {
+        Confirmed::Now(r) | Confirmed::Already(r) => (r, None),
+        Confirmed::Waitlisted(r, position) => (r, Some(*position).filter(|p| *p > 0)),
+    };
+    let status = if matches!(done, Confirmed::Waitlisted(..)) {
+        "waitlisted"
+    } else {
+        "confirmed"
+    };
+    json!({
+        "registration_id": registration.registration_id,
+        "status": status,
+        "waitlist_position": position,
+    })
+}
+
+/// What the participant sees: a status, a heading, a few paragraphs and, on the
+/// link's page of a pending registration, the button.
 struct Page {
     status: StatusCode,
     heading: &'static str,
-    paragraphs: &'static [&'static str],
+    paragraphs: Vec<String>,
+    button: Option<&'static str>,
 }
 
 impl Page {
-    fn render(&self, title: &str) -> Response<Body> {
+    fn html(&self, title: &str, token: Option<&str>) -> Response<Body> {
+        let button = self.button.zip(token).map(|(label, token)| Button {
+            action: PATH,
+            token,
+            label,
+            style: ButtonStyle::Primary,
+        });
         html_response(
             self.status,
-            message_page(title, self.heading, self.paragraphs, BackLink::Omitted),
+            action_page(title, self.heading, &self.paragraphs, button),
         )
     }
 }
 
-const NOT_FOUND: Page = Page {
-    status: StatusCode::NOT_FOUND,
-    heading: "Not found",
-    paragraphs: &["There is nothing at this address."],
-};
+const LINK_KEPT: &str = "Your link stays valid; please try again in a few minutes.";
+const ZOOM_LINK_COMING: &str = "We will email you the Zoom link before the webinar starts.";
 
-const METHOD_NOT_ALLOWED: Page = Page {
-    status: StatusCode::METHOD_NOT_ALLOWED,
-    heading: "Method not allowed",
-    paragraphs: &["Open the link from your email."],
-};
+fn place_in_line(position: u32) -> String {
+    match position {
+        0 => "Every seat is taken. We will email you if one becomes free.".to_owned(),
+        n => format!(
+            "Every seat is taken. You are number {n} in line; we will email you if a seat becomes free."
+        ),
+    }
+}
 
-/// The page table: every outcome of a confirmation and the page it gets.
-fn page_for(outcome: Result<&Confirmed, &ConfirmError>) -> Page {
-    let (status, heading, paragraphs): (StatusCode, &'static str, &'static [&'static str]) =
-        match outcome {
-            Ok(Confirmed::Now(_)) => (
-                StatusCode::OK,
-                "Your registration is confirmed",
-                &["Thank you. We will email you the Zoom link before the webinar starts."],
-            ),
-            Ok(Confirmed::Waitlisted(..)) => (
-                StatusCode::OK,
-                "You are on the waiting list",
-                &["Every seat is taken. We will email you if one becomes free."],
-            ),
-            Ok(Confirmed::Already(_)) => (
-                StatusCode::OK,
-                "Your registration is confirmed",
-                &[
-                    "You had already confirmed. We will email you the Zoom link before the webinar starts.",
-                ],
-            ),
-            Err(ConfirmError::MissingToken) => (
-                StatusCode::BAD_REQUEST,
-                "This link is incomplete",
-                &[
-                    "Open the whole link from your confirmation email; some email programs cut long links.",
-                ],
-            ),
-            Err(ConfirmError::UnknownToken) => (
-                StatusCode::NOT_FOUND,
-                "This link is not valid",
-                &[
-                    "The confirmation link is unknown or was changed. Open the link from your latest confirmation email, or register again to receive a new one.",
-                ],
-            ),
-            Err(ConfirmError::EventStarted) => (
-                StatusCode::GONE,
-                "The webinar has started",
-                &["Confirmation closed when the webinar began."],
-            ),
-            Err(ConfirmError::Store(StoreError::Unavailable(_))) => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Please try again in a few minutes",
-                &["We could not confirm your registration just now. Your link stays valid."],
-            ),
-            Err(ConfirmError::Store(StoreError::Internal(_))) => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong on our side",
-                &[
-                    "We could not confirm your registration just now. Your link stays valid; please try again later.",
-                ],
-            ),
-        };
-    Page {
-        status,
+/// The page table: every outcome of a confirmation link, and the page it gets.
+fn page_for(outcome: Outcome<'_>) -> Page {
+    let ok = |heading, paragraphs: Vec<String>| Page {
+        status: StatusCode::OK,
         heading,
         paragraphs,
+        button: None,
+    };
+    let (problem, heading, paragraph) = match outcome {
+        Outcome::Shown(ConfirmPage::Pending(_)) => {
+            return Page {
+                button: Some("Confirm my registration"),
+                ..ok(
+                    "Confirm your registration",
+                    vec!["Press the button to confirm that you will attend. We will then email you the Zoom link before the webinar starts.".into()],
+                )
+            };
+        }
+        Outcome::Shown(ConfirmPage::Confirmed(_)) | Outcome::Done(Confirmed::Already(_)) => {
+            return ok(
+                "Your registration is confirmed",
+                vec![format!("You have already confirmed. {ZOOM_LINK_COMING}")],
+            );
+        }
+        Outcome::Shown(ConfirmPage::Waitlisted(_, position))
+        | Outcome::Done(Confirmed::Waitlisted(_, position)) => {
+            return ok(
+                "You are on the waiting list",
+                vec![place_in_line(*position)],
+            );
+        }
+        Outcome::Done(Confirmed::Now(_)) => {
+            return ok(
+                "Your registration is confirmed",
+                vec![format!("Thank you. {ZOOM_LINK_COMING}")],
+            );
+        }
+        Outcome::Refused(problem) => match problem {
+            Problem::MissingToken => (
+                problem,
+                "This link is incomplete",
+                "Open the whole link from your confirmation email; some email programs cut long links.",
+            ),
+            Problem::UnknownToken => (
+                problem,
+                "This link is not valid",
+                "The confirmation link is unknown or was changed. Open the link from your latest confirmation email, or register again to receive a new one.",
+            ),
+            Problem::EventStarted => (
+                problem,
+                "The webinar has started",
+                "Confirmation closed when the webinar began.",
+            ),
+            Problem::CrossSite => (
+                problem,
+                "Please confirm from the link in your email",
+                "This request came from another site. Open the link from your confirmation email and press the button there.",
+            ),
+            Problem::Unavailable | Problem::Internal => (
+                problem,
+                "We could not confirm your registration just now",
+                LINK_KEPT,
+            ),
+            other => (other, other.title(), other.detail()),
+        },
+    };
+    Page {
+        status: problem.status(),
+        heading,
+        paragraphs: vec![paragraph.to_owned()],
+        button: None,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use registration::store::StoreError;
 
     #[test]
-    fn each_confirmation_error_has_its_status() {
+    fn each_confirmation_error_has_its_contract_status() {
         for (err, status) in [
             (ConfirmError::MissingToken, 400),
             (ConfirmError::UnknownToken, 404),
@@ -143,8 +217,67 @@ mod tests {
             ),
             (ConfirmError::Store(StoreError::Internal("x".into())), 500),
         ] {
-            assert_eq!(status_for(&err), status, "{err:?}");
-            assert_eq!(page_for(Err(&err)).status, status, "{err:?}");
+            assert_eq!(page_for(refused(&err)).status, status, "{err:?}");
         }
+        for (problem, status) in [
+            (Problem::CrossSite, 403),
+            (Problem::NotFound, 404),
+            (Problem::MethodNotAllowed, 405),
+            (Problem::MalformedBody, 400),
+            (Problem::UnsupportedMediaType, 415),
+            (Problem::PayloadTooLarge, 413),
+        ] {
+            assert_eq!(page_for(Outcome::Refused(problem)).status, status);
+        }
+    }
+
+    fn registration() -> Registration {
+        serde_json::from_value(json!({
+            "pk": "k", "event_id": "e", "registration_id": "r-1", "full_name": "A",
+            "email": "a@example.org", "country": "PK", "organization": "O",
+            "status": "pending", "registered_at": "2022-09-20T00:00:00Z",
+            "link_base": "https://x.example", "expires_at": 1700000000
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn only_a_pending_registrations_page_has_the_button() {
+        let r = registration();
+        let pending = page_for(Outcome::Shown(&ConfirmPage::Pending(r.clone())));
+        assert_eq!(
+            (pending.status, pending.button.is_some()),
+            (StatusCode::OK, true)
+        );
+        for page in [
+            page_for(Outcome::Shown(&ConfirmPage::Confirmed(r.clone()))),
+            page_for(Outcome::Shown(&ConfirmPage::Waitlisted(r.clone(), 3))),
+            page_for(Outcome::Done(&Confirmed::Now(r.clone()))),
+        ] {
+            assert_eq!((page.status, page.button), (StatusCode::OK, None));
+        }
+        let line = page_for(Outcome::Done(&Confirmed::Waitlisted(r, 3)));
+        assert!(
+            line.paragraphs[0].contains("number 3 in line"),
+            "{:?}",
+            line.paragraphs
+        );
+    }
+
+    #[test]
+    fn the_json_answer_says_confirmed_or_waitlisted_with_the_place() {
+        let r = registration();
+        assert_eq!(
+            confirmed_json(&Confirmed::Now(r.clone())),
+            json!({"registration_id": "r-1", "status": "confirmed", "waitlist_position": null})
+        );
+        assert_eq!(
+            confirmed_json(&Confirmed::Already(r.clone()))["status"],
+            "confirmed"
+        );
+        assert_eq!(
+            confirmed_json(&Confirmed::Waitlisted(r, 7)),
+            json!({"registration_id": "r-1", "status": "waitlisted", "waitlist_position": 7})
+        );
     }
 }

@@ -19,7 +19,8 @@ async fn main() -> Result<(), Error> {
     let mailer = SesMailer::new(
         registration::aws::sesv2(&aws),
         config.delivery.sender.clone(),
-    );
+    )
+    .with_configuration_set(config.delivery.configuration_set.clone());
     let confirmer = Confirmer::new(config, store, mailer, SystemClock);
     let handler = service_fn(|request| async {
         Ok::<_, std::convert::Infallible>(confirm::handle(&confirmer, request).await)

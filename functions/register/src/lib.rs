@@ -69,6 +69,15 @@ where
     if !registrar.is_open() {
         return failure(registrar, reply, Problem::RegistrationClosed);
     }
+    let config = &registrar.config;
+    if !web::origin_allowed(
+        request,
+        &config.allowed_origins,
+        config.public_base_url.as_ref(),
+    ) {
+        tracing::info!("registration refused: posted from another site");
+        return failure(registrar, reply, Problem::CrossSite);
+    }
     let raw = match read_body(request) {
         Ok(raw) => raw,
         Err(problem) => return failure(registrar, reply, problem),
@@ -242,17 +251,5 @@ where
     if let Some(url) = &registrar.config.public_base_url {
         return url.as_str().trim_end_matches('/').to_owned();
     }
-    let domain = match request.request_context_ref() {
-        Some(RequestContext::ApiGatewayV2(context)) => context.domain_name.clone(),
-        _ => None,
-    }
-    .or_else(|| {
-        request
-            .headers()
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .map(str::to_owned)
-    })
-    .unwrap_or_default();
-    format!("https://{domain}")
+    format!("https://{}", web::api_domain(request).unwrap_or_default())
 }

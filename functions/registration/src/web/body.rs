@@ -1,5 +1,6 @@
-//! Reading a registration body: its format from `Content-Type`, then JSON or a
-//! URL-encoded form into a [`RawRegistration`], field by [`Field`] name.
+//! Reading a request body: its format from `Content-Type`, then JSON or a
+//! URL-encoded form into a [`RawRegistration`], field by [`Field`] name, or into
+//! the `token` a link's page posts back.
 
 use crate::domain::{Field, RawRegistration, RawValue};
 use lambda_http::http::{HeaderMap, header};
@@ -59,6 +60,31 @@ pub fn parse_registration(format: BodyFormat, body: &[u8]) -> Result<RawRegistra
     match format {
         BodyFormat::Json => parse_json(text),
         BodyFormat::Form => Ok(parse_form(text)),
+    }
+}
+
+/// The `token` posted by a link's page (a form field) or a JSON client (a
+/// member); `None` when the body holds none.
+pub fn parse_token(format: BodyFormat, body: &[u8]) -> Result<Option<String>, BodyError> {
+    if body.len() > MAX_BODY_BYTES {
+        return Err(BodyError::TooLarge);
+    }
+    let text = std::str::from_utf8(body).map_err(|_| BodyError::Malformed("not UTF-8".into()))?;
+    match format {
+        BodyFormat::Json => {
+            let value: Value = serde_json::from_str(text)
+                .map_err(|e| BodyError::Malformed(format!("invalid JSON: {e}")))?;
+            let Value::Object(object) = value else {
+                return Err(BodyError::Malformed("expected a JSON object".into()));
+            };
+            Ok(object
+                .get("token")
+                .and_then(Value::as_str)
+                .map(str::to_owned))
+        }
+        BodyFormat::Form => Ok(form_urlencoded::parse(text.as_bytes())
+            .find(|(name, _)| name == "token")
+            .map(|(_, value)| value.into_owned())),
     }
 }
 
@@ -174,6 +200,29 @@ mod tests {
         );
         let fits = vec![b'a'; MAX_BODY_BYTES];
         assert!(parse_registration(BodyFormat::Form, &fits).is_ok());
+    }
+
+    #[test]
+    fn a_token_comes_from_a_form_field_or_a_json_member() {
+        assert_eq!(
+            parse_token(BodyFormat::Form, b"token=abc-_1&x=2&token=second"),
+            Ok(Some("abc-_1".into()))
+        );
+        assert_eq!(parse_token(BodyFormat::Form, b"x=2"), Ok(None));
+        assert_eq!(
+            parse_token(BodyFormat::Json, br#"{"token":"abc","x":1}"#),
+            Ok(Some("abc".into()))
+        );
+        assert_eq!(parse_token(BodyFormat::Json, br#"{"token":7}"#), Ok(None));
+        assert!(matches!(
+            parse_token(BodyFormat::Json, b"[\"abc\"]"),
+            Err(BodyError::Malformed(_))
+        ));
+        let large = vec![b'a'; MAX_BODY_BYTES + 1];
+        assert_eq!(
+            parse_token(BodyFormat::Form, &large),
+            Err(BodyError::TooLarge)
+        );
     }
 
     proptest! {

@@ -1,18 +1,39 @@
-//! The HTTP edge shared by the functions: reading a registration body
-//! ([`body`]), content negotiation and RFC 9457 problems ([`problem`]), the HTML
-//! pages ([`pages`]), and the headers every response carries.
+//! The HTTP edge shared by the functions: reading a request body ([`body`]),
+//! content negotiation and RFC 9457 problems ([`problem`]), the check against
+//! cross-site posts ([`origin`]), what a request to a link's route asks for
+//! ([`link`]), the HTML pages ([`pages`]), and the headers
+//! every response carries.
 
 mod body;
+mod link;
+mod origin;
 mod pages;
 mod problem;
 
-pub use body::{BodyError, BodyFormat, MAX_BODY_BYTES, body_format, parse_registration};
-pub use pages::{BackLink, ECO_MEMBERS, form_page, message_page};
+pub use body::{
+    BodyError, BodyFormat, MAX_BODY_BYTES, body_format, parse_registration, parse_token,
+};
+pub use link::LinkRequest;
+pub use origin::{api_domain, origin_allowed};
+pub use pages::{BackLink, Button, ButtonStyle, ECO_MEMBERS, action_page, form_page, message_page};
 pub use problem::{PROBLEM_BASE, Problem, Reply, problem_json};
 
 use lambda_http::http::{StatusCode, header};
-use lambda_http::{Body, Response};
+use lambda_http::{Body, Request, Response};
 use serde_json::Value;
+
+/// The `token` a link's page posts back (or a JSON client sends); `None` for an
+/// empty body. The size is checked before the content type.
+pub fn posted_token(request: &Request) -> Result<Option<String>, BodyError> {
+    let body: &[u8] = request.body().as_ref();
+    if body.is_empty() {
+        return Ok(None);
+    }
+    if body.len() > MAX_BODY_BYTES {
+        return Err(BodyError::TooLarge);
+    }
+    parse_token(body_format(request.headers())?, body)
+}
 
 pub fn json_response(status: StatusCode, body: &Value) -> Response<Body> {
     respond(status, "application/json", body.to_string())

@@ -1,5 +1,6 @@
 //! The HTML pages: the registration form (empty, or again with what was typed
-//! and every message) and the message page every other outcome shows.
+//! and every message), the page behind an emailed link (with the one button that
+//! posts its token back), and the message page every other outcome shows.
 
 use crate::config::EventConfig;
 use crate::domain::{
@@ -175,6 +176,53 @@ pub fn message_page(
     .expect("the message template renders")
 }
 
+/// The one button of a link's page: a form that posts the token back, so that
+/// the action needs no JavaScript and a mail scanner's GET changes nothing.
+#[derive(Debug, Clone, Copy)]
+pub struct Button<'a> {
+    /// Where the form posts (`/registrations/confirm`, `/registrations/cancel`).
+    pub action: &'a str,
+    pub token: &'a str,
+    pub label: &'a str,
+    pub style: ButtonStyle,
+}
+
+/// How a button looks: the usual blue, or red for what cannot be undone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ButtonStyle {
+    Primary,
+    Destructive,
+}
+
+#[derive(Template)]
+#[template(path = "action.html")]
+struct ActionPage<'a> {
+    title: &'a str,
+    heading: &'a str,
+    paragraphs: &'a [String],
+    button: Option<Button<'a>>,
+    destructive: bool,
+}
+
+/// The page behind an emailed link: a heading, a few paragraphs and, when there
+/// is something to do, its button.
+pub fn action_page(
+    event_title: &str,
+    heading: &str,
+    paragraphs: &[String],
+    button: Option<Button<'_>>,
+) -> String {
+    ActionPage {
+        title: event_title,
+        heading,
+        paragraphs,
+        button,
+        destructive: button.is_some_and(|b| b.style == ButtonStyle::Destructive),
+    }
+    .render()
+    .expect("the action template renders")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,5 +273,32 @@ mod tests {
             !html.contains("http://") && !html.contains("https://"),
             "no external assets"
         );
+    }
+
+    #[test]
+    fn an_action_page_posts_its_token_back_escaped() {
+        let html = action_page(
+            "Powering <Belt> & Road",
+            "Confirm your registration",
+            &["One <b>click</b>.".to_owned()],
+            Some(Button {
+                action: "/registrations/confirm",
+                token: "abc\"><script>",
+                label: "Confirm my registration",
+                style: ButtonStyle::Primary,
+            }),
+        );
+        assert!(html.contains(r#"<form method="post" action="/registrations/confirm">"#));
+        assert!(
+            html.contains(
+                r#"<input type="hidden" name="token" value="abc&#34;&#62;&#60;script&#62;">"#
+            ),
+            "{html}"
+        );
+        assert!(html.contains("Confirm my registration</button>"));
+        assert!(!html.contains("<b>click</b>") && !html.contains("Powering <Belt>"));
+        assert!(!html.contains("class=\"destructive\""));
+        let done = action_page("T", "Done", &[], None);
+        assert!(!done.contains("<form"));
     }
 }

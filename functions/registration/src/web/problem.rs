@@ -4,6 +4,8 @@
 use super::body::{BodyError, BodyFormat, body_format};
 use super::respond;
 use crate::domain::FieldErrors;
+use crate::links::LinkError;
+use crate::store::StoreError;
 use lambda_http::http::{HeaderMap, StatusCode, header};
 use lambda_http::{Body, Response};
 use serde_json::{Map, Value, json};
@@ -55,6 +57,14 @@ pub enum Problem {
     Unavailable,
     NotFound,
     MethodNotAllowed,
+    /// A POST from a page of another site.
+    CrossSite,
+    /// A link's page or action without its token.
+    MissingToken,
+    /// A token that names no registration, or was altered.
+    UnknownToken,
+    /// A link used once the event has started.
+    EventStarted,
 }
 
 impl Problem {
@@ -71,6 +81,10 @@ impl Problem {
             Problem::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Problem::NotFound => StatusCode::NOT_FOUND,
             Problem::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Problem::CrossSite => StatusCode::FORBIDDEN,
+            Problem::MissingToken => StatusCode::BAD_REQUEST,
+            Problem::UnknownToken => StatusCode::NOT_FOUND,
+            Problem::EventStarted => StatusCode::GONE,
         }
     }
 
@@ -87,6 +101,10 @@ impl Problem {
             Problem::Unavailable => "unavailable",
             Problem::NotFound => "not-found",
             Problem::MethodNotAllowed => "method-not-allowed",
+            Problem::CrossSite => "cross-site",
+            Problem::MissingToken => "missing-token",
+            Problem::UnknownToken => "unknown-token",
+            Problem::EventStarted => "event-started",
         }
     }
 
@@ -103,6 +121,10 @@ impl Problem {
             Problem::Unavailable => "The service is temporarily unavailable",
             Problem::NotFound => "Not found",
             Problem::MethodNotAllowed => "Method not allowed",
+            Problem::CrossSite => "This request came from another site",
+            Problem::MissingToken => "The link has no token",
+            Problem::UnknownToken => "This link is not valid",
+            Problem::EventStarted => "The webinar has started",
         }
     }
 
@@ -126,6 +148,16 @@ impl Problem {
             Problem::Unavailable => "Please try again in a few minutes.",
             Problem::NotFound => "There is nothing at this address.",
             Problem::MethodNotAllowed => "This address does not accept that method.",
+            Problem::CrossSite => {
+                "Only this site's own pages may send this request. Open the link from your email and use the button on its page."
+            }
+            Problem::MissingToken => "Send the token from the emailed link.",
+            Problem::UnknownToken => {
+                "The token is unknown or was changed. Use the link from your latest email."
+            }
+            Problem::EventStarted => {
+                "Registrations cannot be changed once the webinar has started."
+            }
         }
     }
 }
@@ -137,6 +169,19 @@ impl From<BodyError> for Problem {
             BodyError::TooLarge => Problem::PayloadTooLarge,
             BodyError::UnsupportedMediaType => Problem::UnsupportedMediaType,
             BodyError::Malformed(_) => Problem::MalformedBody,
+        }
+    }
+}
+
+/// The one place a link's error becomes a problem (and so a status).
+impl From<&LinkError> for Problem {
+    fn from(err: &LinkError) -> Self {
+        match err {
+            LinkError::MissingToken => Problem::MissingToken,
+            LinkError::UnknownToken => Problem::UnknownToken,
+            LinkError::EventStarted => Problem::EventStarted,
+            LinkError::Store(StoreError::Unavailable(_)) => Problem::Unavailable,
+            LinkError::Store(StoreError::Internal(_)) => Problem::Internal,
         }
     }
 }
@@ -194,6 +239,31 @@ mod tests {
             Reply::negotiate(&headers("text/plain", "text/html")),
             Reply::Html
         );
+    }
+
+    #[test]
+    fn link_errors_have_their_contract_statuses() {
+        for (err, status, slug) in [
+            (LinkError::MissingToken, 400, "missing-token"),
+            (LinkError::UnknownToken, 404, "unknown-token"),
+            (LinkError::EventStarted, 410, "event-started"),
+            (
+                LinkError::Store(StoreError::Unavailable("x".into())),
+                503,
+                "unavailable",
+            ),
+            (
+                LinkError::Store(StoreError::Internal("x".into())),
+                500,
+                "internal",
+            ),
+        ] {
+            let problem = Problem::from(&err);
+            assert_eq!(problem.status(), status, "{err:?}");
+            assert_eq!(problem.slug(), slug, "{err:?}");
+        }
+        assert_eq!(Problem::CrossSite.status(), 403);
+        assert_eq!(Problem::CrossSite.slug(), "cross-site");
     }
 
     #[test]

@@ -1,0 +1,285 @@
+//! The `cancel` function's HTTP edge. `GET /registrations/cancel?token=…` shows
+//! what cancelling would do, with one button that posts the token back;
+//! `POST /registrations/cancel` withdraws the registration. Each request is one
+//! call into the canceller, and its outcome one row of the page table.
+
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Request, Response};
+use registration::cancelling::{CancelError, CancelPage, Cancelled, Canceller};
+use registration::clock::Clock;
+use registration::lifecycle::RegistrationStatus;
+use registration::mail::Mailer;
+use registration::store::RegistrationStore;
+use registration::web::{
+    Button, ButtonStyle, LinkRequest, Problem, Reply, action_page, html_response, json_response,
+    problem_json,
+};
+use serde_json::json;
+
+const PATH: &str = "/registrations/cancel";
+
+pub async fn handle<S, M, C>(canceller: &Canceller<S, M, C>, request: Request) -> Response<Body>
+where
+    S: RegistrationStore,
+    M: Mailer + Clone + 'static,
+    C: Clock + Clone + 'static,
+{
+    let title = &canceller.config.event.title;
+    match LinkRequest::read(&request, PATH, &canceller.config.allowed_origins) {
+        LinkRequest::Show { token } => {
+            let outcome = canceller.check(token.as_deref()).await;
+            log_failure(&outcome);
+            let outcome = outcome.as_ref().map_or_else(refused, Outcome::Shown);
+            page_for(outcome).html(title, token.as_deref())
+        }
+        LinkRequest::Act { reply, token } => {
+            let outcome = canceller.cancel(token.as_deref()).await;
+            log_failure(&outcome);
+            answer(
+                reply,
+                outcome.as_ref().map_or_else(refused, Outcome::Done),
+                title,
+            )
+        }
+        LinkRequest::Refused { reply, problem } => answer(reply, Outcome::Refused(problem), title),
+    }
+}
+
+/// What a request came to.
+enum Outcome<'a> {
+    /// The link's page (GET).
+    Shown(&'a CancelPage),
+    /// The button's action (POST).
+    Done(&'a Cancelled),
+    Refused(Problem),
+}
+
+fn refused<'a>(err: &CancelError) -> Outcome<'a> {
+    Outcome::Refused(Problem::from(err))
+}
+
+fn log_failure<T>(outcome: &Result<T, CancelError>) {
+    if let Err(CancelError::Store(cause)) = outcome {
+        tracing::error!(error = %cause, "cancellation failed");
+    }
+}
+
+/// The answer to a POST: JSON for a JSON client, else the page.
+fn answer(reply: Reply, outcome: Outcome<'_>, title: &str) -> Response<Body> {
+    match (reply, &outcome) {
+        (Reply::Json, Outcome::Done(done)) => json_response(
+            StatusCode::OK,
+            &json!({"registration_id": done.registration_id(), "status": "cancelled"}),
+        ),
+        (Reply::Json, Outcome::Refused(problem)) => problem_json(*problem, None),
+        _ => page_for(outcome).html(title, None),
+    }
+}
+
+/// What the participant sees: a status, a heading, a few paragraphs and, on the
+/// link's page of a registration still active, the button.
+struct Page {
+    status: StatusCode,
+    heading: &'static str,
+    paragraphs: &'static [&'static str],
+    button: Option<&'static str>,
+}
+
+impl Page {
+    fn html(&self, title: &str, token: Option<&str>) -> Response<Body> {
+        let button = self.button.zip(token).map(|(label, token)| Button {
+            action: PATH,
+            token,
+            label,
+            style: ButtonStyle::Destructive,
+        });
+        let paragraphs: Vec<String> = self.paragraphs.iter().map(|p| (*p).to_owned()).collect();
+        html_response(
+            self.status,
+            action_page(title, self.heading, &paragraphs, button),
+        )
+    }
+}
+
+const CANCELLED: &str = "Your registration is cancelled";
+const NO_MORE_EMAIL: &str = "We will send you no further email about this webinar. While registration is open, you can register again.";
+
+/// The page table: every outcome of a cancel link, and the page it gets.
+fn page_for(outcome: Outcome<'_>) -> Page {
+    let ok = |heading, paragraphs| Page {
+        status: StatusCode::OK,
+        heading,
+        paragraphs,
+        button: None,
+    };
+    let with_button = |page: Page| Page {
+        button: Some("Cancel my registration"),
+        ..page
+    };
+    let (problem, heading, paragraphs): (Problem, &'static str, &'static [&'static str]) =
+        match outcome {
+            Outcome::Shown(CancelPage::Active(registration)) => {
+                return with_button(match registration.status {
+                    RegistrationStatus::Pending => ok(
+                        "Cancel this registration?",
+                        &[
+                            "If you did not register for this webinar, or no longer want to, cancel here: we delete the registration and everything it holds.",
+                        ],
+                    ),
+                    RegistrationStatus::Waitlisted => ok(
+                        "Leave the waiting list?",
+                        &[
+                            "If you can no longer attend, cancel here. We will send you no further email about this webinar.",
+                        ],
+                    ),
+                    _ => ok(
+                        "Cancel your registration?",
+                        &[
+                            "If you can no longer attend, cancel here so that your seat goes to the next person waiting. We will send you no further email about this webinar.",
+                        ],
+                    ),
+                });
+            }
+            Outcome::Shown(CancelPage::AlreadyCancelled(_))
+            | Outcome::Done(Cancelled::Already(_)) => {
+                return ok(
+                    CANCELLED,
+                    &[
+                        "It was already cancelled; there is nothing more to do.",
+                        NO_MORE_EMAIL,
+                    ],
+                );
+            }
+            Outcome::Done(Cancelled::Now(_)) => {
+                return ok(
+                    CANCELLED,
+                    &[
+                        "Thank you for letting us know: your place goes to the next person waiting.",
+                        NO_MORE_EMAIL,
+                    ],
+                );
+            }
+            Outcome::Done(Cancelled::Deleted(_)) => {
+                return ok(
+                    CANCELLED,
+                    &[
+                        "We have deleted the registration and everything it held.",
+                        NO_MORE_EMAIL,
+                    ],
+                );
+            }
+            Outcome::Refused(problem) => match problem {
+                Problem::MissingToken => (
+                    problem,
+                    "This link is incomplete",
+                    &[
+                        "Open the whole cancel link from your email; some email programs cut long links.",
+                    ],
+                ),
+                Problem::UnknownToken => (
+                    problem,
+                    "This link is not valid",
+                    &[
+                        "The cancel link is unknown or was changed, or the registration was already deleted. Open the link from your latest email about this webinar.",
+                    ],
+                ),
+                Problem::EventStarted => (
+                    problem,
+                    "The webinar has started",
+                    &["Registrations can no longer be cancelled once the webinar has begun."],
+                ),
+                Problem::CrossSite => (
+                    problem,
+                    "Please cancel from the link in your email",
+                    &[
+                        "This request came from another site. Open the cancel link from your email and press the button there.",
+                    ],
+                ),
+                Problem::Unavailable | Problem::Internal => (
+                    problem,
+                    "We could not cancel your registration just now",
+                    &["Your link stays valid; please try again in a few minutes."],
+                ),
+                other => return generic(other),
+            },
+        };
+    Page {
+        status: problem.status(),
+        heading,
+        paragraphs,
+        button: None,
+    }
+}
+
+/// A refusal no participant meets by following a link: the problem's own words.
+fn generic(problem: Problem) -> Page {
+    Page {
+        status: problem.status(),
+        heading: problem.title(),
+        paragraphs: match problem {
+            Problem::NotFound => &["There is nothing at this address."],
+            Problem::MethodNotAllowed => &["Open the cancel link from your email."],
+            _ => &["Open the cancel link from your email and press the button there."],
+        },
+        button: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use registration::store::{Registration, StoreError};
+
+    fn registration(status: &str) -> Registration {
+        serde_json::from_value(json!({
+            "pk": "k", "event_id": "e", "registration_id": "r-1", "full_name": "A",
+            "email": "a@example.org", "country": "PK", "organization": "O",
+            "status": status, "registered_at": "2022-09-20T00:00:00Z",
+            "link_base": "https://x.example", "expires_at": 1700000000
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn each_cancel_error_has_its_contract_status() {
+        for (err, status) in [
+            (CancelError::MissingToken, 400),
+            (CancelError::UnknownToken, 404),
+            (CancelError::EventStarted, 410),
+            (CancelError::Store(StoreError::Unavailable("x".into())), 503),
+            (CancelError::Store(StoreError::Internal("x".into())), 500),
+        ] {
+            assert_eq!(page_for(refused(&err)).status, status, "{err:?}");
+        }
+        for (problem, status) in [
+            (Problem::CrossSite, 403),
+            (Problem::NotFound, 404),
+            (Problem::MethodNotAllowed, 405),
+            (Problem::MalformedBody, 400),
+            (Problem::UnsupportedMediaType, 415),
+        ] {
+            assert_eq!(page_for(Outcome::Refused(problem)).status, status);
+        }
+    }
+
+    #[test]
+    fn the_page_shows_the_button_until_the_registration_is_cancelled() {
+        for status in ["pending", "confirmed", "waitlisted"] {
+            let page = page_for(Outcome::Shown(&CancelPage::Active(registration(status))));
+            assert_eq!(page.status, StatusCode::OK);
+            assert_eq!(page.button, Some("Cancel my registration"), "{status}");
+        }
+        let done = registration("cancelled");
+        for page in [
+            page_for(Outcome::Shown(&CancelPage::AlreadyCancelled(done.clone()))),
+            page_for(Outcome::Done(&Cancelled::Now(done.clone()))),
+            page_for(Outcome::Done(&Cancelled::Already(done.clone()))),
+            page_for(Outcome::Done(&Cancelled::Deleted(registration("pending")))),
+        ] {
+            assert_eq!(
+                (page.status, page.button, page.heading),
+                (StatusCode::OK, None, CANCELLED)
+            );
+        }
+    }
+}

@@ -1,0 +1,35 @@
+//! Wiring only: configuration, the store client, and the runtime loop.
+
+use lambda_http::lambda_runtime::{Runtime, layers::TracingLayer};
+use lambda_http::{Adapter, Error, service_fn};
+use registration::cancelling::Canceller;
+use registration::clock::SystemClock;
+use registration::config::CancelConfig;
+use registration::mail::SesMailer;
+use registration::store::DynamoStore;
+
+// One thread: a Lambda environment runs one invocation at a time on a fraction of a
+// vCPU, and a single thread answers without handing work between threads.
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Error> {
+    registration::logging::init();
+    let config = CancelConfig::from_env().inspect_err(|e| tracing::error!("{e}"))?;
+    let aws = registration::aws::sdk_config().await;
+    let store = DynamoStore::new(registration::aws::dynamodb(&aws), &config.event.table_name);
+    let mailer = SesMailer::new(
+        registration::aws::sesv2(&aws),
+        config.delivery.sender.clone(),
+    )
+    .with_configuration_set(config.delivery.configuration_set.clone());
+    let canceller = Canceller::new(config, store, mailer, SystemClock);
+    let handler = service_fn(|request| async {
+        Ok::<_, std::convert::Infallible>(cancel::handle(&canceller, request).await)
+    });
+    // As `lambda_http::run`, plus, after each response is posted, the freed seat
+    // given to the first in line and their email.
+    Runtime::new(Adapter::from(handler))
+        .layer(canceller.after_response.layer())
+        .layer(TracingLayer::new())
+        .run()
+        .await
+}
