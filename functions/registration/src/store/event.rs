@@ -65,7 +65,7 @@ pub enum Requeued {
 pub enum Erased {
     /// Deleted, as it was; a confirmed one's seat is free for the first in
     /// line, a waitlisted one has left the line.
-    Deleted(Registration),
+    Deleted(Box<Registration>),
     /// There was nothing to erase.
     Absent,
 }
@@ -209,7 +209,7 @@ impl EventRegistrations for DynamoStore {
                 RegistrationStatus::Pending | RegistrationStatus::Cancelled => {}
             }
             if self.commit(writes).await? {
-                return Ok(Erased::Deleted(current));
+                return Ok(Erased::Deleted(Box::new(current)));
             }
             // Its status or the line changed since they were read: again.
         }
