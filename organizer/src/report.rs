@@ -259,6 +259,6 @@ fn stat_rows(tally: &Tally) -> Vec<StatRow> {
         .map(|(_, n)| n)
         .sum();
     rows.push(row("Countries", s.by_country.len().to_string()));
-    rows.push(row("From ECO member states", eco.to_string()));
+    rows.push(row("Registrations from ECO member states", eco.to_string()));
     rows
 }
