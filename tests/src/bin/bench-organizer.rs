@@ -65,7 +65,9 @@ fn measure(organizer: &str, table: &str, event_id: &str, args: &[&str]) -> (f64,
 
 #[tokio::main]
 async fn main() {
-    let organizer = std::env::args().nth(1).expect("the organizer binary's path");
+    let organizer = std::env::args()
+        .nth(1)
+        .expect("the organizer binary's path");
     let n = std::env::var("BENCH_REGISTRATIONS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -84,7 +86,10 @@ async fn main() {
     let mut cursor = None;
     let mut read = 0usize;
     loop {
-        let page = store.event_page(event_id, cursor, None).await.expect("page");
+        let page = store
+            .event_page(event_id, cursor, None)
+            .await
+            .expect("page");
         read += page.registrations.len();
         match page.next {
             Some(next) => cursor = Some(next),
@@ -100,15 +105,27 @@ async fn main() {
         event_id,
         &["export", "--output", file.to_str().expect("a path")],
     );
-    let lines = std::fs::read_to_string(&file).expect("the export").lines().count();
+    let lines = std::fs::read_to_string(&file)
+        .expect("the export")
+        .lines()
+        .count();
     assert_eq!(lines, n + 1, "a header and one row per registration");
     let _ = std::fs::remove_file(&file);
-    let (json_s, json_mb) = measure(&organizer, &table_name, event_id, &["export", "--format", "json"]);
+    let (json_s, json_mb) = measure(
+        &organizer,
+        &table_name,
+        event_id,
+        &["export", "--format", "json"],
+    );
     let (stats_s, stats_mb) = measure(&organizer, &table_name, event_id, &["stats", "--json"]);
     println!("| command ({n} registrations) | time | peak RSS | read units per 1,000 |");
     println!("| --- | --- | --- | --- |");
     let per_thousand = units * 1000.0 / n as f64;
-    println!("| export (CSV to a file) | {export_s:.1} s | {export_mb:.1} MB | {per_thousand:.1} |");
-    println!("| export --format json (to stdout) | {json_s:.1} s | {json_mb:.1} MB | {per_thousand:.1} |");
+    println!(
+        "| export (CSV to a file) | {export_s:.1} s | {export_mb:.1} MB | {per_thousand:.1} |"
+    );
+    println!(
+        "| export --format json (to stdout) | {json_s:.1} s | {json_mb:.1} MB | {per_thousand:.1} |"
+    );
     println!("| stats --json | {stats_s:.1} s | {stats_mb:.1} MB | {per_thousand:.1} |");
 }
