@@ -14,7 +14,7 @@ EMULATORS := infra/local/emulators.sh
 export PATH := $(VENV_BIN):$(HOME)/.cargo/bin:$(PATH)
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help tools release deny test test-template bench fuzz dev clean
+.PHONY: help tools release deny test test-template bench bench-organizer fuzz dev clean
 
 # The functions' release binaries. Named by --bin (not -p) so that the features
 # resolved are the ones `cargo lambda watch` and the suites use: one release build.
@@ -25,6 +25,7 @@ help:
 	@echo "make test   install what is needed and run every test suite"
 	@echo "make deny   check the dependencies: licenses, duplicates, sources, advisories"
 	@echo "make bench  measure cold starts, registration latency and the sender (prints tables)"
+	@echo "make bench-organizer  the organizer's export and stats over 100,000 registrations"
 	@echo "make fuzz   fuzz the request parser for FUZZ_SECONDS (default 60)"
 
 # The project virtualenv: cargo-lambda (with its zig) and aws-sam-cli, pinned.
@@ -126,6 +127,12 @@ bench: tools
 	cargo build --release --locked $(FUNCTIONS) --bin hello-lambda --bin bench-functions --bin bench-send-links
 	bash $(EMULATORS) run -- target/release/bench-functions
 	bash $(EMULATORS) run -- target/release/bench-send-links
+
+# The organizer's export and stats over one event of BENCH_REGISTRATIONS (100,000)
+# registrations in DynamoDB Local: time, peak RSS and read units (BENCHMARKS.md).
+bench-organizer: tools
+	cargo build --release --locked --bin organizer --bin bench-organizer
+	bash $(EMULATORS) run -- target/release/bench-organizer target/release/organizer
 
 # Emulators, the table and the functions behind `cargo lambda watch`; Ctrl-C stops all.
 dev: tools

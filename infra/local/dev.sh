@@ -231,6 +231,7 @@ cat >&2 <<EOF
   Registration form:   $PUBLIC_BASE_URL/
   Email viewer (SES):  http://127.0.0.1:$SES_PORT/
   Run send-links now:  $SEND_LINKS
+  Organizer command:   AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:$DYNAMODB_PORT AWS_REGION=$AWS_REGION AWS_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY cargo run -q -p organizer -- --table $TABLE --event local-dev stats
 
   Event starts $STARTS_AT; registration closes $CLOSES_AT; seats: ${DEV_CAPACITY:-no limit}.
   The emails' links open the confirm and cancel pages here.

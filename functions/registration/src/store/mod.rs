@@ -3,6 +3,7 @@
 //! epoch numbers and `AttributeValue` never leave this module.
 
 mod dynamo;
+mod event;
 mod ext;
 mod feedback;
 mod item;
@@ -13,6 +14,9 @@ mod seats;
 
 pub use crate::lifecycle::{Attempt, MAX_EMAIL_ATTEMPTS, Outbox};
 pub use dynamo::DynamoStore;
+pub use event::{
+    AccessError, EVENT_INDEX, Erased, EventCursor, EventPage, EventRegistrations, Requeued,
+};
 pub use item::{OUTBOX_INDEX, Registration, attr, seats_attr};
 pub use limits::LimitCounter;
 pub use meter::Consumed;

@@ -1,0 +1,340 @@
+//! One event's registrations as the organizer's command reads and repairs them:
+//! paged through the `event` index (never a scan of the table), the waiting
+//! list read once, a registration put back in an outbox, and erasure.
+
+use super::dynamo::DynamoStore;
+use super::ext::{classify, from_item, n, s};
+use super::item::{self, Registration, attr, seats_attr};
+use super::{Outbox, RegistrationStore, StoreError};
+use crate::key::RegistrationKey;
+use crate::lifecycle::RegistrationStatus;
+use async_trait::async_trait;
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, TransactWriteItem, Update};
+use aws_smithy_types::error::display::DisplayErrorContext;
+use std::collections::HashMap;
+
+/// The name of the index of every registration by event, as declared in
+/// `template.yaml` (hash `event_id`, range `registered_at`, all attributes).
+pub const EVENT_INDEX: &str = "event";
+
+/// How often an erasure is tried when the registration or the line changes
+/// under it.
+const ERASE_ATTEMPTS: u32 = 12;
+
+/// Where the next page of an event's registrations starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventCursor(HashMap<String, String>);
+
+/// One page of an event's registrations, oldest first.
+#[derive(Debug, Clone, Default)]
+pub struct EventPage {
+    pub registrations: Vec<Registration>,
+    pub next: Option<EventCursor>,
+}
+
+/// Why the organizer's reads could not start: told apart, since each needs a
+/// different fix from the person at the keyboard.
+#[derive(Debug, thiserror::Error)]
+pub enum AccessError {
+    #[error("no such table: {0}")]
+    NoSuchTable(String),
+    #[error("AWS credentials missing or refused: {0}")]
+    Credentials(String),
+    #[error("not allowed by IAM: {0}")]
+    Denied(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What putting a registration back in an outbox did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Requeued {
+    /// It waits in the outbox: the next send-links run sends the email once.
+    Queued(Registration),
+    /// It was already waiting in an outbox (this one or the promotion email's).
+    AlreadyQueued(Registration),
+    /// Not in a state that may receive the email (wrong status, unreachable),
+    /// or `None` when it is gone.
+    NotDue(Option<Registration>),
+}
+
+/// What erasing a registration did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Erased {
+    /// Deleted, as it was; a confirmed one's seat is free for the first in
+    /// line, a waitlisted one has left the line.
+    Deleted(Box<Registration>),
+    /// There was nothing to erase.
+    Absent,
+}
+
+/// The organizer's view of one event, beside [`RegistrationStore`].
+#[async_trait]
+pub trait EventRegistrations: RegistrationStore {
+    /// That the table exists and the credentials may read it.
+    async fn check_access(&self) -> Result<(), AccessError>;
+
+    /// One page of the event's registrations, oldest first (DynamoDB's 1 MB
+    /// page when `limit` is `None`).
+    async fn event_page(
+        &self,
+        event_id: &str,
+        after: Option<EventCursor>,
+        limit: Option<i32>,
+    ) -> Result<EventPage, StoreError>;
+
+    /// The waiting list in order (first in line first), as registration keys.
+    async fn waiting_list(&self, event_id: &str) -> Result<Vec<RegistrationKey>, StoreError>;
+
+    /// Put a registration back in `outbox` (the link, or the confirmation for a
+    /// pending one) with its failed attempts forgotten, so that the next
+    /// send-links run sends that email exactly once more.
+    async fn requeue(&self, key: &RegistrationKey, outbox: Outbox) -> Result<Requeued, StoreError>;
+
+    /// Delete a registration and everything it held, in one transaction with
+    /// its seat (freed) or its place in line (left).
+    async fn erase(&self, key: &RegistrationKey) -> Result<Erased, StoreError>;
+}
+
+#[async_trait]
+impl EventRegistrations for DynamoStore {
+    async fn check_access(&self) -> Result<(), AccessError> {
+        self.client
+            .describe_table()
+            .table_name(&self.table_name)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|err| access_error(err, &self.table_name))
+    }
+
+    async fn event_page(
+        &self,
+        event_id: &str,
+        after: Option<EventCursor>,
+        limit: Option<i32>,
+    ) -> Result<EventPage, StoreError> {
+        let start = after.map(|cursor| cursor.0.into_iter().map(|(k, v)| (k, s(v))).collect());
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table_name)
+            .index_name(EVENT_INDEX)
+            .key_condition_expression("#event = :event")
+            .expression_attribute_names("#event", attr::EVENT_ID)
+            .expression_attribute_values(":event", s(event_id))
+            .set_exclusive_start_key(start)
+            .set_limit(limit)
+            .set_return_consumed_capacity(self.capacity())
+            .send()
+            .await
+            .map_err(classify)?;
+        self.read(output.consumed_capacity());
+        let next = output.last_evaluated_key.map(|keys| {
+            EventCursor(
+                keys.into_iter()
+                    .filter_map(|(k, v)| v.as_s().ok().cloned().map(|v| (k, v)))
+                    .collect(),
+            )
+        });
+        let registrations = output
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(from_item)
+            .collect::<Result<_, _>>()?;
+        Ok(EventPage {
+            registrations,
+            next,
+        })
+    }
+
+    async fn waiting_list(&self, event_id: &str) -> Result<Vec<RegistrationKey>, StoreError> {
+        let seats = self.seats(event_id).await?;
+        Ok(seats
+            .waitlist
+            .iter()
+            .map(|id| RegistrationKey::from_stored(event_id, id))
+            .collect())
+    }
+
+    async fn requeue(&self, key: &RegistrationKey, outbox: Outbox) -> Result<Requeued, StoreError> {
+        let attempts = match outbox {
+            Outbox::Confirmation => attr::CONFIRMATION_ATTEMPTS,
+            Outbox::Link => attr::LINK_ATTEMPTS,
+            Outbox::Promotion => attr::PROMOTION_ATTEMPTS,
+            Outbox::Reminder => attr::REMINDER_ATTEMPTS,
+        };
+        // A link is resent from where it left the registration: owing nothing,
+        // or its reminder.
+        let after_link = item::outbox_value(key.event_id(), Outbox::Reminder);
+        let update = self
+            .update(key)
+            .update_expression("SET #outbox = :queue, #attempts = :zero REMOVE #until, #owner")
+            .condition_expression(
+                "#status = :due AND (attribute_not_exists(#outbox) OR #outbox = :after_link) \
+                 AND (attribute_not_exists(#unreachable) OR #unreachable = :false)",
+            )
+            .expression_attribute_values(":after_link", s(after_link))
+            .expression_attribute_names("#outbox", attr::OUTBOX)
+            .expression_attribute_names("#attempts", attempts)
+            .expression_attribute_names("#until", attr::LEASE_UNTIL)
+            .expression_attribute_names("#owner", attr::LEASE_OWNER)
+            .expression_attribute_names("#status", attr::STATUS)
+            .expression_attribute_names("#unreachable", attr::UNREACHABLE)
+            .expression_attribute_values(":queue", s(item::outbox_value(key.event_id(), outbox)))
+            .expression_attribute_values(":zero", n(0))
+            .expression_attribute_values(":due", s(outbox.due_in().as_str()))
+            .expression_attribute_values(":false", AttributeValue::Bool(false));
+        if let Some(item) = self.conditional_update_returning(update).await? {
+            return Ok(Requeued::Queued(from_item(item)?));
+        }
+        Ok(match self.get(key).await? {
+            Some(current) if current.owes().is_some_and(|o| o != Outbox::Reminder) => {
+                Requeued::AlreadyQueued(current)
+            }
+            current => Requeued::NotDue(current),
+        })
+    }
+
+    async fn erase(&self, key: &RegistrationKey) -> Result<Erased, StoreError> {
+        for _ in 0..ERASE_ATTEMPTS {
+            let Some(current) = self.get(key).await? else {
+                return Ok(Erased::Absent);
+            };
+            let mut writes = vec![self.delete_in_status(key, current.status)?];
+            match current.status {
+                RegistrationStatus::Confirmed => writes.push(self.free_seat(key)?),
+                RegistrationStatus::Waitlisted => {
+                    let line = self.seats(key.event_id()).await?.waitlist;
+                    if let Some(index) = line.iter().position(|id| id == key.id()) {
+                        writes.push(self.leave_line_at(key, index)?);
+                    }
+                }
+                RegistrationStatus::Pending | RegistrationStatus::Cancelled => {}
+            }
+            if self.commit(writes).await? {
+                return Ok(Erased::Deleted(Box::new(current)));
+            }
+            // Its status or the line changed since they were read: again.
+        }
+        Err(StoreError::Unavailable(
+            "the registration kept changing during its erasure; try again".into(),
+        ))
+    }
+}
+
+impl DynamoStore {
+    /// Delete the item at `key` if it is still in `status`.
+    fn delete_in_status(
+        &self,
+        key: &RegistrationKey,
+        status: RegistrationStatus,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let delete = Delete::builder()
+            .table_name(&self.table_name)
+            .key(attr::PK, s(item::pk(key)))
+            .condition_expression("#status = :status")
+            .expression_attribute_names("#status", attr::STATUS)
+            .expression_attribute_values(":status", s(status.as_str()))
+            .build()
+            .map_err(building)?;
+        Ok(TransactWriteItem::builder().delete(delete).build())
+    }
+
+    /// Count one seat of the event free.
+    fn free_seat(&self, key: &RegistrationKey) -> Result<TransactWriteItem, StoreError> {
+        let update = Update::builder()
+            .table_name(&self.table_name)
+            .key(attr::PK, s(item::seats_pk(key.event_id())))
+            .update_expression("ADD #confirmed :minus_one")
+            .condition_expression("#confirmed > :zero")
+            .expression_attribute_names("#confirmed", seats_attr::CONFIRMED)
+            .expression_attribute_values(":minus_one", n(-1))
+            .expression_attribute_values(":zero", n(0))
+            .build()
+            .map_err(building)?;
+        Ok(TransactWriteItem::builder().update(update).build())
+    }
+
+    /// Take `key` out of the line, where it stands at `index`.
+    fn leave_line_at(
+        &self,
+        key: &RegistrationKey,
+        index: usize,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let update = Update::builder()
+            .table_name(&self.table_name)
+            .key(attr::PK, s(item::seats_pk(key.event_id())))
+            .update_expression(format!("REMOVE #waitlist[{index}]"))
+            .condition_expression(format!("#waitlist[{index}] = :me"))
+            .expression_attribute_names("#waitlist", seats_attr::WAITLIST)
+            .expression_attribute_values(":me", s(key.id()))
+            .build()
+            .map_err(building)?;
+        Ok(TransactWriteItem::builder().update(update).build())
+    }
+
+    /// Run the writes as one transaction; `false` when a condition did not hold
+    /// or another transaction held an item.
+    async fn commit(&self, writes: Vec<TransactWriteItem>) -> Result<bool, StoreError> {
+        let result = self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(writes))
+            .set_return_consumed_capacity(self.capacity())
+            .send()
+            .await;
+        match result {
+            Ok(output) => {
+                self.write(output.consumed_capacity());
+                Ok(true)
+            }
+            Err(err)
+                if matches!(
+                    err.as_service_error(),
+                    Some(TransactWriteItemsError::TransactionCanceledException(_))
+                ) =>
+            {
+                Ok(false)
+            }
+            Err(err) => Err(classify(err)),
+        }
+    }
+}
+
+fn building(err: impl std::fmt::Display) -> StoreError {
+    StoreError::Internal(format!("building a transaction: {err}"))
+}
+
+/// Sort a failed first call into the causes a person can fix.
+fn access_error<E, R>(err: SdkError<E, R>, table: &str) -> AccessError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    let code = err.as_service_error().and_then(|e| e.code()).unwrap_or("");
+    let cause = DisplayErrorContext(&err).to_string();
+    match code {
+        "ResourceNotFoundException" => AccessError::NoSuchTable(table.to_owned()),
+        "UnrecognizedClientException"
+        | "InvalidSignatureException"
+        | "ExpiredTokenException"
+        | "MissingAuthenticationToken" => AccessError::Credentials(code.to_owned()),
+        "AccessDeniedException" => AccessError::Denied(
+            err.as_service_error()
+                .and_then(|e| e.message())
+                .unwrap_or(code)
+                .to_owned(),
+        ),
+        // The SDK found no credentials before sending anything.
+        _ if cause.contains("credentials") || cause.contains("Credentials") => {
+            AccessError::Credentials(
+                "none found in the environment, profile or instance role".into(),
+            )
+        }
+        _ => AccessError::Store(classify(err)),
+    }
+}

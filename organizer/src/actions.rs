@@ -1,0 +1,86 @@
+//! The commands that change a registration, each one call into the library:
+//! `resend` puts it back in an outbox, `cancel` is the participant's cancel,
+//! `erase` deletes it with its seat or place in line. Freed seats go to the
+//! first in line at the next send-links run, which fills them.
+
+use crate::failure::Failure;
+use jiff::Timestamp;
+use registration::domain::{EmailAddress, RegistrationStatus};
+use registration::key::RegistrationKey;
+use registration::store::{CancelOutcome, Erased, EventRegistrations, Outbox, Requeued};
+
+pub async fn resend<S: EventRegistrations>(
+    store: &S,
+    key: &RegistrationKey,
+    email: &EmailAddress,
+    confirmation: bool,
+) -> Result<String, Failure> {
+    let outbox = if confirmation {
+        Outbox::Confirmation
+    } else {
+        Outbox::Link
+    };
+    let what = if confirmation { "confirmation" } else { "link" };
+    match store.requeue(key, outbox).await? {
+        Requeued::Queued(_) => Ok(format!(
+            "queued: the {what} email to {email}; the next send-links run sends it once\n"
+        )),
+        Requeued::AlreadyQueued(r) => Ok(format!(
+            "already queued: {email} waits in the {} outbox; the next send-links run sends it\n",
+            r.owes().map_or("", Outbox::as_str)
+        )),
+        Requeued::NotDue(None) => Err(Failure::NoSuchRegistration(email.to_string())),
+        Requeued::NotDue(Some(r)) if r.unreachable => Err(Failure::NotApplicable(format!(
+            "{email} is unreachable (a permanent bounce or a complaint): no email goes to it"
+        ))),
+        Requeued::NotDue(Some(r)) if r.status == RegistrationStatus::Pending && !confirmation => {
+            Err(Failure::NotApplicable(format!(
+                "{email} is pending: it gets the link once confirmed; use --confirmation to send the confirmation email again"
+            )))
+        }
+        Requeued::NotDue(Some(r)) => Err(Failure::NotApplicable(format!(
+            "{email} is {}: no {what} email is due",
+            r.status.as_str()
+        ))),
+    }
+}
+
+pub async fn cancel<S: EventRegistrations>(
+    store: &S,
+    key: &RegistrationKey,
+    email: &EmailAddress,
+) -> Result<String, Failure> {
+    match store.cancel(key, Timestamp::now()).await? {
+        CancelOutcome::Cancelled(_) => Ok(format!(
+            "cancelled: {email}; a freed seat goes to the first in line at the next send-links run\n"
+        )),
+        CancelOutcome::Deleted(_) => Ok(format!(
+            "deleted: {email} was pending (never confirmed), so it is gone with everything it held\n"
+        )),
+        CancelOutcome::Refused(Some(_)) => Ok(format!("already cancelled: {email}\n")),
+        CancelOutcome::Refused(None) => Err(Failure::NoSuchRegistration(email.to_string())),
+    }
+}
+
+pub async fn erase<S: EventRegistrations>(
+    store: &S,
+    key: &RegistrationKey,
+    email: &EmailAddress,
+) -> Result<String, Failure> {
+    match store.erase(key).await? {
+        Erased::Deleted(was) => {
+            let seat = match was.status {
+                RegistrationStatus::Confirmed => {
+                    "; its seat goes to the first in line at the next send-links run"
+                }
+                RegistrationStatus::Waitlisted => "; it left the waiting list",
+                _ => "",
+            };
+            Ok(format!(
+                "erased: {email} (was {}){seat}\n",
+                was.status.as_str()
+            ))
+        }
+        Erased::Absent => Err(Failure::NoSuchRegistration(email.to_string())),
+    }
+}

@@ -1,0 +1,108 @@
+//! The command line, as the contract fixes it:
+//! `organizer [--stack NAME | --table NAME --event ID] COMMAND`.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use registration::domain::EmailAddress;
+use std::path::PathBuf;
+
+/// See, export, report on and act on one event's registrations, with your own
+/// AWS credentials. The table and the event come from `--stack`, or from
+/// `--table`/`--event`, or from TABLE_NAME/EVENT_ID.
+#[derive(Debug, Parser)]
+#[command(name = "organizer", version, max_term_width = 100)]
+pub struct Cli {
+    /// The deployed CloudFormation stack: its TableName output and its EventId,
+    /// EventTimezone and Capacity parameters.
+    #[arg(long, global = true, value_name = "NAME", conflicts_with_all = ["table", "event"])]
+    pub stack: Option<String>,
+
+    /// The DynamoDB table (else TABLE_NAME).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub table: Option<String>,
+
+    /// The event's id (else EVENT_ID).
+    #[arg(long, global = true, value_name = "ID")]
+    pub event: Option<String>,
+
+    /// The IANA time zone that days are counted in (else EVENT_TIMEZONE, the
+    /// stack's EventTimezone, or Asia/Karachi).
+    #[arg(long, global = true, value_name = "ZONE")]
+    pub timezone: Option<String>,
+
+    /// The webinar's seats, shown by stats (else CAPACITY or the stack's
+    /// Capacity parameter; unset means no limit).
+    #[arg(long, global = true, value_name = "N")]
+    pub capacity: Option<u32>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Counts: total, by status, link and confirmation emails (sent, delivered,
+    /// bounced, complained, owed), unreachable, by country (ECO members marked)
+    /// and per day.
+    Stats {
+        /// Print the counts as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// One record per registration, oldest first: CSV (UTF-8 with a byte-order
+    /// mark, for spreadsheets) or a JSON array.
+    Export {
+        #[arg(long, value_enum, default_value_t = Format::Csv)]
+        format: Format,
+        /// Write to this file instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// One registration: its status, times and email history (never a token).
+    Show {
+        #[arg(value_parser = parse_email)]
+        email: EmailAddress,
+    },
+    /// Queue the link email again (or, with --confirmation, a pending
+    /// registration's confirmation email): the next send-links run sends it once.
+    Resend {
+        #[arg(value_parser = parse_email)]
+        email: EmailAddress,
+        /// The confirmation email of a pending registration instead of the link.
+        #[arg(long)]
+        confirmation: bool,
+    },
+    /// Cancel as the participant's cancel link does; a freed seat goes to the
+    /// first in line at the next send-links run.
+    Cancel {
+        #[arg(value_parser = parse_email)]
+        email: EmailAddress,
+    },
+    /// Delete the registration and every trace of the address (erasure on
+    /// request); a confirmed one's seat goes to the first in line at the next
+    /// send-links run. Changes nothing without --yes.
+    Erase {
+        #[arg(value_parser = parse_email)]
+        email: EmailAddress,
+        /// Yes, erase it: this cannot be undone.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// A self-contained HTML page for directors, printable: registrations per
+    /// day, top countries, the path registered → confirmed → link sent →
+    /// delivered, and the counts of `stats`.
+    Report {
+        /// The HTML file to write.
+        #[arg(long, short, value_name = "FILE.html")]
+        output: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Csv,
+    Json,
+}
+
+fn parse_email(value: &str) -> Result<EmailAddress, String> {
+    EmailAddress::parse(value.trim())
+}

@@ -1,0 +1,180 @@
+//! `organizer`: the organizer's command. Wiring only: the command line, the
+//! target (table, event, zone), the store, and one function per command; the
+//! storage work is the library's (`registration::store`).
+
+mod actions;
+mod cli;
+mod delivery;
+mod export;
+mod failure;
+mod read;
+mod report;
+mod show;
+mod tally;
+mod target;
+
+use clap::Parser;
+use cli::{Cli, Command};
+use failure::Failure;
+use registration::domain::EmailAddress;
+use registration::key::RegistrationKey;
+use registration::store::{DynamoStore, EventRegistrations};
+use std::collections::HashMap;
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::Duration;
+use target::Target;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Command::Erase { email, yes: false } = &cli.command {
+        // Erasure cannot be undone: without --yes it is a usage error, and
+        // nothing is read or changed.
+        eprintln!(
+            "organizer: erase deletes {email}'s registration and every trace of the address; nothing was changed: add --yes to erase it"
+        );
+        return ExitCode::from(2);
+    }
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("{}", failure.line());
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// The SDK configuration: the functions' HTTPS client and credentials chain,
+/// with bounds fit for a person waiting at a terminal rather than a Lambda's.
+async fn sdk_config() -> aws_config::SdkConfig {
+    registration::aws::sdk_config()
+        .await
+        .to_builder()
+        .timeout_config(
+            aws_config::timeout::TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(5))
+                .operation_attempt_timeout(Duration::from_secs(20))
+                .operation_timeout(Duration::from_secs(60))
+                .build(),
+        )
+        .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(6))
+        .build()
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    let sdk = sdk_config().await;
+    let target = target::resolve(&cli, &sdk).await?;
+    let store = DynamoStore::new(registration::aws::dynamodb(&sdk), &target.table);
+    store.check_access().await?;
+    let out = match cli.command {
+        Command::Stats { json } => stats(&store, &target, json).await?,
+        Command::Export { format, output } => {
+            export(&store, &target, format, output.as_deref()).await?;
+            String::new()
+        }
+        Command::Show { email } => show(&store, &target, &email).await?,
+        Command::Resend {
+            email,
+            confirmation,
+        } => actions::resend(&store, &key(&target, &email), &email, confirmation).await?,
+        Command::Cancel { email } => actions::cancel(&store, &key(&target, &email), &email).await?,
+        Command::Erase { email, .. } => {
+            actions::erase(&store, &key(&target, &email), &email).await?
+        }
+        Command::Report { output } => {
+            let tally = tally(&store, &target).await?;
+            let page = report::render(&tally, &target.timezone_name)
+                .map_err(|e| Failure::Output(format!("the report: {e}")))?;
+            std::fs::write(&output, page)
+                .map_err(|e| Failure::Output(format!("{}: {e}", output.display())))?;
+            format!("report written to {}\n", output.display())
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(out.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| Failure::Output(format!("standard output: {e}")))
+}
+
+fn key(target: &Target, email: &EmailAddress) -> RegistrationKey {
+    RegistrationKey::for_address(&target.event_id, email)
+}
+
+async fn tally<S: EventRegistrations>(store: &S, target: &Target) -> Result<tally::Tally, Failure> {
+    let mut tally = tally::Tally::new(&target.event_id, target.capacity, target.timezone.clone());
+    read::each_registration(store, &target.event_id, |r| {
+        tally.add(r);
+        Ok(())
+    })
+    .await?;
+    Ok(tally)
+}
+
+async fn stats<S: EventRegistrations>(
+    store: &S,
+    target: &Target,
+    json: bool,
+) -> Result<String, Failure> {
+    let tally = tally(store, target).await?;
+    if json {
+        let mut text = serde_json::to_string_pretty(&tally.stats)
+            .map_err(|e| Failure::Output(e.to_string()))?;
+        text.push('\n');
+        Ok(text)
+    } else {
+        Ok(tally::render_text(&tally, &target.timezone_name))
+    }
+}
+
+/// Each waitlisted registration's place in line, by key id (the seats item,
+/// read once).
+async fn positions<S: EventRegistrations>(
+    store: &S,
+    event_id: &str,
+) -> Result<HashMap<String, u32>, Failure> {
+    let line = store.waiting_list(event_id).await?;
+    Ok(line
+        .iter()
+        .zip(1u32..)
+        .map(|(key, place)| (key.id().to_owned(), place))
+        .collect())
+}
+
+async fn export<S: EventRegistrations>(
+    store: &S,
+    target: &Target,
+    format: cli::Format,
+    output: Option<&std::path::Path>,
+) -> Result<(), Failure> {
+    let waitlist = positions(store, &target.event_id).await?;
+    let out: Box<dyn Write> = match output {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .map_err(|e| Failure::Output(format!("{}: {e}", path.display())))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let mut exporter = export::Exporter::start(format, out)?;
+    read::each_registration(store, &target.event_id, |r| {
+        exporter.write(&export::Row::new(r, &waitlist))
+    })
+    .await?;
+    exporter.finish()
+}
+
+async fn show<S: EventRegistrations>(
+    store: &S,
+    target: &Target,
+    email: &EmailAddress,
+) -> Result<String, Failure> {
+    let key = key(target, email);
+    let registration = store
+        .get(&key)
+        .await?
+        .filter(|r| r.expires_at > jiff::Timestamp::now())
+        .ok_or_else(|| Failure::NoSuchRegistration(email.to_string()))?;
+    let position = store.waitlist_position(&key).await?;
+    Ok(show::render(&registration, position, &target.timezone))
+}

@@ -1,0 +1,158 @@
+//! Which table, event, time zone and capacity the command works on: from the
+//! deployed stack (`--stack`), or the flags, or the environment.
+
+use crate::cli::Cli;
+use crate::failure::Failure;
+use aws_sdk_cloudformation::error::{DisplayErrorContext, ProvideErrorMetadata};
+use aws_sdk_cloudformation::types::Stack;
+use jiff::tz::TimeZone;
+
+/// The time zone of the seed event, when nothing names one.
+pub const DEFAULT_TIMEZONE: &str = "Asia/Karachi";
+
+/// What every command works on.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub table: String,
+    pub event_id: String,
+    pub timezone: TimeZone,
+    pub timezone_name: String,
+    pub capacity: Option<u32>,
+}
+
+/// What the stack says, when `--stack` names one.
+#[derive(Debug, Default)]
+struct FromStack {
+    table: Option<String>,
+    event_id: Option<String>,
+    timezone: Option<String>,
+    capacity: Option<String>,
+}
+
+/// A variable's value, with an empty one counted as unset (as the functions do).
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+pub async fn resolve(cli: &Cli, sdk: &aws_config::SdkConfig) -> Result<Target, Failure> {
+    let stack = match &cli.stack {
+        Some(name) => describe_stack(sdk, name).await?,
+        None => FromStack::default(),
+    };
+    let named_stack = cli.stack.is_some();
+    let table = if named_stack {
+        stack
+            .table
+            .ok_or_else(|| Failure::Stack("it has no TableName output".into()))?
+    } else {
+        cli.table
+            .clone()
+            .or_else(|| env("TABLE_NAME"))
+            .ok_or(Failure::NoTarget("table"))?
+    };
+    let event_id = if named_stack {
+        stack
+            .event_id
+            .ok_or_else(|| Failure::Stack("it has no EventId parameter".into()))?
+    } else {
+        cli.event
+            .clone()
+            .or_else(|| env("EVENT_ID"))
+            .ok_or(Failure::NoTarget("event"))?
+    };
+    // An explicit flag first; then the stack the organizer named; then the
+    // environment the functions share; then the seed event's zone.
+    let timezone_name = cli
+        .timezone
+        .clone()
+        .or(stack.timezone)
+        .or_else(|| env("EVENT_TIMEZONE"))
+        .unwrap_or_else(|| DEFAULT_TIMEZONE.to_owned());
+    let timezone = TimeZone::get(&timezone_name)
+        .map_err(|_| Failure::Config(format!("{timezone_name} is not an IANA time zone")))?;
+    let capacity = match cli.capacity {
+        Some(n) => Some(n),
+        None => stack
+            .capacity
+            .filter(|c| !c.trim().is_empty())
+            .or_else(|| env("CAPACITY"))
+            .map(|c| {
+                c.trim()
+                    .parse::<u32>()
+                    .map_err(|_| Failure::Config(format!("capacity {c:?} is not a whole number")))
+            })
+            .transpose()?,
+    };
+    Ok(Target {
+        table,
+        event_id,
+        timezone,
+        timezone_name,
+        capacity,
+    })
+}
+
+/// The stack's TableName output and event parameters (one DescribeStacks call).
+async fn describe_stack(sdk: &aws_config::SdkConfig, name: &str) -> Result<FromStack, Failure> {
+    let client = aws_sdk_cloudformation::Client::new(sdk);
+    let output = client
+        .describe_stacks()
+        .stack_name(name)
+        .send()
+        .await
+        .map_err(|err| {
+            let code = err.code().unwrap_or_default().to_owned();
+            let message = err.message().unwrap_or_default().to_owned();
+            if code == "ValidationError" && message.contains("does not exist") {
+                Failure::NoSuchStack(name.to_owned())
+            } else if is_credentials(&code, &DisplayErrorContext(&err).to_string()) {
+                Failure::Credentials(if code.is_empty() {
+                    "none found".into()
+                } else {
+                    code
+                })
+            } else if code == "AccessDenied" {
+                Failure::Denied(message)
+            } else {
+                Failure::Aws(DisplayErrorContext(&err).to_string())
+            }
+        })?;
+    let stack = output
+        .stacks()
+        .first()
+        .ok_or_else(|| Failure::NoSuchStack(name.to_owned()))?;
+    Ok(from_stack(stack))
+}
+
+fn from_stack(stack: &Stack) -> FromStack {
+    let output = |key: &str| {
+        stack
+            .outputs()
+            .iter()
+            .find(|o| o.output_key() == Some(key))
+            .and_then(|o| o.output_value().map(str::to_owned))
+    };
+    let parameter = |key: &str| {
+        stack
+            .parameters()
+            .iter()
+            .find(|p| p.parameter_key() == Some(key))
+            .and_then(|p| p.parameter_value().map(str::to_owned))
+    };
+    FromStack {
+        table: output("TableName"),
+        event_id: parameter("EventId"),
+        timezone: parameter("EventTimezone"),
+        capacity: parameter("Capacity"),
+    }
+}
+
+fn is_credentials(code: &str, cause: &str) -> bool {
+    matches!(
+        code,
+        "InvalidClientTokenId"
+            | "SignatureDoesNotMatch"
+            | "ExpiredToken"
+            | "MissingAuthenticationToken"
+    ) || cause.to_ascii_lowercase().contains("credentials")
+}
