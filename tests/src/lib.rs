@@ -25,7 +25,8 @@ use registration::lifecycle::Transition;
 use registration::mail::SesMailer;
 use registration::registering::Registrar;
 use registration::store::{
-    DynamoStore, Lease, Outbox, PendingRegistration, RegistrationStore, TransitionOutcome, attr,
+    DynamoStore, Lease, Outbox, PendingRegistration, RegistrationStore, SeatOutcome,
+    TransitionOutcome, attr,
 };
 use std::collections::HashMap;
 
@@ -577,9 +578,18 @@ pub async fn store_as(
             .await
             .expect("record its confirmation email")
     );
+    if status == RegistrationStatus::Confirmed {
+        // Through the seats, as confirming does (no limit: always a seat).
+        let pending = store.get(&key).await.expect("read").expect("stored");
+        let outcome = store
+            .confirm_seat(&pending, None, now)
+            .await
+            .expect("a seat");
+        assert!(matches!(outcome, SeatOutcome::Confirmed(_)), "{outcome:?}");
+        return;
+    }
     let transitions: &[Transition] = match status {
-        RegistrationStatus::Pending => &[],
-        RegistrationStatus::Confirmed => &[Transition::Confirm],
+        RegistrationStatus::Pending | RegistrationStatus::Confirmed => &[],
         RegistrationStatus::Waitlisted => &[Transition::Waitlist],
         RegistrationStatus::Cancelled => &[Transition::Cancel],
     };

@@ -241,3 +241,55 @@ async fn a_dynamodb_failure_fails_the_invocation_so_that_it_is_retried() {
     let out = process.invoke(event).await.expect("an answer");
     assert!(out.is_error, "{:?}", out.response);
 }
+
+#[tokio::test]
+async fn sent_bounced_and_complained_emails_are_counted_once_as_metrics_for_the_alarms() {
+    let feedback = Feedback::start().await;
+    let registration = feedback.registration().await;
+    let mut send = about("ses-delivery.json", &registration, "link");
+    send["detail-type"] = "Email Sent".into();
+    send["detail"]["eventType"] = "Send".into();
+    feedback.send(send).await;
+    for _ in 0..2 {
+        feedback
+            .send(about(
+                "ses-bounce-permanent-general.json",
+                &registration,
+                "link",
+            ))
+            .await;
+    }
+    let other = feedback.registration().await;
+    feedback
+        .send(about("ses-complaint.json", &other, "link"))
+        .await;
+    feedback
+        .send(about(
+            "ses-bounce-transient-mailbox-full.json",
+            &other,
+            "reminder",
+        ))
+        .await;
+
+    let logs = feedback.process.logs();
+    let metrics: Vec<Value> = logs
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|line| line.get("_aws").is_some())
+        .collect();
+    let count = |name: &str| metrics.iter().filter(|m| m.get(name).is_some()).count();
+    assert_eq!(count("EmailsSent"), 1, "{metrics:?}");
+    assert_eq!(
+        count("EmailsBounced"),
+        1,
+        "a repeated bounce counts once: {metrics:?}"
+    );
+    assert_eq!(count("EmailsComplained"), 1, "{metrics:?}");
+    for metric in &metrics {
+        assert_eq!(metric["EventId"], EVENT);
+        assert_eq!(
+            metric["_aws"]["CloudWatchMetrics"][0]["Namespace"],
+            "BTBU-ECOSF/Registration"
+        );
+    }
+}

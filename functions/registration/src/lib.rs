@@ -15,6 +15,7 @@ pub mod limits;
 pub mod links;
 pub mod logging;
 pub mod mail;
+pub mod metrics;
 pub mod owed_email;
 pub mod recording_feedback;
 pub mod registering;

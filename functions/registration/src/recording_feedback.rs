@@ -176,6 +176,9 @@ impl<S: RegistrationStore> FeedbackRecorder<S> {
         now: Timestamp,
     ) -> Result<Recorded, StoreError> {
         let Some(news) = detail.news() else {
+            if detail.event_type == "Send" {
+                self.count(detail, "EmailsSent");
+            }
             return Ok(self.ignored("an event type that is not recorded", detail));
         };
         let (Some(event_id), Some(registration_id), Some(kind)) = (
@@ -204,6 +207,14 @@ impl<S: RegistrationStore> FeedbackRecorder<S> {
             .await?;
         Ok(match outcome {
             FeedbackOutcome::Recorded => {
+                // Counted once: a repeated event is already known.
+                if news.makes_unreachable() {
+                    let metric = match news {
+                        DeliveryNews::Complained { .. } => "EmailsComplained",
+                        _ => "EmailsBounced",
+                    };
+                    self.count(detail, metric);
+                }
                 tracing::info!(
                     registration_id,
                     ?kind,
@@ -229,6 +240,14 @@ impl<S: RegistrationStore> FeedbackRecorder<S> {
                 self.ignored("an email of no known registration", detail)
             }
         })
+    }
+
+    /// Count the event for the bounce and complaint rate alarms: every email
+    /// SES accepted (`EmailsSent`), and the permanent bounces and complaints.
+    fn count(&self, detail: &SesEventDetail, metric: &str) {
+        if detail.tag(EmailTags::EVENT) == Some(self.event.event_id.as_str()) {
+            crate::metrics::emit(&self.event.event_id, &[(metric, 1)]);
+        }
     }
 
     fn ignored(&self, why: &'static str, detail: &SesEventDetail) -> Recorded {

@@ -27,6 +27,10 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 use tokio::time::Instant;
 
+/// How many owed emails a run's report counts at most: counting the whole
+/// outbox would make every run's cost grow with the queue.
+pub const REMAINING_COUNTED: u32 = 1000;
+
 /// What a send-links run did, returned to the scheduler and logged.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SendLinksReport {
@@ -34,11 +38,16 @@ pub struct SendLinksReport {
     pub sent: u64,
     /// Link emails SES refused (recorded on the registration, retried by later runs).
     pub failed: u64,
-    /// Registrations still owed a link after this run.
+    /// Registrations still owed a link after this run (at most
+    /// [`REMAINING_COUNTED`]: see `remaining_at_least`).
     pub remaining: u64,
     pub confirmations_sent: u64,
     pub confirmations_failed: u64,
     pub confirmations_remaining: u64,
+    /// The remaining counts stopped at [`REMAINING_COUNTED`]: at least that many
+    /// wait, and the next runs serve them.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub remaining_at_least: bool,
     /// Waitlisted registrations given a seat freed since the last run.
     pub promoted: u64,
     /// Promotion emails sent (a seat freed before links go out).
@@ -105,16 +114,26 @@ where
             if self.reminders_open(now) {
                 SendLinksRun::drain(&run, Outbox::Reminder).await?;
             }
-            // The two counts are independent queries: one round trip instead of two.
+            // The two counts are independent queries: one round trip instead of
+            // two; each reads at most REMAINING_COUNTED keys.
             futures::try_join!(
-                self.store.count_due(&event.event_id, Outbox::Link),
-                self.store.count_due(&event.event_id, Outbox::Confirmation),
+                self.store
+                    .count_due_up_to(&event.event_id, Outbox::Link, REMAINING_COUNTED),
+                self.store.count_due_up_to(
+                    &event.event_id,
+                    Outbox::Confirmation,
+                    REMAINING_COUNTED
+                ),
             )
         }
         .await;
         run.counters.fill(&mut report, run.last_start_is);
         match served {
-            Ok(remaining) => (report.remaining, report.confirmations_remaining) = remaining,
+            Ok((links, confirmations)) => {
+                report.remaining = links.count;
+                report.confirmations_remaining = confirmations.count;
+                report.remaining_at_least = links.at_least || confirmations.at_least;
+            }
             Err(err) => {
                 // The invocation fails, so what the run did before DynamoDB failed
                 // is told here; what remains is unknown.
@@ -131,7 +150,22 @@ where
             }
         }
         tracing::info!(?report, "send-links run finished");
+        self.emit_metrics(&report, now);
         Ok(report)
+    }
+
+    /// The run's metric for the alarm on links still owed in the last hour
+    /// before the start (0 outside that hour).
+    fn emit_metrics(&self, report: &SendLinksReport, now: jiff::Timestamp) {
+        let starts_at = self.config.event.starts_at;
+        let last_hour = starts_at
+            .checked_sub(jiff::SignedDuration::from_hours(1))
+            .is_ok_and(|from| now >= from);
+        let owed = if last_hour { report.remaining } else { 0 };
+        crate::metrics::emit(
+            &self.config.event.event_id,
+            &[("LinksOwedBeforeStart", owed)],
+        );
     }
 
     /// Whether reminders go out at `now`: `REMINDER_BEFORE` is set and its

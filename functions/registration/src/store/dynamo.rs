@@ -6,7 +6,7 @@ use super::ext::{classify, from_item, is_condition_failure, n, s, to_item};
 use super::item::{self, Registration, attr};
 use super::meter::{Capacities, CapacityMeter, Consumed};
 use super::{
-    Attempt, CancelOutcome, CreateError, DuePage, FeedbackOutcome, Lease, LimitCounter,
+    Attempt, CancelOutcome, CreateError, DueCount, DuePage, FeedbackOutcome, Lease, LimitCounter,
     MAX_LIVE_TOKENS, Outbox, OutboxCursor, PendingRegistration, RegistrationStore, Renewal,
     SeatOutcome, StoreError, TransitionOutcome,
 };
@@ -414,7 +414,16 @@ impl RegistrationStore for DynamoStore {
     }
 
     async fn count_due(&self, event_id: &str, outbox: Outbox) -> Result<u64, StoreError> {
-        self.count_in(event_id, outbox).await
+        Ok(self.count_in(event_id, outbox, None).await?.count)
+    }
+
+    async fn count_due_up_to(
+        &self,
+        event_id: &str,
+        outbox: Outbox,
+        up_to: u32,
+    ) -> Result<DueCount, StoreError> {
+        self.count_in(event_id, outbox, Some(up_to)).await
     }
 
     async fn claim(

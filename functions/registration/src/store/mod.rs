@@ -139,6 +139,14 @@ pub enum FeedbackOutcome {
     UnknownRegistration,
 }
 
+/// A count of what waits in an outbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DueCount {
+    pub count: u64,
+    /// The count stopped at its bound: at least this many wait.
+    pub at_least: bool,
+}
+
 /// Where the next page of an outbox starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxCursor(HashMap<String, String>);
@@ -279,6 +287,21 @@ pub trait RegistrationStore: Clone + Send + Sync + 'static {
 
     /// How many registrations wait in an outbox.
     async fn count_due(&self, event_id: &str, outbox: Outbox) -> Result<u64, StoreError>;
+
+    /// How many registrations wait in an outbox, counting at most `up_to`: a
+    /// run's report costs little however long the queue.
+    async fn count_due_up_to(
+        &self,
+        event_id: &str,
+        outbox: Outbox,
+        up_to: u32,
+    ) -> Result<DueCount, StoreError> {
+        let count = self.count_due(event_id, outbox).await?;
+        Ok(DueCount {
+            count: count.min(u64::from(up_to)),
+            at_least: count > u64::from(up_to),
+        })
+    }
 
     /// Take a registration out of an outbox for sending, unless another sender
     /// holds it. For a link or promotion email, `token_hash` is the hash of the

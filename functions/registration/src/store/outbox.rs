@@ -5,7 +5,9 @@
 use super::dynamo::DynamoStore;
 use super::ext::{classify, from_item, n, s};
 use super::item::{self, OUTBOX_INDEX, Registration, attr};
-use super::{Attempt, DuePage, Lease, MAX_EMAIL_ATTEMPTS, Outbox, OutboxCursor, StoreError};
+use super::{
+    Attempt, DueCount, DuePage, Lease, MAX_EMAIL_ATTEMPTS, Outbox, OutboxCursor, StoreError,
+};
 use crate::key::RegistrationKey;
 use crate::lifecycle::{RegistrationStatus, Transition};
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
@@ -220,7 +222,14 @@ impl DynamoStore {
         Ok(DuePage { keys, next })
     }
 
-    pub(super) async fn count_in(&self, event_id: &str, outbox: Outbox) -> Result<u64, StoreError> {
+    /// Count what waits in an outbox, reading at most `up_to` + 1 keys when
+    /// bounded: the count is then exact below `up_to`, else a lower bound.
+    pub(super) async fn count_in(
+        &self,
+        event_id: &str,
+        outbox: Outbox,
+        up_to: Option<u32>,
+    ) -> Result<DueCount, StoreError> {
         let mut total = 0u64;
         let mut start = None;
         loop {
@@ -233,6 +242,7 @@ impl DynamoStore {
                 .expression_attribute_names("#outbox", attr::OUTBOX)
                 .expression_attribute_values(":queue", s(item::outbox_value(event_id, outbox)))
                 .select(Select::Count)
+                .set_limit(up_to.map(|n| i32::try_from(n.saturating_add(1)).unwrap_or(i32::MAX)))
                 .set_exclusive_start_key(start)
                 .set_return_consumed_capacity(self.capacity())
                 .send()
@@ -240,9 +250,20 @@ impl DynamoStore {
                 .map_err(classify)?;
             self.read(output.consumed_capacity());
             total += u64::try_from(output.count).unwrap_or(0);
+            if let Some(up_to) = up_to.map(u64::from) {
+                return Ok(DueCount {
+                    count: total.min(up_to),
+                    at_least: total > up_to,
+                });
+            }
             match output.last_evaluated_key {
                 Some(key) => start = Some(key),
-                None => return Ok(total),
+                None => {
+                    return Ok(DueCount {
+                        count: total,
+                        at_least: false,
+                    });
+                }
             }
         }
     }

@@ -200,6 +200,30 @@ impl DynamoStore {
                     let cancelled = current.after(Transition::Cancel, None, now);
                     return Ok(CancelOutcome::Cancelled(cancelled));
                 }
+                // A confirmed registration the seats never counted (written
+                // before seats were, or by hand): its status alone.
+                Committed::Refused {
+                    registration: false,
+                    seats: true,
+                } if current.status == RegistrationStatus::Confirmed => {
+                    tracing::warn!(
+                        "a confirmed registration without a counted seat; cancelled without one"
+                    );
+                    let update = transition_update_from(
+                        self.update(key),
+                        key,
+                        (Transition::Cancel, &[RegistrationStatus::Confirmed]),
+                        None,
+                        now,
+                    );
+                    if matches!(
+                        self.transact(vec![update_of(update)?]).await?,
+                        Committed::Yes
+                    ) {
+                        let cancelled = current.after(Transition::Cancel, None, now);
+                        return Ok(CancelOutcome::Cancelled(cancelled));
+                    }
+                }
                 // Its status changed since it was read, or the line moved: again.
                 Committed::Refused { .. } | Committed::Conflict => contention(attempt).await,
             }
