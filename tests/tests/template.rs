@@ -4,7 +4,9 @@
 //! that each function may make only the DynamoDB calls it makes and send only as
 //! the sender's address; the HTTP routes of each function; that CORS and the
 //! functions' origin check read one list; and the bounds on send-links' rate and
-//! safety margin.
+//! safety margin; the stack's SES configuration set and the `email-events`
+//! function on its events; the abuse limits' parameters; the alarms and the
+//! topic they go to; and that the `sam local` env file matches the template.
 
 use jiff::Timestamp;
 use registration::aws::{OPERATION_TIMEOUT, SES_OPERATION_TIMEOUT};
@@ -407,4 +409,533 @@ fn the_send_rate_stays_within_what_the_outbox_index_partition_absorbs() {
     );
     let default = number(&template, "SendRatePerSecond", "Default");
     assert!((number(&template, "SendRatePerSecond", "MinValue")..=most).contains(&default));
+}
+
+/// A function's environment variables, as the template writes them.
+fn variables(template: &Value, function: &str) -> Value {
+    template["Resources"][function]["Properties"]["Environment"]["Variables"].clone()
+}
+
+/// The functions that send email.
+const SENDERS: [&str; 4] = [
+    "RegisterFunction",
+    "ConfirmFunction",
+    "CancelFunction",
+    "SendLinksFunction",
+];
+
+#[test]
+fn the_stack_s_configuration_set_publishes_every_email_s_news_to_eventbridge() {
+    let template = system_tests::table::template().expect("template.yaml");
+    let resources = &template["Resources"];
+    assert_eq!(
+        resources["RegistrationConfigurationSet"]["Type"].as_str(),
+        Some("AWS::SES::ConfigurationSet")
+    );
+    assert!(
+        resources["RegistrationConfigurationSet"]["Properties"]["Name"].is_null(),
+        "a generated name, so that one account holds a stack per program"
+    );
+    let destination = &resources["RegistrationConfigurationSetEvents"];
+    assert_eq!(
+        destination["Type"].as_str(),
+        Some("AWS::SES::ConfigurationSetEventDestination")
+    );
+    assert_eq!(
+        written(&destination["Properties"]["ConfigurationSetName"]),
+        "!Ref RegistrationConfigurationSet"
+    );
+    let destination = &destination["Properties"]["EventDestination"];
+    assert_eq!(destination["Enabled"].as_bool(), Some(true));
+    // SEND, DELIVERY, BOUNCE, COMPLAINT, DELIVERY_DELAY, REJECT as CloudFormation
+    // spells them; no opens or clicks.
+    let types: BTreeSet<&str> = destination["MatchingEventTypes"]
+        .as_sequence()
+        .expect("event types")
+        .iter()
+        .map(|t| t.as_str().expect("a type"))
+        .collect();
+    assert_eq!(
+        types,
+        BTreeSet::from([
+            "send",
+            "delivery",
+            "bounce",
+            "complaint",
+            "deliveryDelay",
+            "reject"
+        ])
+    );
+    assert_eq!(
+        written(&destination["EventBridgeDestination"]["EventBusArn"]),
+        "!Sub arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default"
+    );
+    // The stack's own set replaced the parameter naming another.
+    assert!(template["Parameters"]["SenderConfigurationSet"].is_null());
+}
+
+#[test]
+fn every_sending_function_sends_with_the_configuration_set_and_may_use_it() {
+    let template = system_tests::table::template().expect("template.yaml");
+    let identity = "!Sub arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${SenderIdentity}";
+    let set = "!Sub arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:configuration-set/${RegistrationConfigurationSet}";
+    for function in SENDERS {
+        assert_eq!(
+            written(&variables(&template, function)["SES_CONFIGURATION_SET"]),
+            "!Ref RegistrationConfigurationSet",
+            "{function}"
+        );
+        assert_eq!(
+            allowed(&template, function, "ses"),
+            pairs(&[("ses:SendEmail", identity), ("ses:SendEmail", set)]),
+            "{function}"
+        );
+    }
+    // email-events sends nothing.
+    assert!(allowed(&template, "EmailEventsFunction", "ses").is_empty());
+    assert!(variables(&template, "EmailEventsFunction")["SES_CONFIGURATION_SET"].is_null());
+}
+
+#[test]
+fn email_events_runs_on_the_stack_s_ses_events_only_and_may_only_record_them() {
+    let template = system_tests::table::template().expect("template.yaml");
+    let function = &template["Resources"]["EmailEventsFunction"];
+    assert_eq!(function["Type"].as_str(), Some("AWS::Serverless::Function"));
+    assert_eq!(
+        function["Metadata"]["BuildMethod"].as_str(),
+        Some("rust-cargolambda")
+    );
+    assert_eq!(
+        function["Metadata"]["BuildProperties"]["Binary"].as_str(),
+        Some("email-events")
+    );
+    let properties = &function["Properties"];
+    assert_eq!(properties["Runtime"].as_str(), Some("provided.al2023"));
+    assert_eq!(written(&properties["Architectures"]), "- arm64");
+    assert_eq!(properties["Handler"].as_str(), Some("bootstrap"));
+    assert_eq!(properties["CodeUri"].as_str(), Some("."));
+    // Its log group, kept as long as the others'.
+    assert_eq!(
+        written(&properties["LoggingConfig"]["LogGroup"]),
+        "!Ref EmailEventsLogGroup"
+    );
+    assert_eq!(
+        written(&template["Resources"]["EmailEventsLogGroup"]["Properties"]["RetentionInDays"]),
+        "!Ref LogRetentionDays"
+    );
+    // The event's settings come from the globals, as every function's do.
+    let globals = &template["Globals"]["Function"]["Environment"]["Variables"];
+    for (variable, value) in [
+        ("TABLE_NAME", "!Ref RegistrationsTable"),
+        ("EVENT_ID", "!Ref EventId"),
+        ("EVENT_TITLE", "!Ref EventTitle"),
+        ("EVENT_STARTS_AT", "!Ref EventStartsAt"),
+        ("EVENT_TIMEZONE", "!Ref EventTimezone"),
+    ] {
+        assert_eq!(written(&globals[variable]), value);
+    }
+
+    // One trigger: an EventBridge rule on SES's events of this stack's set.
+    let events = properties["Events"].as_mapping().expect("events");
+    assert_eq!(events.len(), 1);
+    let rule = &properties["Events"]["SesFeedback"];
+    assert_eq!(rule["Type"].as_str(), Some("EventBridgeRule"));
+    let pattern = &rule["Properties"]["Pattern"];
+    assert_eq!(written(&pattern["source"]), "- aws.ses");
+    let detail_types: BTreeSet<&str> = pattern["detail-type"]
+        .as_sequence()
+        .expect("detail types")
+        .iter()
+        .map(|t| t.as_str().expect("a detail type"))
+        .collect();
+    assert_eq!(
+        detail_types,
+        BTreeSet::from([
+            "Email Sent",
+            "Email Delivered",
+            "Email Bounced",
+            "Email Complaint Received",
+            "Email Delivery Delayed",
+            "Email Rejected",
+        ])
+    );
+    let sets = pattern["detail"]["mail"]["tags"]["ses:configuration-set"]
+        .as_sequence()
+        .expect("the configuration-set filter");
+    assert_eq!(sets.len(), 1);
+    assert_eq!(written(&sets[0]), "!Ref RegistrationConfigurationSet");
+    assert!(rule["Properties"]["RetryPolicy"]["MaximumRetryAttempts"].as_u64() > Some(0));
+    // Undeliverable events, and events whose invocation failed after Lambda's
+    // retries, wait in one queue; the rule (SAM names it function + event) may
+    // send to it.
+    let queue = "!GetAtt EmailEventsDeadLetterQueue.Arn";
+    assert_eq!(
+        written(&rule["Properties"]["DeadLetterConfig"]["Arn"]),
+        queue
+    );
+    assert_eq!(written(&properties["DeadLetterQueue"]["TargetArn"]), queue);
+    assert_eq!(properties["DeadLetterQueue"]["Type"].as_str(), Some("SQS"));
+    let policy = &template["Resources"]["EmailEventsDeadLetterQueuePolicy"]["Properties"];
+    let statement = &policy["PolicyDocument"]["Statement"][0];
+    assert_eq!(
+        statement["Principal"]["Service"].as_str(),
+        Some("events.amazonaws.com")
+    );
+    assert_eq!(written(&statement["Action"]), "sqs:SendMessage");
+    assert_eq!(
+        written(&statement["Condition"]["ArnEquals"]["aws:SourceArn"]),
+        "!GetAtt EmailEventsFunctionSesFeedback.Arn"
+    );
+
+    // It records news on the registration and reads it back: nothing else.
+    assert_eq!(
+        allowed(&template, "EmailEventsFunction", "dynamodb"),
+        pairs(&[("dynamodb:GetItem", TABLE), ("dynamodb:UpdateItem", TABLE)])
+    );
+    for statement in statements(&template, "EmailEventsFunction") {
+        for action in one_or_many(&statement["Action"]) {
+            assert!(action.starts_with("dynamodb:"), "{action}");
+        }
+    }
+}
+
+#[test]
+fn the_abuse_limits_and_the_reminder_reach_their_functions_with_the_code_s_defaults() {
+    let template = system_tests::table::template().expect("template.yaml");
+    let register = variables(&template, "RegisterFunction");
+    for (variable, parameter, value) in [
+        (
+            "MAX_REGISTRATIONS_PER_IP_PER_HOUR",
+            "MaxRegistrationsPerIpPerHour",
+            20,
+        ),
+        (
+            "MAX_CONFIRMATION_EMAILS_PER_HOUR",
+            "MaxConfirmationEmailsPerHour",
+            500,
+        ),
+        (
+            "PENDING_EXPIRES_AFTER_HOURS",
+            "PendingExpiresAfterHours",
+            72,
+        ),
+    ] {
+        assert_eq!(written(&register[variable]), format!("!Ref {parameter}"));
+        assert_eq!(
+            number(&template, parameter, "Default"),
+            value,
+            "{parameter}"
+        );
+        assert!(number(&template, parameter, "MinValue") >= 1, "{parameter}");
+    }
+    // The template's defaults are the code's: a stack deployed with them behaves
+    // as the functions do without the variables.
+    let mut env = system_tests::seed_env("registrations", "bnr-li-ion-2022");
+    for variable in [
+        "MAX_REGISTRATIONS_PER_IP_PER_HOUR",
+        "MAX_CONFIRMATION_EMAILS_PER_HOUR",
+        "PENDING_EXPIRES_AFTER_HOURS",
+        "REMINDER_BEFORE",
+    ] {
+        env.remove(variable);
+    }
+    let config = registration::config::RegisterConfig::from_source(&env).unwrap();
+    assert_eq!(
+        u64::from(config.max_registrations_per_ip_per_hour),
+        number(&template, "MaxRegistrationsPerIpPerHour", "Default")
+    );
+    assert_eq!(
+        u64::from(config.max_confirmation_emails_per_hour),
+        number(&template, "MaxConfirmationEmailsPerHour", "Default")
+    );
+    assert_eq!(
+        config.pending_expires_after.as_hours() as u64,
+        number(&template, "PendingExpiresAfterHours", "Default")
+    );
+
+    // The reminder: off by default; what the pattern admits, send-links reads.
+    assert_eq!(
+        written(&variables(&template, "SendLinksFunction")["REMINDER_BEFORE"]),
+        "!Ref ReminderBefore"
+    );
+    assert_eq!(default(&template, "ReminderBefore"), "");
+    assert_eq!(
+        template["Parameters"]["ReminderBefore"]["AllowedPattern"].as_str(),
+        Some(
+            r"^(|P\d+D(T(\d+H(\d+M)?(\d+S)?|\d+M(\d+S)?|\d+S))?|PT(\d+H(\d+M)?(\d+S)?|\d+M(\d+S)?|\d+S))$"
+        )
+    );
+    for (value, minutes) in [
+        ("", None),
+        ("PT1H", Some(60)),
+        ("P1D", Some(24 * 60)),
+        ("PT1H30M", Some(90)),
+        ("P1DT12H", Some(36 * 60)),
+        ("PT45M", Some(45)),
+    ] {
+        env.insert("REMINDER_BEFORE".into(), value.into());
+        let config = registration::config::SendLinksConfig::from_source(&env).unwrap();
+        assert_eq!(
+            config.reminder_before.map(|d| d.as_mins()),
+            minutes,
+            "{value:?}"
+        );
+    }
+}
+
+#[test]
+fn the_api_throttle_stays_a_last_resort_behind_the_per_hour_limits() {
+    let template = system_tests::table::template().expect("template.yaml");
+    let settings = &template["Resources"]["RegistrationApi"]["Properties"]["DefaultRouteSettings"];
+    let rate = settings["ThrottlingRateLimit"].as_u64().expect("a rate");
+    let burst = settings["ThrottlingBurstLimit"].as_u64().expect("a burst");
+    assert_eq!((rate, burst), (20, 50));
+    // A participant's requests: the form, the post, the confirm page, its button.
+    const REQUESTS_PER_REGISTRATION: u64 = 4;
+    let registrations_per_hour = rate * 3600 / REQUESTS_PER_REGISTRATION;
+    // Real participants do not reach it: far more than the emails register may
+    // send itself in an hour, so a flood meets the email cap first.
+    assert!(
+        registrations_per_hour >= 10 * number(&template, "MaxConfirmationEmailsPerHour", "Default"),
+        "{registrations_per_hour} registrations an hour"
+    );
+    // A flood that passes the throttle needs this many source addresses an hour.
+    let addresses = rate * 3600 / number(&template, "MaxRegistrationsPerIpPerHour", "Default");
+    assert_eq!(addresses, 3600);
+}
+
+/// Every alarm of the template: (logical id, properties).
+fn alarms(template: &Value) -> Vec<(String, Value)> {
+    template["Resources"]
+        .as_mapping()
+        .expect("resources")
+        .iter()
+        .filter(|(_, resource)| resource["Type"].as_str() == Some("AWS::CloudWatch::Alarm"))
+        .map(|(id, resource)| {
+            (
+                id.as_str().expect("an id").to_owned(),
+                resource["Properties"].clone(),
+            )
+        })
+        .collect()
+}
+
+/// The one alarm on `metric` of `namespace`, with its single dimension.
+fn alarm_on(template: &Value, namespace: &str, metric: &str, dimension: (&str, &str)) -> Value {
+    let found: Vec<Value> = alarms(template)
+        .into_iter()
+        .map(|(_, alarm)| alarm)
+        .filter(|alarm| {
+            alarm["Namespace"].as_str() == Some(namespace)
+                && alarm["MetricName"].as_str() == Some(metric)
+                && alarm["Dimensions"][0]["Name"].as_str() == Some(dimension.0)
+                && written(&alarm["Dimensions"][0]["Value"]) == dimension.1
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "{namespace} {metric} {dimension:?}");
+    let alarm = found.into_iter().next().unwrap();
+    assert_eq!(
+        alarm["Dimensions"].as_sequence().map(Vec::len),
+        Some(1),
+        "{metric}"
+    );
+    alarm
+}
+
+/// Alarms when the statistic is above zero at all.
+fn assert_any_is_too_many(alarm: &Value, statistic: &str) {
+    assert_eq!(alarm["Statistic"].as_str(), Some(statistic), "{alarm:?}");
+    assert_eq!(alarm["Threshold"].as_f64(), Some(0.0), "{alarm:?}");
+    assert_eq!(
+        alarm["ComparisonOperator"].as_str(),
+        Some("GreaterThanThreshold"),
+        "{alarm:?}"
+    );
+}
+
+const NAMESPACE: &str = "BTBU-ECOSF/Registration";
+
+#[test]
+fn the_organizer_is_alarmed_by_failures_owed_links_and_bounce_and_complaint_rates() {
+    let template = system_tests::table::template().expect("template.yaml");
+    // Every alarm goes to the topic and stays quiet without data.
+    let all = alarms(&template);
+    assert_eq!(
+        all.len(),
+        2 + 5 + 1 + 2,
+        "{:?}",
+        all.iter().map(|(id, _)| id).collect::<Vec<_>>()
+    );
+    for (id, alarm) in &all {
+        assert_eq!(written(&alarm["AlarmActions"]), "- !Ref AlarmTopic", "{id}");
+        assert_eq!(
+            alarm["TreatMissingData"].as_str(),
+            Some("notBreaching"),
+            "{id}"
+        );
+        assert!(alarm["AlarmDescription"].as_str().is_some(), "{id}");
+    }
+    assert_eq!(
+        template["Resources"]["AlarmTopic"]["Type"].as_str(),
+        Some("AWS::SNS::Topic")
+    );
+
+    // Dead-letter queues not empty.
+    for queue in [
+        "SendLinksScheduleDeadLetterQueue",
+        "EmailEventsDeadLetterQueue",
+    ] {
+        let alarm = alarm_on(
+            &template,
+            "AWS/SQS",
+            "ApproximateNumberOfMessagesVisible",
+            ("QueueName", &format!("!GetAtt {queue}.QueueName")),
+        );
+        assert_any_is_too_many(&alarm, "Maximum");
+    }
+    // Any function failing: every function of the template has its alarm.
+    let functions: Vec<String> = template["Resources"]
+        .as_mapping()
+        .unwrap()
+        .iter()
+        .filter(|(_, r)| r["Type"].as_str() == Some("AWS::Serverless::Function"))
+        .map(|(id, _)| id.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(functions.len(), 5);
+    for function in &functions {
+        let alarm = alarm_on(
+            &template,
+            "AWS/Lambda",
+            "Errors",
+            ("FunctionName", &format!("!Ref {function}")),
+        );
+        assert_any_is_too_many(&alarm, "Sum");
+    }
+    // Links still owed within the last hour before the start (send-links' EMF).
+    let alarm = alarm_on(
+        &template,
+        NAMESPACE,
+        "LinksOwedBeforeStart",
+        ("EventId", "!Ref EventId"),
+    );
+    assert_any_is_too_many(&alarm, "Maximum");
+
+    // Bounce and complaint rates per email sent (email-events' EMF), per hour.
+    for (id, numerator, threshold) in [
+        ("BounceRateAlarm", "EmailsBounced", 0.02),
+        ("ComplaintRateAlarm", "EmailsComplained", 0.0005),
+    ] {
+        let alarm = &template["Resources"][id]["Properties"];
+        assert_eq!(alarm["Threshold"].as_f64(), Some(threshold), "{id}");
+        assert_eq!(
+            alarm["ComparisonOperator"].as_str(),
+            Some("GreaterThanThreshold")
+        );
+        let metrics = alarm["Metrics"].as_sequence().expect("metric math");
+        let mut by_name = std::collections::BTreeMap::new();
+        let mut expression = None;
+        for metric in metrics {
+            let id = metric["Id"].as_str().expect("an id").to_owned();
+            if let Some(e) = metric["Expression"].as_str() {
+                assert_eq!(metric["ReturnData"].as_bool(), Some(true));
+                expression = Some(e.to_owned());
+                continue;
+            }
+            assert_eq!(metric["ReturnData"].as_bool(), Some(false));
+            let stat = &metric["MetricStat"];
+            assert_eq!(stat["Stat"].as_str(), Some("Sum"));
+            assert_eq!(stat["Period"].as_u64(), Some(3600));
+            assert_eq!(stat["Metric"]["Namespace"].as_str(), Some(NAMESPACE));
+            assert_eq!(
+                stat["Metric"]["Dimensions"][0]["Name"].as_str(),
+                Some("EventId")
+            );
+            assert_eq!(
+                written(&stat["Metric"]["Dimensions"][0]["Value"]),
+                "!Ref EventId"
+            );
+            by_name.insert(
+                stat["Metric"]["MetricName"]
+                    .as_str()
+                    .expect("a name")
+                    .to_owned(),
+                id,
+            );
+        }
+        assert_eq!(by_name.len(), 2, "{id}");
+        let sent = &by_name["EmailsSent"];
+        let counted = &by_name[numerator];
+        assert_eq!(
+            expression.as_deref(),
+            Some(format!("FILL({counted}, 0) / {sent}").as_str()),
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn alarm_email_subscribes_to_the_alarms_only_when_given() {
+    let template = system_tests::table::template().expect("template.yaml");
+    assert_eq!(default(&template, "AlarmEmail"), "");
+    assert_eq!(
+        written(&template["Conditions"]["HasAlarmEmail"]),
+        "!Not\n- !Equals\n  - !Ref AlarmEmail\n  - ''"
+    );
+    let subscription = &template["Resources"]["AlarmEmailSubscription"];
+    assert_eq!(
+        subscription["Type"].as_str(),
+        Some("AWS::SNS::Subscription")
+    );
+    assert_eq!(subscription["Condition"].as_str(), Some("HasAlarmEmail"));
+    let properties = &subscription["Properties"];
+    assert_eq!(properties["Protocol"].as_str(), Some("email"));
+    assert_eq!(written(&properties["Endpoint"]), "!Ref AlarmEmail");
+    assert_eq!(written(&properties["TopicArn"]), "!Ref AlarmTopic");
+}
+
+/// The variables `sam local` can set for a function: those the template declares
+/// for it (SAM ignores any other key of the env file).
+fn declared(template: &Value, function: &str) -> BTreeSet<String> {
+    let globals = &template["Globals"]["Function"]["Environment"]["Variables"];
+    [globals.clone(), variables(template, function)]
+        .iter()
+        .filter_map(Value::as_mapping)
+        .flat_map(|m| m.keys().map(|k| k.as_str().expect("a name").to_owned()))
+        .collect()
+}
+
+#[test]
+fn the_sam_local_env_file_sets_every_variable_of_every_function_and_nothing_else() {
+    let template = system_tests::table::template().expect("template.yaml");
+    let path = system_tests::table::template_path()
+        .with_file_name("infra")
+        .join("events/sam-local-env.json");
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("the env file")).unwrap();
+    let keys = |section: &str| -> BTreeSet<String> {
+        file[section]
+            .as_object()
+            .unwrap_or_else(|| panic!("a section {section}"))
+            .keys()
+            .cloned()
+            .collect()
+    };
+    let common = keys("Parameters");
+    let functions: Vec<&str> = template["Resources"]
+        .as_mapping()
+        .unwrap()
+        .iter()
+        .filter(|(_, r)| r["Type"].as_str() == Some("AWS::Serverless::Function"))
+        .map(|(id, _)| id.as_str().unwrap())
+        .collect();
+    for function in functions {
+        let own = keys(function);
+        let set: BTreeSet<String> = common.union(&own).cloned().collect();
+        let declared = declared(&template, function);
+        assert_eq!(set, declared, "{function}");
+        assert!(
+            own.iter().all(|k| !common.contains(k)),
+            "{function}: {own:?} repeats Parameters"
+        );
+    }
 }
