@@ -106,103 +106,101 @@ const NO_MORE_EMAIL: &str = "We will send you no further email about this webina
 
 /// The page table: every outcome of a cancel link, and the page it gets.
 fn page_for(outcome: Outcome<'_>) -> Page {
-    let ok = |heading, paragraphs| Page {
+    match outcome {
+        Outcome::Shown(CancelPage::Active(registration)) => Page {
+            button: Some("Cancel my registration"),
+            ..active_page(registration.status)
+        },
+        Outcome::Shown(CancelPage::AlreadyCancelled(_)) | Outcome::Done(Cancelled::Already(_)) => {
+            ok(
+                CANCELLED,
+                &[
+                    "It was already cancelled; there is nothing more to do.",
+                    NO_MORE_EMAIL,
+                ],
+            )
+        }
+        Outcome::Done(Cancelled::Now(_)) => ok(
+            CANCELLED,
+            &[
+                "Thank you for letting us know: your place goes to the next person waiting.",
+                NO_MORE_EMAIL,
+            ],
+        ),
+        Outcome::Done(Cancelled::Deleted(_)) => ok(
+            CANCELLED,
+            &[
+                "We have deleted the registration and everything it held.",
+                NO_MORE_EMAIL,
+            ],
+        ),
+        Outcome::Refused(problem) => refused_page(problem),
+    }
+}
+
+/// A 200 page without a button.
+fn ok(heading: &'static str, paragraphs: &'static [&'static str]) -> Page {
+    Page {
         status: StatusCode::OK,
         heading,
         paragraphs,
         button: None,
+    }
+}
+
+/// What the page says before the button, by where the registration stands.
+fn active_page(status: RegistrationStatus) -> Page {
+    match status {
+        RegistrationStatus::Pending => ok(
+            "Cancel this registration?",
+            &[
+                "If you did not register for this webinar, or no longer want to, cancel here: we delete the registration and everything it holds.",
+            ],
+        ),
+        RegistrationStatus::Waitlisted => ok(
+            "Leave the waiting list?",
+            &[
+                "If you can no longer attend, cancel here. We will send you no further email about this webinar.",
+            ],
+        ),
+        _ => ok(
+            "Cancel your registration?",
+            &[
+                "If you can no longer attend, cancel here so that your seat goes to the next person waiting. We will send you no further email about this webinar.",
+            ],
+        ),
+    }
+}
+
+/// The page of a refused page or action.
+fn refused_page(problem: Problem) -> Page {
+    let (heading, paragraphs): (&'static str, &'static [&'static str]) = match problem {
+        Problem::MissingToken => (
+            "This link is incomplete",
+            &["Open the whole cancel link from your email; some email programs cut long links."],
+        ),
+        Problem::UnknownToken => (
+            "This link is not valid",
+            &[
+                "The cancel link is unknown or was changed, or the registration was already deleted. Open the link from your latest email about this webinar.",
+            ],
+        ),
+        Problem::EventStarted => (
+            "The webinar has started",
+            &["Registrations can no longer be cancelled once the webinar has begun."],
+        ),
+        Problem::CrossSite => (
+            "Please cancel from the link in your email",
+            &[
+                "This request came from another site. Open the cancel link from your email and press the button there.",
+            ],
+        ),
+        Problem::Unavailable | Problem::Internal => (
+            "We could not cancel your registration just now",
+            &["Your link stays valid; please try again in a few minutes."],
+        ),
+        other => return generic(other),
     };
-    let with_button = |page: Page| Page {
-        button: Some("Cancel my registration"),
-        ..page
-    };
-    let (problem, heading, paragraphs): (Problem, &'static str, &'static [&'static str]) =
-        match outcome {
-            Outcome::Shown(CancelPage::Active(registration)) => {
-                return with_button(match registration.status {
-                    RegistrationStatus::Pending => ok(
-                        "Cancel this registration?",
-                        &[
-                            "If you did not register for this webinar, or no longer want to, cancel here: we delete the registration and everything it holds.",
-                        ],
-                    ),
-                    RegistrationStatus::Waitlisted => ok(
-                        "Leave the waiting list?",
-                        &[
-                            "If you can no longer attend, cancel here. We will send you no further email about this webinar.",
-                        ],
-                    ),
-                    _ => ok(
-                        "Cancel your registration?",
-                        &[
-                            "If you can no longer attend, cancel here so that your seat goes to the next person waiting. We will send you no further email about this webinar.",
-                        ],
-                    ),
-                });
-            }
-            Outcome::Shown(CancelPage::AlreadyCancelled(_))
-            | Outcome::Done(Cancelled::Already(_)) => {
-                return ok(
-                    CANCELLED,
-                    &[
-                        "It was already cancelled; there is nothing more to do.",
-                        NO_MORE_EMAIL,
-                    ],
-                );
-            }
-            Outcome::Done(Cancelled::Now(_)) => {
-                return ok(
-                    CANCELLED,
-                    &[
-                        "Thank you for letting us know: your place goes to the next person waiting.",
-                        NO_MORE_EMAIL,
-                    ],
-                );
-            }
-            Outcome::Done(Cancelled::Deleted(_)) => {
-                return ok(
-                    CANCELLED,
-                    &[
-                        "We have deleted the registration and everything it held.",
-                        NO_MORE_EMAIL,
-                    ],
-                );
-            }
-            Outcome::Refused(problem) => match problem {
-                Problem::MissingToken => (
-                    problem,
-                    "This link is incomplete",
-                    &[
-                        "Open the whole cancel link from your email; some email programs cut long links.",
-                    ],
-                ),
-                Problem::UnknownToken => (
-                    problem,
-                    "This link is not valid",
-                    &[
-                        "The cancel link is unknown or was changed, or the registration was already deleted. Open the link from your latest email about this webinar.",
-                    ],
-                ),
-                Problem::EventStarted => (
-                    problem,
-                    "The webinar has started",
-                    &["Registrations can no longer be cancelled once the webinar has begun."],
-                ),
-                Problem::CrossSite => (
-                    problem,
-                    "Please cancel from the link in your email",
-                    &[
-                        "This request came from another site. Open the cancel link from your email and press the button there.",
-                    ],
-                ),
-                Problem::Unavailable | Problem::Internal => (
-                    problem,
-                    "We could not cancel your registration just now",
-                    &["Your link stays valid; please try again in a few minutes."],
-                ),
-                other => return generic(other),
-            },
-        };
     Page {
         status: problem.status(),
         heading,

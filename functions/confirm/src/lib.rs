@@ -128,69 +128,64 @@ fn place_in_line(position: u32) -> String {
 
 /// The page table: every outcome of a confirmation link, and the page it gets.
 fn page_for(outcome: Outcome<'_>) -> Page {
-    let ok = |heading, paragraphs: Vec<String>| Page {
+    match outcome {
+        Outcome::Shown(ConfirmPage::Pending(_)) => Page {
+            button: Some("Confirm my registration"),
+            ..ok(
+                "Confirm your registration",
+                vec!["Press the button to confirm that you will attend. We will then email you the Zoom link before the webinar starts.".into()],
+            )
+        },
+        Outcome::Shown(ConfirmPage::Confirmed(_)) | Outcome::Done(Confirmed::Already(_)) => ok(
+            "Your registration is confirmed",
+            vec![format!("You have already confirmed. {ZOOM_LINK_COMING}")],
+        ),
+        Outcome::Shown(ConfirmPage::Waitlisted(_, position))
+        | Outcome::Done(Confirmed::Waitlisted(_, position)) => ok(
+            "You are on the waiting list",
+            vec![place_in_line(*position)],
+        ),
+        Outcome::Done(Confirmed::Now(_)) => ok(
+            "Your registration is confirmed",
+            vec![format!("Thank you. {ZOOM_LINK_COMING}")],
+        ),
+        Outcome::Refused(problem) => refused_page(problem),
+    }
+}
+
+/// A 200 page without a button.
+fn ok(heading: &'static str, paragraphs: Vec<String>) -> Page {
+    Page {
         status: StatusCode::OK,
         heading,
         paragraphs,
         button: None,
-    };
-    let (problem, heading, paragraph) = match outcome {
-        Outcome::Shown(ConfirmPage::Pending(_)) => {
-            return Page {
-                button: Some("Confirm my registration"),
-                ..ok(
-                    "Confirm your registration",
-                    vec!["Press the button to confirm that you will attend. We will then email you the Zoom link before the webinar starts.".into()],
-                )
-            };
+    }
+}
+
+/// The page of a refused page or action.
+fn refused_page(problem: Problem) -> Page {
+    let (heading, paragraph) = match problem {
+        Problem::MissingToken => (
+            "This link is incomplete",
+            "Open the whole link from your confirmation email; some email programs cut long links.",
+        ),
+        Problem::UnknownToken => (
+            "This link is not valid",
+            "The confirmation link is unknown or was changed. Open the link from your latest confirmation email, or register again to receive a new one.",
+        ),
+        Problem::EventStarted => (
+            "The webinar has started",
+            "Confirmation closed when the webinar began.",
+        ),
+        Problem::CrossSite => (
+            "Please confirm from the link in your email",
+            "This request came from another site. Open the link from your confirmation email and press the button there.",
+        ),
+        Problem::Unavailable | Problem::Internal => {
+            ("We could not confirm your registration just now", LINK_KEPT)
         }
-        Outcome::Shown(ConfirmPage::Confirmed(_)) | Outcome::Done(Confirmed::Already(_)) => {
-            return ok(
-                "Your registration is confirmed",
-                vec![format!("You have already confirmed. {ZOOM_LINK_COMING}")],
-            );
-        }
-        Outcome::Shown(ConfirmPage::Waitlisted(_, position))
-        | Outcome::Done(Confirmed::Waitlisted(_, position)) => {
-            return ok(
-                "You are on the waiting list",
-                vec![place_in_line(*position)],
-            );
-        }
-        Outcome::Done(Confirmed::Now(_)) => {
-            return ok(
-                "Your registration is confirmed",
-                vec![format!("Thank you. {ZOOM_LINK_COMING}")],
-            );
-        }
-        Outcome::Refused(problem) => match problem {
-            Problem::MissingToken => (
-                problem,
-                "This link is incomplete",
-                "Open the whole link from your confirmation email; some email programs cut long links.",
-            ),
-            Problem::UnknownToken => (
-                problem,
-                "This link is not valid",
-                "The confirmation link is unknown or was changed. Open the link from your latest confirmation email, or register again to receive a new one.",
-            ),
-            Problem::EventStarted => (
-                problem,
-                "The webinar has started",
-                "Confirmation closed when the webinar began.",
-            ),
-            Problem::CrossSite => (
-                problem,
-                "Please confirm from the link in your email",
-                "This request came from another site. Open the link from your confirmation email and press the button there.",
-            ),
-            Problem::Unavailable | Problem::Internal => (
-                problem,
-                "We could not confirm your registration just now",
-                LINK_KEPT,
-            ),
-            other => (other, other.title(), other.detail()),
-        },
+        other => (other.title(), other.detail()),
     };
     Page {
         status: problem.status(),

@@ -89,24 +89,7 @@ where
     let base = link_base(registrar, request);
     let source = SourceAddress::new(source_ip(request));
     match registrar.register(submission, &base, &source).await {
-        Ok(registered) => match reply {
-            Reply::Json => json_response(
-                StatusCode::CREATED,
-                &json!({"registration_id": registered.registration_id, "status": "pending"}),
-            ),
-            Reply::Html => html_response(
-                StatusCode::CREATED,
-                message_page(
-                    &registrar.config.event.title,
-                    "Check your email",
-                    &[
-                        "Thank you for registering. We have sent you an email with a link to confirm your registration.",
-                        "Open that link to confirm. If the email does not arrive within a few minutes, look in your spam folder.",
-                    ],
-                    BackLink::Omitted,
-                ),
-            ),
-        },
+        Ok(registered) => created(registrar, reply, &registered.registration_id),
         Err(err) => {
             if let RegisterError::Store(cause) = &err {
                 tracing::error!(error = %cause, "registration failed");
@@ -119,6 +102,33 @@ where
             }
             response
         }
+    }
+}
+
+/// The 201 answer: the registration's id as JSON, or the page that says to
+/// check the email.
+fn created<S, M, C>(
+    registrar: &Registrar<S, M, C>,
+    reply: Reply,
+    registration_id: &str,
+) -> Response<Body> {
+    match reply {
+        Reply::Json => json_response(
+            StatusCode::CREATED,
+            &json!({"registration_id": registration_id, "status": "pending"}),
+        ),
+        Reply::Html => html_response(
+            StatusCode::CREATED,
+            message_page(
+                &registrar.config.event.title,
+                "Check your email",
+                &[
+                    "Thank you for registering. We have sent you an email with a link to confirm your registration.",
+                    "Open that link to confirm. If the email does not arrive within a few minutes, look in your spam folder.",
+                ],
+                BackLink::Omitted,
+            ),
+        ),
     }
 }
 

@@ -181,29 +181,14 @@ impl<S: RegistrationStore> FeedbackRecorder<S> {
             }
             return Ok(self.ignored("an event type that is not recorded", detail));
         };
-        let (Some(event_id), Some(registration_id), Some(kind)) = (
-            detail.tag(EmailTags::EVENT),
-            detail.tag(EmailTags::REGISTRATION),
-            detail.tag(EmailTags::KIND).and_then(Outbox::parse),
-        ) else {
-            return Ok(self.ignored("an email without this system's tags", detail));
-        };
-        if event_id != self.event.event_id {
-            return Ok(self.ignored("another event's email", detail));
-        }
-        let Some(key) = detail
-            .mail
-            .destination
-            .first()
-            .and_then(|to| EmailAddress::parse(to).ok())
-            .map(|to| RegistrationKey::for_address(event_id, &to))
-        else {
-            return Ok(self.ignored("an email without a recipient", detail));
+        let (key, registration_id, kind) = match self.target(detail) {
+            Ok(target) => target,
+            Err(why) => return Ok(self.ignored(why, detail)),
         };
         let at = detail.at().unwrap_or(now);
         let outcome = self
             .store
-            .record_feedback(&key, registration_id, kind, &news, at)
+            .record_feedback(&key, &registration_id, kind, &news, at)
             .await?;
         Ok(match outcome {
             FeedbackOutcome::Recorded => {
@@ -216,7 +201,7 @@ impl<S: RegistrationStore> FeedbackRecorder<S> {
                     self.count(detail, metric);
                 }
                 tracing::info!(
-                    registration_id,
+                    registration_id = %registration_id,
                     ?kind,
                     state = news.state(),
                     unreachable = news.makes_unreachable(),
@@ -229,7 +214,7 @@ impl<S: RegistrationStore> FeedbackRecorder<S> {
             }
             FeedbackOutcome::AlreadyKnown => {
                 tracing::info!(
-                    registration_id,
+                    registration_id = %registration_id,
                     ?kind,
                     state = news.state(),
                     "SES feedback already known, or older than what is recorded"
@@ -240,6 +225,32 @@ impl<S: RegistrationStore> FeedbackRecorder<S> {
                 self.ignored("an email of no known registration", detail)
             }
         })
+    }
+
+    /// The registration and kind of email an event is about: its tags name the
+    /// event, the registration and the kind; its recipient names the key.
+    fn target(
+        &self,
+        detail: &SesEventDetail,
+    ) -> Result<(RegistrationKey, String, Outbox), &'static str> {
+        let (Some(event_id), Some(registration_id), Some(kind)) = (
+            detail.tag(EmailTags::EVENT),
+            detail.tag(EmailTags::REGISTRATION),
+            detail.tag(EmailTags::KIND).and_then(Outbox::parse),
+        ) else {
+            return Err("an email without this system's tags");
+        };
+        if event_id != self.event.event_id {
+            return Err("another event's email");
+        }
+        let to = detail
+            .mail
+            .destination
+            .first()
+            .and_then(|to| EmailAddress::parse(to).ok())
+            .ok_or("an email without a recipient")?;
+        let key = RegistrationKey::for_address(event_id, &to);
+        Ok((key, registration_id.to_owned(), kind))
     }
 
     /// Count the event for the bounce and complaint rate alarms: every email

@@ -19,7 +19,7 @@ pub use pacer::{Pacer, TokioClock};
 use crate::clock::{Clock, random_hex};
 use crate::config::SendLinksConfig;
 use crate::mail::Mailer;
-use crate::store::{Outbox, RegistrationStore, StoreError};
+use crate::store::{DueCount, Outbox, RegistrationStore, StoreError};
 use run::{Counters, SendLinksRun};
 use serde::Serialize;
 use std::sync::Arc;
@@ -104,29 +104,7 @@ where
         if !links_open {
             report.skipped = Some("before-links-send-at");
         }
-        let served = async {
-            report.promoted = self.fill_freed_seats(now, links_open).await?;
-            SendLinksRun::drain(&run, Outbox::Promotion).await?;
-            SendLinksRun::drain(&run, Outbox::Confirmation).await?;
-            if links_open {
-                SendLinksRun::drain(&run, Outbox::Link).await?;
-            }
-            if self.reminders_open(now) {
-                SendLinksRun::drain(&run, Outbox::Reminder).await?;
-            }
-            // The two counts are independent queries: one round trip instead of
-            // two; each reads at most REMAINING_COUNTED keys.
-            futures::try_join!(
-                self.store
-                    .count_due_up_to(&event.event_id, Outbox::Link, REMAINING_COUNTED),
-                self.store.count_due_up_to(
-                    &event.event_id,
-                    Outbox::Confirmation,
-                    REMAINING_COUNTED
-                ),
-            )
-        }
-        .await;
+        let served = self.serve(&run, now, links_open, &mut report).await;
         run.counters.fill(&mut report, run.last_start_is);
         match served {
             Ok((links, confirmations)) => {
@@ -152,6 +130,35 @@ where
         tracing::info!(?report, "send-links run finished");
         self.emit_metrics(&report, now);
         Ok(report)
+    }
+
+    /// Fill freed seats, then serve each outbox that is open, then count what
+    /// remains.
+    async fn serve(
+        &self,
+        run: &Arc<SendLinksRun<S, M, C>>,
+        now: jiff::Timestamp,
+        links_open: bool,
+        report: &mut SendLinksReport,
+    ) -> Result<(DueCount, DueCount), StoreError> {
+        report.promoted = self.fill_freed_seats(now, links_open).await?;
+        SendLinksRun::drain(run, Outbox::Promotion).await?;
+        SendLinksRun::drain(run, Outbox::Confirmation).await?;
+        if links_open {
+            SendLinksRun::drain(run, Outbox::Link).await?;
+        }
+        if self.reminders_open(now) {
+            SendLinksRun::drain(run, Outbox::Reminder).await?;
+        }
+        // The two counts are independent queries: one round trip instead of two;
+        // each reads at most REMAINING_COUNTED keys.
+        let event_id = &self.config.event.event_id;
+        futures::try_join!(
+            self.store
+                .count_due_up_to(event_id, Outbox::Link, REMAINING_COUNTED),
+            self.store
+                .count_due_up_to(event_id, Outbox::Confirmation, REMAINING_COUNTED),
+        )
     }
 
     /// The run's metric for the alarm on links still owed in the last hour

@@ -4,7 +4,7 @@
 
 use super::ext::{classify, from_item, is_condition_failure, n, s, to_item};
 use super::item::{self, Registration, attr};
-use super::meter::{Capacities, CapacityMeter, Consumed};
+use super::meter::CapacityMeter;
 use super::{
     Attempt, CancelOutcome, CreateError, DueCount, DuePage, FeedbackOutcome, Lease, LimitCounter,
     MAX_LIVE_TOKENS, Outbox, OutboxCursor, PendingRegistration, RegistrationStore, Renewal,
@@ -18,7 +18,7 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemOutput;
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
-use aws_sdk_dynamodb::types::{AttributeValue, ReturnConsumedCapacity, ReturnValue};
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use jiff::Timestamp;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -42,7 +42,7 @@ pub struct DynamoStore {
     pub(super) client: Client,
     pub(super) table_name: String,
     /// `Some` when DynamoDB is asked to report the units each request consumed.
-    meter: Option<Arc<CapacityMeter>>,
+    pub(super) meter: Option<Arc<CapacityMeter>>,
 }
 
 impl DynamoStore {
@@ -52,42 +52,6 @@ impl DynamoStore {
             client,
             table_name: table_name.into(),
             meter: None,
-        }
-    }
-
-    /// A store that also asks DynamoDB for the request units each call consumed
-    /// and sums them (for `make bench`): the extra reporting costs DynamoDB Local
-    /// about 0.2 ms a write, so the functions do without it.
-    pub fn metered(client: Client, table_name: impl Into<String>) -> Self {
-        Self {
-            meter: Some(Arc::default()),
-            ..Self::new(client, table_name)
-        }
-    }
-
-    /// Request units consumed through this store (and its clones) so far; zero
-    /// unless the store is [`metered`](Self::metered).
-    pub fn consumed(&self) -> Consumed {
-        self.meter
-            .as_ref()
-            .map(|meter| meter.total())
-            .unwrap_or_default()
-    }
-
-    /// What to ask DynamoDB to report with each request.
-    pub(super) fn capacity(&self) -> Option<ReturnConsumedCapacity> {
-        self.meter.as_ref().map(|_| ReturnConsumedCapacity::Total)
-    }
-
-    pub(super) fn read<'a>(&self, consumed: impl Into<Capacities<'a>>) {
-        if let Some(meter) = &self.meter {
-            meter.read(consumed);
-        }
-    }
-
-    pub(super) fn write<'a>(&self, consumed: impl Into<Capacities<'a>>) {
-        if let Some(meter) = &self.meter {
-            meter.write(consumed);
         }
     }
 

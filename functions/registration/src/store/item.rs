@@ -160,7 +160,7 @@ pub struct Registration {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "epoch_millis"
+        with = "super::epoch::millis"
     )]
     pub lease_until: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -206,13 +206,13 @@ pub struct Registration {
     /// When the item expires (DynamoDB TTL, epoch seconds as stored): a pending
     /// registration some hours after its last confirmation email, any other
     /// `RETENTION_DAYS` after the event.
-    #[serde(with = "epoch_seconds")]
+    #[serde(with = "super::epoch::seconds")]
     pub expires_at: Timestamp,
     /// When the personal data expires once the registration is confirmed.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "optional_epoch_seconds"
+        with = "super::epoch::optional_seconds"
     )]
     pub retain_until: Option<Timestamp>,
 }
@@ -398,58 +398,6 @@ fn constant_time_eq(a: &str, b: &str) -> bool {
             .zip(b.bytes())
             .fold(0u8, |diff, (x, y)| diff | (x ^ y))
             == 0
-}
-
-/// An optional instant stored as epoch milliseconds (what lease conditions compare).
-mod epoch_millis {
-    use jiff::Timestamp;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(value: &Option<Timestamp>, s: S) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(at) => s.serialize_i64(at.as_millisecond()),
-            None => s.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
-        Option::<i64>::deserialize(d)?
-            .map(|ms| Timestamp::from_millisecond(ms).map_err(serde::de::Error::custom))
-            .transpose()
-    }
-}
-
-/// An optional instant stored as epoch seconds.
-mod optional_epoch_seconds {
-    use jiff::Timestamp;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(value: &Option<Timestamp>, s: S) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(at) => s.serialize_i64(at.as_second()),
-            None => s.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
-        Option::<i64>::deserialize(d)?
-            .map(|s| Timestamp::from_second(s).map_err(serde::de::Error::custom))
-            .transpose()
-    }
-}
-
-/// An instant stored as epoch seconds (what DynamoDB's TTL reads).
-mod epoch_seconds {
-    use jiff::Timestamp;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(value: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_i64(value.as_second())
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Timestamp, D::Error> {
-        Timestamp::from_second(i64::deserialize(d)?).map_err(serde::de::Error::custom)
-    }
 }
 
 #[cfg(test)]

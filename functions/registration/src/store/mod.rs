@@ -3,6 +3,7 @@
 //! epoch numbers and `AttributeValue` never leave this module.
 
 mod dynamo;
+mod epoch;
 mod event;
 mod ext;
 mod feedback;
@@ -11,6 +12,7 @@ mod limits;
 mod meter;
 mod outbox;
 mod seats;
+mod transact;
 
 pub use crate::lifecycle::{Attempt, MAX_EMAIL_ATTEMPTS, Outbox};
 pub use dynamo::DynamoStore;

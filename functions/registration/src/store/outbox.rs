@@ -122,41 +122,21 @@ pub(super) fn transition_update_from(
     now: Timestamp,
 ) -> UpdateItemFluentBuilder {
     debug_assert!(from.iter().all(|status| transition.from().contains(status)));
-    let stamped = match transition {
-        // The instant the address was confirmed, seat or not.
-        Transition::Confirm | Transition::Waitlist => attr::CONFIRMED_AT,
-        Transition::Cancel => attr::CANCELLED_AT,
-        Transition::Promote => attr::PROMOTED_AT,
-    };
-    let clauses = Clauses::default()
-        .set("#status = :to")
-        .set("#stamped = :now")
-        .remove("#until")
-        .remove("#owner");
-    let clauses = match owes {
-        Some(_) => clauses.set("#outbox = :queue"),
-        None => clauses.remove("#outbox"),
-    };
     // A confirmed address keeps its data for the retention period, no longer
     // the few hours of an unconfirmed one.
     let keeps = transition.to() != RegistrationStatus::Cancelled;
-    let clauses = if keeps {
-        clauses.set("#expires = if_not_exists(#retain, #expires)")
-    } else {
-        clauses
-    };
-    let placeholders: Vec<String> = (0..from.len()).map(|i| format!(":from{i}")).collect();
-    let mut condition = format!("#status IN ({})", placeholders.join(", "));
     // A seat goes only to someone who can be told: never to an unreachable address.
     let reachable_only = transition == Transition::Promote;
+    let placeholders: Vec<String> = (0..from.len()).map(|i| format!(":from{i}")).collect();
+    let mut condition = format!("#status IN ({})", placeholders.join(", "));
     if reachable_only {
         condition.push_str(" AND (attribute_not_exists(#unreachable) OR #unreachable = :false)");
     }
     let mut update = update
-        .update_expression(clauses.render())
+        .update_expression(transition_clauses(owes.is_some(), keeps).render())
         .condition_expression(condition)
         .expression_attribute_names("#status", attr::STATUS)
-        .expression_attribute_names("#stamped", stamped)
+        .expression_attribute_names("#stamped", stamped_attribute(transition))
         .expression_attribute_names("#until", attr::LEASE_UNTIL)
         .expression_attribute_names("#owner", attr::LEASE_OWNER)
         .expression_attribute_names("#outbox", attr::OUTBOX)
@@ -180,6 +160,36 @@ pub(super) fn transition_update_from(
             .expression_attribute_values(":false", AttributeValue::Bool(false));
     }
     update
+}
+
+/// The instant a transition records.
+fn stamped_attribute(transition: Transition) -> &'static str {
+    match transition {
+        // The instant the address was confirmed, seat or not.
+        Transition::Confirm | Transition::Waitlist => attr::CONFIRMED_AT,
+        Transition::Cancel => attr::CANCELLED_AT,
+        Transition::Promote => attr::PROMOTED_AT,
+    }
+}
+
+/// What a transition sets and removes: the status and its instant, the outbox
+/// (`:queue`, or none), the lease, and the expiry when the data is kept.
+fn transition_clauses(owes: bool, keeps: bool) -> Clauses {
+    let clauses = Clauses::default()
+        .set("#status = :to")
+        .set("#stamped = :now")
+        .remove("#until")
+        .remove("#owner");
+    let clauses = if owes {
+        clauses.set("#outbox = :queue")
+    } else {
+        clauses.remove("#outbox")
+    };
+    if keeps {
+        clauses.set("#expires = if_not_exists(#retain, #expires)")
+    } else {
+        clauses
+    }
 }
 
 impl DynamoStore {

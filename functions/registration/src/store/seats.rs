@@ -8,15 +8,14 @@ use super::dynamo::DynamoStore;
 use super::ext::{classify, from_item, n, s};
 use super::item::{self, Registration, attr, seats_attr};
 use super::outbox::{transition_update, transition_update_from};
+use super::transact::{Committed, contended, contention, update_of};
 use super::{CancelOutcome, Outbox, SeatOutcome, StoreError};
 use crate::key::RegistrationKey;
 use crate::lifecycle::{RegistrationStatus, Transition};
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
-use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::Timestamp;
 use serde::Deserialize;
-use std::time::Duration;
 
 /// How often a change of seats is tried when other changes keep winning the
 /// item (each try re-reads what it needs).
@@ -29,18 +28,6 @@ pub(super) struct Seats {
     pub confirmed: u32,
     #[serde(default)]
     pub waitlist: Vec<String>,
-}
-
-/// How a transaction ended.
-enum Committed {
-    Yes,
-    /// A condition did not hold: on the registration (first) and/or the seats item.
-    Refused {
-        registration: bool,
-        seats: bool,
-    },
-    /// Another transaction held one of the items: try again.
-    Conflict,
 }
 
 impl DynamoStore {
@@ -403,69 +390,4 @@ impl DynamoStore {
             .await?
             .ok_or_else(|| StoreError::Internal("a registration vanished after a write".into()))
     }
-
-    /// Run a transaction of writes.
-    async fn transact(&self, items: Vec<TransactWriteItem>) -> Result<Committed, StoreError> {
-        let result = self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .set_return_consumed_capacity(self.capacity())
-            .send()
-            .await;
-        let err = match result {
-            Ok(output) => {
-                self.write(output.consumed_capacity());
-                return Ok(Committed::Yes);
-            }
-            Err(err) => err,
-        };
-        let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) =
-            err.as_service_error()
-        else {
-            return Err(classify(err));
-        };
-        let codes: Vec<&str> = cancelled
-            .cancellation_reasons()
-            .iter()
-            .map(|reason| reason.code().unwrap_or("None"))
-            .collect();
-        let refused = |i: usize| codes.get(i) == Some(&"ConditionalCheckFailed");
-        if refused(0) || refused(1) {
-            return Ok(Committed::Refused {
-                registration: refused(0),
-                seats: refused(1),
-            });
-        }
-        if codes.contains(&"TransactionConflict") {
-            return Ok(Committed::Conflict);
-        }
-        Err(classify(err))
-    }
-}
-
-/// One update of a transaction, from an update request's builder.
-fn update_of(update: UpdateItemFluentBuilder) -> Result<TransactWriteItem, StoreError> {
-    let input = update.as_input().clone();
-    let update = Update::builder()
-        .set_key(input.get_key().clone())
-        .set_table_name(input.get_table_name().clone())
-        .set_update_expression(input.get_update_expression().clone())
-        .set_condition_expression(input.get_condition_expression().clone())
-        .set_expression_attribute_names(input.get_expression_attribute_names().clone())
-        .set_expression_attribute_values(input.get_expression_attribute_values().clone())
-        .build()
-        .map_err(|e| StoreError::Internal(format!("building a transaction: {e}")))?;
-    Ok(TransactWriteItem::builder().update(update).build())
-}
-
-/// Wait a little, longer each time, before trying a contended change again.
-async fn contention(attempt: u32) {
-    let jitter = u64::from(crate::clock::random_bytes::<1>()[0] % 20);
-    let wait = Duration::from_millis(10 * u64::from(attempt.min(6) + 1) + jitter);
-    tokio::time::sleep(wait).await;
-}
-
-fn contended() -> StoreError {
-    StoreError::Unavailable("the seats item stayed contended; try again".into())
 }
