@@ -1,11 +1,11 @@
 //! The functions' init, through their real binaries: a missing or malformed
 //! configuration variable stops the process with a message naming the variable.
 //!
-//! The binaries are those cargo builds for the `register` and `confirm` packages
+//! The binaries are those cargo builds for the functions' packages
 //! (what `cargo lambda` ships as `bootstrap`). Cargo only provides
 //! `CARGO_BIN_EXE_<name>` for the binaries of the package under test, and artifact
 //! dependencies (`-Z bindeps`) are unstable, so this suite asks cargo itself to
-//! build them, once per run, with `cargo build --bin register --bin confirm
+//! build them, once per run, with `cargo build --bin register --bin confirm …
 //! --message-format=json`, and takes each executable's path from cargo's own
 //! report. That always runs the binaries of the current sources, wherever the
 //! target directory is, rather than trusting whatever happens to be in
@@ -25,7 +25,16 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-/// The `register` and `confirm` executables, built once per run.
+/// Every function.
+const FUNCTIONS: [&str; 5] = [
+    "register",
+    "confirm",
+    "cancel",
+    "send-links",
+    "email-events",
+];
+
+/// The functions' executables, built once per run.
 fn binaries() -> &'static HashMap<String, PathBuf> {
     static BINARIES: OnceLock<HashMap<String, PathBuf>> = OnceLock::new();
     BINARIES.get_or_init(|| {
@@ -34,21 +43,15 @@ fn binaries() -> &'static HashMap<String, PathBuf> {
         let mut command = system_tests::command_without_test_env(cargo);
         let output = command
             .current_dir(&workspace)
-            .args([
-                "build",
-                "--locked",
-                "--bin",
-                "register",
-                "--bin",
-                "confirm",
-                "--message-format=json-render-diagnostics",
-            ])
+            .args(["build", "--locked"])
+            .args(FUNCTIONS.iter().flat_map(|name| ["--bin", name]))
+            .arg("--message-format=json-render-diagnostics")
             .stdin(Stdio::null())
             .output()
             .expect("cargo runs");
         assert!(
             output.status.success(),
-            "cargo build --bin register --bin confirm failed:\n{}",
+            "cargo build of the functions failed:\n{}",
             String::from_utf8_lossy(&output.stderr)
         );
         let mut found = HashMap::new();
@@ -60,14 +63,11 @@ fn binaries() -> &'static HashMap<String, PathBuf> {
                 continue;
             }
             let name = message["target"]["name"].as_str().unwrap_or_default();
-            if let (true, Some(exe)) = (
-                name == "register" || name == "confirm",
-                message["executable"].as_str(),
-            ) {
+            if let (true, Some(exe)) = (FUNCTIONS.contains(&name), message["executable"].as_str()) {
                 found.insert(name.to_owned(), PathBuf::from(exe));
             }
         }
-        for name in ["register", "confirm"] {
+        for name in FUNCTIONS {
             assert!(
                 found.contains_key(name),
                 "cargo reported no `{name}` executable"
@@ -95,14 +95,60 @@ fn config(function: &str) -> Vec<(&'static str, &'static str)> {
         ("EVENT_STARTS_AT", "2022-09-28T10:00:00+05:00"),
         ("EVENT_TIMEZONE", "Asia/Karachi"),
     ];
-    if function == "register" {
-        vars.extend([
+    let sender = ("SENDER_EMAIL", "BTBU-ECOSF Training <training@example.org>");
+    match function {
+        "register" => vars.extend([
             ("REGISTRATION_CLOSES_AT", "2022-09-27T00:00:00+05:00"),
-            ("SENDER_EMAIL", "BTBU-ECOSF Training <training@example.org>"),
+            sender,
             ("RETENTION_DAYS", "90"),
-        ]);
+        ]),
+        // Every function that sends links.
+        "confirm" | "cancel" | "send-links" => {
+            vars.extend([sender, ("ZOOM_JOIN_URL", "https://zoom.example/j/1?pwd=x")]);
+        }
+        _ => {}
     }
     vars
+}
+
+/// Malformed values of the variables only some functions read.
+fn malformed_of(function: &str) -> Vec<(&'static str, &'static str)> {
+    let sending = [
+        ("SENDER_EMAIL", "garbage"),
+        ("SENDER_EMAIL", "Training <not-an-address>"),
+        ("SES_CONFIGURATION_SET", "has spaces"),
+    ];
+    let links = [
+        ("ZOOM_JOIN_URL", "not a url"),
+        ("LINKS_SEND_AT", "later"),
+        ("CAPACITY", "0"),
+    ];
+    match function {
+        "register" => sending
+            .into_iter()
+            .chain([
+                ("REGISTRATION_CLOSES_AT", "garbage"),
+                ("RETENTION_DAYS", "-1"),
+                ("RETENTION_DAYS", "ninety"),
+                ("PUBLIC_BASE_URL", "/relative"),
+                ("ALLOWED_ORIGINS", "ecosf.org"),
+                ("MAX_REGISTRATIONS_PER_IP_PER_HOUR", "0"),
+                ("MAX_CONFIRMATION_EMAILS_PER_HOUR", "many"),
+                ("PENDING_EXPIRES_AFTER_HOURS", "0"),
+            ])
+            .collect(),
+        "confirm" | "cancel" => sending
+            .into_iter()
+            .chain(links)
+            .chain([("ALLOWED_ORIGINS", "https://x.org/path")])
+            .collect(),
+        "send-links" => sending
+            .into_iter()
+            .chain(links)
+            .chain([("REMINDER_BEFORE", "1 hour"), ("SEND_RATE_PER_SECOND", "0")])
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// The variables the function requires.
@@ -194,7 +240,7 @@ fn assert_fails_naming(function: &str, vars: &[(&str, &str)], variable: &str, pr
 
 #[test]
 fn a_missing_configuration_variable_fails_each_function_at_init_with_a_message_naming_it() {
-    for function in ["register", "confirm"] {
+    for function in FUNCTIONS {
         for missing in required(function) {
             let vars: Vec<_> = config(function)
                 .into_iter()
@@ -218,20 +264,8 @@ fn a_malformed_configuration_variable_fails_each_function_at_init_with_a_message
         ("EVENT_TIMEZONE", "Mars/Olympus_Mons"),
         ("EVENT_ID", "Has Spaces"),
     ];
-    let register_only = [
-        ("REGISTRATION_CLOSES_AT", "garbage"),
-        ("SENDER_EMAIL", "garbage"),
-        ("SENDER_EMAIL", "Training <not-an-address>"),
-        ("RETENTION_DAYS", "-1"),
-        ("RETENTION_DAYS", "ninety"),
-        ("PUBLIC_BASE_URL", "/relative"),
-    ];
-    for function in ["register", "confirm"] {
-        let cases: Vec<(&str, &str)> = if function == "register" {
-            shared.iter().chain(register_only.iter()).copied().collect()
-        } else {
-            shared.to_vec()
-        };
+    for function in FUNCTIONS {
+        let cases: Vec<(&str, &str)> = shared.into_iter().chain(malformed_of(function)).collect();
         for (variable, value) in cases {
             let mut vars: Vec<_> = config(function)
                 .into_iter()
@@ -245,8 +279,8 @@ fn a_malformed_configuration_variable_fails_each_function_at_init_with_a_message
 
 #[test]
 fn with_a_valid_configuration_each_function_gets_past_init_to_the_runtime_api() {
-    for function in ["register", "confirm"] {
-        // `confirm` needs only the event's variables: register's are not required of it.
+    for function in FUNCTIONS {
+        // Each needs only its own variables: another function's are not required of it.
         let outcome = run(function, &config(function));
         assert!(
             !outcome.output.contains("configuration variable"),

@@ -212,3 +212,19 @@ async fn a_freed_seat_passes_over_an_unreachable_address_in_line() {
             .starts_with("A seat is yours")
     );
 }
+
+#[tokio::test]
+async fn a_duplicate_of_an_unreachable_pending_registration_sends_nothing() {
+    let app = system_tests::spawn_app().await;
+    let email = system_tests::unique_email();
+    app.register_for_token(&email).await;
+    bounce(&app, &email).await;
+    app.clock.advance(SignedDuration::from_mins(11));
+    let again = app.post_json(&system_tests::valid_json(&email)).await;
+    assert_eq!(again.status, 409);
+    assert_eq!(
+        app.mailbox.to(&email).await.len(),
+        1,
+        "no second confirmation email"
+    );
+}

@@ -4,7 +4,7 @@
 use crate::after_response::AfterResponse;
 use crate::clock::{Clock, random_bytes, random_hex};
 use crate::config::{EventConfig, RegisterConfig};
-use crate::domain::{EmailAddress, NewRegistration, RegistrationStatus, Submission};
+use crate::domain::{EmailAddress, NewRegistration, Submission};
 use crate::key::RegistrationKey;
 use crate::lifecycle::Attempt;
 use crate::limits::{Admission, Limits, SourceAddress};
@@ -231,7 +231,8 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
     /// answer (409) does not depend on them.
     #[tracing::instrument(name = "registration", skip_all, fields(registration_id = %existing.registration_id))]
     async fn resend_if_pending(&self, existing: Registration, now: Timestamp) {
-        if existing.status != RegistrationStatus::Pending {
+        // Nothing goes to an address that bounced permanently or complained.
+        if !existing.lifecycle().may_receive(Outbox::Confirmation) {
             return;
         }
         let key = existing.key();
