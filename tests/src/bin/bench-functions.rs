@@ -3,6 +3,9 @@
 //! a baseline measured in the same run:
 //! - cold start: init (process start to the first poll) and the first invocation,
 //!   against a bare `lambda_http` binary built with the same profile; peak RSS;
+//! - confirmation and cancellation: p50/p99 of `POST /registrations/confirm` and
+//!   `POST /registrations/cancel` through the runtime interface, against the raw
+//!   DynamoDB round trips each makes (its reads and the seats transaction);
 //! - registration: p50/p99 of `POST /registrations` through the runtime interface,
 //!   against the raw round trips it makes (the source address's counter, the
 //!   registration write, the email counter, the SES send), measured alike. Every
@@ -14,6 +17,9 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use system_tests::runtime_api::{FunctionProcess, release_binary};
+
+#[path = "bench-functions/seats.rs"]
+mod seats;
 
 fn event(name: &str) -> Value {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -38,6 +44,8 @@ fn env(table: &str) -> HashMap<String, String> {
         ("PUBLIC_BASE_URL", "https://register.example.org"),
         ("ZOOM_JOIN_URL", "https://zoom.example/j/1"),
         ("MAX_CONFIRMATION_EMAILS_PER_HOUR", "1000000"),
+        // Links go out later: a confirmation's work is the confirmation itself.
+        ("LINKS_SEND_AT", "2030-09-27T10:00:00+05:00"),
     ] {
         env.insert(k.into(), v.into());
     }
@@ -277,6 +285,7 @@ async fn main() {
         r50 / put50,
         r99 / put99
     );
+    seats::bench(&env, &dynamodb, &table, requests.min(2000)).await;
 }
 
 /// Untimed rounds before the timed ones.
