@@ -14,7 +14,7 @@ EMULATORS := infra/local/emulators.sh
 export PATH := $(VENV_BIN):$(HOME)/.cargo/bin:$(PATH)
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help tools release deny test test-template bench bench-organizer fuzz dev clean
+.PHONY: help tools release deny test test-template bench bench-organizer bench-scale fuzz dev clean
 
 # The functions' release binaries. Named by --bin (not -p) so that the features
 # resolved are the ones `cargo lambda watch` and the suites use: one release build.
@@ -26,6 +26,7 @@ help:
 	@echo "make deny   check the dependencies: licenses, duplicates, sources, advisories"
 	@echo "make bench  measure cold starts, registration latency and the sender (prints tables)"
 	@echo "make bench-organizer  the organizer's export and stats over 100,000 registrations"
+	@echo "make bench-scale  send-links until 100,000 confirmed participants have their link"
 	@echo "make fuzz   fuzz the request parser for FUZZ_SECONDS (default 60)"
 
 # The project virtualenv: cargo-lambda (with its zig) and aws-sam-cli, pinned.
@@ -124,15 +125,26 @@ fuzz:
 	RUSTC_BOOTSTRAP=1 cargo fuzz run registration_body -- -max_total_time=$(FUZZ_SECONDS)
 
 bench: tools
-	cargo build --release --locked $(FUNCTIONS) --bin hello-lambda --bin bench-functions --bin bench-send-links
+	cargo build --release --locked $(FUNCTIONS) --bin hello-lambda --bin bench-functions --bin bench-send-links --bin bench-email-events
 	bash $(EMULATORS) run -- target/release/bench-functions
 	bash $(EMULATORS) run -- target/release/bench-send-links
+	bash $(EMULATORS) run -- target/release/bench-email-events
 
 # The organizer's export and stats over one event of BENCH_REGISTRATIONS (100,000)
 # registrations in DynamoDB Local: time, peak RSS and read units (BENCHMARKS.md).
 bench-organizer: tools
 	cargo build --release --locked --bin organizer --bin bench-organizer
 	bash $(EMULATORS) run -- target/release/bench-organizer target/release/organizer
+
+# send-links at scale (not part of `make test`): BENCH_SCALE_N (100,000) confirmed
+# registrations seeded through the store into DynamoDB Local, then runs of
+# BENCH_SCALE_RUN_SECS (60) at BENCH_SCALE_RATE (200) per second until nothing is
+# owed; checks one link email each, prints request units per link, runs needed,
+# time per 1,000 links and the end-of-run count's cost (BENCHMARKS.md). Seeding
+# 100,000 takes several minutes on 2 cores.
+bench-scale: infra/local/node_modules/.installed
+	cargo build --release --locked --bin bench-scale
+	bash $(EMULATORS) run -- $${CARGO_TARGET_DIR:-target}/release/bench-scale
 
 # Emulators, the table and the functions behind `cargo lambda watch`; Ctrl-C stops all.
 dev: tools
