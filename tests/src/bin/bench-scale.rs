@@ -261,7 +261,7 @@ async fn seed(app: &system_tests::TestApp, n: usize, concurrency: usize) -> Vec<
         .buffer_unordered(concurrency);
     while stream.next().await.is_some() {
         done += 1;
-        if done % 5000 == 0 || done == n {
+        if done.is_multiple_of(5000) || done == n {
             let secs = started.elapsed().as_secs_f64();
             eprintln!(
                 "bench-scale: seeded {done}/{n} in {secs:.0} s ({:.0} registrations/s)",
