@@ -554,7 +554,7 @@ async fn main() {
     );
     println!();
     println!(
-        "| run | sent | failed | remaining after | wall s | links/s | run's read units | run's write units | of which end-of-run counts: read units | counts' time ms |"
+        "| run | sent | failed | remaining after | wall s | links/s | run's read units (without the counts) | run's write units | end-of-run counts: read units | counts' time ms |"
     );
     println!("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (i, (report, elapsed, units, counts)) in reports.iter().enumerate() {
@@ -601,18 +601,18 @@ async fn main() {
         link_rate / raw_rate
     );
     println!(
-        "| request units per link, all runs (read / write) | {:.3} / {:.3} |",
+        "| request units per link, without the end-of-run counts (read / write) | {:.3} / {:.3} |",
         runs_units.read_units / sent_f,
         runs_units.write_units / sent_f
     );
     println!(
-        "| request units per link, without the end-of-run counts (read / write) | {:.3} / {:.3} |",
-        (runs_units.read_units - count_units) / sent_f,
+        "| request units per link, the end-of-run counts included (read / write) | {:.3} / {:.3} |",
+        (runs_units.read_units + count_units) / sent_f,
         runs_units.write_units / sent_f
     );
     println!(
         "| end-of-run counts, all runs: read units (share of all the runs' reads) | {count_units:.1} ({:.0}%) |",
-        100.0 * count_units / runs_units.read_units.max(f64::MIN_POSITIVE)
+        100.0 * count_units / (runs_units.read_units + count_units).max(f64::MIN_POSITIVE)
     );
     println!(
         "| one count of the link outbox with all {} owed, alone | {:.1} read units, {:.0} ms |",
