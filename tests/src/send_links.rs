@@ -13,9 +13,9 @@ use registration::limits::HourWindow;
 use registration::mail::{MailError, Mailer, OutgoingEmail, SesMailer};
 use registration::send_links::{SendLinks, SendLinksReport};
 use registration::store::{
-    CancelOutcome, CreateError, DuePage, DynamoStore, Lease, LimitCounter, Outbox, OutboxCursor,
-    PendingRegistration, Registration, RegistrationStore, Renewal, SeatOutcome, StoreError,
-    TransitionOutcome,
+    CancelOutcome, CreateError, DueCount, DuePage, DynamoStore, Lease, LimitCounter, Outbox,
+    OutboxCursor, PendingRegistration, Registration, RegistrationStore, Renewal, SeatOutcome,
+    StoreError, TransitionOutcome,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -322,6 +322,20 @@ impl RegistrationStore for TroubledStore {
             ));
         }
         self.store.count_due(event_id, outbox).await
+    }
+
+    async fn count_due_up_to(
+        &self,
+        event_id: &str,
+        outbox: Outbox,
+        up_to: u32,
+    ) -> Result<DueCount, StoreError> {
+        if self.counts_fail {
+            return Err(StoreError::Unavailable(
+                "injected: the outbox count failed".into(),
+            ));
+        }
+        self.store.count_due_up_to(event_id, outbox, up_to).await
     }
 
     async fn claim(

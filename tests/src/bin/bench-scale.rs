@@ -21,9 +21,9 @@ use registration::limits::HourWindow;
 use registration::mail::SesMailer;
 use registration::send_links::{SendLinks, SendLinksReport};
 use registration::store::{
-    CancelOutcome, Consumed, CreateError, DuePage, DynamoStore, Lease, LimitCounter, Outbox,
-    OutboxCursor, PendingRegistration, Registration, RegistrationStore, Renewal, SeatOutcome,
-    StoreError, TransitionOutcome,
+    CancelOutcome, Consumed, CreateError, DueCount, DuePage, DynamoStore, Lease, LimitCounter,
+    Outbox, OutboxCursor, PendingRegistration, Registration, RegistrationStore, Renewal,
+    SeatOutcome, StoreError, TransitionOutcome,
 };
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -187,20 +187,29 @@ impl RegistrationStore for SplitStore {
         self.main.due(event_id, outbox, after, limit).await
     }
 
-    /// The run's two counts go out together (`try_join!`): each is timed and
-    /// metered through a store of its own.
     async fn count_due(&self, event_id: &str, outbox: Outbox) -> Result<u64, StoreError> {
+        self.main.count_due(event_id, outbox).await
+    }
+
+    /// The run's two counts go out together (`try_join!`): each is timed and
+    /// metered through a store of its own, bounded as the run's own are.
+    async fn count_due_up_to(
+        &self,
+        event_id: &str,
+        outbox: Outbox,
+        up_to: u32,
+    ) -> Result<DueCount, StoreError> {
         let store = DynamoStore::metered(self.dynamodb.clone(), &self.table);
         let started = Instant::now();
-        let owed = store.count_due(event_id, outbox).await?;
+        let due = store.count_due_up_to(event_id, outbox, up_to).await?;
         let count = Count {
             outbox,
-            owed,
+            owed: due.count,
             units: store.consumed(),
             elapsed: started.elapsed(),
         };
         self.counted.lock().expect("not poisoned").push(count);
-        Ok(owed)
+        Ok(due)
     }
 
     async fn claim(

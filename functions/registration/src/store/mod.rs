@@ -297,13 +297,7 @@ pub trait RegistrationStore: Clone + Send + Sync + 'static {
         event_id: &str,
         outbox: Outbox,
         up_to: u32,
-    ) -> Result<DueCount, StoreError> {
-        let count = self.count_due(event_id, outbox).await?;
-        Ok(DueCount {
-            count: count.min(u64::from(up_to)),
-            at_least: count > u64::from(up_to),
-        })
-    }
+    ) -> Result<DueCount, StoreError>;
 
     /// Take a registration out of an outbox for sending, unless another sender
     /// holds it. For a link or promotion email, `token_hash` is the hash of the
