@@ -14,7 +14,7 @@ EMULATORS := infra/local/emulators.sh
 export PATH := $(VENV_BIN):$(HOME)/.cargo/bin:$(PATH)
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help tools release deny test test-template bench bench-organizer bench-scale fuzz dev clean
+.PHONY: help tools release deny lint test test-template bench bench-organizer bench-scale fuzz dev clean
 
 # The functions' release binaries. Named by --bin (not -p) so that the features
 # resolved are the ones `cargo lambda watch` and the suites use: one release build.
@@ -24,6 +24,7 @@ help:
 	@echo "make dev    run the whole system locally (emulators, functions, form, email viewer)"
 	@echo "make test   install what is needed and run every test suite"
 	@echo "make deny   check the dependencies: licenses, duplicates, sources, advisories"
+	@echo "make lint   rustfmt and clippy, warnings as errors"
 	@echo "make bench  measure cold starts, registration latency and the sender (prints tables)"
 	@echo "make bench-organizer  the organizer's export and stats over 100,000 registrations"
 	@echo "make bench-scale  send-links until 100,000 confirmed participants have their link"
@@ -98,13 +99,18 @@ deny: $(VENV)/.installed
 		|| echo "yanked: crates.io could not be reached; checking the yanks of the last cached index"
 	cargo deny --locked --offline check advisories
 
-# Every suite: the dependency check, unit and property tests, the integration
-# suites against DynamoDB Local and the SES emulator, the release binaries through
+# Formatting and clippy over every target of the workspace, warnings as errors.
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+
+# Every suite: the dependency check, formatting and lints, unit and property
+# tests, the integration suites against DynamoDB Local and the SES emulator, the release binaries through
 # the Lambda runtime interface, the template, and the form in a real browser.
 # A fresh clone gains nothing from incremental compilation; its caches were a
 # gigabyte of the disk the suites use.
 test: export CARGO_INCREMENTAL = 0
-test: tools deny release
+test: tools deny lint release
 	bash $(EMULATORS) run -- cargo test --workspace --locked
 	$(MAKE) --no-print-directory test-template
 	bash tests/browser/run.sh
