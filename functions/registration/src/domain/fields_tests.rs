@@ -263,6 +263,7 @@ fn names_with_dots_are_no_web_address() {
         "Dr.Ali Khan",
         "Z.Li",
         "Dr.Ma Yun",
+        "Prof.Li",
         "Ali Khan, Ph.D.",
         "А.С. Пушкин",
     ] {

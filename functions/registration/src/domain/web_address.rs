@@ -17,6 +17,13 @@ const GENERIC_TLDS: [&str; 44] = [
     "support", "help", "services", "bank", "money", "finance", "zip", "win", "loan",
 ];
 
+/// Titles written before a surname without a space (`Prof.Li`, `Mrs.Hu`): with
+/// a two-letter country code after them they are a name, not a domain.
+const TITLES: [&str; 16] = [
+    "mr", "mrs", "ms", "miss", "dr", "prof", "eng", "engr", "sir", "rev", "hon", "capt", "col",
+    "gen", "sr", "jr",
+];
+
 /// Two-letter top-level domains that are no ISO 3166-1 code.
 const OTHER_COUNTRY_TLDS: [&str; 4] = ["uk", "eu", "su", "ac"];
 
@@ -39,8 +46,8 @@ pub(super) fn contains_web_address(value: &str) -> bool {
 /// hyphens) whose last label is:
 /// - a generic top-level domain (`pay-help.com`, `x.com`), or
 /// - a two-letter country code with a path after it (`bit.ly/x`, `t.me/x`) or a
-///   label of at least three characters before it (`bit.ly`, `pay-help.ir`):
-///   `J.Li`, `Dr.Ma` and `A.B.Ng` stay names.
+///   label of at least three characters before it (`bit.ly`, `pay-help.ir`)
+///   that is no title: `J.Li`, `Dr.Ma`, `Prof.Hu` and `A.B.Ng` stay names.
 fn is_bare_domain(run: &str) -> bool {
     let (host, has_path) = match run.split_once('/') {
         Some((host, _)) => (host, true),
@@ -57,7 +64,8 @@ fn is_bare_domain(run: &str) -> bool {
     }
     let generic = GENERIC_TLDS.contains(tld) || tld.starts_with("xn--");
     let country = is_country_tld(tld);
-    generic || (country && (has_path || last.chars().count() >= 3))
+    let long_label = last.chars().count() >= 3 && !TITLES.contains(last);
+    generic || (country && (has_path || long_label))
 }
 
 fn is_label(label: &str) -> bool {
@@ -90,6 +98,7 @@ mod tests {
             "wa.me/923001234567",
             "x.com",
             "pay.help.ir",
+            "prof.li/x",
             "پرداخت.com",
             "pay-help.com.",
             "ali@pay-help.org",
@@ -110,6 +119,8 @@ mod tests {
             "J.Li",
             "Dr.Ma",
             "A.B.Ng",
+            "Prof.Li",
+            "Mrs.Hu Mei",
             "Mohammad.Ali",
             "J.R.R.Tolkien",
             "Ali Khan, Ph.D.",
