@@ -83,8 +83,15 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             actions::erase(&store, &key(&target, &email), &email).await?
         }
         Command::Report { output } => {
+            // Checked before reading: a report without its heading is not written.
+            let heading = target.heading()?;
             let tally = tally(&store, &target).await?;
-            let page = report::render(&tally, &target.timezone_name)
+            let event = report::Event {
+                heading: &heading,
+                timezone: &target.timezone,
+                timezone_name: &target.timezone_name,
+            };
+            let page = report::render(&tally, &event)
                 .map_err(|e| Failure::Output(format!("the report: {e}")))?;
             std::fs::write(&output, page)
                 .map_err(|e| Failure::Output(format!("{}: {e}", output.display())))?;

@@ -1,14 +1,17 @@
 //! `report`: one self-contained HTML page (inline SVG and CSS, no script, no
-//! external request) that a director can read on screen or on paper: the
-//! registrations per day (cumulative, by status now), the top countries with
-//! ECO members marked, the path registered → confirmed → link sent →
-//! delivered, and the counts of `stats` as a table. The charts are drawn here,
-//! by hand: a few rectangles each, which no charting crate makes simpler
-//! without a script or an external request.
+//! external request) that a director can read on screen or on paper, headed by
+//! the event's title and start (in the event's zone): the registrations per day
+//! (cumulative, by status now), the top countries with ECO members marked, the
+//! path registered → confirmed → link sent → delivered, and the counts of
+//! `stats` as a table. The charts are drawn here, by hand: a few rectangles
+//! each, which no charting crate makes simpler without a script or an external
+//! request.
 
 use crate::tally::{ByStatus, Tally, country_name, is_eco_member};
+use crate::target::Heading;
 use askama::Template;
 use jiff::civil::Date;
+use jiff::tz::TimeZone;
 use registration::domain::RegistrationStatus;
 
 /// The statuses stacked from the bottom, each with its CSS class and label.
@@ -62,6 +65,11 @@ pub struct StatRow {
 #[template(path = "report.html")]
 pub struct Report {
     pub title: String,
+    /// The start in the event's zone, as the pages and emails write it.
+    pub starts_local: String,
+    /// The start as RFC 3339, for `<time datetime>`.
+    pub starts_at: String,
+    pub event_id: String,
     pub generated: String,
     pub timezone: String,
     pub total: u64,
@@ -78,16 +86,30 @@ fn f(v: f64) -> String {
     format!("{v:.1}")
 }
 
-pub fn render(tally: &Tally, timezone: &str) -> Result<String, askama::Error> {
+/// Where and when the report's event takes place, for its heading.
+pub struct Event<'a> {
+    pub heading: &'a Heading,
+    pub timezone: &'a TimeZone,
+    pub timezone_name: &'a str,
+}
+
+pub fn render(tally: &Tally, event: &Event<'_>) -> Result<String, askama::Error> {
     let (day_bars, day_labels, count_labels) = days_chart(tally);
     let countries = countries_chart(tally);
     let countries_height = u32::try_from(countries.len()).unwrap_or(0) * 26 + 8;
+    let starts_at = event.heading.starts_at;
     Report {
-        title: format!("Registrations: {}", tally.stats.event_id),
+        title: event.heading.title.clone(),
+        starts_local: starts_at
+            .to_zoned_datetime(event.timezone.clone())
+            .strftime("%A, %-d %B %Y, %H:%M %Z (UTC%:z)")
+            .to_string(),
+        starts_at: starts_at.to_string(),
+        event_id: tally.stats.event_id.clone(),
         generated: jiff::Timestamp::now()
             .strftime("%Y-%m-%d %H:%M UTC")
             .to_string(),
-        timezone: timezone.to_owned(),
+        timezone: event.timezone_name.to_owned(),
         total: tally.stats.total,
         day_bars,
         day_labels,

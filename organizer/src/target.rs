@@ -1,10 +1,12 @@
-//! Which table, event, time zone and capacity the command works on: from the
-//! deployed stack (`--stack`), or the flags, or the environment.
+//! Which table, event, time zone and capacity the command works on, and the
+//! event's title and start that head the report: from the deployed stack
+//! (`--stack`), or the flags, or the environment.
 
 use crate::cli::Cli;
 use crate::failure::Failure;
 use aws_sdk_cloudformation::error::{DisplayErrorContext, ProvideErrorMetadata};
 use aws_sdk_cloudformation::types::Stack;
+use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 /// The time zone of the seed event, when nothing names one.
@@ -18,6 +20,58 @@ pub struct Target {
     pub timezone: TimeZone,
     pub timezone_name: String,
     pub capacity: Option<u32>,
+    /// The event's title, as the functions show it (`EVENT_TITLE`).
+    pub title: Setting,
+    /// When the event starts (`EVENT_STARTS_AT`), RFC 3339.
+    pub starts_at: Setting,
+}
+
+/// A setting only some commands need, with where it was looked for, so that a
+/// command that needs it can name what to set.
+#[derive(Debug, Clone)]
+pub struct Setting {
+    pub value: Option<String>,
+    /// `EVENT_TITLE`, or the stack's parameter.
+    pub source: String,
+}
+
+impl Setting {
+    fn new(value: Option<String>, source: &str) -> Self {
+        Self {
+            value: value.filter(|v| !v.trim().is_empty()),
+            source: source.to_owned(),
+        }
+    }
+
+    /// The value, or a failure naming where it is missing.
+    pub fn required(&self, what: &str) -> Result<&str, Failure> {
+        self.value
+            .as_deref()
+            .ok_or_else(|| Failure::Config(format!("{what}: {} is not set", self.source)))
+    }
+}
+
+/// What heads the report: the event's title and its start.
+#[derive(Debug, Clone)]
+pub struct Heading {
+    pub title: String,
+    pub starts_at: Timestamp,
+}
+
+impl Target {
+    /// The report's heading; a failure naming the missing or malformed setting.
+    pub fn heading(&self) -> Result<Heading, Failure> {
+        const WHAT: &str = "the report is headed by the event's title and start";
+        let title = self.title.required(WHAT)?.trim().to_owned();
+        let starts_at = self.starts_at.required(WHAT)?;
+        let starts_at = starts_at.trim().parse::<Timestamp>().map_err(|_| {
+            Failure::Config(format!(
+                "{} is not an RFC 3339 instant with offset: {starts_at}",
+                self.starts_at.source
+            ))
+        })?;
+        Ok(Heading { title, starts_at })
+    }
 }
 
 /// What the stack says, when `--stack` names one.
@@ -27,6 +81,8 @@ struct FromStack {
     event_id: Option<String>,
     timezone: Option<String>,
     capacity: Option<String>,
+    title: Option<String>,
+    starts_at: Option<String>,
 }
 
 /// A variable's value, with an empty one counted as unset (as the functions do).
@@ -83,13 +139,36 @@ pub async fn resolve(cli: &Cli, sdk: &aws_config::SdkConfig) -> Result<Target, F
             })
             .transpose()?,
     };
+    let (title, starts_at) = heading_settings(named_stack, stack.title, stack.starts_at);
     Ok(Target {
         table,
         event_id,
         timezone,
         timezone_name,
         capacity,
+        title,
+        starts_at,
     })
+}
+
+/// The title and start: the named stack's parameters, else the variables the
+/// functions read, so a terminal set up for `make dev` has them too.
+fn heading_settings(
+    named_stack: bool,
+    stack_title: Option<String>,
+    stack_starts_at: Option<String>,
+) -> (Setting, Setting) {
+    if named_stack {
+        (
+            Setting::new(stack_title, "the stack's EventTitle parameter"),
+            Setting::new(stack_starts_at, "the stack's EventStartsAt parameter"),
+        )
+    } else {
+        (
+            Setting::new(env("EVENT_TITLE"), "EVENT_TITLE"),
+            Setting::new(env("EVENT_STARTS_AT"), "EVENT_STARTS_AT"),
+        )
+    }
 }
 
 /// The stack's TableName output and event parameters (one DescribeStacks call).
@@ -144,6 +223,8 @@ fn from_stack(stack: &Stack) -> FromStack {
         event_id: parameter("EventId"),
         timezone: parameter("EventTimezone"),
         capacity: parameter("Capacity"),
+        title: parameter("EventTitle"),
+        starts_at: parameter("EventStartsAt"),
     }
 }
 

@@ -1,10 +1,12 @@
-//! `report`: the page the command writes opens in headless Chromium without any
-//! network request and shows its three charts; a screenshot at desktop width
-//! goes to target/screenshots/organizer-report.png.
+//! `report`: the page the command writes is headed by the event's title and
+//! start, from the stack or from the functions' variables; it opens in headless
+//! Chromium without any network request and shows its three charts; a
+//! screenshot at desktop width goes to target/screenshots/organizer-report.png.
 
 mod common;
 
-use common::{on, seed};
+use common::cloudformation::{STACK_EVENT_TITLE, fake_cloudformation};
+use common::{Run, organizer, seed};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use system_tests::spawn_app;
@@ -63,23 +65,127 @@ fn screenshots() -> PathBuf {
     dir
 }
 
-#[tokio::test]
-async fn the_report_opens_offline_in_chromium_with_its_three_charts() {
-    let app = spawn_app().await;
-    seed(&app).await;
+const SEED_TITLE: &str = "Powering Belt and Road Lithium-ion batteries";
+
+/// `report` on this app's table and event, run as `make dev` sets a terminal
+/// up: the functions' variables, with this title.
+fn report_on(app: &system_tests::TestApp, title: &str, page: &Path, flags: &[&str]) -> Run {
+    let mut args = flags.to_vec();
+    args.extend(["report", "--output", page.to_str().unwrap()]);
+    organizer(
+        &[
+            ("TABLE_NAME", &app.table),
+            ("EVENT_ID", &app.event_id),
+            ("EVENT_TITLE", title),
+            ("EVENT_STARTS_AT", "2022-09-28T10:00:00+05:00"),
+            ("EVENT_TIMEZONE", "Asia/Karachi"),
+        ],
+        &args,
+    )
+}
+
+fn report_file() -> PathBuf {
     let dir = std::env::temp_dir().join(system_tests::unique("report"));
     std::fs::create_dir_all(&dir).unwrap();
-    let page = dir.join("report.html");
-    let run = on(
-        &app,
+    dir.join("report.html")
+}
+
+/// The page's `<header>`.
+fn header(html: &str) -> &str {
+    let start = html.find("<header>").expect("a header");
+    let end = html.find("</header>").expect("a header's end");
+    &html[start..end]
+}
+
+#[tokio::test]
+async fn the_report_is_headed_by_the_title_and_start_in_the_event_zone() {
+    let app = spawn_app().await;
+    seed(&app).await;
+    let page = report_file();
+    let run = report_on(&app, "Powering <Belt> & Road: باتری", &page, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = std::fs::read_to_string(&page).unwrap();
+    let header = header(&html);
+    assert!(
+        header.contains(r#"<h1 dir="auto">Powering &#60;Belt&#62; &#38; Road: باتری</h1>"#),
+        "{header}"
+    );
+    assert!(
+        header.contains(
+            r#"<time datetime="2022-09-28T05:00:00Z">Wednesday, 28 September 2022, 10:00 PKT (UTC+05:00)</time>"#
+        ),
+        "{header}"
+    );
+    assert!(
+        html.contains("<title>Powering &#60;Belt&#62; &#38; Road: باتری: registrations</title>")
+    );
+}
+
+#[tokio::test]
+async fn with_a_stack_the_report_is_headed_by_its_title_and_start() {
+    let app = spawn_app().await;
+    seed(&app).await;
+    let endpoint = fake_cloudformation(app.table.clone(), app.event_id.clone());
+    let page = report_file();
+    let run = organizer(
+        &[("AWS_ENDPOINT_URL_CLOUDFORMATION", &endpoint)],
         &[
-            "--capacity",
-            "2",
+            "--stack",
+            "deployed",
             "report",
             "--output",
             page.to_str().unwrap(),
         ],
     );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = std::fs::read_to_string(&page).unwrap();
+    let header = header(&html);
+    assert!(
+        header.contains(&format!("<h1 dir=\"auto\">{STACK_EVENT_TITLE}</h1>")),
+        "{header}"
+    );
+    // The stack's zone is UTC.
+    assert!(
+        header.contains("Wednesday, 28 September 2022, 05:00 UTC (UTC+00:00)"),
+        "{header}"
+    );
+}
+
+#[tokio::test]
+async fn without_the_title_the_report_fails_naming_what_to_set_and_writes_nothing() {
+    let app = spawn_app().await;
+    let page = report_file();
+    let run = organizer(
+        &[
+            ("TABLE_NAME", &app.table),
+            ("EVENT_ID", &app.event_id),
+            ("EVENT_STARTS_AT", "2022-09-28T10:00:00+05:00"),
+        ],
+        &["report", "--output", page.to_str().unwrap()],
+    );
+    run.assert_failed_with(
+        "the report is headed by the event's title and start: EVENT_TITLE is not set",
+    );
+    let run = organizer(
+        &[
+            ("TABLE_NAME", &app.table),
+            ("EVENT_ID", &app.event_id),
+            ("EVENT_TITLE", SEED_TITLE),
+            ("EVENT_STARTS_AT", "28 September"),
+        ],
+        &["report", "--output", page.to_str().unwrap()],
+    );
+    run.assert_failed_with("EVENT_STARTS_AT is not an RFC 3339 instant with offset: 28 September");
+    assert!(!page.exists());
+}
+
+#[tokio::test]
+async fn the_report_opens_offline_in_chromium_with_its_three_charts() {
+    let app = spawn_app().await;
+    seed(&app).await;
+    let page = report_file();
+    let dir = page.parent().unwrap().to_path_buf();
+    let run = report_on(&app, SEED_TITLE, &page, &["--capacity", "2"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let html = std::fs::read_to_string(&page).unwrap();
     for external in [

@@ -143,12 +143,19 @@ async fn names_in_every_script_arrive_intact_in_the_email() {
         body["full_name"] = json!(name);
         assert_eq!(app.post_json(&body).await.status, 201);
         let mail = app.mailbox.to(&email).await.pop().unwrap();
+        // A right-to-left name is isolated in the text part, between FSI and PDI.
+        let right_to_left = name.chars().any(|c| ('\u{600}'..='\u{6FF}').contains(&c));
+        let shown = if right_to_left {
+            format!("\u{2068}{name}\u{2069}")
+        } else {
+            name.to_owned()
+        };
         assert!(
-            mail.text().contains(&format!("Dear {name},")),
+            mail.text().contains(&format!("Dear {shown},")),
             "{}",
             mail.text()
         );
-        assert!(mail.html().contains(name));
+        assert!(mail.html().contains(&format!("<bdi>{name}</bdi>")));
     }
 }
 
@@ -541,4 +548,109 @@ async fn an_ses_outage_keeps_the_201_and_leaves_the_email_for_the_scheduled_run(
             .contains("could not connect to SES")
     );
     assert!(app.mailbox.to(&email).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_domain_in_any_script_is_stored_and_sent_to_in_punycode_and_is_one_address() {
+    let app = spawn_app().await;
+    let local = system_tests::unique("ali");
+    let typed = format!("{local}@دانشگاه.ir");
+    let ascii = format!("{local}@xn--mgbawv3gi04e.ir");
+    let response = app.post_json(&valid_json(&typed)).await;
+    assert_eq!(response.status, 201, "{response:?}");
+    let stored = app.registrations().await;
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].email, ascii);
+    let sent = app.mailbox.to(&ascii).await;
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].destination.to, vec![ascii.clone()]);
+    assert!(app.mailbox.confirmation_links(&ascii).await.pop().is_some());
+    // The Punycode form, in any case, and the Unicode form in capitals are the same address.
+    for again in [
+        ascii.to_uppercase(),
+        format!("{}@دانشگاه.IR", local.to_uppercase()),
+    ] {
+        let response = app.post_json(&valid_json(&again)).await;
+        assert_eq!(response.status, 409, "{again}");
+        assert_eq!(
+            response.json()["type"]
+                .as_str()
+                .map(|t| t.ends_with("already-registered")),
+            Some(true)
+        );
+    }
+    assert_eq!(app.registrations().await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_persian_form_post_is_stored_as_typed_with_ascii_phone_digits_and_isolated_in_the_email()
+{
+    let app = spawn_app().await;
+    let email = unique_email();
+    let name = "علی\u{200C}رضا محمدی";
+    let response = app
+        .post_form(&[
+            ("full_name", name),
+            ("email", &email),
+            ("country", "ir"),
+            ("organization", "دانشگاه صنعتی شریف"),
+            ("designation", "کارشناس\u{200C}ارشد"),
+            ("phone", "+۹۸ ۹۱۲ ۳۴۵ ٦٧٨٩"),
+            ("consent", "on"),
+        ])
+        .await;
+    assert_eq!(response.status, 201, "{}", response.body);
+    let stored = app.registrations().await;
+    assert_eq!(stored[0].full_name, name);
+    assert_eq!(
+        stored[0].designation.as_deref(),
+        Some("کارشناس\u{200C}ارشد")
+    );
+    assert_eq!(stored[0].phone.as_deref(), Some("+98 912 345 6789"));
+    let mail = app.mailbox.to(&email).await.pop().unwrap();
+    assert!(
+        mail.html().contains(&format!("Dear <bdi>{name}</bdi>,")),
+        "{}",
+        mail.html()
+    );
+    assert!(
+        mail.text()
+            .contains(&format!("Dear \u{2068}{name}\u{2069},")),
+        "{}",
+        mail.text()
+    );
+}
+
+#[tokio::test]
+async fn a_joiner_out_of_place_or_a_bare_domain_as_a_name_is_refused_and_the_form_isolates_it() {
+    let app = spawn_app().await;
+    let email = unique_email();
+    for name in ["pay-help.com", "bit.ly/x", "\u{200C}علی", "علی \u{200C}رضا"] {
+        let mut body = valid_json(&email);
+        body["full_name"] = json!(name);
+        let response = app.post_json(&body).await;
+        assert_eq!(response.status, 422, "{name:?}");
+        assert!(response.json()["errors"]["full_name"].is_string());
+    }
+    let response = app
+        .post_form(&[
+            ("full_name", "bit.ly/x"),
+            ("email", &email),
+            ("consent", "on"),
+        ])
+        .await;
+    assert_eq!(response.status, 422);
+    assert!(
+        response
+            .body
+            .contains(r#"name="full_name" value="bit.ly/x" dir="auto""#),
+        "{}",
+        response.body
+    );
+    assert!(app.items().await.is_empty());
+    assert!(app.mailbox.to(&email).await.is_empty());
+    // A name with dots is a name.
+    let mut body = valid_json(&email);
+    body["full_name"] = json!("J. R. R. Tolkien");
+    assert_eq!(app.post_json(&body).await.status, 201);
 }

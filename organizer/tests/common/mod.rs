@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod cloudformation;
+
 use jiff::Timestamp;
 use registration::domain::{
     Country, Designation, EmailAddress, FullName, NewRegistration, Organization, Phone,

@@ -4,59 +4,88 @@
 use super::Redacted;
 use std::fmt;
 
-/// A deliverable email address of the form `local@domain.tld`.
+/// A deliverable email address of the form `local@domain.tld`, held in ASCII.
 ///
 /// Stricter than RFC 5322 on purpose: no quoted local parts, no comments, no
-/// white space, commas or angle brackets, ASCII only (SES needs IDN domains in
-/// punycode), so the value can never smuggle a second recipient or a header.
+/// white space, commas or angle brackets, an ASCII local part, so the value can
+/// never smuggle a second recipient or a header. A domain in any script
+/// (`ali@دانشگاه.ir`) is held in its ASCII (Punycode) form, the one SES sends
+/// to, so both forms of one address are one registration.
 #[derive(Clone, PartialEq, Eq)]
 pub struct EmailAddress(String);
+
+const INVALID: &str = "must be one email address like name@example.org";
 
 impl EmailAddress {
     pub const MAX_CHARS: usize = 254;
 
     pub fn parse(input: &str) -> Result<Self, String> {
-        const INVALID: &str = "must be one email address like name@example.org";
         let value = input.trim();
         if value.is_empty() {
             return Err("is required".into());
         }
-        if value.len() > Self::MAX_CHARS {
-            return Err(format!("must be at most {} characters", Self::MAX_CHARS));
+        let too_long = || format!("must be at most {} characters", Self::MAX_CHARS);
+        if value.chars().count() > Self::MAX_CHARS {
+            return Err(too_long());
         }
         let Some((local, domain)) = value.split_once('@') else {
             return Err(INVALID.into());
         };
-        let local_ok = !local.is_empty()
-            && local.len() <= 64
-            && local.chars().all(is_local_char)
-            && !local.starts_with('.')
-            && !local.ends_with('.')
-            && !local.contains("..");
-        let labels: Vec<&str> = domain.split('.').collect();
-        let domain_ok = labels.len() >= 2
-            && labels.iter().all(|label| {
-                !label.is_empty()
-                    && label.len() <= 63
-                    && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-                    && !label.starts_with('-')
-                    && !label.ends_with('-')
-            })
-            && labels.last().is_some_and(|tld| {
-                tld.len() >= 2
-                    && (tld.chars().all(|c| c.is_ascii_alphabetic()) || tld.starts_with("xn--"))
-            });
-        // The crate checks the RFC grammar; the rules above narrow it to what SES delivers.
-        if !local_ok || !domain_ok || !email_address::EmailAddress::is_valid(value) {
+        let domain = ascii_domain(domain).ok_or(INVALID)?;
+        let value = format!("{local}@{domain}");
+        if value.len() > Self::MAX_CHARS {
+            return Err(too_long());
+        }
+        // The crate checks the RFC grammar; the rules here narrow it to what SES delivers.
+        if !is_local_part(local)
+            || !is_ascii_domain(&domain)
+            || !email_address::EmailAddress::is_valid(&value)
+        {
             return Err(INVALID.into());
         }
-        Ok(Self(value.to_owned()))
+        Ok(Self(value))
     }
 
     /// The form used for uniqueness: addresses differing only in case are one.
     pub fn normalized(&self) -> String {
         self.0.to_lowercase()
     }
+}
+
+/// The domain as SES sends to it: as typed when it is ASCII, else its IDNA
+/// (UTS 46, with the DNS's rules) ASCII form; `None` when it is no domain.
+fn ascii_domain(domain: &str) -> Option<String> {
+    if domain.is_ascii() {
+        return Some(domain.to_owned());
+    }
+    idna::domain_to_ascii_strict(domain).ok()
+}
+
+fn is_local_part(local: &str) -> bool {
+    !local.is_empty()
+        && local.len() <= 64
+        && local.chars().all(is_local_char)
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+}
+
+/// Two or more ASCII labels; the last of at least two letters, or Punycode.
+fn is_ascii_domain(domain: &str) -> bool {
+    let labels: Vec<&str> = domain.split('.').collect();
+    labels.len() >= 2
+        && labels.iter().all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        })
+        && labels.last().is_some_and(|tld| {
+            tld.len() >= 2
+                && (tld.chars().all(|c| c.is_ascii_alphabetic())
+                    || tld.to_ascii_lowercase().starts_with("xn--"))
+        })
 }
 
 fn is_local_char(c: char) -> bool {
@@ -122,6 +151,49 @@ mod tests {
     }
 
     #[test]
+    fn a_domain_in_any_script_is_held_in_its_punycode_form() {
+        for (typed, held) in [
+            ("ali@دانشگاه.ir", "ali@xn--mgbawv3gi04e.ir"),
+            ("user@bücher.de", "user@xn--bcher-kva.de"),
+            ("User@BÜCHER.de", "User@xn--bcher-kva.de"),
+            ("a@пример.рф", "a@xn--e1afmkfd.xn--p1ai"),
+            ("a@مثال。com", "a@xn--mgbh0fb.com"), // the ideographic full stop is a dot
+        ] {
+            assert_eq!(
+                EmailAddress::parse(typed).unwrap().as_ref(),
+                held,
+                "{typed:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_unicode_and_punycode_forms_of_an_address_are_one_address() {
+        let unicode = EmailAddress::parse("Ali@دانشگاه.IR").unwrap();
+        for other in ["ali@xn--mgbawv3gi04e.ir", "ALI@XN--MGBAWV3GI04E.IR"] {
+            let other = EmailAddress::parse(other).unwrap();
+            assert_eq!(unicode.normalized(), other.normalized());
+        }
+        assert_eq!(unicode.normalized(), "ali@xn--mgbawv3gi04e.ir");
+    }
+
+    #[test]
+    fn a_domain_in_any_script_is_still_one_domain_with_an_ascii_local_part() {
+        for email in [
+            "علی@دانشگاه.ir", // the local part stays ASCII
+            "a@دانشگاه",      // no top-level domain
+            "a@دانشگاه .ir",  // a space
+            "a@-bücher.de",   // a hyphen at a label's edge
+            "a@bücher..de",
+            "a@bücher.de, b@example.org",
+            "a@bücher.de\r\nBcc: b@example.org",
+            "a@b@bücher.de",
+        ] {
+            assert!(EmailAddress::parse(email).is_err(), "{email:?}");
+        }
+    }
+
+    #[test]
     fn email_uniqueness_ignores_case() {
         let a = EmailAddress::parse("Ayesha@Example.ORG").unwrap();
         let b = EmailAddress::parse("ayesha@example.org").unwrap();
@@ -141,9 +213,10 @@ mod tests {
 
     proptest! {
         #[test]
-        fn every_accepted_email_is_free_of_separators(s in "\\PC{0,80}|[a-z.,+ \r\n@-]{1,40}") {
+        fn every_accepted_email_is_ascii_free_of_separators(s in "\\PC{0,80}|[a-z.,+ \r\n@-]{1,40}|[a-z]{1,5}@[a-zü دانشگاه.,。-]{1,20}") {
             if let Ok(email) = EmailAddress::parse(&s) {
                 let v = email.as_ref();
+                prop_assert!(v.is_ascii());
                 prop_assert!(!v.contains(['\r', '\n', ',', ' ', '<', '>', '"']));
                 prop_assert_eq!(v.matches('@').count(), 1);
             }

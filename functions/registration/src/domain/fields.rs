@@ -3,19 +3,23 @@
 //! country code, which is no personal data.
 //!
 //! The free-text fields reach emails sent from the organizers' domain, so they
-//! hold NFC text with no control or invisible format characters, and a name
-//! holds no web address: none can carry a disguised message.
+//! hold NFC text with no control or invisible format characters (but a joiner
+//! between two letters), and a name holds no web address: none can carry a
+//! disguised message.
 
 use super::Redacted;
-use icu_normalizer::ComposingNormalizerBorrowed;
-use icu_properties::CodePointMapData;
-use icu_properties::props::GeneralCategory;
+use super::text::bounded_text;
+use super::web_address::contains_web_address;
 use std::fmt;
 
 /// A participant's full name: 1–100 characters after trimming, any script, no
-/// control or format characters, no web address; stored in NFC.
+/// control or format characters (but ZWNJ/ZWJ between letters), no web
+/// address (`://`, `www.`, a bare domain); stored in NFC.
 #[derive(Clone, PartialEq, Eq)]
 pub struct FullName(String);
+
+const WEB_ADDRESS_MESSAGE: &str =
+    "must be a name, not a web address (no ://, www. or domain such as example.com)";
 
 impl FullName {
     pub const MAX_CHARS: usize = 100;
@@ -23,7 +27,7 @@ impl FullName {
     pub fn parse(input: &str) -> Result<Self, String> {
         let value = bounded_text(input, Self::MAX_CHARS)?;
         if contains_web_address(&value) {
-            return Err("must be a name, not a web address (no :// or www.)".into());
+            return Err(WEB_ADDRESS_MESSAGE.into());
         }
         Ok(Self(value))
     }
@@ -99,7 +103,8 @@ impl fmt::Debug for Designation {
 }
 
 /// An optional phone number: at most 32 characters of digits, spaces and `+-()`,
-/// with at least one digit; blank means absent.
+/// with at least one digit; blank means absent. Persian and Arabic-Indic digits
+/// are accepted and stored as ASCII digits, so every number reads and dials alike.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Phone(String);
 
@@ -107,7 +112,7 @@ impl Phone {
     pub const MAX_CHARS: usize = 32;
 
     pub fn parse(input: &str) -> Result<Option<Self>, String> {
-        let value = input.trim();
+        let value: String = input.trim().chars().map(ascii_digit).collect();
         if value.is_empty() {
             return Ok(None);
         }
@@ -123,8 +128,19 @@ impl Phone {
         if !value.chars().any(|c| c.is_ascii_digit()) {
             return Err("must contain digits".into());
         }
-        Ok(Some(Self(value.to_owned())))
+        Ok(Some(Self(value)))
     }
+}
+
+/// A Persian (U+06F0–U+06F9) or Arabic-Indic (U+0660–U+0669) digit as its
+/// ASCII digit; any other character as it is.
+fn ascii_digit(c: char) -> char {
+    let zero = match c {
+        '\u{06F0}'..='\u{06F9}' => 0x06F0,
+        '\u{0660}'..='\u{0669}' => 0x0660,
+        _ => return c,
+    };
+    char::from_digit(u32::from(c) - zero, 10).unwrap_or(c)
 }
 
 impl AsRef<str> for Phone {
@@ -161,49 +177,6 @@ impl Country {
     pub fn name(&self) -> &'static str {
         self.0.name()
     }
-}
-
-/// NFC-normalize and trim, then require 1..=max characters (counted composed)
-/// with no control or format characters.
-fn bounded_text(input: &str, max: usize) -> Result<String, String> {
-    let normalized = ComposingNormalizerBorrowed::new_nfc().normalize(input);
-    let value = normalized.trim();
-    if value.is_empty() {
-        return Err("is required".into());
-    }
-    if value.chars().count() > max {
-        return Err(format!("must be at most {max} characters"));
-    }
-    if value.chars().any(is_forbidden_char) {
-        return Err("must not contain control characters".into());
-    }
-    if value.chars().any(is_format_char) {
-        return Err(
-            "must not contain invisible formatting characters (direction marks, zero-width spaces)"
-                .into(),
-        );
-    }
-    Ok(value.to_owned())
-}
-
-/// Control characters, and the Unicode line and paragraph separators that act like them.
-fn is_forbidden_char(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
-}
-
-/// General category Cf: bidirectional controls that reorder what a reader sees,
-/// zero-width characters, the byte-order mark, the soft hyphen, tag characters.
-fn is_format_char(c: char) -> bool {
-    CodePointMapData::<GeneralCategory>::new().get(c) == GeneralCategory::Format
-}
-
-/// `://` or `www.`, in any case, also when typed in full-width or other
-/// compatibility forms (`ｗｗｗ．`), which NFKC folds to the plain ones.
-fn contains_web_address(value: &str) -> bool {
-    let folded = ComposingNormalizerBorrowed::new_nfkc()
-        .normalize(value)
-        .to_lowercase();
-    folded.contains("://") || folded.contains("www.")
 }
 
 #[cfg(test)]

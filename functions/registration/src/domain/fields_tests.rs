@@ -1,6 +1,8 @@
 //! Tests of the rules in `fields.rs`.
 use super::*;
 use crate::domain::EmailAddress;
+use crate::domain::text::{FORMAT_MESSAGE, JOINER_MESSAGE, is_format_char};
+use icu_normalizer::ComposingNormalizerBorrowed;
 use proptest::prelude::*;
 
 #[test]
@@ -63,6 +65,25 @@ fn phone_allows_digits_spaces_and_punctuation_only() {
     assert!(Phone::parse("123 ext 4").is_err());
     assert!(Phone::parse(&"1".repeat(33)).is_err());
     assert!(Phone::parse("()").is_err());
+}
+
+#[test]
+fn persian_and_arabic_indic_phone_digits_are_stored_as_ascii_digits() {
+    for (typed, stored) in [
+        ("۰۹۱۲ ۳۴۵ ۶۷۸۹", "0912 345 6789"),         // Persian
+        ("+٩٢ (٤٢) ١٢٣-٤٥٦٧", "+92 (42) 123-4567"), // Arabic-Indic
+        (" +98 ۹۱۲ 345 ٦٧٨٩ ", "+98 912 345 6789"), // mixed, trimmed
+    ] {
+        assert_eq!(Phone::parse(typed).unwrap().unwrap().as_ref(), stored);
+    }
+    // The limit counts characters: 32 Persian digits fit, 33 do not.
+    assert_eq!(
+        Phone::parse(&"۱".repeat(32)).unwrap().unwrap().as_ref(),
+        "1".repeat(32)
+    );
+    assert!(Phone::parse(&"۱".repeat(33)).is_err());
+    // Other scripts' digits are still refused.
+    assert!(Phone::parse("१२३४").is_err());
 }
 
 #[test]
@@ -132,12 +153,76 @@ fn is_named_invisible(c: char) -> bool {
 
 #[test]
 fn names_organizations_and_designations_with_format_characters_are_refused() {
-    let rule =
-        "must not contain invisible formatting characters (direction marks, zero-width spaces)";
+    let rule = FORMAT_MESSAGE;
     for text in WITH_FORMAT_CHARACTERS {
         assert_eq!(FullName::parse(text).unwrap_err(), rule, "{text:?}");
         assert_eq!(Organization::parse(text).unwrap_err(), rule, "{text:?}");
         assert_eq!(Designation::parse(text).unwrap_err(), rule, "{text:?}");
+    }
+}
+
+/// Names that need a joiner between two letters: Persian, Urdu and Indic ones.
+const WITH_JOINERS: [&str; 6] = [
+    "علی\u{200C}رضا",      // Ali-Reza, ZWNJ
+    "می\u{200C}خواهم",     // "I want", ZWNJ
+    "क\u{94D}\u{200D}ष",   // an Indic conjunct: ka, virama, ZWJ, ssa
+    "ن\u{64E}\u{200C}ر",   // a letter with its vowel mark before the ZWNJ
+    "محمد علی\u{200C}پور", // in the second word of two
+    "ک\u{200D}",           // not this one: see below
+];
+
+#[test]
+fn zero_width_joiners_between_two_letters_are_accepted_and_kept() {
+    for text in &WITH_JOINERS[..5] {
+        assert_eq!(FullName::parse(text).unwrap().as_ref(), *text, "{text:?}");
+        assert_eq!(Organization::parse(text).unwrap().as_ref(), *text);
+        assert_eq!(Designation::parse(text).unwrap().unwrap().as_ref(), *text);
+    }
+    // Stored NFC: a decomposed letter before the joiner is composed.
+    assert_eq!(
+        FullName::parse("e\u{301}\u{200C}x").unwrap().as_ref(),
+        "\u{E9}\u{200C}x"
+    );
+}
+
+#[test]
+fn zero_width_joiners_out_of_place_are_refused() {
+    for text in [
+        WITH_JOINERS[5],          // at the end
+        "\u{200C}علی",            // at the start
+        "علی \u{200C}رضا",        // after a space
+        "علی\u{200C} رضا",        // before a space
+        "علی\u{200C}\u{200C}رضا", // doubled
+        "علی\u{200C}\u{200D}رضا", // two joiners
+        "Ali\u{200C}1",           // beside a digit
+        "1\u{200D}Ali",
+        "Ali\u{200C}-Khan", // beside punctuation
+        "Ali.\u{200D}Khan",
+        "\u{1F468}\u{200D}\u{1F469}", // an emoji sequence is no letter
+        "\u{301}\u{200C}x",           // a mark with no letter under it
+    ] {
+        assert_eq!(
+            FullName::parse(text).unwrap_err(),
+            JOINER_MESSAGE,
+            "{text:?}"
+        );
+        assert_eq!(Organization::parse(text).unwrap_err(), JOINER_MESSAGE);
+        assert_eq!(Designation::parse(text).unwrap_err(), JOINER_MESSAGE);
+    }
+}
+
+#[test]
+fn other_format_characters_stay_refused_between_letters_and_beside_a_joiner() {
+    for text in [
+        "علی\u{200B}رضا",         // zero-width space
+        "علی\u{200F}رضا",         // right-to-left mark
+        "علی\u{200C}رضا\u{2066}", // a good joiner and an isolate
+    ] {
+        assert_eq!(
+            FullName::parse(text).unwrap_err(),
+            FORMAT_MESSAGE,
+            "{text:?}"
+        );
     }
 }
 
@@ -150,15 +235,40 @@ fn a_name_with_a_web_address_is_refused() {
         "see www.example.org",
         "Ali hxxps://x",        // any `://`, whatever comes before it
         "ｗｗｗ．example．org", // full-width forms
+        // Bare domains, with or without a path.
+        "pay-help.com",
+        "pay-help.com/x",
+        "bit.ly/x",
+        "Ayesha Khan pay-help.com",
+        "Ali PAY-HELP.COM/unlock",
+        "Ali ｐａｙ－ｈｅｌｐ．ｃｏｍ",
+        "t.me/joinus",
     ] {
         assert_eq!(
             FullName::parse(name).unwrap_err(),
-            "must be a name, not a web address (no :// or www.)",
+            "must be a name, not a web address (no ://, www. or domain such as example.com)",
             "{name:?}"
         );
     }
-    // "www" alone and a dot elsewhere are no address.
-    assert!(FullName::parse("Wwwa Dr. Smith").is_ok());
+}
+
+#[test]
+fn names_with_dots_are_no_web_address() {
+    // "www" alone, initials, titles and degrees are names.
+    for name in [
+        "Wwwa Dr. Smith",
+        "J. R. R. Tolkien",
+        "J.R.R. Tolkien",
+        "Dr.Ali",
+        "Dr.Ali Khan",
+        "Z.Li",
+        "Dr.Ma Yun",
+        "Prof.Li",
+        "Ali Khan, Ph.D.",
+        "А.С. Пушкин",
+    ] {
+        assert_eq!(FullName::parse(name).unwrap().as_ref(), name);
+    }
 }
 
 #[test]
@@ -208,10 +318,24 @@ fn the_length_limit_counts_composed_characters() {
     assert!(FullName::parse(&format!("{decomposed}e")).is_err());
 }
 
+/// Whether a joiner stands where the contract allows it, checked apart from
+/// the rule: never at an edge, and beside neither white space, an ASCII digit
+/// or punctuation, nor another joiner.
+fn joiner_in_place(chars: &[char], i: usize) -> bool {
+    let out_of_place = |c: &char| {
+        c.is_whitespace() || c.is_ascii_digit() || c.is_ascii_punctuation() || is_joiner(*c)
+    };
+    i > 0 && i + 1 < chars.len() && !out_of_place(&chars[i - 1]) && !out_of_place(&chars[i + 1])
+}
+
+fn is_joiner(c: char) -> bool {
+    matches!(c, '\u{200C}' | '\u{200D}')
+}
+
 proptest! {
     #[test]
-    fn accepted_names_are_nfc_without_format_characters(
-        s in "[a-zA-Z .'çÇğıİ\u{300}-\u{36F}\u{AD}\u{200B}-\u{200F}\u{202A}-\u{202E}\u{2060}\u{2066}-\u{2069}\u{FEFF}]{0,40}|\\PC{0,120}"
+    fn accepted_names_are_nfc_without_format_characters_but_joiners_between_letters(
+        s in "[a-zA-Z .'1çÇğıİعلیرضا\u{300}-\u{36F}\u{64E}\u{AD}\u{200B}-\u{200F}\u{202A}-\u{202E}\u{2060}\u{2066}-\u{2069}\u{FEFF}]{0,40}|\\PC{0,120}"
     ) {
         let nfc = ComposingNormalizerBorrowed::new_nfc();
         for value in [
@@ -222,9 +346,13 @@ proptest! {
         .into_iter()
         .flatten()
         {
+            let chars: Vec<char> = value.chars().collect();
             prop_assert!(nfc.is_normalized(&value));
-            prop_assert!(!value.chars().any(is_format_char));
-            prop_assert!(!value.chars().any(is_named_invisible));
+            for (i, &c) in chars.iter().enumerate() {
+                prop_assert!(!is_format_char(c) || is_joiner(c));
+                prop_assert!(!is_named_invisible(c) || is_joiner(c));
+                prop_assert!(!is_joiner(c) || joiner_in_place(&chars, i), "{value:?}");
+            }
             prop_assert_eq!(value.as_str(), value.trim());
         }
     }
@@ -240,4 +368,12 @@ proptest! {
         }
     }
 
+    #[test]
+    fn accepted_phones_are_ascii(s in "[0-9\u{660}-\u{669}\u{6F0}-\u{6F9} +()-]{0,40}") {
+        if let Ok(Some(phone)) = Phone::parse(&s) {
+            prop_assert!(phone.as_ref().is_ascii());
+            prop_assert!(phone.as_ref().chars().count() <= Phone::MAX_CHARS);
+            prop_assert_eq!(phone.as_ref().chars().count(), s.trim().chars().count());
+        }
+    }
 }

@@ -8,6 +8,8 @@
 mod email;
 mod fields;
 mod submission;
+mod text;
+mod web_address;
 
 pub use crate::lifecycle::RegistrationStatus;
 pub use email::EmailAddress;

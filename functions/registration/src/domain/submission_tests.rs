@@ -206,6 +206,42 @@ fn a_decomposed_name_becomes_a_registration_composed() {
     assert_eq!(registration.full_name.as_ref(), "Çağrı Yılmaz");
 }
 
+#[test]
+fn a_persian_participant_registers_as_typed_on_a_persian_keyboard() {
+    let raw = RawRegistration {
+        full_name: RawValue::Text("علی\u{200C}رضا محمدی".into()),
+        email: RawValue::Text("ali@دانشگاه.ir".into()),
+        country: RawValue::Text("ir".into()),
+        organization: RawValue::Text("دانشگاه صنعتی شریف".into()),
+        designation: RawValue::Text("کارشناس\u{200C}ارشد".into()),
+        phone: RawValue::Text("+۹۸ ۹۱۲ ۳۴۵ ۶۷۸۹".into()),
+        ..valid_raw()
+    };
+    let Submission::Participant(registration) = Submission::try_from(&raw).unwrap() else {
+        panic!("expected a participant");
+    };
+    assert_eq!(registration.full_name.as_ref(), "علی\u{200C}رضا محمدی");
+    assert_eq!(registration.email.as_ref(), "ali@xn--mgbawv3gi04e.ir");
+    assert_eq!(
+        registration.designation.as_ref().map(AsRef::as_ref),
+        Some("کارشناس\u{200C}ارشد")
+    );
+    assert_eq!(
+        registration.phone.as_ref().map(AsRef::as_ref),
+        Some("+98 912 345 6789")
+    );
+}
+
+#[test]
+fn a_bare_domain_as_a_name_is_refused_naming_the_name() {
+    let raw = RawRegistration {
+        full_name: RawValue::Text("pay-help.com".into()),
+        ..valid_raw()
+    };
+    let errors = Submission::try_from(&raw).unwrap_err();
+    assert_eq!(errors.0.keys().copied().collect::<Vec<_>>(), ["full_name"]);
+}
+
 proptest! {
     #[test]
     fn validation_never_panics(name in ".*", email in ".*", country in ".*", phone in ".*") {

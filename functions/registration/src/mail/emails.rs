@@ -5,12 +5,38 @@ use super::{EmailAttachment, OutgoingEmail};
 use crate::config::{EventConfig, ZoomJoinUrl};
 use crate::domain::EmailAddress;
 use askama::Template;
+use icu_properties::CodePointMapData;
+use icu_properties::props::BidiClass;
 use jiff::{SignedDuration, Timestamp};
+use std::fmt;
+
+/// A participant's value in a text part. One that holds a right-to-left
+/// character is set between U+2068 FIRST STRONG ISOLATE and U+2069 POP
+/// DIRECTIONAL ISOLATE, so that it cannot reorder the words around it (the
+/// HTML part puts it in `<bdi>`); a left-to-right one is written as typed.
+struct TextValue<'a>(&'a str);
+
+impl fmt::Display for TextValue<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let bidi = CodePointMapData::<BidiClass>::new();
+        let right_to_left = [
+            BidiClass::RightToLeft,
+            BidiClass::ArabicLetter,
+            BidiClass::ArabicNumber,
+        ];
+        let right_to_left = self.0.chars().any(|c| right_to_left.contains(&bidi.get(c)));
+        if right_to_left {
+            write!(f, "\u{2068}{}\u{2069}", self.0)
+        } else {
+            f.write_str(self.0)
+        }
+    }
+}
 
 #[derive(Template)]
 #[template(path = "email/confirmation.txt")]
 struct ConfirmationText<'a> {
-    name: &'a str,
+    name: TextValue<'a>,
     title: &'a str,
     starts_local: &'a str,
     link: &'a str,
@@ -37,7 +63,7 @@ pub fn confirmation_email(
 ) -> OutgoingEmail {
     let starts_local = event.local_time(event.starts_at);
     let text = ConfirmationText {
-        name,
+        name: TextValue(name),
         title: &event.title,
         starts_local: &starts_local,
         link: &links.confirm,
@@ -103,7 +129,7 @@ pub enum LinkEmailKind {
 #[derive(Template)]
 #[template(path = "email/link.txt")]
 struct LinkText<'a> {
-    name: &'a str,
+    name: TextValue<'a>,
     title: &'a str,
     starts_local: &'a str,
     starts_utc: &'a str,
@@ -146,7 +172,7 @@ pub fn link_email(
     let starts_utc = event.utc_time(event.starts_at);
     let promoted = participant.kind == LinkEmailKind::Promoted;
     let text = LinkText {
-        name: participant.name,
+        name: TextValue(participant.name),
         title: &event.title,
         starts_local: &starts_local,
         starts_utc: &starts_utc,
@@ -186,7 +212,7 @@ pub fn link_email(
 #[derive(Template)]
 #[template(path = "email/promotion.txt")]
 struct PromotionText<'a> {
-    name: &'a str,
+    name: TextValue<'a>,
     title: &'a str,
     starts_local: &'a str,
     cancel_link: &'a str,
@@ -211,7 +237,7 @@ pub fn promotion_email(
 ) -> OutgoingEmail {
     let starts_local = event.local_time(event.starts_at);
     let text = PromotionText {
-        name,
+        name: TextValue(name),
         title: &event.title,
         starts_local: &starts_local,
         cancel_link: &links.cancel,
@@ -235,7 +261,7 @@ pub fn promotion_email(
 #[derive(Template)]
 #[template(path = "email/reminder.txt")]
 struct ReminderText<'a> {
-    name: &'a str,
+    name: TextValue<'a>,
     title: &'a str,
     starts_local: &'a str,
     starts_utc: &'a str,
@@ -266,7 +292,7 @@ pub fn reminder_email(
     let starts_local = event.local_time(event.starts_at);
     let starts_utc = event.utc_time(event.starts_at);
     let text = ReminderText {
-        name,
+        name: TextValue(name),
         title: &event.title,
         starts_local: &starts_local,
         starts_utc: &starts_utc,

@@ -166,3 +166,59 @@ fn folding_keeps_multibyte_characters_whole() {
         format!("SUMMARY:{}", "ж".repeat(60))
     );
 }
+
+/// Every kind of email to a participant, with this name.
+fn every_email_to(name: &str) -> Vec<OutgoingEmail> {
+    let now: Timestamp = "2022-09-27T08:00:00Z".parse().unwrap();
+    let links = ParticipantLinks::new("https://x.example", "tok");
+    let participant = LinkEmailFor {
+        name,
+        registration_id: "reg-1",
+        kind: LinkEmailKind::Confirmed,
+        links: &links,
+    };
+    vec![
+        confirmation_email(&event(), to(), name, &links),
+        link_email(&event(), to(), participant, &zoom(), now),
+        promotion_email(&event(), to(), name, &links),
+        reminder_email(&event(), to(), name, &links, &zoom()),
+    ]
+}
+
+#[test]
+fn a_right_to_left_name_is_isolated_in_both_parts_of_every_email() {
+    let name = "علی\u{200C}رضا محمدی";
+    for email in every_email_to(name) {
+        assert!(
+            email
+                .html
+                .contains(&format!("<p>Dear <bdi>{name}</bdi>,</p>")),
+            "{}",
+            email.html
+        );
+        assert!(
+            email
+                .text
+                .starts_with(&format!("Dear \u{2068}{name}\u{2069},\n")),
+            "{}",
+            email.text
+        );
+    }
+}
+
+#[test]
+fn a_left_to_right_name_is_written_as_typed_in_the_text_part() {
+    for email in every_email_to("Çağrı <i>") {
+        assert!(
+            email.text.starts_with("Dear Çağrı <i>,\n"),
+            "{}",
+            email.text
+        );
+        assert!(!email.text.contains(['\u{2068}', '\u{2069}']));
+        assert!(
+            email
+                .html
+                .contains("<p>Dear <bdi>Çağrı &#60;i&#62;</bdi>,</p>")
+        );
+    }
+}

@@ -276,6 +276,45 @@ mod tests {
     }
 
     #[test]
+    fn the_form_shown_again_isolates_every_value_typed() {
+        let env: std::collections::HashMap<String, String> = [
+            ("TABLE_NAME", "t"),
+            ("EVENT_ID", "e"),
+            ("EVENT_TITLE", "T"),
+            ("EVENT_STARTS_AT", "2022-09-28T10:00:00+05:00"),
+            ("EVENT_TIMEZONE", "Asia/Karachi"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.into(), v.into()))
+        .collect();
+        let event = EventConfig::from_source(&env).unwrap();
+        let values = RawRegistration {
+            full_name: RawValue::Text("علی\u{200C}رضا".into()),
+            email: RawValue::Text("ali@دانشگاه".into()),
+            organization: RawValue::Text("دانشگاه شریف".into()),
+            designation: RawValue::Text("استاد".into()),
+            phone: RawValue::Text("۰۹۱۲".into()),
+            ..Default::default()
+        };
+        let mut errors = FieldErrors::default();
+        errors.0.insert("email", "must be one email address".into());
+        let closes = "2022-09-27T00:00:00+05:00".parse().unwrap();
+        let html = form_page(&event, closes, 90, &values, &errors);
+        for (field, value) in [
+            ("full_name", "علی\u{200C}رضا"),
+            ("email", "ali@دانشگاه"),
+            ("organization", "دانشگاه شریف"),
+            ("designation", "استاد"),
+            ("phone", "۰۹۱۲"),
+        ] {
+            assert!(
+                html.contains(&format!(r#"name="{field}" value="{value}" dir="auto""#)),
+                "{field}"
+            );
+        }
+    }
+
+    #[test]
     fn an_action_page_posts_its_token_back_escaped() {
         let html = action_page(
             "Powering <Belt> & Road",
