@@ -1309,7 +1309,19 @@ async fn a_service_that_accepts_and_never_answers_is_an_outage_not_a_hang() {
         matches!(read, Err(registration::store::StoreError::Unavailable(_))),
         "{read:?}"
     );
-    assert!(matches!(send, Err(MailError::Unavailable(_))), "{send:?}");
+    // One email's trouble (a run sees an outage only in several), which may
+    // have sent it.
+    assert!(
+        matches!(
+            send,
+            Err(MailError::Unanswered {
+                others_answered: false,
+                ..
+            })
+        ),
+        "{send:?}"
+    );
+    assert!(!send.unwrap_err().nothing_sent());
     // An SES attempt that may have sent its email is not sent again.
     assert_eq!(
         ses_connections.load(std::sync::atomic::Ordering::SeqCst),
@@ -1347,7 +1359,8 @@ async fn ses_failures_are_classified_by_code_and_by_bare_http_status() {
         let got = match mailer.send(&email).await {
             Err(MailError::Unavailable(_)) => "unavailable",
             Err(MailError::ServerError(_)) => "server error",
-            Err(MailError::ConnectionFailed(_)) => "no answer",
+            Err(MailError::ConnectionFailed(_)) => "no connection",
+            Err(MailError::Unanswered { .. }) => "no answer",
             Err(MailError::Throttled) => "throttled",
             Err(MailError::Deferred) => "deferred",
             Err(MailError::Rejected(_)) => "rejected",
