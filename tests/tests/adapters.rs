@@ -1447,3 +1447,85 @@ async fn the_paced_ses_client_makes_one_request_per_send_and_the_other_retries()
     );
     assert_eq!(front.faults.calls.load(Ordering::SeqCst), 4);
 }
+
+/// Every link, promotion or reminder email's claim adds its cancel token; a
+/// registration holds the last `MAX_CANCEL_TOKENS`, and one whose email never
+/// left is taken back.
+#[tokio::test]
+async fn claims_keep_each_cancel_token_up_to_the_bound_then_start_over() {
+    use registration::store::MAX_CANCEL_TOKENS;
+    let table = fresh_table().await;
+    let event = unique("event");
+    let participant = system_tests::participant("Dilnoza Karimova", &unique_email());
+    let pending = system_tests::pending_registration(&event, participant, t0());
+    let now = t0() + SignedDuration::from_mins(5);
+    system_tests::store_as(&table.store, &pending, RegistrationStatus::Confirmed, now).await;
+    let key = pending.key.clone();
+    let hashes: Vec<String> = (0..=MAX_CANCEL_TOKENS)
+        .map(|i| format!("cancel-{i}"))
+        .collect();
+    let claim_with = |hash: &str| {
+        let store = table.store.clone();
+        let (key, hash) = (key.clone(), hash.to_owned());
+        async move {
+            let held = store
+                .claim(&key, Outbox::Link, &lease("run", now), Some(&hash), now)
+                .await
+                .unwrap();
+            assert!(held.is_some(), "claimed with {hash}");
+            // Released at once (the lease ends at `now`), the link still owed.
+            let released = store
+                .record_failure(&key, Outbox::Link, "run", "x", Attempt::NotCounted)
+                .await;
+            released.unwrap();
+        }
+    };
+    for hash in &hashes[..MAX_CANCEL_TOKENS] {
+        claim_with(hash).await;
+    }
+    for hash in &hashes[..MAX_CANCEL_TOKENS] {
+        let found = table.store.find_by_token(&key, hash).await.unwrap();
+        assert!(found.is_some(), "{hash} still works");
+    }
+    let item = table
+        .items()
+        .await
+        .into_iter()
+        .find(|item| item[attr::PK].as_s().ok() == Some(&pk_of(&key)))
+        .expect("the registration's item");
+    assert_eq!(
+        item[attr::CANCEL_TOKEN_HASHES].as_ss().unwrap().len(),
+        MAX_CANCEL_TOKENS,
+        "a string set"
+    );
+
+    claim_with(&hashes[MAX_CANCEL_TOKENS]).await;
+    let last = &hashes[MAX_CANCEL_TOKENS];
+    assert!(
+        table
+            .store
+            .find_by_token(&key, last)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        table
+            .store
+            .find_by_token(&key, &hashes[0])
+            .await
+            .unwrap()
+            .is_none(),
+        "past the bound the set starts over"
+    );
+    assert!(table.store.remove_token(&key, last).await.unwrap());
+    assert!(
+        table
+            .store
+            .find_by_token(&key, last)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(!table.store.remove_token(&key, last).await.unwrap());
+}
