@@ -1,6 +1,7 @@
 //! A small fault-injecting front for the SES v2 emulator: it rejects chosen
 //! recipients, answers 429 to the first N sends, 500 to every Nth send, can add
-//! latency, and forwards everything else to the emulator. It also counts what it
+//! latency, never answers sends to chosen recipients, and forwards everything
+//! else to the emulator. It also counts what it
 //! saw, and when.
 
 use axum::Router;
@@ -19,6 +20,8 @@ pub struct Faults {
     pub reject: Mutex<HashSet<String>>,
     /// Recipients whose every send gets `500 InternalFailure`.
     pub fail_for: Mutex<HashSet<String>>,
+    /// Recipients whose sends are taken and never answered (nor forwarded).
+    pub hang_for: Mutex<HashSet<String>>,
     /// How many of the next sends get `429 TooManyRequestsException`.
     pub throttle_next: AtomicU64,
     /// Added before every answer.
@@ -146,6 +149,10 @@ async fn forward(
         }
         let now = faults.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         faults.max_in_flight.fetch_max(now, Ordering::SeqCst);
+    }
+    if is_send && addressed_to_any(&body, &faults.hang_for) {
+        // Until the client gives up and drops the connection.
+        std::future::pending::<()>().await;
     }
     let latency = *faults.latency.lock().expect("lock");
     if !latency.is_zero() {

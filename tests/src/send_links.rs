@@ -78,6 +78,36 @@ pub async fn seed(app: &TestApp, status: RegistrationStatus, n: usize) -> Vec<St
     emails
 }
 
+/// Store `n` pending registrations whose confirmation email is owed to the
+/// scheduled run (as a registration whose email failed leaves them), straight
+/// through the store: one write each. Their creator's lease has expired, so a
+/// run at the app's clock claims them. Returns their addresses.
+pub async fn seed_owed_confirmations(app: &TestApp, n: usize) -> Vec<String> {
+    let now = app.clock.now();
+    let registered = now - jiff::SignedDuration::from_mins(10);
+    let emails: Vec<String> = (0..n).map(|_| unique_email()).collect();
+    let futures: Vec<_> = emails
+        .iter()
+        .enumerate()
+        .map(|(i, email)| {
+            let participant = crate::participant(&format!("Pending {i} Ülkü"), email);
+            let pending = crate::pending_registration(&app.event_id, participant, registered);
+            let store = app.store.clone();
+            async move {
+                store
+                    .create_pending(&pending, &uuid::Uuid::new_v4().simple().to_string())
+                    .await
+                    .expect("seed a pending registration");
+            }
+        })
+        .collect();
+    futures::stream::iter(futures)
+        .buffer_unordered(32)
+        .collect::<Vec<()>>()
+        .await;
+    emails
+}
+
 /// A link sender for this app, sending through `ses`.
 pub fn sender_with(app: &TestApp, ses: aws_sdk_sesv2::Client) -> Arc<Sender> {
     sender_over(app, app.store.clone(), ses_mailer(app, ses))
@@ -117,10 +147,9 @@ pub async fn run(sender: &Arc<Sender>) -> SendLinksReport {
 }
 
 pub async fn run_for(sender: &Arc<Sender>, time: Duration) -> SendLinksReport {
-    sender
-        .run(tokio::time::Instant::now() + time)
-        .await
-        .expect("the run completes")
+    let report = sender.run(tokio::time::Instant::now() + time).await;
+    assert!(report.failed_steps.is_empty(), "{report:?}");
+    report
 }
 
 /// How many emails each address received.
@@ -139,13 +168,16 @@ pub async fn counts(app: &TestApp, addresses: &[String]) -> HashMap<String, usiz
 }
 
 /// The real store with trouble added: every other claim answers `claim_delay`
-/// late (DynamoDB latency that varies from one registration to the next), and
-/// listing an outbox fails once it has answered `due_answers` times.
+/// late (DynamoDB latency that varies from one registration to the next),
+/// listing an outbox fails once it has answered `due_answers` times (or
+/// always, for `failing_outbox`), and filling freed seats may fail.
 #[derive(Clone)]
 pub struct TroubledStore {
     store: DynamoStore,
     claim_delay: Duration,
     due_answers: Option<usize>,
+    failing_outbox: Option<Outbox>,
+    promotions_fail: bool,
     counts_fail: bool,
     claims: Arc<std::sync::atomic::AtomicUsize>,
     dues: Arc<std::sync::atomic::AtomicUsize>,
@@ -157,6 +189,8 @@ impl TroubledStore {
             store,
             claim_delay: Duration::ZERO,
             due_answers: None,
+            failing_outbox: None,
+            promotions_fail: false,
             counts_fail: false,
             claims: Arc::default(),
             dues: Arc::default(),
@@ -173,6 +207,22 @@ impl TroubledStore {
     pub fn with_due_answers(self, answers: usize) -> Self {
         Self {
             due_answers: Some(answers),
+            ..self
+        }
+    }
+
+    /// Every query of `outbox` fails.
+    pub fn with_failing_outbox(self, outbox: Outbox) -> Self {
+        Self {
+            failing_outbox: Some(outbox),
+            ..self
+        }
+    }
+
+    /// Every attempt to give a freed seat to the first in line fails.
+    pub fn with_failing_promotions(self) -> Self {
+        Self {
+            promotions_fail: true,
             ..self
         }
     }
@@ -283,6 +333,11 @@ impl RegistrationStore for TroubledStore {
         owes: Outbox,
         now: Timestamp,
     ) -> Result<Option<Registration>, StoreError> {
+        if self.promotions_fail {
+            return Err(StoreError::Unavailable(
+                "injected: the seats could not be read".into(),
+            ));
+        }
         self.store.promote_next(event_id, capacity, owes, now).await
     }
 
@@ -307,7 +362,9 @@ impl RegistrationStore for TroubledStore {
         limit: i32,
     ) -> Result<DuePage, StoreError> {
         let nth = self.dues.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        if self.due_answers.is_some_and(|answers| nth >= answers) {
+        if self.due_answers.is_some_and(|answers| nth >= answers)
+            || self.failing_outbox == Some(outbox)
+        {
             return Err(StoreError::Unavailable(
                 "injected: the outbox query failed".into(),
             ));
@@ -396,6 +453,22 @@ impl Mailer for TimedMailer {
             .lock()
             .expect("not poisoned")
             .push(std::time::Instant::now());
+        self.mailer.send(email).await
+    }
+}
+
+/// A mailer that notes the kind of each email in the order they reach SES,
+/// then sends it.
+pub struct KindsMailer {
+    pub mailer: SesMailer,
+    pub kinds: std::sync::Mutex<Vec<Outbox>>,
+}
+
+#[async_trait::async_trait]
+impl Mailer for KindsMailer {
+    async fn send(&self, email: &OutgoingEmail) -> Result<String, MailError> {
+        let kind = email.tags.as_ref().expect("a participant's email").kind;
+        self.kinds.lock().expect("not poisoned").push(kind);
         self.mailer.send(email).await
     }
 }

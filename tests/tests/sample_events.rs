@@ -215,3 +215,27 @@ async fn register_records_the_confirmation_email_after_its_response_before_its_n
     assert_eq!(stored.lease_until, None);
     assert_eq!(stored.lease_owner, None);
 }
+
+/// A run in which DynamoDB failed steps still runs every other step, then fails
+/// the invocation (for the errors alarm) with its report, naming the steps.
+#[tokio::test]
+async fn a_send_links_run_without_its_table_fails_naming_every_failed_step() {
+    let missing = system_tests::unique("no-such-table");
+    let send_links = start("send-links", "SendLinksFunction", &missing).await;
+    let out = send_links
+        .invoke(read_json("send-links-schedule.json"))
+        .await
+        .unwrap();
+    assert!(out.is_error, "{:?}", out.response);
+    let message = out.response["errorMessage"].as_str().unwrap_or_default();
+    for step in [
+        "promotion",
+        "promotion-outbox",
+        "confirmation-outbox",
+        "link-count",
+        "confirmation-count",
+    ] {
+        assert!(message.contains(step), "{step} in {message}");
+    }
+    assert!(message.contains("\"sent\":0"), "the report: {message}");
+}

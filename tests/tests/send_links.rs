@@ -2,10 +2,12 @@
 //! fault-injecting front for it): exactly-once links, windows, deadlines, failures.
 
 use jiff::{SignedDuration, Timestamp};
+use registration::cancelling::{CancelPage, Cancelled};
 use registration::domain::RegistrationStatus;
 use registration::lifecycle::Transition;
 use registration::store::{
-    MAX_EMAIL_ATTEMPTS, MAX_LIVE_TOKENS, Outbox, RegistrationStore, TransitionOutcome,
+    EventRegistrations, MAX_EMAIL_ATTEMPTS, MAX_LIVE_TOKENS, Outbox, RegistrationStore, Requeued,
+    TransitionOutcome,
 };
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -13,9 +15,10 @@ use system_tests::faulty_ses::FaultySes;
 use system_tests::log_capture::Capture;
 use system_tests::send_links::{
     TimedMailer, TroubledStore, closest_pair, counts, owed_confirmations, run, run_for,
-    run_through, seed, sender, sender_over, sender_with, ses_mailer, spawn_send_links_app,
+    run_through, seed, seed_owed_confirmations, sender, sender_over, sender_with, ses_mailer,
+    spawn_send_links_app,
 };
-use system_tests::{unique_email, valid_json};
+use system_tests::{key_for, unique_email, valid_json};
 
 #[tokio::test]
 async fn every_confirmed_participant_gets_one_link_email_and_pending_ones_none() {
@@ -289,6 +292,10 @@ async fn an_ses_outage_ends_the_run_cleanly_with_the_rest_remaining() {
     assert_eq!(report.failed, 0, "an outage is nobody's reject");
     assert_eq!(report.stopped, Some("ses-unavailable"));
     assert_eq!(report.remaining, OWED);
+    for item in app.registration_items().await {
+        // No email left: no cancel link was handed out.
+        assert!(!item.contains_key("cancel_token_hashes"), "{item:?}");
+    }
     assert!(
         front.faults.calls.load(Ordering::SeqCst) < OWED,
         "it stopped starting sends"
@@ -633,8 +640,7 @@ async fn sends_keep_the_rate_when_claims_take_uneven_time() {
     let sender = sender_over(&app, store, mailer);
     let report = sender
         .run(tokio::time::Instant::now() + Duration::from_secs(60))
-        .await
-        .expect("the run completes");
+        .await;
     assert_eq!((report.sent, report.remaining), (12, 0), "{report:?}");
     assert!(counts(&app, &confirmed).await.values().all(|n| *n == 1));
 
@@ -650,24 +656,31 @@ async fn sends_keep_the_rate_when_claims_take_uneven_time() {
 }
 
 #[tokio::test]
-async fn a_failed_outbox_query_ends_the_run_after_the_sends_under_way_are_recorded() {
+async fn a_failed_outbox_query_ends_that_outbox_s_share_after_its_sends_are_recorded() {
     let app = spawn_send_links_app(|_| {}).await;
     let confirmed = seed(&app, RegistrationStatus::Confirmed, 250).await;
-    // The promotion and confirmation outboxes (empty) and the first page of links
-    // (100 keys) are listed; the query for the second page fails.
+    // The first round lists the promotion outbox (empty), the first page of
+    // links (100 keys) and the confirmation outbox (empty); the query for the
+    // second page of links fails.
     let store = TroubledStore::new(app.store.clone()).with_due_answers(3);
     let troubled = sender_over(&app, store, ses_mailer(&app, app.ses_paced.clone()));
     let (logs, capturing) = Capture::on_this_thread();
-    let failed = troubled
+    let report = troubled
         .run(tokio::time::Instant::now() + Duration::from_secs(60))
         .await;
     drop(capturing);
-    assert!(failed.is_err(), "the run reports the failure: {failed:?}");
-    // The invocation fails, and its log still tells what the run did.
-    let line = ended_early_line(&logs);
+    assert_eq!(report.failed_steps, ["link-outbox"], "{report:?}");
+    assert_eq!((report.sent, report.failed), (100, 0), "{report:?}");
+    assert_eq!(report.remaining, 150, "the counts still ran");
+    let line = failed_steps_line(&logs);
     assert!(
-        line.contains("ERROR") && line.contains(" sent=100 ") && line.contains(" failed=0 "),
+        line.contains("ERROR") && line.contains("link-outbox"),
         "{line}"
+    );
+    let cause = logs.text();
+    assert!(
+        cause.contains("could not list an outbox") && cause.contains("the outbox query failed"),
+        "the cause is logged: {cause}"
     );
     let registrations = app.registrations().await;
     let sent = registrations
@@ -681,27 +694,153 @@ async fn a_failed_outbox_query_ends_the_run_after_the_sends_under_way_are_record
     );
 
     let next = run(&sender(&app)).await;
-    assert_eq!((next.sent, next.remaining), (150, 0));
+    assert_eq!((next.sent, next.remaining), (150, 0), "{next:?}");
     assert!(counts(&app, &confirmed).await.values().all(|n| *n == 1));
 }
 
 #[tokio::test]
-async fn a_failed_count_at_the_end_of_a_run_is_logged_with_what_the_run_sent() {
+async fn a_failed_count_at_the_end_of_a_run_is_named_in_its_report() {
     let app = spawn_send_links_app(|_| {}).await;
     let confirmed = seed(&app, RegistrationStatus::Confirmed, 5).await;
     let store = TroubledStore::new(app.store.clone()).with_failing_counts();
     let troubled = sender_over(&app, store, ses_mailer(&app, app.ses_paced.clone()));
     let (logs, capturing) = Capture::on_this_thread();
-    let failed = troubled
+    let report = troubled
         .run(tokio::time::Instant::now() + Duration::from_secs(60))
         .await;
     drop(capturing);
-    assert!(failed.is_err(), "the run reports the failure: {failed:?}");
+    assert_eq!(
+        report.failed_steps,
+        ["link-count", "confirmation-count"],
+        "{report:?}"
+    );
+    assert_eq!(report.sent, 5);
     assert!(counts(&app, &confirmed).await.values().all(|n| *n == 1));
-    let line = ended_early_line(&logs);
+    let line = failed_steps_line(&logs);
+    assert!(line.contains("sent: 5"), "{line}");
     assert!(
-        line.contains(" sent=5 ") && line.contains("outbox count failed"),
-        "{line}"
+        logs.text().contains("outbox count failed"),
+        "the cause is logged"
+    );
+}
+
+#[tokio::test]
+async fn a_failed_promotion_and_a_failed_confirmation_query_leave_the_links_going_out() {
+    let app = spawn_send_links_app(|_| {}).await;
+    let confirmed = seed(&app, RegistrationStatus::Confirmed, 20).await;
+    let pending = seed_owed_confirmations(&app, 3).await;
+    let store = TroubledStore::new(app.store.clone())
+        .with_failing_promotions()
+        .with_failing_outbox(Outbox::Confirmation);
+    let troubled = sender_over(&app, store, ses_mailer(&app, app.ses_paced.clone()));
+    let (logs, capturing) = Capture::on_this_thread();
+    let report = troubled
+        .run(tokio::time::Instant::now() + Duration::from_secs(60))
+        .await;
+    drop(capturing);
+    assert_eq!(
+        report.failed_steps,
+        ["promotion", "confirmation-outbox"],
+        "{report:?}"
+    );
+    assert_eq!((report.sent, report.remaining), (20, 0), "{report:?}");
+    assert_eq!(report.confirmations_remaining, 3);
+    assert!(counts(&app, &confirmed).await.values().all(|n| *n == 1));
+    assert!(counts(&app, &pending).await.values().all(|n| *n == 0));
+    let logged = logs.text();
+    for cause in ["the seats could not be read", "the outbox query failed"] {
+        assert!(logged.contains(cause), "{cause} is logged: {logged}");
+    }
+}
+
+#[tokio::test]
+async fn one_send_ses_never_answers_fails_alone_and_the_run_goes_on() {
+    let app = spawn_send_links_app(|env| {
+        env.insert("SEND_RATE_PER_SECOND".into(), "10".into());
+    })
+    .await;
+    // The oldest, so it is sent first; the others take 8 s at 10 a second, past
+    // the 5 s after which the SES client gives up on it.
+    let now = app.clock_now();
+    app.clock.set(now - SignedDuration::from_secs(60));
+    let hanging = seed(&app, RegistrationStatus::Confirmed, 1).await.remove(0);
+    app.clock.set(now);
+    let others = seed(&app, RegistrationStatus::Confirmed, 80).await;
+    let front = FaultySes::over_the_emulator().await;
+    front
+        .faults
+        .hang_for
+        .lock()
+        .unwrap()
+        .insert(hanging.to_lowercase());
+    let report = run_through(&app, &front).await;
+    assert_eq!(
+        (report.sent, report.failed, report.remaining, report.stopped),
+        (80, 1, 1, None),
+        "one timeout is one email's failure, not an outage: {report:?}"
+    );
+    assert_eq!(
+        front.faults.calls.load(Ordering::SeqCst),
+        81,
+        "no resend at once"
+    );
+    assert!(counts(&app, &others).await.values().all(|n| *n == 1));
+    let key = key_for(&app.event_id, &hanging);
+    let r = app.store.get(&key).await.unwrap().unwrap();
+    assert_eq!(r.link_attempts, 1, "one of its bounded attempts");
+    assert!(r.link_sent_at.is_none() && r.lease_owner.is_none());
+    let error = r.last_email_error.as_deref().unwrap_or_default();
+    assert!(error.contains("SES did not answer"), "{error}");
+    assert_eq!(r.owes(), Some(Outbox::Link), "retried by a later run");
+
+    front.faults.hang_for.lock().unwrap().clear();
+    let next = run_through(&app, &front).await;
+    assert_eq!((next.sent, next.remaining), (1, 0), "{next:?}");
+    assert_eq!(
+        counts(&app, std::slice::from_ref(&hanging)).await[&hanging],
+        1
+    );
+}
+
+/// The cancel token in an email's text.
+fn cancel_token_in(text: &str) -> String {
+    text.split("/registrations/cancel?token=")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("a cancel link")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_resent_link_email_leaves_the_first_one_s_cancel_link_working() {
+    let app = spawn_send_links_app(|_| {}).await;
+    let email = seed(&app, RegistrationStatus::Confirmed, 1).await.remove(0);
+    assert_eq!(run(&sender(&app)).await.sent, 1);
+    let key = key_for(&app.event_id, &email);
+    let requeued = app.store.requeue(&key, Outbox::Link).await.unwrap();
+    assert!(matches!(requeued, Requeued::Queued(_)), "{requeued:?}");
+    assert_eq!(run(&sender(&app)).await.sent, 1);
+
+    let received = app.mailbox.to(&email).await;
+    assert_eq!(received.len(), 2, "the link email, then its resend");
+    let tokens: Vec<String> = received.iter().map(|m| cancel_token_in(m.text())).collect();
+    assert_ne!(tokens[0], tokens[1], "each email has a token of its own");
+    for token in &tokens {
+        let page = app.canceller.check(Some(token)).await;
+        assert!(
+            matches!(page, Ok(CancelPage::Active(ref r)) if r.email == email),
+            "the page shows its button (200): {page:?}"
+        );
+    }
+    let cancelled = app.cancel_token(&tokens[0]).await.unwrap();
+    assert!(
+        matches!(cancelled, Cancelled::Now(ref r) if r.status == RegistrationStatus::Cancelled),
+        "{cancelled:?}"
+    );
+    let page = app.canceller.check(Some(&tokens[1])).await;
+    assert!(
+        matches!(page, Ok(CancelPage::AlreadyCancelled(_))),
+        "{page:?}"
     );
 }
 
@@ -736,12 +875,12 @@ async fn a_confirmation_retry_cut_short_by_the_event_start_takes_its_unsent_link
     assert!(deferred >= 1, "a claimed retry was cut short");
 }
 
-/// The log line of a run that DynamoDB ended early.
-fn ended_early_line(logs: &Capture) -> String {
+/// The log line of a run in which DynamoDB failed some steps.
+fn failed_steps_line(logs: &Capture) -> String {
     let logged = logs.text();
     logged
         .lines()
-        .find(|l| l.contains("send-links run ended early: DynamoDB failed"))
+        .find(|l| l.contains("DynamoDB failed some steps"))
         .unwrap_or_else(|| panic!("no line for the failed run in:\n{logged}"))
         .to_owned()
 }

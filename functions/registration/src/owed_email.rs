@@ -1,5 +1,6 @@
 //! The link and promotion emails a registration owes: composed for it (each with
-//! a new token for its cancel link), and sent right away by the function that
+//! a new token for its cancel link, which keeps working beside the earlier
+//! emails' links; taken back when the email surely did not leave), and sent right away by the function that
 //! confirmed or promoted it, through the same claim the send-links run uses, so
 //! the two never both send it.
 
@@ -95,8 +96,9 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> SendNow<'_, S, M, C> {
         }
         let zoom = &self.delivery.zoom_join_url;
         match compose(self.event, zoom, &registration, outbox, &token, now) {
-            Ok(email) => self.deliver(key, outbox, &lease, &email).await,
+            Ok(email) => self.deliver(key, outbox, &lease, &email, &token).await,
             Err(reason) => {
+                self.take_back(key, &token).await;
                 self.failed(key, outbox, &lease, reason, Attempt::Counted)
                     .await
             }
@@ -110,6 +112,7 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> SendNow<'_, S, M, C> {
         outbox: Outbox,
         lease: &Lease,
         email: &OutgoingEmail,
+        token: &ConfirmationToken,
     ) {
         match self.mailer.send(email).await {
             Ok(message_id) => {
@@ -125,10 +128,20 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> SendNow<'_, S, M, C> {
                 }
             }
             Err(err) => {
+                if err.nothing_sent() {
+                    self.take_back(key, token).await;
+                }
                 let reason = err.to_string();
                 self.failed(key, outbox, lease, &reason, attempt_for(&err))
                     .await
             }
+        }
+    }
+
+    /// Take back the cancel token of an email that surely did not leave.
+    async fn take_back(&self, key: &RegistrationKey, token: &ConfirmationToken) {
+        if let Err(err) = self.store.remove_token(key, &token.hash()).await {
+            tracing::error!(error = %err, "could not take back an unsent cancel token");
         }
     }
 

@@ -370,9 +370,14 @@ pub(crate) fn tags_of(registration: &Registration, kind: Outbox) -> EmailTags {
 }
 
 /// Only a rejection is the email's own fault and counts towards its attempts.
+/// So does an email SES never answered while it answered others.
 pub(crate) fn attempt_for(err: &MailError) -> Attempt {
     match err {
-        MailError::Rejected(_) => Attempt::Counted,
+        MailError::Rejected(_)
+        | MailError::Unanswered {
+            others_answered: true,
+            ..
+        } => Attempt::Counted,
         _ => Attempt::NotCounted,
     }
 }

@@ -35,7 +35,9 @@ pub fn deadline_of(context: &Context) -> Instant {
     }
 }
 
-/// Any JSON event (EventBridge Scheduler sends `{}`) starts one run.
+/// Any JSON event (EventBridge Scheduler sends `{}`) starts one run. A run in
+/// which DynamoDB failed a step fails the invocation (so the errors alarm
+/// sees it), after every other step ran; its error carries the report.
 pub async fn handle<S, M, C>(
     sender: &Arc<SendLinks<S, M, C>>,
     event: LambdaEvent<Value>,
@@ -45,11 +47,17 @@ where
     M: Mailer + 'static,
     C: Clock + 'static,
 {
-    let report = sender
-        .run(deadline_of(&event.context))
-        .await
-        .inspect_err(|err| tracing::error!(error = %err, "send-links run failed"))?;
-    Ok(serde_json::to_value(report)?)
+    let report = sender.run(deadline_of(&event.context)).await;
+    let value = serde_json::to_value(&report)?;
+    if report.failed_steps.is_empty() {
+        Ok(value)
+    } else {
+        Err(format!(
+            "send-links: DynamoDB failed {}; report: {value}",
+            report.failed_steps.join(", ")
+        )
+        .into())
+    }
 }
 
 #[cfg(test)]

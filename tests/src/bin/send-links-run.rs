@@ -23,10 +23,16 @@ async fn main() -> Result<(), String> {
         .with_configuration_set(config.configuration_set.clone());
     let sender = Arc::new(SendLinks::new(config, store, mailer, SystemClock));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(seconds);
-    let report = sender.run(deadline).await.map_err(|e| e.to_string())?;
+    let report = sender.run(deadline).await;
     println!(
         "{}",
         serde_json::to_string(&report).map_err(|e| e.to_string())?
     );
+    if !report.failed_steps.is_empty() {
+        return Err(format!(
+            "DynamoDB failed {}",
+            report.failed_steps.join(", ")
+        ));
+    }
     Ok(())
 }

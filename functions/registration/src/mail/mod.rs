@@ -116,10 +116,19 @@ pub enum MailError {
     /// the request never left, and a later attempt may succeed.
     #[error("could not connect to SES: {0}")]
     ConnectionFailed(String),
-    /// SES is not sending for this account, or a call failed on a connection that
-    /// was made, or ran out of time: the email may have left.
+    /// SES is not sending for this account (or the call failed in a way that
+    /// says nothing of one email): the email may have left.
     #[error("SES unavailable: {0}")]
     Unavailable(String),
+    /// The request left but no answer came: it ran out of time, or its
+    /// connection broke. The email may have left, so it is not sent again at
+    /// once. `others_answered`: SES answered other emails while this one waited
+    /// (set by the send-links run), so the fault is this email's, not SES's.
+    #[error("SES did not answer: {cause}")]
+    Unanswered {
+        cause: String,
+        others_answered: bool,
+    },
     /// Not attempted: the send-links run had no send slot left before it had to stop.
     #[error("not sent: the run stopped before a send slot came")]
     Deferred,
@@ -292,8 +301,12 @@ where
         {
             MailError::ConnectionFailed(DisplayErrorContext(&err).to_string())
         }
+        // The request left: one email's trouble, which may have sent it.
         SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) | SdkError::ResponseError(_) => {
-            MailError::Unavailable(DisplayErrorContext(&err).to_string())
+            MailError::Unanswered {
+                cause: DisplayErrorContext(&err).to_string(),
+                others_answered: false,
+            }
         }
         _ => MailError::Unavailable(DisplayErrorContext(&err).to_string()),
     }

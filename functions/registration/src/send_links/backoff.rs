@@ -32,7 +32,9 @@ where
     /// throttles or fails; each attempt takes its own slot, and the SES client
     /// makes no attempts of its own (`aws::sesv2_paced`). Nothing is awaited
     /// between the slot and the SES call, so the calls keep the pacer's spacing.
-    /// An outage, or failures of three different emails in a row, stop the run.
+    /// An outage, or failures of three different emails in a row, stop the run;
+    /// one email SES never answered (the call's timeout) is that email's
+    /// failure, not retried at once since it may have left.
     /// An email that SES failed at every attempt while it sent or rejected others
     /// is reported as rejected: the email, not SES, is at fault, and this is one
     /// of the registration's bounded attempts. Without such evidence the failure
@@ -55,6 +57,7 @@ where
             if self.counters.ses_unavailable.load(Ordering::Relaxed) {
                 return Err(MailError::Deferred);
             }
+            let answers_before = self.counters.answers.load(Ordering::Relaxed);
             let result = self.send_links.mailer.send(email).await;
             if let Some(cause) = self.outage_in(&result, email, &mut retries) {
                 // This email's own error stands: it tells whether it may have left.
@@ -77,6 +80,14 @@ where
                         retries.attempt + 1
                     )));
                 }
+                // Not retried: it may have left. SES answering others meanwhile
+                // makes it this email's own failed attempt.
+                Err(MailError::Unanswered { cause, .. }) => {
+                    return Err(MailError::Unanswered {
+                        cause,
+                        others_answered: self.answered_since(answers_before),
+                    });
+                }
                 done => return done,
             }
         }
@@ -94,7 +105,11 @@ where
                 self.counters.answered();
                 None
             }
-            Err(MailError::ServerError(cause) | MailError::ConnectionFailed(cause)) => {
+            Err(
+                MailError::ServerError(cause)
+                | MailError::ConnectionFailed(cause)
+                | MailError::Unanswered { cause, .. },
+            ) => {
                 retries
                     .answers_at_first_failure
                     .get_or_insert_with(|| self.counters.answers.load(Ordering::Relaxed));
@@ -127,10 +142,16 @@ where
     /// Whether SES sent or rejected other emails since this one first failed,
     /// with no outage declared.
     fn others_went_through(&self, retries: &Retries) -> bool {
+        retries
+            .answers_at_first_failure
+            .is_some_and(|at| self.answered_since(at))
+    }
+
+    /// Whether SES sent or rejected other emails since it had given `answers`,
+    /// with no outage declared.
+    fn answered_since(&self, answers: u64) -> bool {
         !self.counters.ses_unavailable.load(Ordering::Relaxed)
-            && retries
-                .answers_at_first_failure
-                .is_some_and(|at| self.counters.answers.load(Ordering::Relaxed) > at)
+            && self.counters.answers.load(Ordering::Relaxed) > answers
     }
 
     /// SES is down: the run stops starting sends.

@@ -8,10 +8,14 @@
 //! call, so how long the claim took cannot bunch sends), sends, and records the
 //! outcome. A run that dies leaves only its leases, which expire on their own.
 //! No send starts once the run's deadline (less the safety margin) or the
-//! event's start is reached, whichever comes first.
+//! event's start is reached, whichever comes first. The outboxes share the run:
+//! round after round, one page of each (see [`rounds`]). A step that fails
+//! (filling freed seats, one outbox's query, a count) is logged with its cause,
+//! the other steps still run, and the report names it.
 
 mod backoff;
 mod pacer;
+mod rounds;
 mod run;
 
 pub use pacer::{Pacer, TokioClock};
@@ -19,7 +23,7 @@ pub use pacer::{Pacer, TokioClock};
 use crate::clock::{Clock, random_hex};
 use crate::config::SendLinksConfig;
 use crate::mail::Mailer;
-use crate::store::{DueCount, Outbox, RegistrationStore, StoreError};
+use crate::store::{DueCount, Outbox, RegistrationStore};
 use run::{Counters, SendLinksRun};
 use serde::Serialize;
 use std::sync::Arc;
@@ -60,6 +64,10 @@ pub struct SendLinksReport {
     /// Why the run stopped before its work was done, if so.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stopped: Option<&'static str>,
+    /// The steps DynamoDB failed (`promotion`, `<outbox>-outbox`,
+    /// `<outbox>-count`); every other step ran. The invocation then fails.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub failed_steps: Vec<&'static str>,
 }
 
 /// The send-links use case for one event: each call of [`SendLinks::run`] is one
@@ -87,7 +95,7 @@ where
     }
 
     /// One send-links run, which must return before `deadline` (the invocation's).
-    pub async fn run(self: &Arc<Self>, deadline: Instant) -> Result<SendLinksReport, StoreError> {
+    pub async fn run(self: &Arc<Self>, deadline: Instant) -> SendLinksReport {
         // Taken before the wall clock, so the event's start, placed on this run's
         // clock below, falls no later than the real one.
         let started = Instant::now();
@@ -97,68 +105,77 @@ where
         if now >= event.starts_at {
             report.skipped = Some("event-started");
             tracing::info!(?report, "the event has started; nothing is sent");
-            return Ok(report);
+            return report;
         }
         let run = Arc::new(self.start_run(started, now, deadline));
         let links_open = self.config.links_send_at.is_none_or(|at| now >= at);
         if !links_open {
             report.skipped = Some("before-links-send-at");
         }
-        let served = self.serve(&run, now, links_open, &mut report).await;
+        self.serve(&run, now, links_open, &mut report).await;
         run.counters.fill(&mut report, run.last_start_is);
-        match served {
-            Ok((links, confirmations)) => {
-                report.remaining = links.count;
-                report.confirmations_remaining = confirmations.count;
-                report.remaining_at_least = links.at_least || confirmations.at_least;
-            }
-            Err(err) => {
-                // The invocation fails, so what the run did before DynamoDB failed
-                // is told here; what remains is unknown.
-                tracing::error!(
-                    error = %err,
-                    sent = report.sent,
-                    failed = report.failed,
-                    confirmations_sent = report.confirmations_sent,
-                    confirmations_failed = report.confirmations_failed,
-                    stopped = report.stopped,
-                    "send-links run ended early: DynamoDB failed"
-                );
-                return Err(err);
-            }
+        self.count_remaining(&mut report).await;
+        if report.failed_steps.is_empty() {
+            tracing::info!(?report, "send-links run finished");
+        } else {
+            tracing::error!(?report, failed_steps = ?report.failed_steps, "send-links run finished; DynamoDB failed some steps");
         }
-        tracing::info!(?report, "send-links run finished");
-        self.emit_metrics(&report, now);
-        Ok(report)
+        // An unknown count is no zero: the alarm gets no figure from this run.
+        if !report.failed_steps.contains(&"link-count") {
+            self.emit_metrics(&report, now);
+        }
+        report
     }
 
-    /// Fill freed seats, then serve each outbox that is open, then count what
-    /// remains.
+    /// Fill freed seats, then serve the open outboxes together. Links,
+    /// promotions and reminders are time-critical before the start, so they
+    /// come first in each round; every outbox gets a page a round.
     async fn serve(
         &self,
         run: &Arc<SendLinksRun<S, M, C>>,
         now: jiff::Timestamp,
         links_open: bool,
         report: &mut SendLinksReport,
-    ) -> Result<(DueCount, DueCount), StoreError> {
-        report.promoted = self.fill_freed_seats(now, links_open).await?;
-        SendLinksRun::drain(run, Outbox::Promotion).await?;
-        SendLinksRun::drain(run, Outbox::Confirmation).await?;
+    ) {
+        self.fill_freed_seats(now, links_open, report).await;
+        let mut outboxes = vec![Outbox::Promotion];
         if links_open {
-            SendLinksRun::drain(run, Outbox::Link).await?;
+            outboxes.push(Outbox::Link);
         }
         if self.reminders_open(now) {
-            SendLinksRun::drain(run, Outbox::Reminder).await?;
+            outboxes.push(Outbox::Reminder);
         }
-        // The two counts are independent queries: one round trip instead of two;
-        // each reads at most REMAINING_COUNTED keys.
+        outboxes.push(Outbox::Confirmation);
+        for (outbox, _) in SendLinksRun::serve_outboxes(run, &outboxes).await {
+            report.failed_steps.push(outbox_step(outbox));
+        }
+    }
+
+    /// What remains owed, into the report. The two counts are independent
+    /// queries: one round trip instead of two; each reads at most
+    /// REMAINING_COUNTED keys.
+    async fn count_remaining(&self, report: &mut SendLinksReport) {
         let event_id = &self.config.event.event_id;
-        futures::try_join!(
+        let (links, confirmations) = futures::join!(
             self.store
                 .count_due_up_to(event_id, Outbox::Link, REMAINING_COUNTED),
             self.store
                 .count_due_up_to(event_id, Outbox::Confirmation, REMAINING_COUNTED),
-        )
+        );
+        for (counted, step) in [
+            (&links, "link-count"),
+            (&confirmations, "confirmation-count"),
+        ] {
+            if let Err(err) = counted {
+                tracing::error!(error = %err, step, "could not count an outbox; its remaining count is unknown");
+                report.failed_steps.push(step);
+            }
+        }
+        let count = |counted: &Result<DueCount, _>| counted.as_ref().map_or(0, |c| c.count);
+        let at_least = |counted: &Result<DueCount, _>| counted.as_ref().is_ok_and(|c| c.at_least);
+        report.remaining = count(&links);
+        report.confirmations_remaining = count(&confirmations);
+        report.remaining_at_least = at_least(&links) || at_least(&confirmations);
     }
 
     /// The run's metric for the alarm on links still owed in the last hour
@@ -186,28 +203,38 @@ where
     }
 
     /// Give each seat freed since the last run (an organizer's cancel, or a
-    /// function that died before promoting) to the first in line.
+    /// function that died before promoting) to the first in line. A failure
+    /// ends only this step: the outboxes are served all the same.
     async fn fill_freed_seats(
         &self,
         now: jiff::Timestamp,
         links_open: bool,
-    ) -> Result<u64, StoreError> {
+        report: &mut SendLinksReport,
+    ) {
         let owes = if links_open {
             Outbox::Link
         } else {
             Outbox::Promotion
         };
         let event_id = &self.config.event.event_id;
-        let mut promoted = 0;
-        while let Some(registration) = self
-            .store
-            .promote_next(event_id, self.config.capacity, owes, now)
-            .await?
-        {
-            tracing::info!(registration_id = %registration.registration_id, "a freed seat went to the first in line");
-            promoted += 1;
+        loop {
+            match self
+                .store
+                .promote_next(event_id, self.config.capacity, owes, now)
+                .await
+            {
+                Ok(Some(registration)) => {
+                    tracing::info!(registration_id = %registration.registration_id, "a freed seat went to the first in line");
+                    report.promoted += 1;
+                }
+                Ok(None) => return,
+                Err(err) => {
+                    tracing::error!(error = %err, "could not fill the freed seats; the outboxes are still served");
+                    report.failed_steps.push("promotion");
+                    return;
+                }
+            }
         }
-        Ok(promoted)
     }
 
     /// A run's state: no send starts at or after the event's start or the
@@ -263,5 +290,15 @@ impl Counters {
         } else {
             None
         };
+    }
+}
+
+/// The report's name for serving `outbox`.
+fn outbox_step(outbox: Outbox) -> &'static str {
+    match outbox {
+        Outbox::Confirmation => "confirmation-outbox",
+        Outbox::Link => "link-outbox",
+        Outbox::Promotion => "promotion-outbox",
+        Outbox::Reminder => "reminder-outbox",
     }
 }

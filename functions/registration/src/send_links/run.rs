@@ -6,21 +6,16 @@ use super::pacer::Pacer;
 use crate::clock::Clock;
 use crate::key::RegistrationKey;
 use crate::lifecycle::Attempt;
-use crate::mail::{MailError, Mailer};
+use crate::mail::Mailer;
 use crate::owed_email::compose;
 use crate::registering::{attempt_for, send_confirmation};
-use crate::store::{Lease, Outbox, Registration, RegistrationStore, StoreError};
+use crate::store::{Lease, Outbox, Registration, RegistrationStore};
 use crate::token::ConfirmationToken;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use tokio::sync::Semaphore;
-use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tracing::Instrument;
-
-/// How many keys one outbox query returns.
-const PAGE_SIZE: i32 = 100;
 
 /// Three different emails that SES failed (a server error, or no connection),
 /// with no email sent or rejected between them, mean that SES is down rather than
@@ -80,59 +75,9 @@ where
     M: Mailer + 'static,
     C: Clock + 'static,
 {
-    /// Serve one outbox until it is empty, the time is up or SES is down. When
-    /// DynamoDB fails to list the outbox, the sends already under way finish and
-    /// are recorded before the error is returned.
-    pub(super) async fn drain(run: &Arc<Self>, outbox: Outbox) -> Result<(), StoreError> {
-        let send_links = &run.send_links;
-        let slots = Arc::new(Semaphore::new(send_links.max_in_flight()));
-        let mut tasks = JoinSet::new();
-        let mut cursor = None;
-        let mut failed = None;
-        'pages: loop {
-            if run.counters.stopping() || Instant::now() >= run.last_start {
-                break;
-            }
-            let event_id = &send_links.config.event.event_id;
-            let page = match send_links
-                .store
-                .due(event_id, outbox, cursor, PAGE_SIZE)
-                .await
-            {
-                Ok(page) => page,
-                Err(err) => {
-                    failed = Some(err);
-                    break;
-                }
-            };
-            for key in page.keys {
-                let slot = Arc::clone(&slots)
-                    .acquire_owned()
-                    .await
-                    .expect("the semaphore is never closed");
-                if run.counters.stopping() {
-                    break 'pages;
-                }
-                let run = Arc::clone(run);
-                tasks.spawn(async move {
-                    run.serve(&key, outbox).await;
-                    drop(slot);
-                });
-                // Collect finished tasks as we go so the set stays small.
-                while tasks.try_join_next().is_some() {}
-            }
-            match page.next {
-                Some(next) => cursor = Some(next),
-                None => break,
-            }
-        }
-        while tasks.join_next().await.is_some() {}
-        failed.map_or(Ok(()), Err)
-    }
-
     /// Claim, wait for a send slot, send, record. Every failure is recorded on the
     /// registration or left to its lease; nothing here fails the run.
-    async fn serve(&self, key: &RegistrationKey, outbox: Outbox) {
+    pub(super) async fn serve(&self, key: &RegistrationKey, outbox: Outbox) {
         if Instant::now() >= self.last_start {
             self.counters.out_of_time.store(true, Ordering::Relaxed);
             return;
@@ -210,6 +155,7 @@ where
         ) {
             Ok(email) => email,
             Err(reason) => {
+                self.take_back(registration, token).await;
                 self.record_failure(registration, outbox, reason, Attempt::Counted)
                     .await;
                 self.counters.failed.fetch_add(1, Ordering::Relaxed);
@@ -227,6 +173,9 @@ where
                 counter.fetch_add(1, Ordering::Relaxed);
             }
             Err(err) => {
+                if err.nothing_sent() {
+                    self.take_back(registration, token).await;
+                }
                 let attempt = attempt_for(&err);
                 if attempt == Attempt::Counted {
                     self.counters.failed.fetch_add(1, Ordering::Relaxed);
@@ -234,6 +183,15 @@ where
                 self.record_failure(registration, outbox, &err.to_string(), attempt)
                     .await;
             }
+        }
+    }
+
+    /// Take back the token of an email that surely did not leave, so that
+    /// failed sends do not fill the registration with cancel links nobody got.
+    async fn take_back(&self, registration: &Registration, token: &ConfirmationToken) {
+        let store = &self.send_links.store;
+        if let Err(err) = store.remove_token(&registration.key(), &token.hash()).await {
+            tracing::error!(error = %err, "could not take back an unsent cancel token");
         }
     }
 
@@ -286,9 +244,9 @@ where
             }
         }
         outcome.record(&send_links.store).await;
-        let counter = match outcome.result {
+        let counter = match &outcome.result {
             Ok(_) => &self.counters.confirmations_sent,
-            Err(MailError::Rejected(_)) => &self.counters.confirmations_failed,
+            Err(err) if attempt_for(err) == Attempt::Counted => &self.counters.confirmations_failed,
             // Not the participant's doing; an outage has already stopped the run
             // (`send_with_backoff`).
             Err(_) => return,

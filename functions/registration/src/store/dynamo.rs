@@ -78,8 +78,9 @@ impl DynamoStore {
             .set_return_consumed_capacity(self.capacity());
         if projection == Projection::TokenHashesOnly {
             request = request
-                .projection_expression("#tokens")
-                .expression_attribute_names("#tokens", attr::TOKEN_HASHES);
+                .projection_expression("#tokens, #cancel")
+                .expression_attribute_names("#tokens", attr::TOKEN_HASHES)
+                .expression_attribute_names("#cancel", attr::CANCEL_TOKEN_HASHES);
         }
         let output = request.send().await.map_err(classify)?;
         self.read(output.consumed_capacity());
@@ -260,15 +261,24 @@ impl RegistrationStore for DynamoStore {
         struct TokenHashes {
             #[serde(default)]
             token_hashes: Vec<String>,
+            #[serde(default)]
+            cancel_token_hashes: Vec<String>,
         }
-        let index = match self.read_item(key, Projection::TokenHashesOnly).await? {
-            Some(item) => from_item::<TokenHashes>(item)?
-                .token_hashes
-                .iter()
-                .position(|h| h == token_hash),
-            None => None,
+        let Some(item) = self.read_item(key, Projection::TokenHashesOnly).await? else {
+            return Ok(false);
         };
-        let Some(index) = index else {
+        let held = from_item::<TokenHashes>(item)?;
+        if held.cancel_token_hashes.iter().any(|h| h == token_hash) {
+            let update = self
+                .update(key)
+                .update_expression("DELETE #cancel :token")
+                .condition_expression("contains(#cancel, :hash)")
+                .expression_attribute_names("#cancel", attr::CANCEL_TOKEN_HASHES)
+                .expression_attribute_values(":token", AttributeValue::Ss(vec![token_hash.into()]))
+                .expression_attribute_values(":hash", s(token_hash));
+            return self.conditional_update(update).await;
+        }
+        let Some(index) = held.token_hashes.iter().position(|h| h == token_hash) else {
             return Ok(false);
         };
         // Tokens are only ever appended, so the index holds until a removal; the

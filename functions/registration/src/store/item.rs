@@ -42,6 +42,7 @@ pub mod attr {
     pub const PROMOTED_AT: &str = "promoted_at";
     pub const LINK_BASE: &str = "link_base";
     pub const TOKEN_HASHES: &str = "token_hashes";
+    pub const CANCEL_TOKEN_HASHES: &str = "cancel_token_hashes";
     pub const CONFIRMATION_EMAIL_AT: &str = "confirmation_email_at";
     pub const CONFIRMATION_MESSAGE_ID: &str = "confirmation_message_id";
     pub const CONFIRMATION_ATTEMPTS: &str = "confirmation_attempts";
@@ -69,7 +70,7 @@ pub mod attr {
     pub const RETAIN_UNTIL: &str = "retain_until";
 
     /// All of them, in the struct's order.
-    pub const ALL: [&str; 42] = [
+    pub const ALL: [&str; 43] = [
         PK,
         EVENT_ID,
         REGISTRATION_ID,
@@ -87,6 +88,7 @@ pub mod attr {
         PROMOTED_AT,
         LINK_BASE,
         TOKEN_HASHES,
+        CANCEL_TOKEN_HASHES,
         CONFIRMATION_EMAIL_AT,
         CONFIRMATION_MESSAGE_ID,
         CONFIRMATION_ATTEMPTS,
@@ -146,6 +148,15 @@ pub struct Registration {
     /// The SHA-256 hashes of the live confirmation tokens' secrets.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     token_hashes: Vec<String>,
+    /// The SHA-256 hashes of the tokens in the cancel links of the link,
+    /// promotion and reminder emails that may have left (a string set, at most
+    /// [`super::MAX_CANCEL_TOKENS`]): every such email's cancel link works.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "serde_dynamo::string_set"
+    )]
+    cancel_token_hashes: Vec<String>,
     /// When a confirmation email was last attempted (the re-send throttle).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirmation_email_at: Option<Timestamp>,
@@ -171,7 +182,8 @@ pub struct Registration {
     pub link_message_id: Option<String>,
     #[serde(default)]
     pub link_attempts: u32,
-    /// The hash of the token in the latest link email's cancel link.
+    /// The hash of the token in the latest link email's cancel link, as
+    /// written before [`attr::CANCEL_TOKEN_HASHES`]: still honoured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     link_token_hash: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -180,7 +192,8 @@ pub struct Registration {
     pub promotion_message_id: Option<String>,
     #[serde(default)]
     pub promotion_attempts: u32,
-    /// The hash of the token in the latest promotion email's cancel link.
+    /// The hash of the token in the latest promotion email's cancel link (as
+    /// written before [`attr::CANCEL_TOKEN_HASHES`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     promotion_token_hash: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -189,7 +202,8 @@ pub struct Registration {
     pub reminder_message_id: Option<String>,
     #[serde(default)]
     pub reminder_attempts: u32,
-    /// The hash of the token in the reminder's cancel link.
+    /// The hash of the token in the reminder's cancel link (as written before
+    /// [`attr::CANCEL_TOKEN_HASHES`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     reminder_token_hash: Option<String>,
     /// What SES told of each kind of email sent to it.
@@ -241,6 +255,7 @@ impl Registration {
             promoted_at: None,
             link_base: pending.link_base.trim_end_matches('/').to_owned(),
             token_hashes: vec![token_hash.to_owned()],
+            cancel_token_hashes: Vec::new(),
             confirmation_email_at: Some(pending.registered_at),
             confirmation_message_id: None,
             confirmation_attempts: 0,
@@ -332,10 +347,11 @@ impl Registration {
     }
 
     /// Whether a token with this hash is live (compared in constant time): one
-    /// of a confirmation email's, or the latest link or promotion email's.
+    /// of a confirmation email's, or of a cancel link in any other email.
     pub(super) fn holds_token(&self, token_hash: &str) -> bool {
         self.token_hashes
             .iter()
+            .chain(&self.cancel_token_hashes)
             .chain(&self.link_token_hash)
             .chain(&self.promotion_token_hash)
             .chain(&self.reminder_token_hash)

@@ -50,6 +50,7 @@ fn full() -> Registration {
         cancelled_at: Some(Timestamp::UNIX_EPOCH),
         promoted_at: Some(Timestamp::UNIX_EPOCH),
         link_token_hash: Some("l".into()),
+        cancel_token_hashes: vec!["c1".into(), "c2".into()],
         promotion_sent_at: Some(Timestamp::UNIX_EPOCH),
         promotion_message_id: Some("m".into()),
         promotion_token_hash: Some("p".into()),
@@ -113,4 +114,19 @@ fn a_registration_prints_no_personal_data() {
         assert!(!printed.contains(secret), "{secret} in {printed}");
     }
     assert!(printed.contains("id-1"));
+}
+
+#[test]
+fn cancel_tokens_are_stored_as_a_string_set_and_each_is_live() {
+    let item: std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue> =
+        serde_dynamo::to_item(full()).unwrap();
+    assert_eq!(
+        item[attr::CANCEL_TOKEN_HASHES],
+        aws_sdk_dynamodb::types::AttributeValue::Ss(vec!["c1".into(), "c2".into()])
+    );
+    let r = full();
+    for hash in ["c1", "c2", "l", "p", "r", "hash"] {
+        assert!(r.holds_token(hash), "{hash}");
+    }
+    assert!(!r.holds_token("c3"));
 }

@@ -2,6 +2,7 @@
 //! in the domain's terms, and its DynamoDB adapter. Items, keys, index values,
 //! epoch numbers and `AttributeValue` never leave this module.
 
+mod claim;
 mod dynamo;
 mod epoch;
 mod event;
@@ -36,6 +37,11 @@ use std::collections::HashMap;
 /// size however often a pending address is submitted again (one more link at most
 /// every ten minutes) or its email retried.
 pub const MAX_LIVE_TOKENS: usize = 20;
+
+/// How many cancel links of link, promotion and reminder emails one
+/// registration holds: one per email that may have left (a link, a reminder,
+/// each resend). Past it, the set starts over with the newest email's.
+pub const MAX_CANCEL_TOKENS: usize = 10;
 
 /// A claim held on a registration by one sender, until an instant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -191,8 +197,8 @@ pub trait RegistrationStore: Clone + Send + Sync + 'static {
     /// holds [`MAX_LIVE_TOKENS`] (or is gone).
     async fn add_token(&self, key: &RegistrationKey, token_hash: &str) -> Result<bool, StoreError>;
 
-    /// Take back a token whose link was never emailed; `false` when the
-    /// registration does not hold it.
+    /// Take back a token (a confirmation link's, or a cancel link's) whose
+    /// email surely never left; `false` when the registration does not hold it.
     async fn remove_token(
         &self,
         key: &RegistrationKey,
@@ -300,8 +306,9 @@ pub trait RegistrationStore: Clone + Send + Sync + 'static {
     ) -> Result<DueCount, StoreError>;
 
     /// Take a registration out of an outbox for sending, unless another sender
-    /// holds it. For a link or promotion email, `token_hash` is the hash of the
-    /// token its cancel link will carry, stored with the claim.
+    /// holds it. For a link, promotion or reminder email, `token_hash` is the
+    /// hash of the token its cancel link will carry, added by the claim to the
+    /// registration's cancel tokens (every earlier email's link keeps working).
     async fn claim(
         &self,
         key: &RegistrationKey,

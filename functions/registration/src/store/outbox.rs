@@ -3,11 +3,9 @@
 //! status transitions, since the outbox follows the status.
 
 use super::dynamo::DynamoStore;
-use super::ext::{classify, from_item, n, s};
-use super::item::{self, OUTBOX_INDEX, Registration, attr};
-use super::{
-    Attempt, DueCount, DuePage, Lease, MAX_EMAIL_ATTEMPTS, Outbox, OutboxCursor, StoreError,
-};
+use super::ext::{classify, n, s};
+use super::item::{self, OUTBOX_INDEX, attr};
+use super::{Attempt, DueCount, DuePage, MAX_EMAIL_ATTEMPTS, Outbox, OutboxCursor, StoreError};
 use crate::key::RegistrationKey;
 use crate::lifecycle::{RegistrationStatus, Transition};
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
@@ -44,18 +42,6 @@ fn email_attributes(outbox: Outbox) -> EmailAttributes {
             message_id: attr::REMINDER_MESSAGE_ID,
             attempts: attr::REMINDER_ATTEMPTS,
         },
-    }
-}
-
-/// Where the token of an email of this outbox is kept, when its cancel link's
-/// token is stored with the claim (the confirmation email's tokens are a list of
-/// their own).
-fn token_attribute(outbox: Outbox) -> Option<&'static str> {
-    match outbox {
-        Outbox::Confirmation => None,
-        Outbox::Link => Some(attr::LINK_TOKEN_HASH),
-        Outbox::Promotion => Some(attr::PROMOTION_TOKEN_HASH),
-        Outbox::Reminder => Some(attr::REMINDER_TOKEN_HASH),
     }
 }
 
@@ -276,44 +262,6 @@ impl DynamoStore {
                 }
             }
         }
-    }
-
-    pub(super) async fn claim_for(
-        &self,
-        key: &RegistrationKey,
-        outbox: Outbox,
-        lease: &Lease,
-        token_hash: Option<&str>,
-        now: Timestamp,
-    ) -> Result<Option<Registration>, StoreError> {
-        let token = token_attribute(outbox).zip(token_hash);
-        let set_token = if token.is_some() {
-            ", #token = :token"
-        } else {
-            ""
-        };
-        let mut update = self
-            .update(key)
-            .update_expression(format!("SET #until = :until, #owner = :owner{set_token}"))
-            .condition_expression(
-                "#outbox = :queue AND (attribute_not_exists(#until) OR #until <= :now)",
-            )
-            .expression_attribute_names("#outbox", attr::OUTBOX)
-            .expression_attribute_names("#until", attr::LEASE_UNTIL)
-            .expression_attribute_names("#owner", attr::LEASE_OWNER)
-            .expression_attribute_values(":queue", s(item::outbox_value(key.event_id(), outbox)))
-            .expression_attribute_values(":until", n(lease.until.as_millisecond()))
-            .expression_attribute_values(":owner", s(&lease.owner))
-            .expression_attribute_values(":now", n(now.as_millisecond()));
-        if let Some((attribute, hash)) = token {
-            update = update
-                .expression_attribute_names("#token", attribute)
-                .expression_attribute_values(":token", s(hash));
-        }
-        self.conditional_update_returning(update)
-            .await?
-            .map(from_item)
-            .transpose()
     }
 
     pub(super) async fn sent(
