@@ -3,6 +3,7 @@
 //! events, and the SES emulator's mailbox read back through `GET /store`.
 
 pub mod events;
+pub mod faulty_dynamodb;
 pub mod faulty_ses;
 pub mod log_capture;
 pub mod mailbox;
