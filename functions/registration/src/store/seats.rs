@@ -90,38 +90,49 @@ impl DynamoStore {
         now: Timestamp,
     ) -> Result<SeatOutcome, StoreError> {
         let key = &pending.key();
+        // Unknown until taking a seat is refused: the first try reads nothing.
+        let mut seats: Option<Seats> = None;
         for attempt in 0..SEAT_ATTEMPTS {
-            let seats = self.line_state(key.event_id()).await?;
             // With no limit everyone gets a seat; with one, only while nobody waits.
-            let seat_free =
-                capacity.is_none_or(|capacity| seats.confirmed < capacity && seats.waiting == 0);
-            let committed = match capacity {
-                Some(capacity) if !seat_free => {
-                    self.join_the_line(key, capacity, &seats, now).await?
+            let join = match (capacity, &seats) {
+                (Some(capacity), Some(seats))
+                    if seats.confirmed >= capacity || seats.waiting > 0 =>
+                {
+                    Some((capacity, seats))
                 }
-                _ => self.take_a_seat(key, capacity, now).await?,
+                _ => None,
             };
-            match committed {
-                Committed::Yes if seat_free => {
+            let committed = match join {
+                Some((capacity, seats)) => self.join_the_line(key, capacity, seats, now).await?,
+                None => self.take_a_seat(key, capacity, now).await?,
+            };
+            match (committed, join) {
+                (Committed::Yes, None) => {
                     let confirmed = Transition::Confirm;
                     let registration = pending.after(confirmed, confirmed.owes(), now);
                     return Ok(SeatOutcome::Confirmed(registration));
                 }
-                Committed::Yes => {
+                (Committed::Yes, Some((_, seats))) => {
                     let registration = pending
                         .after(Transition::Waitlist, None, now)
                         .in_line(seats.joined + 1);
                     // The join was conditioned on `waiting`: exactly these are ahead.
                     return Ok(SeatOutcome::Waitlisted(registration, seats.waiting + 1));
                 }
-                Committed::Refused {
-                    registration: true, ..
-                } => {
+                (
+                    Committed::Refused {
+                        registration: true, ..
+                    },
+                    _,
+                ) => {
                     return Ok(SeatOutcome::Refused(self.get_registration(key).await?));
                 }
-                // A seat freed or was taken, or another change won the item: again.
-                Committed::Refused { .. } | Committed::Conflict => contention(attempt).await,
+                // Every seat taken or somebody waiting: read the seats, then join.
+                (Committed::Refused { .. }, None) => {}
+                // Another change won the seats item: again, after a pause.
+                (Committed::Refused { .. } | Committed::Conflict, _) => contention(attempt).await,
             }
+            seats = Some(self.line_state(key.event_id()).await?);
         }
         Err(contended())
     }
