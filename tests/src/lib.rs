@@ -10,6 +10,7 @@ pub mod mailbox;
 pub mod runtime_api;
 pub mod send_links;
 pub mod table;
+pub mod waiting_line;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::Timestamp;

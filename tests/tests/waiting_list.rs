@@ -5,7 +5,7 @@
 //! item) still works, a throttled or contended transaction answers 503 with
 //! `Retry-After`, and a cancel fills the seat its own write freed.
 
-use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
+use aws_sdk_dynamodb::types::AttributeValue;
 use lambda_http::http::header;
 use registration::cancelling::Canceller;
 use registration::confirming::Confirmer;
@@ -19,6 +19,7 @@ use registration::store::{
 use std::collections::HashMap;
 use system_tests::faulty_dynamodb::FaultyDynamo;
 use system_tests::send_links::{run, sender};
+use system_tests::waiting_line::seed_line;
 use system_tests::{TestApp, events, key_for, spawn_app_with, unique_email};
 
 async fn app_with_capacity(capacity: u32) -> TestApp {
@@ -175,86 +176,6 @@ async fn capacity_unset_the_next_run_promotes_everyone_waiting() {
     );
     for email in &emails[2..] {
         assert_eq!(promotions(&app.mailbox.to(email).await), 1, "{email}");
-    }
-}
-
-/// Write `n` registrations waiting in line (tickets 1 to `n`), as joining
-/// would leave them, in batches of 25 writes, and count them in the seats item.
-/// Returns the first in line's address.
-pub async fn seed_line(app: &TestApp, n: u64) -> String {
-    let now = app.clock_now().to_string();
-    let first = format!("line-1-{}", unique_email());
-    let expires = (jiff::Timestamp::now().as_second() + 10 * 365 * 86_400).to_string();
-    let items: Vec<HashMap<String, AttributeValue>> = (1..=n)
-        .map(|ticket| {
-            let email = match ticket {
-                1 => first.clone(),
-                _ => format!("line-{ticket}-{}", unique_email()),
-            };
-            let key = key_for(&app.event_id, &email);
-            let s = |v: &str| AttributeValue::S(v.to_owned());
-            HashMap::from([
-                (attr::PK.into(), s(&system_tests::pk_of(&key))),
-                (attr::EVENT_ID.into(), s(&app.event_id)),
-                (
-                    attr::REGISTRATION_ID.into(),
-                    s(&uuid::Uuid::new_v4().to_string()),
-                ),
-                (attr::FULL_NAME.into(), s(&format!("Participant {ticket}"))),
-                (attr::EMAIL.into(), s(&email)),
-                (attr::COUNTRY.into(), s("PK")),
-                (attr::ORGANIZATION.into(), s("Seeded Org")),
-                (attr::STATUS.into(), s("waitlisted")),
-                (attr::REGISTERED_AT.into(), s(&now)),
-                (attr::CONFIRMED_AT.into(), s(&now)),
-                (attr::LINK_BASE.into(), s("https://register.example.org")),
-                (attr::EXPIRES_AT.into(), AttributeValue::N(expires.clone())),
-                (attr::LINE.into(), s(&app.event_id)),
-                (attr::TICKET.into(), AttributeValue::N(ticket.to_string())),
-            ])
-        })
-        .collect();
-    let writes = items.chunks(25).map(|chunk| {
-        let requests: Vec<WriteRequest> = chunk
-            .iter()
-            .map(|item| {
-                let put = PutRequest::builder().set_item(Some(item.clone())).build();
-                WriteRequest::builder().put_request(put.unwrap()).build()
-            })
-            .collect();
-        write_batch(app, requests)
-    });
-    futures::future::join_all(writes).await;
-    app.dynamodb
-        .update_item()
-        .table_name(&app.table)
-        .key(
-            attr::PK,
-            AttributeValue::S(format!("EVENT#{}#SEATS", app.event_id)),
-        )
-        .update_expression("SET #joined = :n, #waiting = :n")
-        .expression_attribute_names("#joined", seats_attr::JOINED)
-        .expression_attribute_names("#waiting", seats_attr::WAITING)
-        .expression_attribute_values(":n", AttributeValue::N(n.to_string()))
-        .send()
-        .await
-        .expect("the seats item counts the line");
-    first
-}
-
-async fn write_batch(app: &TestApp, mut requests: Vec<WriteRequest>) {
-    while !requests.is_empty() {
-        let output = app
-            .dynamodb
-            .batch_write_item()
-            .request_items(&app.table, requests)
-            .send()
-            .await
-            .expect("a batch of writes");
-        requests = output
-            .unprocessed_items
-            .and_then(|mut left| left.remove(&app.table))
-            .unwrap_or_default();
     }
 }
 
