@@ -197,9 +197,9 @@ async fn join_and_promote(app: &TestApp, seated_token: &str) -> (f64, f64, u32) 
 }
 
 #[tokio::test]
-async fn a_line_of_thousands_takes_joiners_and_promotes_the_first_at_the_write_units_of_a_short_one()
+async fn a_line_of_fifty_thousand_takes_joiners_and_promotes_the_first_at_the_write_units_of_a_short_one()
  {
-    const LONG: u64 = 2_000;
+    const LONG: u64 = 50_000;
     let mut measured = Vec::new();
     for length in [3, LONG] {
         let app = app_with_capacity(1).await;

@@ -16,6 +16,10 @@ use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::Timestamp;
 
+/// How often the index is asked again when it lists nobody while the seats
+/// item counts somebody waiting (its propagation takes well under a second).
+const UNLISTED_TRIES: u32 = 3;
+
 /// What to do with the first in line, as read after its promotion was refused.
 enum Refusal {
     /// Still in line but unable to take a seat: out of the line.
@@ -59,8 +63,17 @@ impl DynamoStore {
                         other => other,
                     }
                 }
-                // Somebody waits whom the index does not list yet: again shortly.
-                None => Committed::Conflict,
+                // Somebody waits whom the index does not list yet: again
+                // shortly, a few times; a count the index never matches must not
+                // stop the runs that call this.
+                None if attempt < UNLISTED_TRIES => Committed::Conflict,
+                None => {
+                    tracing::warn!(
+                        waiting = seats.waiting,
+                        "the seats count registrations waiting that the line index does not list; no promotion"
+                    );
+                    return Ok(None);
+                }
             };
             if !matches!(committed, Committed::Yes) {
                 attempt += 1;
