@@ -51,7 +51,7 @@ pub async fn cancel<S: EventRegistrations>(
     email: &EmailAddress,
 ) -> Result<String, Failure> {
     match store.cancel(key, Timestamp::now()).await? {
-        CancelOutcome::Cancelled(_) => Ok(format!(
+        CancelOutcome::Cancelled(..) => Ok(format!(
             "cancelled: {email}; a freed seat goes to the first in line at the next send-links run\n"
         )),
         CancelOutcome::Deleted(_) => Ok(format!(

@@ -240,13 +240,24 @@ async fn pass(
     headers: &HeaderMap,
     body: Bytes,
 ) -> Response {
+    forward_to(&front.http, &front.upstream, method, uri, headers, body).await
+}
+
+/// Forward a request to `upstream` as it came, and its answer back.
+pub(crate) async fn forward_to(
+    http: &reqwest::Client,
+    upstream: &str,
+    method: Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: Bytes,
+) -> Response {
     let url = format!(
         "{}{}",
-        front.upstream,
+        upstream,
         uri.path_and_query().map(|p| p.as_str()).unwrap_or("/")
     );
-    let mut request = front
-        .http
+    let mut request = http
         .request(
             reqwest::Method::from_bytes(method.as_str().as_bytes()).expect("a method"),
             url,

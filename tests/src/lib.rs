@@ -3,12 +3,14 @@
 //! events, and the SES emulator's mailbox read back through `GET /store`.
 
 pub mod events;
+pub mod faulty_dynamodb;
 pub mod faulty_ses;
 pub mod log_capture;
 pub mod mailbox;
 pub mod runtime_api;
 pub mod send_links;
 pub mod table;
+pub mod waiting_line;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::Timestamp;

@@ -142,6 +142,7 @@ fn pairs(expected: &[(&str, &str)]) -> BTreeSet<(String, String)> {
 
 const TABLE: &str = "!GetAtt RegistrationsTable.Arn";
 const OUTBOX_INDEX: &str = "!Sub ${RegistrationsTable.Arn}/index/outbox";
+const LINE_INDEX: &str = "!Sub ${RegistrationsTable.Arn}/index/line";
 
 #[test]
 fn each_function_may_make_only_the_dynamodb_calls_it_makes() {
@@ -154,6 +155,7 @@ fn each_function_may_make_only_the_dynamodb_calls_it_makes() {
         allowed(&template, "SendLinksFunction", "dynamodb"),
         pairs(&[
             ("dynamodb:GetItem", TABLE),
+            ("dynamodb:Query", LINE_INDEX),
             ("dynamodb:Query", OUTBOX_INDEX),
             ("dynamodb:UpdateItem", TABLE),
         ])
@@ -168,10 +170,15 @@ fn each_function_may_make_only_the_dynamodb_calls_it_makes() {
     );
     // confirm reads the registration and the seats item, and changes both in
     // transactions of updates (IAM authorizes each as UpdateItem; there is no
-    // TransactWriteItems action), then claims and records the link email.
+    // TransactWriteItems action), counts who is ahead in the line index, then
+    // claims and records the link email.
     assert_eq!(
         allowed(&template, "ConfirmFunction", "dynamodb"),
-        pairs(&[("dynamodb:GetItem", TABLE), ("dynamodb:UpdateItem", TABLE)])
+        pairs(&[
+            ("dynamodb:GetItem", TABLE),
+            ("dynamodb:Query", LINE_INDEX),
+            ("dynamodb:UpdateItem", TABLE),
+        ])
     );
     // cancel does as confirm, and deletes a pending registration.
     assert_eq!(
@@ -179,6 +186,7 @@ fn each_function_may_make_only_the_dynamodb_calls_it_makes() {
         pairs(&[
             ("dynamodb:DeleteItem", TABLE),
             ("dynamodb:GetItem", TABLE),
+            ("dynamodb:Query", LINE_INDEX),
             ("dynamodb:UpdateItem", TABLE),
         ])
     );

@@ -10,7 +10,7 @@ use crate::lifecycle::RegistrationStatus;
 use crate::links::{LinkError, resolve};
 use crate::mail::Mailer;
 use crate::owed_email::SendNow;
-use crate::store::{CancelOutcome, Outbox, Registration, RegistrationStore};
+use crate::store::{CancelOutcome, Freed, Outbox, Registration, RegistrationStore};
 use jiff::Timestamp;
 use tracing::Instrument;
 
@@ -88,9 +88,10 @@ impl<S: RegistrationStore, M: Mailer + Clone + 'static, C: Clock + Clone + 'stat
                 .await
                 .map_err(LinkError::Store)?;
             match outcome {
-                CancelOutcome::Cancelled(cancelled) => {
-                    tracing::info!("registration cancelled");
-                    if registration.status == RegistrationStatus::Confirmed {
+                CancelOutcome::Cancelled(cancelled, freed) => {
+                    tracing::info!(?freed, "registration cancelled");
+                    // What this cancel's own write freed, not the status first read.
+                    if freed == Freed::Seat {
                         self.fill_freed_seat(now);
                     }
                     Ok(Cancelled::Now(cancelled))

@@ -152,12 +152,36 @@ impl EventRegistrations for DynamoStore {
     }
 
     async fn waiting_list(&self, event_id: &str) -> Result<Vec<RegistrationKey>, StoreError> {
-        let seats = self.seats(event_id).await?;
-        Ok(seats
-            .waitlist
-            .iter()
-            .map(|id| RegistrationKey::from_stored(event_id, id))
-            .collect())
+        self.line_state(event_id).await?;
+        let mut keys = Vec::new();
+        let mut start = None;
+        loop {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table_name)
+                .index_name(item::LINE_INDEX)
+                .key_condition_expression("#line = :line")
+                .expression_attribute_names("#line", attr::LINE)
+                .expression_attribute_values(":line", s(event_id))
+                .set_exclusive_start_key(start)
+                .set_return_consumed_capacity(self.capacity())
+                .send()
+                .await
+                .map_err(classify)?;
+            self.read(output.consumed_capacity());
+            keys.extend(
+                output
+                    .items()
+                    .iter()
+                    .filter_map(|entry| entry.get(attr::PK)?.as_s().ok())
+                    .filter_map(|pk| item::key_of_pk(event_id, pk)),
+            );
+            match output.last_evaluated_key {
+                Some(key) => start = Some(key),
+                None => return Ok(keys),
+            }
+        }
     }
 
     async fn requeue(&self, key: &RegistrationKey, outbox: Outbox) -> Result<Requeued, StoreError> {
@@ -204,13 +228,18 @@ impl EventRegistrations for DynamoStore {
             let Some(current) = self.get(key).await? else {
                 return Ok(Erased::Absent);
             };
-            let mut writes = vec![self.delete_in_status(key, current.status)?];
+            let mut writes = vec![self.delete_in_status(key, current.status, current.ticket())?];
             match current.status {
                 RegistrationStatus::Confirmed => writes.push(self.free_seat(key)?),
                 RegistrationStatus::Waitlisted => {
-                    let line = self.seats(key.event_id()).await?.waitlist;
-                    if let Some(index) = line.iter().position(|id| id == key.id()) {
-                        writes.push(self.leave_line_at(key, index)?);
+                    if current.ticket().is_none() && self.line_state_moved(key).await? {
+                        // It now holds its ticket: read it again.
+                        continue;
+                    }
+                    if current.ticket().is_some() {
+                        writes.push(super::transact::update_of(
+                            self.leave_line_seats(key.event_id()),
+                        )?);
                     }
                 }
                 RegistrationStatus::Pending | RegistrationStatus::Cancelled => {}
@@ -227,21 +256,31 @@ impl EventRegistrations for DynamoStore {
 }
 
 impl DynamoStore {
-    /// Delete the item at `key` if it is still in `status`.
+    /// Delete the item at `key` if it is still in `status`, and still in line
+    /// with `ticket` (or out of it).
     fn delete_in_status(
         &self,
         key: &RegistrationKey,
         status: RegistrationStatus,
+        ticket: Option<u64>,
     ) -> Result<TransactWriteItem, StoreError> {
         let delete = Delete::builder()
             .table_name(&self.table_name)
             .key(attr::PK, s(item::pk(key)))
-            .condition_expression("#status = :status")
             .expression_attribute_names("#status", attr::STATUS)
-            .expression_attribute_values(":status", s(status.as_str()))
-            .build()
-            .map_err(building)?;
-        Ok(TransactWriteItem::builder().delete(delete).build())
+            .expression_attribute_values(":status", s(status.as_str()));
+        let delete = match ticket {
+            Some(ticket) => delete
+                .condition_expression("#status = :status AND #ticket = :ticket")
+                .expression_attribute_names("#ticket", attr::TICKET)
+                .expression_attribute_values(":ticket", n(ticket)),
+            None => delete
+                .condition_expression("#status = :status AND attribute_not_exists(#line)")
+                .expression_attribute_names("#line", attr::LINE),
+        };
+        Ok(TransactWriteItem::builder()
+            .delete(delete.build().map_err(building)?)
+            .build())
     }
 
     /// Count one seat of the event free.
@@ -259,22 +298,13 @@ impl DynamoStore {
         Ok(TransactWriteItem::builder().update(update).build())
     }
 
-    /// Take `key` out of the line, where it stands at `index`.
-    fn leave_line_at(
-        &self,
-        key: &RegistrationKey,
-        index: usize,
-    ) -> Result<TransactWriteItem, StoreError> {
-        let update = Update::builder()
-            .table_name(&self.table_name)
-            .key(attr::PK, s(item::seats_pk(key.event_id())))
-            .update_expression(format!("REMOVE #waitlist[{index}]"))
-            .condition_expression(format!("#waitlist[{index}] = :me"))
-            .expression_attribute_names("#waitlist", seats_attr::WAITLIST)
-            .expression_attribute_values(":me", s(key.id()))
-            .build()
-            .map_err(building)?;
-        Ok(TransactWriteItem::builder().update(update).build())
+    /// Whether the event's line was still kept the old way (and is now moved).
+    async fn line_state_moved(&self, key: &RegistrationKey) -> Result<bool, StoreError> {
+        let kept_the_old_way = !self.seats(key.event_id()).await?.waitlist.is_empty();
+        if kept_the_old_way {
+            self.line_state(key.event_id()).await?;
+        }
+        Ok(kept_the_old_way)
     }
 
     /// Run the writes as one transaction; `false` when a condition did not hold

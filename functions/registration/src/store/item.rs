@@ -68,9 +68,13 @@ pub mod attr {
     pub const LAST_EMAIL_ERROR: &str = "last_email_error";
     pub const EXPIRES_AT: &str = "expires_at";
     pub const RETAIN_UNTIL: &str = "retain_until";
+    /// While in the waiting line: the event id (the `line` index's key)…
+    pub const LINE: &str = "line";
+    /// …and the ticket drawn on joining it (its order in the line).
+    pub const TICKET: &str = "ticket";
 
     /// All of them, in the struct's order.
-    pub const ALL: [&str; 43] = [
+    pub const ALL: [&str; 45] = [
         PK,
         EVENT_ID,
         REGISTRATION_ID,
@@ -114,6 +118,8 @@ pub mod attr {
         LAST_EMAIL_ERROR,
         EXPIRES_AT,
         RETAIN_UNTIL,
+        LINE,
+        TICKET,
     ];
 }
 
@@ -229,6 +235,12 @@ pub struct Registration {
         with = "super::epoch::optional_seconds"
     )]
     pub retain_until: Option<Timestamp>,
+    /// The `line` index's key while the registration waits in line: its event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    line: Option<String>,
+    /// The ticket it drew on joining the line: lower tickets are ahead of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ticket: Option<u64>,
 }
 
 impl Registration {
@@ -281,6 +293,8 @@ impl Registration {
             last_email_error: None,
             expires_at: pending.expires_at,
             retain_until: Some(pending.retain_until),
+            line: None,
+            ticket: None,
         }
     }
 
@@ -303,6 +317,11 @@ impl Registration {
         next.outbox = owes.map(|outbox| outbox_value(&self.event_id, outbox));
         next.lease_until = None;
         next.lease_owner = None;
+        if transition.from().contains(&RegistrationStatus::Waitlisted) {
+            // Promoted or cancelled: out of the line.
+            next.line = None;
+            next.ticket = None;
+        }
         if transition.to() != RegistrationStatus::Cancelled {
             next.expires_at = self.retain_until.unwrap_or(self.expires_at);
         }
@@ -313,6 +332,18 @@ impl Registration {
     /// DynamoDB's TTL sweep removes it too.
     pub fn is_expired(&self, now: Timestamp) -> bool {
         self.status == RegistrationStatus::Pending && self.expires_at <= now
+    }
+
+    /// The ticket it holds while it waits in line (lower tickets are ahead).
+    pub(super) fn ticket(&self) -> Option<u64> {
+        self.ticket.filter(|_| self.line.is_some())
+    }
+
+    /// This registration as joining the line with `ticket` writes it.
+    pub(super) fn in_line(mut self, ticket: u64) -> Self {
+        self.line = Some(self.event_id.clone());
+        self.ticket = Some(ticket);
+        self
     }
 
     /// The registration's key, as its tokens name it.
@@ -373,12 +404,22 @@ impl std::fmt::Debug for Registration {
     }
 }
 
-/// The attributes of an event's seats item, which counts the confirmed
-/// registrations and holds the waiting list in order.
+/// The name of the sparse index of the registrations waiting in line, by
+/// ticket, as declared in `template.yaml` (hash `line`, range `ticket`).
+pub const LINE_INDEX: &str = "line";
+
+/// The attributes of an event's seats item: counters only, so that its size,
+/// and the write units of every change of seats, never grow with the line.
 pub mod seats_attr {
     /// How many registrations hold a seat.
     pub const CONFIRMED: &str = "confirmed";
-    /// The key ids of the waitlisted registrations, first in line first.
+    /// How many tickets the line has given out (the last ticket drawn).
+    pub const JOINED: &str = "joined";
+    /// How many registrations wait in line now.
+    pub const WAITING: &str = "waiting";
+    /// Before the line moved to the `line` index: the key ids of the
+    /// waitlisted registrations, first in line first. Moved out of the item the
+    /// first time it is read (see `store/legacy_line.rs`).
     pub const WAITLIST: &str = "waitlist";
 }
 

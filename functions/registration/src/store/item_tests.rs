@@ -65,6 +65,8 @@ fn full() -> Registration {
         link_sent_at: Some(Timestamp::UNIX_EPOCH),
         link_message_id: Some("m".into()),
         last_email_error: Some("e".into()),
+        line: Some("bnr-li-ion-2022".into()),
+        ticket: Some(7),
         ..Registration::new_pending(&pending(), "hash")
     }
 }
@@ -129,4 +131,18 @@ fn cancel_tokens_are_stored_as_a_string_set_and_each_is_live() {
         assert!(r.holds_token(hash), "{hash}");
     }
     assert!(!r.holds_token("c3"));
+}
+
+#[test]
+fn a_registration_holds_its_ticket_while_in_line_and_leaves_it_with_the_line() {
+    let now = Timestamp::UNIX_EPOCH;
+    let waiting = Registration::new_pending(&pending(), "hash")
+        .after(Transition::Waitlist, None, now)
+        .in_line(7);
+    assert_eq!(waiting.ticket(), Some(7));
+    assert_eq!(waiting.line.as_deref(), Some("bnr-li-ion-2022"));
+    for transition in [Transition::Promote, Transition::Cancel] {
+        let left = waiting.after(transition, None, now);
+        assert_eq!((left.ticket(), left.line), (None, None), "{transition:?}");
+    }
 }

@@ -9,18 +9,21 @@ mod event;
 mod ext;
 mod feedback;
 mod item;
+mod legacy_line;
 mod limits;
+mod line;
 mod meter;
 mod outbox;
 mod seats;
 mod transact;
+mod withdraw;
 
 pub use crate::lifecycle::{Attempt, MAX_EMAIL_ATTEMPTS, Outbox};
 pub use dynamo::DynamoStore;
 pub use event::{
     AccessError, EVENT_INDEX, Erased, EventCursor, EventPage, EventRegistrations, Requeued,
 };
-pub use item::{OUTBOX_INDEX, Registration, attr, seats_attr};
+pub use item::{LINE_INDEX, OUTBOX_INDEX, Registration, attr, seats_attr};
 pub use limits::LimitCounter;
 pub use meter::Consumed;
 
@@ -128,13 +131,26 @@ pub enum SeatOutcome {
 /// What withdrawing a registration did.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CancelOutcome {
-    /// A confirmed or waitlisted registration is now cancelled (its seat, or
-    /// its place in line, freed).
-    Cancelled(Registration),
+    /// A confirmed or waitlisted registration is now cancelled, having given
+    /// back what the cancel's own write freed.
+    Cancelled(Registration, Freed),
     /// A pending registration was deleted, with everything it held (as it was).
     Deleted(Registration),
     /// Nothing to do: already cancelled, or `None` when it is gone.
     Refused(Option<Registration>),
+}
+
+/// What a cancel's write gave back, as it committed (not as the registration
+/// was first read: it may have changed in between).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freed {
+    /// A counted seat: it goes to the first in line.
+    Seat,
+    /// A place in the waiting line.
+    PlaceInLine,
+    /// Nothing the seats count (a registration out of the line, or a seat the
+    /// seats never counted).
+    Nothing,
 }
 
 /// What recording SES's news about an email did.

@@ -12,7 +12,8 @@ use std::time::Duration;
 /// How a transaction ended.
 pub(super) enum Committed {
     Yes,
-    /// A condition did not hold: on the registration (first) and/or the seats item.
+    /// A condition did not hold: on the registration (the first write) and/or
+    /// on another item (the seats item).
     Refused {
         registration: bool,
         seats: bool,
@@ -20,6 +21,14 @@ pub(super) enum Committed {
     /// Another transaction held one of the items: try again.
     Conflict,
 }
+
+/// The cancellation reasons that mean DynamoDB is throttling: worth retrying
+/// later, as a whole request throttled is.
+const THROTTLED: [&str; 3] = [
+    "ThrottlingError",
+    "ProvisionedThroughputExceeded",
+    "RequestLimitExceeded",
+];
 
 impl DynamoStore {
     /// Run a transaction of writes.
@@ -52,14 +61,21 @@ impl DynamoStore {
             .map(|reason| reason.code().unwrap_or("None"))
             .collect();
         let refused = |i: usize| codes.get(i) == Some(&"ConditionalCheckFailed");
-        if refused(0) || refused(1) {
+        let others_refused = (1..codes.len()).any(refused);
+        if refused(0) || others_refused {
             return Ok(Committed::Refused {
                 registration: refused(0),
-                seats: refused(1),
+                seats: others_refused,
             });
         }
         if codes.contains(&"TransactionConflict") {
             return Ok(Committed::Conflict);
+        }
+        if codes.iter().any(|code| THROTTLED.contains(code)) {
+            return Err(StoreError::Unavailable(format!(
+                "a transaction was throttled: {}",
+                codes.join(", ")
+            )));
         }
         Err(classify(err))
     }

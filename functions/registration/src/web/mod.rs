@@ -16,7 +16,7 @@ pub use body::{
 pub use link::LinkRequest;
 pub use origin::{api_domain, origin_allowed};
 pub use pages::{BackLink, Button, ButtonStyle, ECO_MEMBERS, action_page, form_page, message_page};
-pub use problem::{PROBLEM_BASE, Problem, Reply, problem_json};
+pub use problem::{PROBLEM_BASE, Problem, RETRY_UNAVAILABLE_AFTER_SECS, Reply, problem_json};
 
 use lambda_http::http::{StatusCode, header};
 use lambda_http::{Body, Request, Response};
@@ -44,11 +44,16 @@ pub fn html_response(status: StatusCode, html: String) -> Response<Body> {
 }
 
 fn respond(status: StatusCode, content_type: &str, body: String) -> Response<Body> {
-    Response::builder()
+    let mut response = Response::builder()
         .status(status)
         .header(header::CONTENT_TYPE, content_type)
         .header(header::CACHE_CONTROL, "no-store")
-        .header("x-content-type-options", "nosniff")
+        .header("x-content-type-options", "nosniff");
+    // Every 503 (JSON or page) tells the client when trying again makes sense.
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        response = response.header(header::RETRY_AFTER, RETRY_UNAVAILABLE_AFTER_SECS);
+    }
+    response
         .body(Body::Text(body))
         .expect("a response with valid headers")
 }

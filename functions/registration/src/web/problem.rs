@@ -13,6 +13,10 @@ use serde_json::{Map, Value, json};
 /// The base of every problem `type` URI; the last path segment is the slug.
 pub const PROBLEM_BASE: &str = "https://training.btbu-ecosf.org/problems/";
 
+/// The `Retry-After` of an `unavailable` answer (DynamoDB throttling, or a
+/// seats item that stayed contended): both pass within seconds.
+pub const RETRY_UNAVAILABLE_AFTER_SECS: u64 = 10;
+
 /// What the client gets back: JSON for API clients, HTML for browser form posts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reply {
@@ -264,6 +268,17 @@ mod tests {
         }
         assert_eq!(Problem::CrossSite.status(), 403);
         assert_eq!(Problem::CrossSite.slug(), "cross-site");
+    }
+
+    #[test]
+    fn an_unavailable_answer_says_when_to_try_again() {
+        let response = problem_json(Problem::Unavailable, None);
+        assert_eq!(response.status(), 503);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "10");
+        let page = super::super::html_response(StatusCode::SERVICE_UNAVAILABLE, String::new());
+        assert_eq!(page.headers()[header::RETRY_AFTER], "10");
+        let internal = problem_json(Problem::Internal, None);
+        assert!(internal.headers().get(header::RETRY_AFTER).is_none());
     }
 
     #[test]

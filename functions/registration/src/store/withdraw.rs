@@ -1,0 +1,178 @@
+//! Withdrawing a registration: a confirmed one gives back its seat, a waiting
+//! one leaves the line, a pending one is deleted. What the cancel freed is what
+//! its transaction wrote, so that only a seat actually given back is filled.
+
+use super::dynamo::DynamoStore;
+use super::ext::{classify, s};
+use super::item::{self, Registration, attr, seats_attr};
+use super::line::in_line_with;
+use super::outbox::transition_update_from;
+use super::seats::{SEAT_ATTEMPTS, and_condition, extend};
+use super::transact::{Committed, contended, contention, update_of};
+use super::{CancelOutcome, Freed, StoreError};
+use crate::key::RegistrationKey;
+use crate::lifecycle::{RegistrationStatus, Transition};
+use jiff::Timestamp;
+
+impl DynamoStore {
+    pub(super) async fn withdraw(
+        &self,
+        key: &RegistrationKey,
+        now: Timestamp,
+    ) -> Result<CancelOutcome, StoreError> {
+        for attempt in 0..SEAT_ATTEMPTS {
+            let Some(current) = self.get_registration(key).await? else {
+                return Ok(CancelOutcome::Refused(None));
+            };
+            let (committed, freed) = match current.status {
+                RegistrationStatus::Cancelled => return Ok(CancelOutcome::Refused(Some(current))),
+                RegistrationStatus::Pending => {
+                    if self.delete_pending(key).await? {
+                        return Ok(CancelOutcome::Deleted(current));
+                    }
+                    continue;
+                }
+                RegistrationStatus::Confirmed => {
+                    (self.give_back_seat(key, now).await?, Freed::Seat)
+                }
+                RegistrationStatus::Waitlisted => match current.ticket() {
+                    Some(ticket) => (
+                        self.leave_the_line(key, ticket, now).await?,
+                        Freed::PlaceInLine,
+                    ),
+                    None => {
+                        if self.moved_legacy_line(key.event_id()).await? {
+                            // It now holds its ticket: read it again.
+                            continue;
+                        }
+                        // Out of the line already (unreachable): its status alone.
+                        let committed = self.cancel_status_only(key, current.status, now).await?;
+                        (committed, Freed::Nothing)
+                    }
+                },
+            };
+            match committed {
+                Committed::Yes => return Ok(cancelled(&current, freed, now)),
+                // A confirmed registration the seats never counted (written
+                // before seats were, or by hand): its status alone.
+                Committed::Refused {
+                    registration: false,
+                    seats: true,
+                } if freed == Freed::Seat => {
+                    tracing::warn!(
+                        "a confirmed registration without a counted seat; cancelled without one"
+                    );
+                    let committed = self.cancel_status_only(key, current.status, now).await?;
+                    if matches!(committed, Committed::Yes) {
+                        return Ok(cancelled(&current, Freed::Nothing, now));
+                    }
+                }
+                // Its status changed since it was read, or the seats moved: again.
+                Committed::Refused { .. } | Committed::Conflict => contention(attempt).await,
+            }
+        }
+        Err(contended())
+    }
+
+    /// A pending registration ("this wasn't me") goes with everything it held.
+    async fn delete_pending(&self, key: &RegistrationKey) -> Result<bool, StoreError> {
+        let result = self
+            .client
+            .delete_item()
+            .table_name(&self.table_name)
+            .key(attr::PK, s(item::pk(key)))
+            .condition_expression("#status = :pending")
+            .expression_attribute_names("#status", attr::STATUS)
+            .expression_attribute_values(":pending", s(RegistrationStatus::Pending.as_str()))
+            .set_return_consumed_capacity(self.capacity())
+            .send()
+            .await;
+        match result {
+            Ok(output) => {
+                self.write(output.consumed_capacity());
+                Ok(true)
+            }
+            Err(err) if super::ext::is_condition_failure(&err) => Ok(false),
+            Err(err) => Err(classify(err)),
+        }
+    }
+
+    /// Confirmed to cancelled, and the seat counted free.
+    async fn give_back_seat(
+        &self,
+        key: &RegistrationKey,
+        now: Timestamp,
+    ) -> Result<Committed, StoreError> {
+        let seats = self
+            .seats_update(key.event_id())
+            .update_expression("ADD #confirmed :minus_one")
+            .condition_expression("#confirmed > :zero")
+            .expression_attribute_names("#confirmed", seats_attr::CONFIRMED)
+            .expression_attribute_values(":minus_one", super::ext::n(-1))
+            .expression_attribute_values(":zero", super::ext::n(0));
+        let registration = transition_update_from(
+            self.update(key),
+            key,
+            (Transition::Cancel, &[RegistrationStatus::Confirmed]),
+            None,
+            now,
+        );
+        self.transact(vec![update_of(registration)?, update_of(seats)?])
+            .await
+    }
+
+    /// Waitlisted to cancelled, out of the line (it held `ticket`).
+    async fn leave_the_line(
+        &self,
+        key: &RegistrationKey,
+        ticket: u64,
+        now: Timestamp,
+    ) -> Result<Committed, StoreError> {
+        let registration = transition_update_from(
+            self.update(key),
+            key,
+            (Transition::Cancel, &[RegistrationStatus::Waitlisted]),
+            None,
+            now,
+        );
+        let registration = in_line_with(extend(registration, None, Some("#line, #ticket")), ticket);
+        let seats = self.leave_line_seats(key.event_id());
+        self.transact(vec![update_of(registration)?, update_of(seats)?])
+            .await
+    }
+
+    /// `status` to cancelled, touching no seat: a registration the seats do not
+    /// count (a waitlisted one out of the line, a confirmed one never counted).
+    async fn cancel_status_only(
+        &self,
+        key: &RegistrationKey,
+        status: RegistrationStatus,
+        now: Timestamp,
+    ) -> Result<Committed, StoreError> {
+        let update = transition_update_from(
+            self.update(key),
+            key,
+            (Transition::Cancel, &[status]),
+            None,
+            now,
+        );
+        let update = and_condition(update, "attribute_not_exists(#line)")
+            .expression_attribute_names("#line", attr::LINE);
+        self.transact(vec![update_of(update)?]).await
+    }
+
+    /// Whether the event's line was still kept the old way (and is now moved).
+    async fn moved_legacy_line(&self, event_id: &str) -> Result<bool, StoreError> {
+        let seats = self.seats(event_id).await?;
+        if seats.waitlist.is_empty() {
+            return Ok(false);
+        }
+        self.move_legacy_line(event_id, &seats.waitlist).await?;
+        Ok(true)
+    }
+}
+
+/// What a committed cancel of `current` returns.
+fn cancelled(current: &Registration, freed: Freed, now: Timestamp) -> CancelOutcome {
+    CancelOutcome::Cancelled(current.after(Transition::Cancel, None, now), freed)
+}
