@@ -13,8 +13,17 @@ use sha2::Sha256;
 pub struct SourceAddress(String);
 
 impl SourceAddress {
+    /// An IPv6 address counts as its /64: one host or home network is given a
+    /// whole /64 and could otherwise count as 2^64 sources.
     pub fn new(address: impl Into<String>) -> Self {
-        Self(address.into())
+        let address = address.into();
+        match address.parse::<std::net::Ipv6Addr>() {
+            Ok(v6) if v6.to_ipv4_mapped().is_none() => {
+                let prefix = u128::from(v6) & !((1u128 << 64) - 1);
+                Self(format!("{}/64", std::net::Ipv6Addr::from(prefix)))
+            }
+            _ => Self(address),
+        }
     }
 }
 
@@ -117,6 +126,22 @@ mod tests {
         assert_ne!(hash, other_key.source(window, &address));
         assert_ne!(hash, key.source(window, &SourceAddress::new("203.0.113.8")));
         assert!(!format!("{key:?}").contains("kkkk"));
+    }
+
+    #[test]
+    fn an_ipv6_address_counts_as_its_64_and_ipv4_as_itself() {
+        assert_eq!(
+            SourceAddress::new("2001:db8:1:2:aaaa::1"),
+            SourceAddress::new("2001:db8:1:2:ffff:ffff:ffff:ffff")
+        );
+        assert_ne!(
+            SourceAddress::new("2001:db8:1:2::1"),
+            SourceAddress::new("2001:db8:1:3::1")
+        );
+        assert_ne!(
+            SourceAddress::new("203.0.113.7"),
+            SourceAddress::new("203.0.113.8")
+        );
     }
 
     #[test]

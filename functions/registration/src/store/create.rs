@@ -21,12 +21,6 @@ const TRANSACTION_ATTEMPTS: u32 = 2;
 /// Counts that met a transaction on their counter, tried again before giving up.
 const CONFLICT_RETRIES: u32 = 8;
 
-/// What one transaction attempt ended in.
-enum Attempt {
-    Done(Result<Registration, CreateError>),
-    Conflict,
-}
-
 impl DynamoStore {
     /// The put of a new pending registration. A cancelled registration is no
     /// duplicate: the address registers anew. An expired pending one counts as
@@ -74,9 +68,8 @@ impl DynamoStore {
             if attempt > 0 {
                 contention(attempt).await;
             }
-            match self.try_create(items.clone(), &registration).await {
-                Attempt::Done(result) => return result,
-                Attempt::Conflict => {}
+            if let Some(result) = self.try_create(items.clone(), &registration).await {
+                return result;
             }
         }
         // Requests from one address at once contend for its counter, and a
@@ -109,11 +102,13 @@ impl DynamoStore {
         }
     }
 
+    /// One attempt at the transaction; `None` when another request held one of
+    /// its items (try again).
     async fn try_create(
         &self,
         items: Vec<TransactWriteItem>,
         registration: &Registration,
-    ) -> Attempt {
+    ) -> Option<Result<Registration, CreateError>> {
         let result = self
             .client
             .transact_write_items()
@@ -124,31 +119,31 @@ impl DynamoStore {
         let err = match result {
             Ok(output) => {
                 self.write(output.consumed_capacity());
-                return Attempt::Done(Ok(registration.clone()));
+                return Some(Ok(registration.clone()));
             }
             Err(err) => err,
         };
         let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) =
             err.as_service_error()
         else {
-            return Attempt::Done(Err(classify(err).into()));
+            return Some(Err(classify(err).into()));
         };
         let reasons = cancelled.cancellation_reasons();
         let code = |i: usize| reasons.get(i).and_then(CancellationReason::code);
         if code(0) == Some("ConditionalCheckFailed") {
-            return Attempt::Done(Err(CreateError::SourceLimitReached));
+            return Some(Err(CreateError::SourceLimitReached));
         }
         if code(1) == Some("ConditionalCheckFailed") {
             let holder = reasons.get(1).and_then(|r| r.item()).cloned();
-            return Attempt::Done(self.held_by(holder, registration.clone()).await);
+            return Some(self.held_by(holder, registration.clone()).await);
         }
         if reasons
             .iter()
             .any(|r| r.code() == Some("TransactionConflict"))
         {
-            return Attempt::Conflict;
+            return None;
         }
-        Attempt::Done(Err(classify(err).into()))
+        Some(Err(classify(err).into()))
     }
 
     /// The key is taken, by the registration the refusal returned (or, when it
