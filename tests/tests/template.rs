@@ -161,6 +161,7 @@ fn each_function_may_make_only_the_dynamodb_calls_it_makes() {
     assert_eq!(
         allowed(&template, "RegisterFunction", "dynamodb"),
         pairs(&[
+            ("dynamodb:DeleteItem", TABLE),
             ("dynamodb:GetItem", TABLE),
             ("dynamodb:PutItem", TABLE),
             ("dynamodb:UpdateItem", TABLE),

@@ -9,8 +9,8 @@ use crate::key::RegistrationKey;
 use crate::limits::{Admission, EmailSlots, HourWindow, Limits, SourceAddress};
 use crate::mail::Mailer;
 use crate::store::{
-    CreateError, Lease, LimitCounter, Outbox, PendingRegistration, Registration, RegistrationStore,
-    Renewal, StoreError,
+    CreateError, Lease, Outbox, PendingRegistration, Registration, RegistrationStore, Renewal,
+    StoreError,
 };
 use crate::token::ConfirmationToken;
 use jiff::{SignedDuration, Timestamp};
@@ -121,8 +121,10 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
     }
 
     /// Store a pending registration, counted on its source address, and send its
-    /// confirmation email: one DynamoDB round trip (the transaction, with the
-    /// email caps' counters beside it), then SES.
+    /// confirmation email: one DynamoDB round trip (the put and its source's
+    /// count at once), one for the email caps' two counters (at once; taken only
+    /// for a registration stored, so concurrent duplicates cannot use up a
+    /// mailbox's day), then SES.
     async fn store_and_email(
         &self,
         pending: PendingRegistration,
@@ -133,25 +135,19 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
         let token = ConfirmationToken::generate(&pending.key);
         let counter = self.limits.source_counter(event_id, source, now);
         let limit = self.limits.registrations_per_source;
-        let address = pending.participant.email.as_ref();
-        let token_hash = token.hash();
-        let (created, slots) = futures::join!(
-            self.store
-                .create_pending_counted(&pending, &token_hash, &counter, limit),
-            EmailSlots::take(&self.store, &self.limits.emails, event_id, address, now),
-        );
+        let created = self
+            .store
+            .create_pending_counted(&pending, &token.hash(), &counter, limit)
+            .await;
         let registration = match created {
             Ok(registration) => registration,
-            Err(err) => {
-                self.give_back_after_response(slots);
-                return Err(self.not_created(err, &counter, now).await);
-            }
+            Err(err) => return Err(self.not_created(err, now).await),
         };
         let span =
             tracing::info_span!("registration", registration_id = %registration.registration_id);
         async {
             tracing::info!("registration stored as pending");
-            self.email_within(&registration, &token, &pending.lease, slots, now)
+            self.email_if_allowed(&registration, &token, &pending.lease, now)
                 .await;
         }
         .instrument(span)
@@ -161,30 +157,16 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
         })
     }
 
-    /// Why a registration was not stored. A duplicate still counts on its
-    /// source (answering 429 past the limit), so that probing which addresses
-    /// are registered is bounded like registering.
-    async fn not_created(
-        &self,
-        err: CreateError,
-        counter: &LimitCounter,
-        now: Timestamp,
-    ) -> RegisterError {
-        let too_many = || {
-            tracing::info!("a source address passed its hourly limit");
-            RegisterError::TooManyRequests {
-                retry_after_secs: HourWindow::of(now).seconds_left(now),
-            }
-        };
+    /// Why a registration was not stored.
+    async fn not_created(&self, err: CreateError, now: Timestamp) -> RegisterError {
         match err {
-            CreateError::SourceLimitReached => too_many(),
-            CreateError::AlreadyRegistered(existing) => {
-                let limit = self.limits.registrations_per_source;
-                match self.store.take_slot(counter, limit).await {
-                    Ok(true) => {}
-                    Ok(false) => return too_many(),
-                    Err(err) => return RegisterError::Store(err),
+            CreateError::SourceLimitReached => {
+                tracing::info!("a source address passed its hourly limit");
+                RegisterError::TooManyRequests {
+                    retry_after_secs: HourWindow::of(now).seconds_left(now),
                 }
+            }
+            CreateError::AlreadyRegistered(existing) => {
                 if let Some(existing) = existing {
                     self.resend_if_pending(*existing, now).await;
                 }

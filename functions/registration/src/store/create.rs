@@ -1,25 +1,20 @@
 //! Storing a new pending registration: one conditional put, or, for `register`,
-//! one transaction that also counts it against its source address's hourly
-//! limit, so that the count and the write are one round trip and a refused
-//! registration counts nothing.
+//! the put and the count against its source address's hourly limit at once, so
+//! that both are one round trip; a registration put past the limit is taken
+//! back before the answer.
 
 use super::dynamo::DynamoStore;
-use super::ext::{classify, from_item, n, s, to_item};
-use super::item::{Registration, attr};
+use super::ext::{classify, from_item, is_condition_failure, n, s, to_item};
+use super::item::{self, Registration, attr};
 use super::limits::LimitCounter;
-use super::transact::{contention, update_of};
-use super::{CreateError, PendingRegistration, RegistrationStore, StoreError};
+use super::{CreateError, PendingRegistration, StoreError};
 use crate::lifecycle::RegistrationStatus;
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder;
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{
-    CancellationReason, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem,
-};
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, ReturnValuesOnConditionCheckFailure};
+use std::collections::HashMap;
 
-/// Transactions tried before counting and putting one after the other.
-const TRANSACTION_ATTEMPTS: u32 = 2;
-/// Counts that met a transaction on their counter, tried again before giving up.
-const CONFLICT_RETRIES: u32 = 8;
+type Item = HashMap<String, AttributeValue>;
 
 impl DynamoStore {
     /// The put of a new pending registration. A cancelled registration is no
@@ -48,8 +43,10 @@ impl DynamoStore {
     }
 
     /// Count the registration on `source` (unless `limit` are counted) and put
-    /// it, in one transaction. The source's limit is checked first: a refused
-    /// count answers `SourceLimitReached` even for a duplicate.
+    /// it, both at once. The source's limit comes first: a refused count answers
+    /// `SourceLimitReached` even for a duplicate, and a registration put while
+    /// its source passed the limit is taken back (the item it replaced, if any,
+    /// put back) before the answer. A duplicate counts on its source.
     pub(super) async fn create_counted(
         &self,
         pending: &PendingRegistration,
@@ -58,99 +55,82 @@ impl DynamoStore {
         limit: u32,
     ) -> Result<Registration, CreateError> {
         let registration = Registration::new_pending(pending, token_hash);
-        let items = vec![
-            update_of(self.take_update(source, limit))?,
-            TransactWriteItem::builder()
-                .put(put_of(self.pending_put(&registration, pending)?)?)
-                .build(),
-        ];
-        for attempt in 0..TRANSACTION_ATTEMPTS {
-            if attempt > 0 {
-                contention(attempt).await;
-            }
-            if let Some(result) = self.try_create(items.clone(), &registration).await {
-                return result;
-            }
-        }
-        // Requests from one address at once contend for its counter, and a
-        // transaction loses to any other: count first, then put, as two writes
-        // (a duplicate then counts, as it does on the usual path).
-        if !self.take_contended(source, limit).await? {
-            return Err(CreateError::SourceLimitReached);
-        }
-        <Self as RegistrationStore>::create_pending(self, pending, token_hash).await
-    }
-
-    /// Count one use of `counter`, trying again while transactions hold it.
-    async fn take_contended(&self, counter: &LimitCounter, limit: u32) -> Result<bool, StoreError> {
-        let mut attempt = 0;
-        loop {
-            match self.take(counter, limit).await {
-                Err(StoreError::Unavailable(cause))
-                    if cause.contains("TransactionConflict") && attempt < CONFLICT_RETRIES =>
-                {
-                    attempt += 1;
-                    contention(attempt).await;
-                }
-                Err(StoreError::Unavailable(cause)) if cause.contains("TransactionConflict") => {
-                    return Err(StoreError::Unavailable(
-                        "a source address's counter stayed contended; try again".into(),
-                    ));
-                }
-                other => return other,
-            }
-        }
-    }
-
-    /// One attempt at the transaction; `None` when another request held one of
-    /// its items (try again).
-    async fn try_create(
-        &self,
-        items: Vec<TransactWriteItem>,
-        registration: &Registration,
-    ) -> Option<Result<Registration, CreateError>> {
-        let result = self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(items))
+        let put = self
+            .pending_put(&registration, pending)?
+            .return_values(ReturnValue::AllOld)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
             .set_return_consumed_capacity(self.capacity())
-            .send()
-            .await;
-        let err = match result {
+            .send();
+        let (counted, put) = futures::join!(self.take(source, limit), put);
+        match put {
             Ok(output) => {
                 self.write(output.consumed_capacity());
-                return Some(Ok(registration.clone()));
+                if matches!(counted, Ok(true)) {
+                    return Ok(registration);
+                }
+                self.take_back(&registration, output.attributes).await;
+                Err(match counted {
+                    Err(err) => CreateError::Store(err),
+                    _ => CreateError::SourceLimitReached,
+                })
             }
-            Err(err) => err,
+            Err(err) if is_condition_failure(&err) => match counted {
+                Ok(true) => {
+                    let holder = match err.as_service_error() {
+                        Some(PutItemError::ConditionalCheckFailedException(e)) => e.item().cloned(),
+                        _ => None,
+                    };
+                    self.held_by(holder, registration).await
+                }
+                Ok(false) => Err(CreateError::SourceLimitReached),
+                Err(err) => Err(CreateError::Store(err)),
+            },
+            Err(err) => Err(classify(err).into()),
+        }
+    }
+
+    /// Take back a registration put while its source passed its limit: put back
+    /// the item it replaced (a cancelled or expired registration of the
+    /// address), or delete it. A failure is logged: the registration then stays,
+    /// as if it had come in just under the limit.
+    async fn take_back(&self, registration: &Registration, replaced: Option<Item>) {
+        let ours = "#id = :id";
+        let result = match replaced {
+            Some(old) => self
+                .client
+                .put_item()
+                .table_name(&self.table_name)
+                .set_item(Some(old))
+                .condition_expression(ours)
+                .expression_attribute_names("#id", attr::REGISTRATION_ID)
+                .expression_attribute_values(":id", s(&registration.registration_id))
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(classify),
+            None => self
+                .client
+                .delete_item()
+                .table_name(&self.table_name)
+                .key(attr::PK, s(item::pk(&registration.key())))
+                .condition_expression(ours)
+                .expression_attribute_names("#id", attr::REGISTRATION_ID)
+                .expression_attribute_values(":id", s(&registration.registration_id))
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(classify),
         };
-        let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) =
-            err.as_service_error()
-        else {
-            return Some(Err(classify(err).into()));
-        };
-        let reasons = cancelled.cancellation_reasons();
-        let code = |i: usize| reasons.get(i).and_then(CancellationReason::code);
-        if code(0) == Some("ConditionalCheckFailed") {
-            return Some(Err(CreateError::SourceLimitReached));
+        if let Err(err) = result {
+            tracing::error!(error = %err, "a registration past its source's limit could not be taken back");
         }
-        if code(1) == Some("ConditionalCheckFailed") {
-            let holder = reasons.get(1).and_then(|r| r.item()).cloned();
-            return Some(self.held_by(holder, registration.clone()).await);
-        }
-        if reasons
-            .iter()
-            .any(|r| r.code() == Some("TransactionConflict"))
-        {
-            return None;
-        }
-        Some(Err(classify(err).into()))
     }
 
     /// The key is taken, by the registration the refusal returned (or, when it
     /// returned none, by whatever a read finds).
     async fn held_by(
         &self,
-        holder: Option<std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>>,
+        holder: Option<Item>,
         registration: Registration,
     ) -> Result<Registration, CreateError> {
         let Some(item) = holder else {
@@ -158,25 +138,10 @@ impl DynamoStore {
         };
         let stored: Registration = from_item(item)?;
         if stored.registration_id == registration.registration_id {
-            // The SDK retried a transaction whose first answer was lost.
+            // The SDK retried a put whose first answer was lost.
             Ok(stored)
         } else {
             Err(CreateError::AlreadyRegistered(Some(Box::new(stored))))
         }
     }
-}
-
-/// A transaction's put, from a put request's builder, returning the item that
-/// refused it.
-fn put_of(put: PutItemFluentBuilder) -> Result<Put, StoreError> {
-    let input = put.as_input().clone();
-    Put::builder()
-        .set_item(input.get_item().clone())
-        .set_table_name(input.get_table_name().clone())
-        .set_condition_expression(input.get_condition_expression().clone())
-        .set_expression_attribute_names(input.get_expression_attribute_names().clone())
-        .set_expression_attribute_values(input.get_expression_attribute_values().clone())
-        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-        .build()
-        .map_err(|e| StoreError::Internal(format!("building a transaction: {e}")))
 }

@@ -179,9 +179,9 @@ pub trait RegistrationStore: Clone + Send + Sync + 'static {
     ) -> Result<Registration, CreateError>;
 
     /// As [`create_pending`](Self::create_pending), counted on `source` in the
-    /// same write: `SourceLimitReached` (before any duplicate) when `limit`
-    /// registrations of its window are counted already. Nothing is counted for
-    /// a registration not stored.
+    /// same round trip: `SourceLimitReached` (before any duplicate, and with
+    /// nothing stored) when `limit` registrations of its window are counted
+    /// already. A duplicate counts.
     async fn create_pending_counted(
         &self,
         pending: &PendingRegistration,
