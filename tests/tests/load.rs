@@ -205,6 +205,7 @@ async fn one_source_at_fifty_requests_a_second_does_not_lock_out_twenty_others()
     };
 
     // The flood: a bounded, paced loop from one address, on loopback only.
+    let started = std::time::Instant::now();
     let flood = {
         let (instance, run) = (Arc::clone(&instance), run.clone());
         tokio::spawn(async move {
@@ -243,6 +244,9 @@ async fn one_source_at_fifty_requests_a_second_does_not_lock_out_twenty_others()
         .into_iter()
         .map(Result::unwrap)
         .collect();
+    // How long the instance took to answer it all: longer than the flood on a
+    // busy machine, and the per-source rate refills by the instance's clock.
+    let took = started.elapsed().as_secs();
 
     assert_eq!(
         others,
@@ -256,11 +260,11 @@ async fn one_source_at_fifty_requests_a_second_does_not_lock_out_twenty_others()
         FLOOD_PER_SECOND * FLOOD_SECONDS
     );
     // The per-source rate answered, in memory: its burst (10) and one more every
-    // 2 s got through, far fewer than the hourly limit (20), and a refused
-    // request may try again within seconds, not at the end of the hour.
+    // 2 s got through, fewer than the hourly limit (20), and a refused request
+    // may try again within seconds, not at the end of the hour.
     assert!(
-        created <= 10 + FLOOD_SECONDS / 2 + 1,
-        "{created} got through"
+        created <= 10 + took / 2 + 1 && created < 20,
+        "{created} got through in {took} s"
     );
     for (_, retry_after) in limited {
         let seconds = retry_after.expect("a 429 carries Retry-After");
