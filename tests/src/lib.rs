@@ -7,6 +7,7 @@ pub mod faulty_dynamodb;
 pub mod faulty_ses;
 pub mod log_capture;
 pub mod mailbox;
+pub mod round_trips;
 pub mod runtime_api;
 pub mod send_links;
 pub mod table;

@@ -9,7 +9,6 @@ use registration::clock::FixedClock;
 use registration::domain::RegistrationStatus;
 use registration::key::RegistrationKey;
 use registration::lifecycle::{Attempt, Transition};
-use registration::limits::HourWindow;
 use registration::mail::{MailError, Mailer, OutgoingEmail, SesMailer};
 use registration::send_links::{SendLinks, SendLinksReport};
 use registration::store::{
@@ -246,6 +245,18 @@ impl RegistrationStore for TroubledStore {
         self.store.create_pending(pending, token_hash).await
     }
 
+    async fn create_pending_counted(
+        &self,
+        pending: &PendingRegistration,
+        token_hash: &str,
+        source: &LimitCounter,
+        limit: u32,
+    ) -> Result<Registration, CreateError> {
+        self.store
+            .create_pending_counted(pending, token_hash, source, limit)
+            .await
+    }
+
     async fn get(&self, key: &RegistrationKey) -> Result<Option<Registration>, StoreError> {
         self.store.get(key).await
     }
@@ -258,22 +269,12 @@ impl RegistrationStore for TroubledStore {
         self.store.renew_confirmation(key, renewal).await
     }
 
-    async fn window_secret(
-        &self,
-        event_id: &str,
-        window: HourWindow,
-    ) -> Result<Vec<u8>, StoreError> {
-        self.store.window_secret(event_id, window).await
+    async fn take_slot(&self, counter: &LimitCounter, limit: u32) -> Result<bool, StoreError> {
+        self.store.take_slot(counter, limit).await
     }
 
-    async fn take_slot(
-        &self,
-        event_id: &str,
-        window: HourWindow,
-        counter: LimitCounter<'_>,
-        limit: u32,
-    ) -> Result<bool, StoreError> {
-        self.store.take_slot(event_id, window, counter, limit).await
+    async fn give_back_slot(&self, counter: &LimitCounter) -> Result<(), StoreError> {
+        self.store.give_back_slot(counter).await
     }
 
     async fn add_token(&self, key: &RegistrationKey, token_hash: &str) -> Result<bool, StoreError> {

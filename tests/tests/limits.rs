@@ -145,10 +145,10 @@ async fn forty_registrations_at_once_from_one_address_over_four_processes_give_t
 }
 
 #[tokio::test]
-async fn with_the_email_cap_at_five_eight_registrations_send_five_emails_at_once_and_three_after_one_run()
+async fn with_the_email_cap_at_three_eight_registrations_send_three_emails_and_each_hour_s_run_sends_three_more_at_most()
  {
     let app = spawn_app_with(|env| {
-        env.insert("MAX_CONFIRMATION_EMAILS_PER_HOUR".into(), "5".into());
+        env.insert("MAX_CONFIRMATION_EMAILS_PER_HOUR".into(), "3".into());
     })
     .await;
     let emails: Vec<String> = (0..8).map(|_| unique_email()).collect();
@@ -164,12 +164,22 @@ async fn with_the_email_cap_at_five_eight_registrations_send_five_emails_at_once
         let response = app.call_register(event).await;
         assert_eq!(response.status, 201, "{}", response.body);
     }
-    let mut emailed = 0;
+    let emailed = |app: &system_tests::TestApp| {
+        let emails = emails.clone();
+        let mailbox = app.mailbox.clone();
+        async move {
+            let mut total = 0;
+            for email in &emails {
+                let sent = mailbox.to(email).await.len();
+                assert!(sent <= 1, "{email}: one email, never two");
+                total += sent;
+            }
+            total
+        }
+    };
+    assert_eq!(emailed(&app).await, 3, "three emails at once");
     for email in &emails {
-        let sent = app.mailbox.to(email).await.len();
-        assert!(sent <= 1);
-        emailed += sent;
-        if sent == 0 {
+        if app.mailbox.to(email).await.is_empty() {
             let r = app
                 .store
                 .get(&key_for(&app.event_id, email))
@@ -180,17 +190,137 @@ async fn with_the_email_cap_at_five_eight_registrations_send_five_emails_at_once
             assert_eq!(r.lease_owner, None, "released to the run");
         }
     }
-    assert_eq!(emailed, 5, "five emails at once");
 
+    // The run counts its emails against the same hour: none is left in it.
+    let report = run(&sender(&app)).await;
+    assert_eq!(report.confirmations_sent, 0);
+    assert_eq!(emailed(&app).await, 3);
+    // Each later hour's run stops at the cap.
+    app.clock.advance(jiff::SignedDuration::from_hours(1));
     let report = run(&sender(&app)).await;
     assert_eq!(report.confirmations_sent, 3);
-    for email in &emails {
-        assert_eq!(
-            app.mailbox.to(email).await.len(),
-            1,
-            "{email}: one email, never two"
+    assert_eq!(emailed(&app).await, 6);
+    app.clock.advance(jiff::SignedDuration::from_hours(1));
+    let report = run(&sender(&app)).await;
+    assert_eq!(report.confirmations_sent, 2);
+    assert_eq!(emailed(&app).await, 8);
+}
+
+/// `name`'s aliases at Gmail: tags, dots, case and the other domain.
+fn gmail_aliases(name: &str) -> Vec<String> {
+    let dotted: String = name
+        .chars()
+        .enumerate()
+        .map(|(i, c)| {
+            if i > 0 && i % 3 == 0 {
+                format!(".{c}")
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
+    vec![
+        format!("{name}@gmail.com"),
+        format!("{name}+1@gmail.com"),
+        format!("{name}+2@gmail.com"),
+        format!("{dotted}@gmail.com"),
+        format!("{}+x@GoogleMail.com", name.to_uppercase()),
+        format!("{dotted}+6@gmail.com"),
+    ]
+}
+
+#[tokio::test]
+async fn six_aliases_of_one_gmail_inbox_get_five_emails_and_the_sixth_goes_out_the_next_utc_day() {
+    let app = spawn_app_with(|_| {}).await;
+    let name = unique("victim").replace('-', "");
+    let aliases = gmail_aliases(&name);
+    let mut answers = Vec::new();
+    for (i, alias) in aliases.iter().enumerate() {
+        let event = system_tests::events::from_source(
+            system_tests::events::post_registrations(
+                "application/json",
+                &valid_json(alias).to_string(),
+                None,
+            ),
+            &format!("192.0.2.{}", 10 + i),
+        );
+        answers.push(app.call_register(event).await.status);
+    }
+    assert_eq!(answers, vec![201; 6], "every alias is stored");
+    let sent = |app: &system_tests::TestApp| {
+        let aliases = aliases.clone();
+        let mailbox = app.mailbox.clone();
+        async move {
+            let mut sent = Vec::new();
+            for alias in &aliases {
+                sent.push(mailbox.to(alias).await.len());
+            }
+            sent
+        }
+    };
+    assert_eq!(
+        sent(&app).await,
+        vec![1, 1, 1, 1, 1, 0],
+        "five to the one inbox"
+    );
+    let sixth = app
+        .store
+        .get(&key_for(&app.event_id, &aliases[5]))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(sixth.owes(), Some(Outbox::Confirmation));
+
+    // Later the same UTC day (04:00Z now), the run leaves it waiting…
+    app.clock.advance(jiff::SignedDuration::from_hours(19));
+    assert_eq!(run(&sender(&app)).await.confirmations_sent, 0);
+    assert_eq!(sent(&app).await[5], 0);
+    // …and the next UTC day's run sends it.
+    app.clock.advance(jiff::SignedDuration::from_hours(1));
+    assert_eq!(run(&sender(&app)).await.confirmations_sent, 1);
+    assert_eq!(sent(&app).await, vec![1; 6]);
+}
+
+#[tokio::test]
+async fn this_wasn_t_me_and_registering_again_does_not_reset_the_mailbox_s_count() {
+    let app = spawn_app_with(|env| {
+        env.insert(
+            "MAX_CONFIRMATION_EMAILS_PER_MAILBOX_PER_DAY".into(),
+            "2".into(),
+        );
+    })
+    .await;
+    let email = format!("{}@gmail.com", unique("victim").replace('-', ""));
+    for _ in 0..2 {
+        let token = app.register_for_token(&email).await;
+        let cancelled = app.cancel_token(&token).await.unwrap();
+        assert!(
+            matches!(cancelled, registration::cancelling::Cancelled::Deleted(_)),
+            "{cancelled:?}"
+        );
+        assert!(
+            app.store
+                .get(&key_for(&app.event_id, &email))
+                .await
+                .unwrap()
+                .is_none()
         );
     }
+    assert_eq!(app.mailbox.to(&email).await.len(), 2);
+    let event = system_tests::events::from_source(
+        system_tests::events::post_registrations(
+            "application/json",
+            &valid_json(&email).to_string(),
+            None,
+        ),
+        "192.0.2.77",
+    );
+    assert_eq!(app.call_register(event).await.status, 201, "stored");
+    assert_eq!(
+        app.mailbox.to(&email).await.len(),
+        2,
+        "no third email today"
+    );
 }
 
 #[tokio::test]
@@ -302,7 +432,7 @@ async fn an_expired_pending_registration_is_absent_and_its_address_registers_aga
 }
 
 #[tokio::test]
-async fn no_source_address_is_stored_in_clear() {
+async fn no_source_address_or_key_material_is_stored_in_the_table() {
     let app = spawn_app_with(|_| {}).await;
     let email = unique_email();
     let event = system_tests::events::from_source(
@@ -315,11 +445,100 @@ async fn no_source_address_is_stored_in_clear() {
     );
     assert_eq!(app.call_register(event).await.status, 201);
     let items = app.items().await;
-    assert!(
-        items.len() >= 3,
-        "the registration, a counter and a window's secret"
+    let pks: Vec<&str> = items
+        .iter()
+        .filter_map(|item| item.get("pk")?.as_s().ok().map(String::as_str))
+        .collect();
+    // The registration, its source's hourly counter, the hour's email counter
+    // and its mailbox's daily counter: nothing else, no window secret.
+    assert_eq!(items.len(), 4, "{pks:?}");
+    assert_eq!(pks.iter().filter(|pk| pk.contains("#SOURCE#")).count(), 1);
+    assert_eq!(
+        pks.iter().filter(|pk| pk.starts_with("MAILBOX#")).count(),
+        1
     );
     for item in &items {
-        assert!(!format!("{item:?}").contains("198.18.7.201"), "{item:?}");
+        let text = format!("{item:?}");
+        assert!(!text.contains("198.18.7.201"), "{text}");
+        assert!(!text.to_lowercase().contains("secret"), "{text}");
+        assert!(
+            item.values().all(|value| !value.is_b()),
+            "no binary value (key material): {text}"
+        );
+        if !item.contains_key("registration_id") {
+            // A counter names its address or mailbox by a keyed hash only.
+            assert!(!text.contains(&email), "{text}");
+            assert_eq!(item.len(), 3, "pk, count and expiry: {text}");
+        }
     }
+}
+
+#[tokio::test]
+async fn a_registration_waits_for_two_dynamodb_round_trips_and_then_ses_before_its_answer() {
+    let app = spawn_app_with(|_| {}).await;
+    let trips = system_tests::round_trips::RoundTrips::default();
+    let store = registration::store::DynamoStore::new(trips.dynamodb(&app.dynamodb), &app.table);
+    let registrar = app.registrar_with(store, trips.sesv2(&app.ses));
+    let email = unique_email();
+    let event = system_tests::events::from_source(
+        system_tests::events::post_registrations(
+            "application/json",
+            &valid_json(&email).to_string(),
+            None,
+        ),
+        "192.0.2.200",
+    );
+    let response = register::handle(&registrar, system_tests::events::to_request(&event)).await;
+    assert_eq!(response.status(), 201);
+    // The put with its source's count; the email caps' two counters; SES.
+    assert_eq!((trips.rounds(), trips.requests()), (3, 5));
+    assert_eq!(app.mailbox.to(&email).await.len(), 1);
+    // Recording the sent email waits until after the answer.
+    registrar.after_response.run().await;
+    assert_eq!((trips.rounds(), trips.requests()), (4, 6));
+}
+
+#[tokio::test]
+async fn past_its_hourly_limit_a_source_gets_429_before_409_and_duplicates_count() {
+    let app = spawn_app_with(|env| {
+        env.insert("MAX_REGISTRATIONS_PER_IP_PER_HOUR".into(), "2".into());
+    })
+    .await;
+    let post = |email: &str, source: &str| {
+        system_tests::events::from_source(
+            system_tests::events::post_registrations(
+                "application/json",
+                &valid_json(email).to_string(),
+                None,
+            ),
+            source,
+        )
+    };
+    let (first, second) = (unique_email(), unique_email());
+    let source = "198.51.100.20";
+    assert_eq!(app.call_register(post(&first, source)).await.status, 201);
+    // A duplicate counts: probing which addresses are registered is bounded too.
+    assert_eq!(app.call_register(post(&first, source)).await.status, 409);
+    let limited = app.call_register(post(&second, source)).await;
+    assert_eq!(limited.status, 429, "{}", limited.body);
+    // Past the limit, a duplicate gets the 429 first.
+    assert_eq!(app.call_register(post(&first, source)).await.status, 429);
+    // Another source: the uniqueness answer, and its own count.
+    assert_eq!(
+        app.call_register(post(&first, "198.51.100.21"))
+            .await
+            .status,
+        409
+    );
+    assert_eq!(
+        app.call_register(post(&second, "198.51.100.21"))
+            .await
+            .status,
+        201
+    );
+    assert_eq!(
+        app.registrations().await.len(),
+        2,
+        "nothing stored when refused"
+    );
 }

@@ -163,6 +163,7 @@ fn each_function_may_make_only_the_dynamodb_calls_it_makes() {
     assert_eq!(
         allowed(&template, "RegisterFunction", "dynamodb"),
         pairs(&[
+            ("dynamodb:DeleteItem", TABLE),
             ("dynamodb:GetItem", TABLE),
             ("dynamodb:PutItem", TABLE),
             ("dynamodb:UpdateItem", TABLE),
@@ -405,11 +406,11 @@ fn the_send_rate_stays_within_what_the_outbox_index_partition_absorbs() {
     let most = number(&template, "SendRatePerSecond", "MaxValue");
     assert_eq!(most, 200);
     // Confirmations move registrations into the link outbox as fast as the HTTP
-    // API lets them through.
-    let confirmations = template["Resources"]["RegistrationApi"]["Properties"]
-        ["DefaultRouteSettings"]["ThrottlingBurstLimit"]
+    // API lets them through its confirm action's own bucket.
+    let confirmations = template["Resources"]["RegistrationApi"]["Properties"]["RouteSettings"]
+        ["POST /registrations/confirm"]["ThrottlingBurstLimit"]
         .as_u64()
-        .expect("the API's burst limit");
+        .expect("the confirm action's burst limit");
     let writes = RUNS_AT_ONCE * INDEX_WRITES_PER_SEND * most + confirmations;
     assert!(
         writes <= PARTITION_WRITES_PER_SECOND,
@@ -623,6 +624,11 @@ fn the_abuse_limits_and_the_reminder_reach_their_functions_with_the_code_s_defau
             500,
         ),
         (
+            "MAX_CONFIRMATION_EMAILS_PER_MAILBOX_PER_DAY",
+            "MaxConfirmationEmailsPerMailboxPerDay",
+            5,
+        ),
+        (
             "PENDING_EXPIRES_AFTER_HOURS",
             "PendingExpiresAfterHours",
             72,
@@ -642,6 +648,7 @@ fn the_abuse_limits_and_the_reminder_reach_their_functions_with_the_code_s_defau
     for variable in [
         "MAX_REGISTRATIONS_PER_IP_PER_HOUR",
         "MAX_CONFIRMATION_EMAILS_PER_HOUR",
+        "MAX_CONFIRMATION_EMAILS_PER_MAILBOX_PER_DAY",
         "PENDING_EXPIRES_AFTER_HOURS",
         "REMINDER_BEFORE",
     ] {
@@ -653,13 +660,35 @@ fn the_abuse_limits_and_the_reminder_reach_their_functions_with_the_code_s_defau
         number(&template, "MaxRegistrationsPerIpPerHour", "Default")
     );
     assert_eq!(
-        u64::from(config.max_confirmation_emails_per_hour),
+        u64::from(config.email_limits.per_hour),
         number(&template, "MaxConfirmationEmailsPerHour", "Default")
+    );
+    assert_eq!(
+        u64::from(config.email_limits.per_mailbox_per_day),
+        number(
+            &template,
+            "MaxConfirmationEmailsPerMailboxPerDay",
+            "Default"
+        )
     );
     assert_eq!(
         config.pending_expires_after.as_hours() as u64,
         number(&template, "PendingExpiresAfterHours", "Default")
     );
+    // send-links counts its confirmation emails against the same caps.
+    let send_links = variables(&template, "SendLinksFunction");
+    for (variable, parameter) in [
+        (
+            "MAX_CONFIRMATION_EMAILS_PER_HOUR",
+            "MaxConfirmationEmailsPerHour",
+        ),
+        (
+            "MAX_CONFIRMATION_EMAILS_PER_MAILBOX_PER_DAY",
+            "MaxConfirmationEmailsPerMailboxPerDay",
+        ),
+    ] {
+        assert_eq!(written(&send_links[variable]), format!("!Ref {parameter}"));
+    }
 
     // The reminder: off by default; what the pattern admits, send-links reads.
     assert_eq!(
@@ -692,24 +721,77 @@ fn the_abuse_limits_and_the_reminder_reach_their_functions_with_the_code_s_defau
 }
 
 #[test]
-fn the_api_throttle_stays_a_last_resort_behind_the_per_hour_limits() {
+fn one_client_cannot_fill_the_api_throttle_and_a_flood_raises_an_alarm() {
     let template = system_tests::table::template().expect("template.yaml");
-    let settings = &template["Resources"]["RegistrationApi"]["Properties"]["DefaultRouteSettings"];
+    let api = &template["Resources"]["RegistrationApi"]["Properties"];
+    let settings = &api["DefaultRouteSettings"];
     let rate = settings["ThrottlingRateLimit"].as_u64().expect("a rate");
     let burst = settings["ThrottlingBurstLimit"].as_u64().expect("a burst");
-    assert_eq!((rate, burst), (20, 50));
-    // A participant's requests: the form, the post, the confirm page, its button.
-    const REQUESTS_PER_REGISTRATION: u64 = 4;
-    let registrations_per_hour = rate * 3600 / REQUESTS_PER_REGISTRATION;
-    // Real participants do not reach it: far more than the emails register may
-    // send itself in an hour, so a flood meets the email cap first.
-    assert!(
-        registrations_per_hour >= 10 * number(&template, "MaxConfirmationEmailsPerHour", "Default"),
-        "{registrations_per_hour} registrations an hour"
+    assert_eq!((rate, burst), (1000, 2000));
+    // The route throttle is shared by every client: it must sit far above the
+    // rate that locked everyone out before (one host at about 25 requests/s).
+    const ONE_HOST_FLOOD: u64 = 25;
+    assert!(rate >= 20 * ONE_HOST_FLOOD && burst >= 2 * rate);
+    // Only the confirm action has a tighter bucket (the link outbox index's
+    // partition), still far above one client's rate.
+    let routes = api["RouteSettings"].as_mapping().expect("route settings");
+    assert_eq!(routes.len(), 1);
+    let confirm = &api["RouteSettings"]["POST /registrations/confirm"];
+    assert!(confirm["ThrottlingRateLimit"].as_u64().unwrap() >= 8 * ONE_HOST_FLOOD);
+    // Every 4xx of a flood refused by the limits is counted by an alarm.
+    let flood = &template["Resources"]["ApiFloodAlarm"]["Properties"];
+    assert_eq!(flood["Namespace"].as_str(), Some("AWS/ApiGateway"));
+    assert_eq!(flood["MetricName"].as_str(), Some("4xx"));
+    assert_eq!(
+        written(&flood["Dimensions"][0]["Value"]),
+        "!Ref RegistrationApi"
     );
-    // A flood that passes the throttle needs this many source addresses an hour.
-    let addresses = rate * 3600 / number(&template, "MaxRegistrationsPerIpPerHour", "Default");
-    assert_eq!(addresses, 3600);
+    assert_eq!(written(&flood["AlarmActions"]), "- !Ref AlarmTopic");
+}
+
+#[test]
+fn no_source_address_reaches_the_access_log_and_the_limits_key_lives_outside_the_table() {
+    let template = system_tests::table::template().expect("template.yaml");
+    let api = &template["Resources"]["RegistrationApi"]["Properties"];
+    let format = api["AccessLogSettings"]["Format"]
+        .as_str()
+        .expect("an access log format");
+    assert!(!format.contains("sourceIp"), "{format}");
+    assert!(!format.contains("$context.identity"), "{format}");
+    let fields: serde_json::Value = serde_json::from_str(format).expect("a JSON format");
+    for kept in [
+        "requestId",
+        "routeKey",
+        "status",
+        "integrationError",
+        "error",
+    ] {
+        assert!(fields[kept].is_string(), "{kept} is kept for operators");
+    }
+    // The key comes from Secrets Manager, resolved into the two functions that
+    // count mailboxes or sources; the table never holds it.
+    let secret = &template["Resources"]["LimitsKeySecret"];
+    assert_eq!(secret["Type"].as_str(), Some("AWS::SecretsManager::Secret"));
+    let generated = &secret["Properties"]["GenerateSecretString"];
+    assert!(generated["PasswordLength"].as_u64().unwrap() >= 32);
+    for function in ["RegisterFunction", "SendLinksFunction"] {
+        let key = written(&variables(&template, function)["LIMITS_KEY"]);
+        assert!(
+            key.contains("{{resolve:secretsmanager:${LimitsKeySecret}:SecretString}}"),
+            "{function}: {key}"
+        );
+    }
+    for function in ["ConfirmFunction", "CancelFunction", "EmailEventsFunction"] {
+        assert!(
+            variables(&template, function)["LIMITS_KEY"].is_null(),
+            "{function}"
+        );
+    }
+    // The table holds no key material: no function may read the secret at run
+    // time either (CloudFormation resolves it at deploy time).
+    for function in SENDERS {
+        assert!(allowed(&template, function, "secretsmanager").is_empty());
+    }
 }
 
 /// Every alarm of the template: (logical id, properties).
@@ -770,7 +852,7 @@ fn the_organizer_is_alarmed_by_failures_owed_links_and_bounce_and_complaint_rate
     let all = alarms(&template);
     assert_eq!(
         all.len(),
-        2 + 5 + 1 + 2,
+        2 + 5 + 1 + 2 + 1,
         "{:?}",
         all.iter().map(|(id, _)| id).collect::<Vec<_>>()
     );

@@ -7,7 +7,7 @@ use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 use registration::clock::Clock;
 use registration::domain::{FieldErrors, RawRegistration, Submission};
-use registration::limits::SourceAddress;
+use registration::limits::{Admission, SourceAddress};
 use registration::mail::Mailer;
 use registration::registering::{RegisterError, Registrar};
 use registration::store::{RegistrationStore, StoreError};
@@ -25,7 +25,7 @@ where
 {
     let path = request.uri().path().trim_end_matches('/');
     match (request.method(), path) {
-        (&Method::GET | &Method::HEAD, "") => form(registrar),
+        (&Method::GET | &Method::HEAD, "") => form(registrar, &request),
         (&Method::POST, "/registrations") => submit(registrar, &request).await,
         (_, "" | "/registrations") => failure(
             registrar,
@@ -42,7 +42,16 @@ where
 
 fn form<S: RegistrationStore, M: Mailer, C: Clock>(
     registrar: &Registrar<S, M, C>,
+    request: &Request,
 ) -> Response<Body> {
+    let source = SourceAddress::new(source_ip(request));
+    if let Admission::TooMany { retry_after_secs } = registrar.admit_form(&source) {
+        let reply = Reply::negotiate(request.headers());
+        return too_many(
+            failure(registrar, reply, Problem::TooManyRequests),
+            retry_after_secs,
+        );
+    }
     let config = &registrar.config;
     if !registrar.is_open() {
         return closed_page(registrar, StatusCode::OK);
@@ -94,15 +103,23 @@ where
             if let RegisterError::Store(cause) = &err {
                 tracing::error!(error = %cause, "registration failed");
             }
-            let mut response = failure(registrar, reply, problem_for(&err));
-            if let RegisterError::TooManyRequests { retry_after_secs } = err {
-                response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, retry_after_secs.into());
+            let response = failure(registrar, reply, problem_for(&err));
+            match err {
+                RegisterError::TooManyRequests { retry_after_secs } => {
+                    too_many(response, retry_after_secs)
+                }
+                _ => response,
             }
-            response
         }
     }
+}
+
+/// A 429 with the seconds to wait.
+fn too_many(mut response: Response<Body>, retry_after_secs: u64) -> Response<Body> {
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, retry_after_secs.into());
+    response
 }
 
 /// The 201 answer: the registration's id as JSON, or the page that says to

@@ -14,6 +14,11 @@ use registration::store::DynamoStore;
 async fn main() -> Result<(), Error> {
     registration::logging::init();
     let config = RegisterConfig::from_env().inspect_err(|e| tracing::error!("{e}"))?;
+    if config.email_limits.key.is_local() {
+        tracing::warn!(
+            "LIMITS_KEY is unset: the limits' counters use the local key (local runs only)"
+        );
+    }
     let aws = registration::aws::sdk_config().await;
     let store = DynamoStore::new(registration::aws::dynamodb(&aws), &config.event.table_name);
     let mailer = SesMailer::new(registration::aws::sesv2(&aws), config.sender.clone())

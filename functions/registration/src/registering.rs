@@ -3,12 +3,11 @@
 
 use crate::after_response::AfterResponse;
 use crate::clock::{Clock, random_bytes, random_hex};
-use crate::config::{EventConfig, RegisterConfig};
-use crate::domain::{EmailAddress, NewRegistration, Submission};
+use crate::config::RegisterConfig;
+use crate::domain::{NewRegistration, Submission};
 use crate::key::RegistrationKey;
-use crate::lifecycle::Attempt;
-use crate::limits::{Admission, Limits, SourceAddress};
-use crate::mail::{EmailTags, MailError, Mailer, ParticipantLinks, confirmation_email};
+use crate::limits::{Admission, EmailSlots, HourWindow, Limits, SourceAddress};
+use crate::mail::Mailer;
 use crate::store::{
     CreateError, Lease, Outbox, PendingRegistration, Registration, RegistrationStore, Renewal,
     StoreError,
@@ -16,6 +15,9 @@ use crate::store::{
 use crate::token::ConfirmationToken;
 use jiff::{SignedDuration, Timestamp};
 use tracing::Instrument;
+
+pub use crate::confirmation_email::{ConfirmationOutcome, send_confirmation};
+pub(crate) use crate::confirmation_email::{attempt_for, tags_of};
 
 /// A duplicate of a pending registration re-sends its email at most this often.
 pub const RESEND_INTERVAL: SignedDuration = SignedDuration::from_mins(10);
@@ -30,7 +32,7 @@ pub enum RegisterError {
     Closed,
     #[error("this email address is already registered for this event")]
     AlreadyRegistered,
-    #[error("too many registrations from this source address in this hour")]
+    #[error("too many requests from this source address")]
     TooManyRequests { retry_after_secs: u64 },
     #[error("the registration could not be stored")]
     Store(#[source] StoreError),
@@ -59,7 +61,7 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
     pub fn new(config: RegisterConfig, store: S, mailer: M, clock: C) -> Self {
         let limits = Limits::new(
             config.max_registrations_per_ip_per_hour,
-            config.max_confirmation_emails_per_hour,
+            config.email_limits.clone(),
         );
         Self {
             limits,
@@ -76,6 +78,17 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
         self.clock.now() < self.config.closes_at
     }
 
+    /// Count one registration posted from `source` against its rate on this
+    /// instance, before any DynamoDB call.
+    pub fn admit(&self, source: &SourceAddress) -> Admission {
+        self.limits.source_rate.check(source)
+    }
+
+    /// Count one view of the form from `source` against its rate on this instance.
+    pub fn admit_form(&self, source: &SourceAddress) -> Admission {
+        self.limits.form_rate.check(source)
+    }
+
     /// Register a submission from `source`. `link_base` is the absolute base of
     /// the links in its emails.
     pub async fn register(
@@ -87,6 +100,12 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
         if !self.is_open() {
             return Err(RegisterError::Closed);
         }
+        if let Admission::TooMany { retry_after_secs } = self.admit(source) {
+            // Not logged one by one: a flood would fill the log; the API's access
+            // log counts the 429s.
+            tracing::debug!(retry_after_secs, "a source address passed its rate");
+            return Err(RegisterError::TooManyRequests { retry_after_secs });
+        }
         let participant = match submission {
             Submission::Participant(participant) => participant,
             Submission::Bot => {
@@ -97,35 +116,32 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
             }
         };
         let now = self.clock.now();
-        let event_id = &self.config.event.event_id;
-        match self.limits.admit(&self.store, event_id, source, now).await {
-            Ok(Admission::Admitted) => {}
-            Ok(Admission::TooMany { retry_after_secs }) => {
-                tracing::info!(retry_after_secs, "a source address passed its hourly limit");
-                return Err(RegisterError::TooManyRequests { retry_after_secs });
-            }
-            Err(err) => return Err(RegisterError::Store(err)),
-        }
         let pending = self.pending(participant, link_base, now);
-        self.store_and_email(pending, now).await
+        self.store_and_email(pending, source, now).await
     }
 
-    /// Store a pending registration and send its confirmation email.
+    /// Store a pending registration, counted on its source address, and send its
+    /// confirmation email: one DynamoDB round trip (the put and its source's
+    /// count at once), one for the email caps' two counters (at once; taken only
+    /// for a registration stored, so concurrent duplicates cannot use up a
+    /// mailbox's day), then SES.
     async fn store_and_email(
         &self,
         pending: PendingRegistration,
+        source: &SourceAddress,
         now: Timestamp,
     ) -> Result<Registered, RegisterError> {
+        let event_id = &self.config.event.event_id;
         let token = ConfirmationToken::generate(&pending.key);
-        let registration = match self.store.create_pending(&pending, &token.hash()).await {
+        let counter = self.limits.source_counter(event_id, source, now);
+        let limit = self.limits.registrations_per_source;
+        let created = self
+            .store
+            .create_pending_counted(&pending, &token.hash(), &counter, limit)
+            .await;
+        let registration = match created {
             Ok(registration) => registration,
-            Err(CreateError::AlreadyRegistered(existing)) => {
-                if let Some(existing) = existing {
-                    self.resend_if_pending(*existing, now).await;
-                }
-                return Err(RegisterError::AlreadyRegistered);
-            }
-            Err(CreateError::Store(err)) => return Err(RegisterError::Store(err)),
+            Err(err) => return Err(self.not_created(err, now).await),
         };
         let span =
             tracing::info_span!("registration", registration_id = %registration.registration_id);
@@ -141,9 +157,54 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
         })
     }
 
-    /// Send a confirmation email held under `lease`, within the hour's cap; past
-    /// it, release the registration to the paced send-links run. A failed email
-    /// keeps the 201: the registration is stored and the run retries the email.
+    /// Why a registration was not stored.
+    async fn not_created(&self, err: CreateError, now: Timestamp) -> RegisterError {
+        match err {
+            CreateError::SourceLimitReached => {
+                tracing::info!("a source address passed its hourly limit");
+                RegisterError::TooManyRequests {
+                    retry_after_secs: HourWindow::of(now).seconds_left(now),
+                }
+            }
+            CreateError::AlreadyRegistered(existing) => {
+                if let Some(existing) = existing {
+                    self.resend_if_pending(*existing, now).await;
+                }
+                RegisterError::AlreadyRegistered
+            }
+            CreateError::Store(err) => RegisterError::Store(err),
+        }
+    }
+
+    /// Send a confirmation email held under `lease` when the email caps allow it
+    /// (`slots`); past a cap, release the registration to the paced send-links
+    /// run. A failed email keeps the 201: the registration is stored and the run
+    /// retries the email.
+    async fn email_within(
+        &self,
+        registration: &Registration,
+        token: &ConfirmationToken,
+        lease: &Lease,
+        slots: EmailSlots,
+        now: Timestamp,
+    ) {
+        if let Some(reason) = slots.refusal() {
+            tracing::warn!(reason, "confirmation email left for the send-links run");
+            let outcome = ConfirmationOutcome::deferred(registration, &lease.owner, now);
+            self.give_back_after_response(slots);
+            return self.record_after_response(outcome);
+        }
+        let event = &self.config.event;
+        let outcome =
+            send_confirmation(&self.mailer, event, registration, token, &lease.owner, now).await;
+        if matches!(&outcome.result, Err(err) if err.nothing_sent()) {
+            // The run that retries it counts it then.
+            self.give_back_after_response(slots);
+        }
+        self.record_after_response(outcome);
+    }
+
+    /// Take the email caps' slots, then as [`email_within`](Self::email_within).
     async fn email_if_allowed(
         &self,
         registration: &Registration,
@@ -151,23 +212,27 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
         lease: &Lease,
         now: Timestamp,
     ) {
-        let event = &self.config.event;
-        let allowed = self
-            .limits
-            .take_confirmation_email(&self.store, &event.event_id, now)
+        let event_id = &self.config.event.event_id;
+        let slots = EmailSlots::take(
+            &self.store,
+            &self.limits.emails,
+            event_id,
+            &registration.email,
+            now,
+        )
+        .await;
+        self.email_within(registration, token, lease, slots, now)
             .await;
-        if !matches!(allowed, Ok(true)) {
-            let reason = match allowed {
-                Err(err) => format!("the email cap could not be checked: {err}"),
-                _ => "the hour's confirmation email cap is reached".to_owned(),
-            };
-            tracing::warn!(reason, "confirmation email left for the send-links run");
-            let outcome = ConfirmationOutcome::deferred(registration, &lease.owner, now);
-            return self.record_after_response(outcome);
+    }
+
+    /// Give back the email caps' slots an email did not use, after the response.
+    fn give_back_after_response(&self, slots: EmailSlots) {
+        if slots.is_empty() {
+            return;
         }
-        let outcome =
-            send_confirmation(&self.mailer, event, registration, token, &lease.owner, now).await;
-        self.record_after_response(outcome);
+        let store = self.store.clone();
+        self.after_response
+            .defer(async move { slots.give_back(&store).await });
     }
 
     /// When an unconfirmed registration expires: [`RegisterConfig::pending_expires_after`]
@@ -258,127 +323,6 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
             }
             Err(err) => tracing::error!(error = %err, "could not renew a confirmation token"),
         }
-    }
-}
-
-/// A confirmation email's fate, still to be recorded on its registration.
-#[derive(Debug)]
-#[must_use = "the outcome must be recorded on the registration"]
-pub struct ConfirmationOutcome {
-    key: RegistrationKey,
-    registration_id: String,
-    owner: String,
-    at: Timestamp,
-    /// The provider's message id, or why the email did not leave.
-    pub result: Result<String, MailError>,
-}
-
-/// Send the confirmation email for a registration held under `owner`'s lease.
-/// The outcome is for [`ConfirmationOutcome::record`]; until it is recorded the
-/// registration stays in the confirmation outbox, so nothing is lost if it never is.
-pub async fn send_confirmation(
-    mailer: &impl Mailer,
-    event: &EventConfig,
-    registration: &Registration,
-    token: &ConfirmationToken,
-    owner: &str,
-    now: Timestamp,
-) -> ConfirmationOutcome {
-    let result = match EmailAddress::parse(&registration.email) {
-        Ok(to) => {
-            let links = ParticipantLinks::new(&registration.link_base, token.expose());
-            let email = confirmation_email(event, to, &registration.full_name, &links)
-                .tagged(tags_of(registration, Outbox::Confirmation));
-            mailer.send(&email).await
-        }
-        Err(_) => {
-            let reason = "the stored address is not deliverable";
-            tracing::error!(reason);
-            Err(MailError::Rejected(reason.into()))
-        }
-    };
-    ConfirmationOutcome {
-        key: registration.key(),
-        registration_id: registration.registration_id.clone(),
-        owner: owner.to_owned(),
-        at: now,
-        result,
-    }
-}
-
-impl ConfirmationOutcome {
-    /// An email not attempted: recording it releases the registration to the
-    /// send-links run without counting an attempt.
-    fn deferred(registration: &Registration, owner: &str, now: Timestamp) -> Self {
-        Self {
-            key: registration.key(),
-            registration_id: registration.registration_id.clone(),
-            owner: owner.to_owned(),
-            at: now,
-            result: Err(MailError::Deferred),
-        }
-    }
-
-    /// Record the outcome: a sent email takes the registration out of the
-    /// confirmation outbox; a failed one releases it to the scheduled run (a
-    /// rejection counts towards the attempts). A failure to record is logged; the
-    /// lease then expires on its own.
-    #[tracing::instrument(name = "registration", skip_all, fields(registration_id = %self.registration_id))]
-    pub async fn record(&self, store: &impl RegistrationStore) {
-        match &self.result {
-            Ok(message_id) => {
-                if let Err(err) = store
-                    .record_sent(
-                        &self.key,
-                        Outbox::Confirmation,
-                        &self.owner,
-                        message_id,
-                        self.at,
-                    )
-                    .await
-                {
-                    tracing::error!(error = %err, "confirmation email sent but not recorded");
-                }
-            }
-            Err(err) => {
-                tracing::warn!(error = %err, "confirmation email not sent; left for the scheduled run");
-                let attempt = attempt_for(err);
-                if let Err(store_err) = store
-                    .record_failure(
-                        &self.key,
-                        Outbox::Confirmation,
-                        &self.owner,
-                        &err.to_string(),
-                        attempt,
-                    )
-                    .await
-                {
-                    tracing::error!(error = %store_err, "could not record a failed confirmation email; its lease expires on its own");
-                }
-            }
-        }
-    }
-}
-
-/// The SES tags of an email of `kind` to `registration`.
-pub(crate) fn tags_of(registration: &Registration, kind: Outbox) -> EmailTags {
-    EmailTags {
-        event_id: registration.event_id.clone(),
-        registration_id: registration.registration_id.clone(),
-        kind,
-    }
-}
-
-/// Only a rejection is the email's own fault and counts towards its attempts.
-/// So does an email SES never answered while it answered others.
-pub(crate) fn attempt_for(err: &MailError) -> Attempt {
-    match err {
-        MailError::Rejected(_)
-        | MailError::Unanswered {
-            others_answered: true,
-            ..
-        } => Attempt::Counted,
-        _ => Attempt::NotCounted,
     }
 }
 

@@ -17,7 +17,6 @@ use jiff::Timestamp;
 use registration::domain::RegistrationStatus;
 use registration::key::RegistrationKey;
 use registration::lifecycle::{Attempt, Transition};
-use registration::limits::HourWindow;
 use registration::mail::SesMailer;
 use registration::send_links::{SendLinks, SendLinksReport};
 use registration::store::{
@@ -74,6 +73,18 @@ impl RegistrationStore for SplitStore {
         self.main.create_pending(pending, token_hash).await
     }
 
+    async fn create_pending_counted(
+        &self,
+        pending: &PendingRegistration,
+        token_hash: &str,
+        source: &LimitCounter,
+        limit: u32,
+    ) -> Result<Registration, CreateError> {
+        self.main
+            .create_pending_counted(pending, token_hash, source, limit)
+            .await
+    }
+
     async fn get(&self, key: &RegistrationKey) -> Result<Option<Registration>, StoreError> {
         self.main.get(key).await
     }
@@ -86,22 +97,12 @@ impl RegistrationStore for SplitStore {
         self.main.renew_confirmation(key, renewal).await
     }
 
-    async fn window_secret(
-        &self,
-        event_id: &str,
-        window: HourWindow,
-    ) -> Result<Vec<u8>, StoreError> {
-        self.main.window_secret(event_id, window).await
+    async fn take_slot(&self, counter: &LimitCounter, limit: u32) -> Result<bool, StoreError> {
+        self.main.take_slot(counter, limit).await
     }
 
-    async fn take_slot(
-        &self,
-        event_id: &str,
-        window: HourWindow,
-        counter: LimitCounter<'_>,
-        limit: u32,
-    ) -> Result<bool, StoreError> {
-        self.main.take_slot(event_id, window, counter, limit).await
+    async fn give_back_slot(&self, counter: &LimitCounter) -> Result<(), StoreError> {
+        self.main.give_back_slot(counter).await
     }
 
     async fn add_token(&self, key: &RegistrationKey, token_hash: &str) -> Result<bool, StoreError> {

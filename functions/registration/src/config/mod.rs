@@ -1,10 +1,12 @@
 //! Configuration: environment variables read once at init into typed values.
 //! A missing or malformed variable fails with a message that names it.
 
+mod limits;
 mod seats;
 mod sender;
 mod source;
 
+pub use limits::EmailLimits;
 pub use seats::{AllowedOrigins, CancelConfig, ConfirmConfig, LinkDelivery, SeatsConfig};
 pub use sender::Sender;
 pub use source::{Env, Source};
@@ -93,9 +95,8 @@ pub struct RegisterConfig {
     pub allowed_origins: AllowedOrigins,
     /// New registrations accepted from one source address in any hour.
     pub max_registrations_per_ip_per_hour: u32,
-    /// Confirmation emails `register` sends itself in any hour; past it they
-    /// wait for the paced send-links run.
-    pub max_confirmation_emails_per_hour: u32,
+    /// The caps on confirmation emails (past one, they wait for a later run).
+    pub email_limits: EmailLimits,
     /// An unconfirmed registration expires this long after its last
     /// confirmation email.
     pub pending_expires_after: jiff::SignedDuration,
@@ -120,7 +121,7 @@ impl RegisterConfig {
         let retention_days = r.number("RETENTION_DAYS", 90u32, |d| (1..=3650).contains(d))?;
         let allowed_origins = AllowedOrigins::from_reader(&r)?;
         let per_ip = r.number("MAX_REGISTRATIONS_PER_IP_PER_HOUR", 20u32, |n| *n >= 1)?;
-        let emails = r.number("MAX_CONFIRMATION_EMAILS_PER_HOUR", 500u32, |n| *n >= 1)?;
+        let email_limits = EmailLimits::from_source(source)?;
         let pending_hours = r.number("PENDING_EXPIRES_AFTER_HOURS", 72i64, |h| {
             (1..=24 * 3650).contains(h)
         })?;
@@ -133,7 +134,7 @@ impl RegisterConfig {
             retention_days,
             allowed_origins,
             max_registrations_per_ip_per_hour: per_ip,
-            max_confirmation_emails_per_hour: emails,
+            email_limits,
             pending_expires_after: jiff::SignedDuration::from_hours(pending_hours),
         })
     }
@@ -215,6 +216,8 @@ pub struct SendLinksConfig {
     pub claim_lease: Duration,
     /// With this set, one reminder from this long before the start.
     pub reminder_before: Option<jiff::SignedDuration>,
+    /// The caps on confirmation emails, which count the run's retries too.
+    pub email_limits: EmailLimits,
 }
 
 impl SendLinksConfig {
@@ -251,6 +254,7 @@ impl SendLinksConfig {
             safety_margin: Duration::from_secs(margin),
             claim_lease,
             reminder_before,
+            email_limits: EmailLimits::from_source(source)?,
         })
     }
 }
@@ -285,7 +289,12 @@ mod tests {
         assert_eq!(register.event.event_id, "bnr-li-ion-2022");
         assert_eq!(register.retention_days, 90);
         assert_eq!(register.max_registrations_per_ip_per_hour, 20);
-        assert_eq!(register.max_confirmation_emails_per_hour, 500);
+        assert_eq!(register.email_limits.per_hour, 500);
+        assert_eq!(register.email_limits.per_mailbox_per_day, 5);
+        assert!(
+            register.email_limits.key.is_local(),
+            "no LIMITS_KEY: the local key"
+        );
         assert_eq!(register.pending_expires_after.as_hours(), 72);
         assert_eq!(register.closes_at.to_string(), "2022-09-26T19:00:00Z");
         assert_eq!(
@@ -359,6 +368,8 @@ mod tests {
             ("RETENTION_DAYS", "soon"),
             ("MAX_REGISTRATIONS_PER_IP_PER_HOUR", "0"),
             ("MAX_CONFIRMATION_EMAILS_PER_HOUR", "many"),
+            ("MAX_CONFIRMATION_EMAILS_PER_MAILBOX_PER_DAY", "0"),
+            ("LIMITS_KEY", "too short"),
             ("PENDING_EXPIRES_AFTER_HOURS", "0"),
         ] {
             let mut env = seed();

@@ -6,6 +6,7 @@ use super::pacer::Pacer;
 use crate::clock::Clock;
 use crate::key::RegistrationKey;
 use crate::lifecycle::Attempt;
+use crate::limits::EmailSlots;
 use crate::mail::Mailer;
 use crate::owed_email::compose;
 use crate::registering::{attempt_for, send_confirmation};
@@ -218,11 +219,15 @@ where
 
     async fn resend_confirmation(&self, registration: &Registration) {
         let send_links = &self.send_links;
+        let Some(slots) = self.confirmation_slots(registration).await else {
+            return;
+        };
         let key = registration.key();
         // The first token's secret was never stored, so a retry sends a new one.
         let token = ConfirmationToken::generate(&key);
         let token_hash = token.hash();
         if !self.store_retry_token(registration, &token_hash).await {
+            slots.give_back(&send_links.store).await;
             return;
         }
         let mailer = super::backoff::PacedMailer { run: self };
@@ -242,6 +247,7 @@ where
             if let Err(err) = send_links.store.remove_token(&key, &token_hash).await {
                 tracing::error!(error = %err, "could not take back an unsent confirmation token");
             }
+            slots.give_back(&send_links.store).await;
         }
         outcome.record(&send_links.store).await;
         let counter = match &outcome.result {
@@ -252,6 +258,33 @@ where
             Err(_) => return,
         };
         counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The email caps' slots for a confirmation email (they count the run's
+    /// emails as register's); `None`, with the registration released to a later
+    /// run without counting an attempt, past a cap.
+    async fn confirmation_slots(&self, registration: &Registration) -> Option<EmailSlots> {
+        let send_links = &self.send_links;
+        let slots = EmailSlots::take(
+            &send_links.store,
+            &send_links.config.email_limits,
+            &registration.event_id,
+            &registration.email,
+            send_links.clock.now(),
+        )
+        .await;
+        let Some(reason) = slots.refusal().map(str::to_owned) else {
+            return Some(slots);
+        };
+        slots.give_back(&send_links.store).await;
+        self.record_failure(
+            registration,
+            Outbox::Confirmation,
+            &reason,
+            Attempt::NotCounted,
+        )
+        .await;
+        None
     }
 
     /// Store the token a confirmation retry will email; `false`, with the failure

@@ -2,7 +2,7 @@
 //! conditional put, read with strongly consistent reads, changed with
 //! conditional updates whose conditions come from the life cycle.
 
-use super::ext::{classify, from_item, is_condition_failure, n, s, to_item};
+use super::ext::{classify, from_item, is_condition_failure, n, s};
 use super::item::{self, Registration, attr};
 use super::meter::CapacityMeter;
 use super::{
@@ -13,7 +13,6 @@ use super::{
 use crate::feedback::DeliveryNews;
 use crate::key::RegistrationKey;
 use crate::lifecycle::{RegistrationStatus, Transition};
-use crate::limits::HourWindow;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemOutput;
@@ -142,7 +141,10 @@ impl DynamoStore {
 
     /// The key is taken: by another registration, or by this very one when the
     /// SDK retried a put whose first answer was lost.
-    async fn taken(&self, registration: Registration) -> Result<Registration, CreateError> {
+    pub(super) async fn taken(
+        &self,
+        registration: Registration,
+    ) -> Result<Registration, CreateError> {
         match self.get(&registration.key()).await {
             Ok(Some(stored)) if stored.registration_id == registration.registration_id => {
                 Ok(stored)
@@ -168,22 +170,7 @@ impl RegistrationStore for DynamoStore {
     ) -> Result<Registration, CreateError> {
         let registration = Registration::new_pending(pending, token_hash);
         let result = self
-            .client
-            .put_item()
-            .table_name(&self.table_name)
-            .set_item(Some(to_item(&registration)?))
-            // A cancelled registration is no duplicate: the address registers anew.
-            // An expired pending one counts as absent, before the TTL sweep too.
-            .condition_expression(
-                "attribute_not_exists(#pk) OR #status = :cancelled \
-                 OR (#status = :pending AND #expires <= :now)",
-            )
-            .expression_attribute_names("#pk", attr::PK)
-            .expression_attribute_names("#status", attr::STATUS)
-            .expression_attribute_names("#expires", attr::EXPIRES_AT)
-            .expression_attribute_values(":cancelled", s(RegistrationStatus::Cancelled.as_str()))
-            .expression_attribute_values(":pending", s(RegistrationStatus::Pending.as_str()))
-            .expression_attribute_values(":now", n(pending.registered_at.as_second()))
+            .pending_put(&registration, pending)?
             .set_return_consumed_capacity(self.capacity())
             .send()
             .await;
@@ -195,6 +182,17 @@ impl RegistrationStore for DynamoStore {
             Err(err) if is_condition_failure(&err) => self.taken(registration).await,
             Err(err) => Err(classify(err).into()),
         }
+    }
+
+    async fn create_pending_counted(
+        &self,
+        pending: &PendingRegistration,
+        token_hash: &str,
+        source: &LimitCounter,
+        limit: u32,
+    ) -> Result<Registration, CreateError> {
+        self.create_counted(pending, token_hash, source, limit)
+            .await
     }
 
     async fn get(&self, key: &RegistrationKey) -> Result<Option<Registration>, StoreError> {
@@ -348,22 +346,12 @@ impl RegistrationStore for DynamoStore {
         self.promote_first(event_id, capacity, owes, now).await
     }
 
-    async fn window_secret(
-        &self,
-        event_id: &str,
-        window: HourWindow,
-    ) -> Result<Vec<u8>, StoreError> {
-        self.secret_of(event_id, window).await
+    async fn take_slot(&self, counter: &LimitCounter, limit: u32) -> Result<bool, StoreError> {
+        self.take(counter, limit).await
     }
 
-    async fn take_slot(
-        &self,
-        event_id: &str,
-        window: HourWindow,
-        counter: LimitCounter<'_>,
-        limit: u32,
-    ) -> Result<bool, StoreError> {
-        self.take(event_id, window, counter, limit).await
+    async fn give_back_slot(&self, counter: &LimitCounter) -> Result<(), StoreError> {
+        self.give_back(counter).await
     }
 
     async fn record_feedback(

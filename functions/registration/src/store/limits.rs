@@ -1,106 +1,106 @@
-//! The per-hour limits' counters: one item per counter and hour window, counted
-//! up with a conditional write (exact under concurrency), expiring by TTL an
-//! hour after their window. A window's secret, which keys the hash of source
-//! addresses, lives beside them and expires with them.
+//! The limits' counters: one item per counter and window, counted up with a
+//! conditional write (exact under concurrency), expiring by TTL a window after
+//! their own. Their keys hold keyed hashes only; the key lives outside the table.
 
 use super::StoreError;
 use super::dynamo::DynamoStore;
-use super::ext::{classify, is_condition_failure, n, s};
+use super::ext::{n, s};
 use super::item::attr;
-use crate::clock::random_bytes;
-use crate::limits::HourWindow;
-use aws_sdk_dynamodb::primitives::Blob;
+use crate::limits::{HourWindow, UtcDay};
+use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
 
-/// What a per-hour limit counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LimitCounter<'a> {
-    /// New registrations from one source address (its keyed hash).
-    Registrations { source: &'a str },
-    /// Confirmation emails `register` sends itself.
-    ConfirmationEmails,
+/// What a limit counts, and in which window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LimitCounter {
+    /// New registrations to one event from one source address (its keyed hash)
+    /// in an hour.
+    Registrations {
+        event_id: String,
+        window: HourWindow,
+        source: String,
+    },
+    /// Confirmation emails to one event's participants in an hour.
+    ConfirmationEmails {
+        event_id: String,
+        window: HourWindow,
+    },
+    /// Confirmation emails to one mailbox (its keyed hash) in a UTC day, across
+    /// events: it is no registration's, so cancelling or erasing one keeps it.
+    MailboxEmails { day: UtcDay, mailbox: String },
 }
 
 const COUNT: &str = "count";
-const SECRET: &str = "secret";
 
-fn window_pk(event_id: &str, window: HourWindow, what: &str) -> String {
-    format!("EVENT#{event_id}#LIMITS#{}#{what}", window.id())
-}
+impl LimitCounter {
+    fn pk(&self) -> String {
+        match self {
+            Self::Registrations {
+                event_id,
+                window,
+                source,
+            } => format!("EVENT#{event_id}#LIMITS#{}#SOURCE#{source}", window.id()),
+            Self::ConfirmationEmails { event_id, window } => {
+                format!("EVENT#{event_id}#LIMITS#{}#EMAILS", window.id())
+            }
+            Self::MailboxEmails { day, mailbox } => format!("MAILBOX#{mailbox}#DAY#{day}"),
+        }
+    }
 
-/// Counters and secrets expire an hour after their window.
-fn expiry(window: HourWindow) -> AttributeValue {
-    n(window.end().as_second() + HourWindow::LENGTH.as_secs())
+    /// Counters expire one window after their own.
+    fn expiry(&self) -> AttributeValue {
+        let expires = match self {
+            Self::Registrations { window, .. } | Self::ConfirmationEmails { window, .. } => {
+                window.end().as_second() + HourWindow::LENGTH.as_secs()
+            }
+            Self::MailboxEmails { day, .. } => day.end().as_second() + UtcDay::LENGTH.as_secs(),
+        };
+        n(expires)
+    }
 }
 
 impl DynamoStore {
-    pub(super) async fn secret_of(
+    /// The conditional update that counts one more use of `counter`, unless
+    /// `limit` uses are counted already.
+    pub(super) fn take_update(
         &self,
-        event_id: &str,
-        window: HourWindow,
-    ) -> Result<Vec<u8>, StoreError> {
-        let pk = window_pk(event_id, window, "SECRET");
-        // The first caller of the window makes it; everyone reads the one kept.
-        let put = self
-            .client
-            .put_item()
-            .table_name(&self.table_name)
-            .item(attr::PK, s(&pk))
-            .item(
-                SECRET,
-                AttributeValue::B(Blob::new(random_bytes::<32>().to_vec())),
-            )
-            .item(attr::EXPIRES_AT, expiry(window))
-            .condition_expression("attribute_not_exists(#pk)")
-            .expression_attribute_names("#pk", attr::PK)
-            .set_return_consumed_capacity(self.capacity())
-            .send()
-            .await;
-        match put {
-            Ok(output) => self.write(output.consumed_capacity()),
-            Err(err) if is_condition_failure(&err) => {}
-            Err(err) => return Err(classify(err)),
-        }
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table_name)
-            .key(attr::PK, s(&pk))
-            .consistent_read(true)
-            .set_return_consumed_capacity(self.capacity())
-            .send()
-            .await
-            .map_err(classify)?;
-        self.read(output.consumed_capacity());
-        output
-            .item
-            .and_then(|item| item.get(SECRET)?.as_b().ok().map(|b| b.as_ref().to_vec()))
-            .ok_or_else(|| StoreError::Internal("a window's secret has no value".into()))
-    }
-
-    pub(super) async fn take(
-        &self,
-        event_id: &str,
-        window: HourWindow,
-        counter: LimitCounter<'_>,
+        counter: &LimitCounter,
         limit: u32,
-    ) -> Result<bool, StoreError> {
-        let what = match counter {
-            LimitCounter::Registrations { source } => format!("SOURCE#{source}"),
-            LimitCounter::ConfirmationEmails => "EMAILS".to_owned(),
-        };
-        let update = self
-            .client
+    ) -> UpdateItemFluentBuilder {
+        self.client
             .update_item()
             .table_name(&self.table_name)
-            .key(attr::PK, s(window_pk(event_id, window, &what)))
+            .key(attr::PK, s(counter.pk()))
             .update_expression("ADD #count :one SET #expires = :expires")
             .condition_expression("attribute_not_exists(#count) OR #count < :limit")
             .expression_attribute_names("#count", COUNT)
             .expression_attribute_names("#expires", attr::EXPIRES_AT)
             .expression_attribute_values(":one", n(1))
             .expression_attribute_values(":limit", n(limit))
-            .expression_attribute_values(":expires", expiry(window));
-        self.conditional_update(update).await
+            .expression_attribute_values(":expires", counter.expiry())
+    }
+
+    pub(super) async fn take(
+        &self,
+        counter: &LimitCounter,
+        limit: u32,
+    ) -> Result<bool, StoreError> {
+        self.conditional_update(self.take_update(counter, limit))
+            .await
+    }
+
+    /// Count one use less, never below zero.
+    pub(super) async fn give_back(&self, counter: &LimitCounter) -> Result<(), StoreError> {
+        let update = self
+            .client
+            .update_item()
+            .table_name(&self.table_name)
+            .key(attr::PK, s(counter.pk()))
+            .update_expression("ADD #count :minus_one")
+            .condition_expression("#count > :zero")
+            .expression_attribute_names("#count", COUNT)
+            .expression_attribute_values(":minus_one", n(-1))
+            .expression_attribute_values(":zero", n(0));
+        self.conditional_update(update).await.map(|_| ())
     }
 }

@@ -3,6 +3,7 @@
 //! epoch numbers and `AttributeValue` never leave this module.
 
 mod claim;
+mod create;
 mod dynamo;
 mod epoch;
 mod event;
@@ -31,7 +32,6 @@ use crate::domain::NewRegistration;
 use crate::feedback::DeliveryNews;
 use crate::key::RegistrationKey;
 use crate::lifecycle::Transition;
-use crate::limits::HourWindow;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use std::collections::HashMap;
@@ -102,6 +102,9 @@ pub enum CreateError {
     /// was gone by then).
     #[error("a registration with this email already exists for this event")]
     AlreadyRegistered(Option<Box<Registration>>),
+    /// Its source address passed its hourly limit: nothing was stored or counted.
+    #[error("the source address passed its hourly limit")]
+    SourceLimitReached,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -197,6 +200,18 @@ pub trait RegistrationStore: Clone + Send + Sync + 'static {
         token_hash: &str,
     ) -> Result<Registration, CreateError>;
 
+    /// As [`create_pending`](Self::create_pending), counted on `source` in the
+    /// same round trip: `SourceLimitReached` (before any duplicate, and with
+    /// nothing stored) when `limit` registrations of its window are counted
+    /// already. A duplicate counts.
+    async fn create_pending_counted(
+        &self,
+        pending: &PendingRegistration,
+        token_hash: &str,
+        source: &LimitCounter,
+        limit: u32,
+    ) -> Result<Registration, CreateError>;
+
     async fn get(&self, key: &RegistrationKey) -> Result<Option<Registration>, StoreError>;
 
     /// For a still-pending registration whose last confirmation email is older than
@@ -271,23 +286,13 @@ pub trait RegistrationStore: Clone + Send + Sync + 'static {
         now: Timestamp,
     ) -> Result<Option<Registration>, StoreError>;
 
-    /// The random secret of an hour window, which keys the hash of source
-    /// addresses: made by its first caller, expiring with the window's counters.
-    async fn window_secret(
-        &self,
-        event_id: &str,
-        window: HourWindow,
-    ) -> Result<Vec<u8>, StoreError>;
+    /// Count one more use of a limit; `false`, counting nothing, when `limit`
+    /// uses of its window are counted already. Exact under concurrency.
+    async fn take_slot(&self, counter: &LimitCounter, limit: u32) -> Result<bool, StoreError>;
 
-    /// Count one more use of a per-hour limit; `false`, counting nothing, when
-    /// `limit` uses of the window are counted already. Exact under concurrency.
-    async fn take_slot(
-        &self,
-        event_id: &str,
-        window: HourWindow,
-        counter: LimitCounter<'_>,
-        limit: u32,
-    ) -> Result<bool, StoreError>;
+    /// Count one use of a limit less (a slot taken for what did not happen),
+    /// never below zero.
+    async fn give_back_slot(&self, counter: &LimitCounter) -> Result<(), StoreError>;
 
     /// Record SES's news about the email of `kind` sent to the registration at
     /// `key` whose id is `registration_id`, in one conditional write.
