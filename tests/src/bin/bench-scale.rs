@@ -168,13 +168,9 @@ impl RegistrationStore for SplitStore {
         &self,
         key: &RegistrationKey,
         registration_id: &str,
-        kind: Outbox,
-        news: &registration::feedback::DeliveryNews,
-        at: Timestamp,
+        event: &registration::feedback::EmailEvent,
     ) -> Result<registration::store::FeedbackOutcome, StoreError> {
-        self.main
-            .record_feedback(key, registration_id, kind, news, at)
-            .await
+        self.main.record_feedback(key, registration_id, event).await
     }
 
     async fn due(
