@@ -279,7 +279,12 @@ async fn seed(app: &system_tests::TestApp, n: usize, concurrency: usize) -> Vec<
 }
 
 /// The baseline: link emails straight through a concurrent raw SES v2 client.
-async fn raw_ses(app: &system_tests::TestApp, recipients: usize, concurrency: usize) -> f64 {
+/// Its rate of answered sends per second, and how many were not answered.
+async fn raw_ses(
+    app: &system_tests::TestApp,
+    recipients: usize,
+    concurrency: usize,
+) -> (f64, usize) {
     let sdk = system_tests::sdk_config().await;
     let mailer = Arc::new(SesMailer::new(
         registration::aws::sesv2(&sdk),
@@ -305,18 +310,25 @@ async fn raw_ses(app: &system_tests::TestApp, recipients: usize, concurrency: us
         })
         .collect();
     let started = Instant::now();
-    futures::stream::iter(emails)
+    // A send the loaded emulator does not answer within the SDK's timeout is
+    // counted, not fatal: the baseline is a rate, and its emails go to `raw-`
+    // addresses that the mailbox check leaves out.
+    let answered = futures::stream::iter(emails)
         .map(|email| {
             let mailer = Arc::clone(&mailer);
             async move {
                 use registration::mail::Mailer;
-                mailer.send(&email).await.expect("the emulator accepts it");
+                mailer.send(&email).await.is_ok()
             }
         })
         .buffer_unordered(concurrency)
-        .collect::<Vec<()>>()
+        .collect::<Vec<bool>>()
         .await;
-    recipients as f64 / started.elapsed().as_secs_f64()
+    let failed = answered.iter().filter(|ok| !**ok).count();
+    (
+        (recipients - failed) as f64 / started.elapsed().as_secs_f64(),
+        failed,
+    )
 }
 
 #[derive(serde::Deserialize)]
@@ -537,7 +549,7 @@ async fn main() {
     eprintln!(
         "bench-scale: baseline, {raw_recipients} link emails through a raw concurrent SES v2 client ..."
     );
-    let raw_rate = raw_ses(&app, raw_recipients, 256).await;
+    let (raw_rate, raw_failed) = raw_ses(&app, raw_recipients, 256).await;
 
     let store = SplitStore {
         main: app.store.clone(),
@@ -679,7 +691,7 @@ async fn main() {
         1000.0 / link_rate
     );
     println!(
-        "| raw concurrent SES v2 client against the emulator alone ({raw_recipients} emails, 256 in flight) | {raw_rate:.0}/s; the runs reach {:.3} × it |",
+        "| raw concurrent SES v2 client against the emulator alone ({raw_recipients} emails, 256 in flight, {raw_failed} not answered within the SDK's timeout) | {raw_rate:.0}/s answered; the runs reach {:.3} × it |",
         link_rate / raw_rate
     );
     println!(
