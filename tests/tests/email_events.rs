@@ -33,11 +33,7 @@ fn of_message(mut event: Value, message_id: &str, sent_at: &str) -> Value {
 
 /// SES's `Send` event of the email of `kind` to `registration`.
 fn send_event(registration: &Registration, kind: &str) -> Value {
-    let mut send = about("ses-delivery.json", registration, kind);
-    send["detail-type"] = "Email Sent".into();
-    send["detail"]["eventType"] = "Send".into();
-    send["detail"].as_object_mut().unwrap().remove("delivery");
-    send
+    about("ses-send.json", registration, kind)
 }
 
 /// The metric lines (Embedded Metric Format) in the function's logs.
@@ -277,10 +273,7 @@ async fn a_dynamodb_failure_fails_the_invocation_so_that_it_is_retried() {
 async fn sent_bounced_and_complained_emails_are_counted_once_as_metrics_for_the_alarms() {
     let feedback = Feedback::start().await;
     let registration = feedback.registration().await;
-    let mut send = about("ses-delivery.json", &registration, "link");
-    send["detail-type"] = "Email Sent".into();
-    send["detail"]["eventType"] = "Send".into();
-    feedback.send(send).await;
+    feedback.send(send_event(&registration, "link")).await;
     for _ in 0..2 {
         feedback
             .send(about(
@@ -459,4 +452,41 @@ async fn an_event_of_another_configuration_set_is_ignored_and_logged_without_an_
             .contains(&registration.email.to_lowercase()),
         "the address in the logs"
     );
+}
+
+#[tokio::test]
+async fn racing_deliveries_of_one_send_count_it_once_and_keep_the_highest_news() {
+    use registration::feedback::{DeliveryNews, EmailEvent};
+    use registration::store::FeedbackOutcome;
+    let feedback = Feedback::start().await;
+    let registration = feedback.registration().await;
+    let event = |news| EmailEvent {
+        kind: Outbox::Link,
+        message_id: "0100018377f7a3b1-raced".into(),
+        sent_at: Some("2022-09-27T05:00:01Z".parse().unwrap()),
+        news,
+        at: "2022-09-27T05:00:03Z".parse().unwrap(),
+    };
+    let mut events = vec![event(DeliveryNews::Sent); 6];
+    events.extend(vec![event(DeliveryNews::Delivered); 3]);
+    events.push(event(DeliveryNews::Bounced {
+        bounce_type: "Transient".into(),
+        subtype: "MailboxFull".into(),
+    }));
+    let key = registration.key();
+    let outcomes = futures::future::join_all(events.iter().map(|e| {
+        feedback
+            .store
+            .record_feedback(&key, &registration.registration_id, e)
+    }))
+    .await;
+    let sends_recorded = outcomes[..6]
+        .iter()
+        .filter(|o| matches!(o, Ok(FeedbackOutcome::Recorded)))
+        .count();
+    assert_eq!(sends_recorded, 1, "{outcomes:?}");
+    assert!(outcomes.iter().all(Result::is_ok), "{outcomes:?}");
+    let link = feedback.now(&registration).await.link_feedback.unwrap();
+    assert_eq!(link.state, "bounced");
+    assert!(link.send_counted);
 }
