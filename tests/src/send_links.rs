@@ -346,12 +346,10 @@ impl RegistrationStore for TroubledStore {
         &self,
         key: &RegistrationKey,
         registration_id: &str,
-        kind: Outbox,
-        news: &registration::feedback::DeliveryNews,
-        at: Timestamp,
+        event: &registration::feedback::EmailEvent,
     ) -> Result<registration::store::FeedbackOutcome, StoreError> {
         self.store
-            .record_feedback(key, registration_id, kind, news, at)
+            .record_feedback(key, registration_id, event)
             .await
     }
 

@@ -14,12 +14,38 @@ use system_tests::runtime_api::{FunctionProcess, release_binary};
 use system_tests::{participant, pending_registration, store_as, unique, unique_email};
 
 const EVENT: &str = "bnr-li-ion-2022";
+/// The stack's configuration set, as the fixtures name it.
+const CONFIGURATION_SET: &str = "btbu-ecosf-registration-feedback";
 
 fn fixture(name: &str) -> Value {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../infra/events")
         .join(name);
     serde_json::from_str(&std::fs::read_to_string(&path).expect("a fixture")).expect("JSON")
+}
+
+/// The event, about the email SES accepted at `sent_at` with `message_id`.
+fn of_message(mut event: Value, message_id: &str, sent_at: &str) -> Value {
+    event["detail"]["mail"]["messageId"] = message_id.into();
+    event["detail"]["mail"]["timestamp"] = sent_at.into();
+    event
+}
+
+/// SES's `Send` event of the email of `kind` to `registration`.
+fn send_event(registration: &Registration, kind: &str) -> Value {
+    about("ses-send.json", registration, kind)
+}
+
+/// The metric lines (Embedded Metric Format) in the function's logs.
+fn metrics(logs: &str) -> Vec<Value> {
+    logs.lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|line| line.get("_aws").is_some())
+        .collect()
+}
+
+fn count(metrics: &[Value], name: &str) -> usize {
+    metrics.iter().filter(|m| m.get(name).is_some()).count()
 }
 
 /// The fixture, about the email of `kind` to `registration`.
@@ -47,6 +73,7 @@ impl Feedback {
             .unwrap();
         let mut env: HashMap<String, String> = system_tests::aws_env();
         env.extend(system_tests::seed_env(&table, EVENT));
+        env.insert("SES_CONFIGURATION_SET".into(), CONFIGURATION_SET.into());
         let binary = release_binary("email-events");
         assert!(
             binary.exists(),
@@ -246,10 +273,7 @@ async fn a_dynamodb_failure_fails_the_invocation_so_that_it_is_retried() {
 async fn sent_bounced_and_complained_emails_are_counted_once_as_metrics_for_the_alarms() {
     let feedback = Feedback::start().await;
     let registration = feedback.registration().await;
-    let mut send = about("ses-delivery.json", &registration, "link");
-    send["detail-type"] = "Email Sent".into();
-    send["detail"]["eventType"] = "Send".into();
-    feedback.send(send).await;
+    feedback.send(send_event(&registration, "link")).await;
     for _ in 0..2 {
         feedback
             .send(about(
@@ -271,13 +295,8 @@ async fn sent_bounced_and_complained_emails_are_counted_once_as_metrics_for_the_
         ))
         .await;
 
-    let logs = feedback.process.logs();
-    let metrics: Vec<Value> = logs
-        .lines()
-        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .filter(|line| line.get("_aws").is_some())
-        .collect();
-    let count = |name: &str| metrics.iter().filter(|m| m.get(name).is_some()).count();
+    let metrics = metrics(&feedback.process.logs());
+    let count = |name: &str| count(&metrics, name);
     assert_eq!(count("EmailsSent"), 1, "{metrics:?}");
     assert_eq!(
         count("EmailsBounced"),
@@ -292,4 +311,182 @@ async fn sent_bounced_and_complained_emails_are_counted_once_as_metrics_for_the_
             "BTBU-ECOSF/Registration"
         );
     }
+}
+
+#[tokio::test]
+async fn a_send_event_counts_its_email_once_whether_repeated_or_after_its_delivery() {
+    let feedback = Feedback::start().await;
+    let first = feedback.registration().await;
+    let second = feedback.registration().await;
+    // At least once: the same Send twice, and a Delivery in between.
+    feedback.send(send_event(&first, "link")).await;
+    feedback
+        .send(about("ses-delivery.json", &first, "link"))
+        .await;
+    let again = feedback.send(send_event(&first, "link")).await;
+    assert_eq!(again["outcome"], "already-known", "{again}");
+    // In any order: the Delivery before the Send, then the Send redelivered.
+    feedback
+        .send(about("ses-delivery.json", &second, "confirmation"))
+        .await;
+    for _ in 0..2 {
+        feedback.send(send_event(&second, "confirmation")).await;
+    }
+    // A resend is another email: counted.
+    let resend = of_message(
+        send_event(&first, "link"),
+        "0100018377f7a3b1-resend",
+        "2022-09-27T06:00:00.000Z",
+    );
+    feedback.send(resend.clone()).await;
+    feedback.send(resend).await;
+
+    let metrics = metrics(&feedback.process.logs());
+    assert_eq!(count(&metrics, "EmailsSent"), 3, "{metrics:?}");
+    let now = feedback.now(&first).await;
+    let link = now.feedback(Outbox::Link).unwrap();
+    assert_eq!(link.state, "sent", "the resend has no news yet");
+    assert_eq!(link.message_id.as_deref(), Some("0100018377f7a3b1-resend"));
+    let confirmation = feedback.now(&second).await;
+    assert_eq!(
+        confirmation.feedback(Outbox::Confirmation).unwrap().state,
+        "delivered",
+        "a Send after its Delivery leaves the delivery"
+    );
+}
+
+#[tokio::test]
+async fn a_resend_delivered_after_the_first_email_bounced_shows_delivered_and_late_news_of_the_first_never_undoes_it()
+ {
+    let feedback = Feedback::start().await;
+    let registration = feedback.registration().await;
+    let first = |name| {
+        of_message(
+            about(name, &registration, "link"),
+            "0100018377f7a3b1-first",
+            "2022-09-27T05:00:01.012Z",
+        )
+    };
+    let resend = |name| {
+        of_message(
+            about(name, &registration, "link"),
+            "0100018377f7a3b1-resend",
+            "2022-09-27T09:00:00.000Z",
+        )
+    };
+    feedback
+        .send(first("ses-bounce-transient-mailbox-full.json"))
+        .await;
+    let delivered = feedback.send(resend("ses-delivery.json")).await;
+    assert_eq!(delivered["outcome"], "recorded", "{delivered}");
+    let link = |r: &Registration| r.feedback(Outbox::Link).cloned().unwrap();
+    let after_resend = feedback.now(&registration).await;
+    assert_eq!(link(&after_resend).state, "delivered");
+    assert_eq!(
+        link(&after_resend).message_id.as_deref(),
+        Some("0100018377f7a3b1-resend")
+    );
+
+    // Late news of the first email: a repeated bounce, a delay.
+    for name in [
+        "ses-bounce-transient-mailbox-full.json",
+        "ses-delivery-delay.json",
+    ] {
+        let answer = feedback.send(first(name)).await;
+        assert_eq!(answer["outcome"], "already-known", "{name}: {answer}");
+    }
+    assert_eq!(feedback.now(&registration).await, after_resend);
+    // Nor does the resend's own late, lower news.
+    feedback.send(resend("ses-delivery-delay.json")).await;
+    assert_eq!(feedback.now(&registration).await, after_resend);
+
+    // A permanent bounce of the first email still makes the address
+    // unreachable for good; the resend's news stays.
+    let bounced = feedback
+        .send(first("ses-bounce-permanent-general.json"))
+        .await;
+    assert_eq!(bounced["outcome"], "recorded", "{bounced}");
+    let now = feedback.now(&registration).await;
+    assert!(now.unreachable);
+    assert_eq!(link(&now), link(&after_resend));
+    feedback.send(resend("ses-delivery.json")).await;
+    assert!(feedback.now(&registration).await.unreachable);
+}
+
+#[tokio::test]
+async fn an_event_of_another_configuration_set_is_ignored_and_logged_without_an_address() {
+    let feedback = Feedback::start().await;
+    let registration = feedback.registration().await;
+    let before = feedback.now(&registration).await;
+    let mut another_stack = about("ses-bounce-permanent-general.json", &registration, "link");
+    another_stack["detail"]["mail"]["tags"]["ses:configuration-set"] =
+        serde_json::json!(["another-stack-feedback"]);
+    let mut no_set = about("ses-complaint.json", &registration, "link");
+    no_set["detail"]["mail"]["tags"]
+        .as_object_mut()
+        .unwrap()
+        .remove("ses:configuration-set");
+    let mut another_stack_send = send_event(&registration, "link");
+    another_stack_send["detail"]["mail"]["tags"]["ses:configuration-set"] =
+        serde_json::json!(["another-stack-feedback"]);
+    for event in [another_stack, no_set, another_stack_send] {
+        let answer = feedback.send(event).await;
+        assert_eq!(answer["outcome"], "ignored", "{answer}");
+        assert_eq!(answer["why"], "another configuration set's email");
+    }
+    assert_eq!(feedback.now(&registration).await, before, "nothing written");
+
+    let logs = feedback.process.logs();
+    let ignored: Vec<&str> = logs
+        .lines()
+        .filter(|line| line.contains("another configuration set's email"))
+        .collect();
+    assert_eq!(ignored.len(), 3, "{logs}");
+    for line in &ignored {
+        assert!(line.contains("INFO"), "{line}");
+    }
+    assert_eq!(count(&metrics(&logs), "EmailsSent"), 0, "{logs}");
+    assert!(
+        !logs
+            .to_lowercase()
+            .contains(&registration.email.to_lowercase()),
+        "the address in the logs"
+    );
+}
+
+#[tokio::test]
+async fn racing_deliveries_of_one_send_count_it_once_and_keep_the_highest_news() {
+    use registration::feedback::{DeliveryNews, EmailEvent};
+    use registration::store::FeedbackOutcome;
+    let feedback = Feedback::start().await;
+    let registration = feedback.registration().await;
+    let event = |news| EmailEvent {
+        kind: Outbox::Link,
+        message_id: "0100018377f7a3b1-raced".into(),
+        sent_at: Some("2022-09-27T05:00:01Z".parse().unwrap()),
+        news,
+        at: "2022-09-27T05:00:03Z".parse().unwrap(),
+    };
+    let mut events = vec![event(DeliveryNews::Sent); 6];
+    events.extend(vec![event(DeliveryNews::Delivered); 3]);
+    events.push(event(DeliveryNews::Bounced {
+        bounce_type: "Transient".into(),
+        subtype: "MailboxFull".into(),
+    }));
+    let key = registration.key();
+    let outcomes = futures::future::join_all(events.iter().map(|e| {
+        feedback
+            .store
+            .record_feedback(&key, &registration.registration_id, e)
+    }))
+    .await;
+    let sends_recorded = outcomes[..6]
+        .iter()
+        .filter(|o| matches!(o, Ok(FeedbackOutcome::Recorded)))
+        .count();
+    assert_eq!(sends_recorded, 1, "{outcomes:?}");
+    assert!(outcomes.iter().all(Result::is_ok), "{outcomes:?}");
+    let link = feedback.now(&registration).await.link_feedback.unwrap();
+    assert_eq!(link.state, "bounced");
+    assert!(link.send_counted);
 }

@@ -6,7 +6,7 @@
 
 use jiff::{SignedDuration, Timestamp};
 use registration::domain::RegistrationStatus;
-use registration::feedback::DeliveryNews;
+use registration::feedback::{DeliveryNews, EmailEvent};
 use registration::store::{Outbox, RegistrationStore};
 use system_tests::send_links::{run, seed, sender, spawn_send_links_app};
 use system_tests::{TestApp, key_for};
@@ -58,14 +58,15 @@ async fn bounce(app: &TestApp, email: &str) {
         bounce_type: "Permanent".into(),
         subtype: "General".into(),
     };
+    let event = EmailEvent {
+        kind: Outbox::Confirmation,
+        message_id: r.confirmation_message_id.clone().unwrap_or_default(),
+        sent_at: None,
+        news,
+        at: app.clock_now(),
+    };
     app.store
-        .record_feedback(
-            &r.key(),
-            &r.registration_id,
-            Outbox::Confirmation,
-            &news,
-            app.clock_now(),
-        )
+        .record_feedback(&r.key(), &r.registration_id, &event)
         .await
         .unwrap();
 }

@@ -500,9 +500,12 @@ fn every_sending_function_sends_with_the_configuration_set_and_may_use_it() {
             "{function}"
         );
     }
-    // email-events sends nothing.
+    // email-events sends nothing; it records the set's events only.
     assert!(allowed(&template, "EmailEventsFunction", "ses").is_empty());
-    assert!(variables(&template, "EmailEventsFunction")["SES_CONFIGURATION_SET"].is_null());
+    assert_eq!(
+        written(&variables(&template, "EmailEventsFunction")["SES_CONFIGURATION_SET"]),
+        "!Ref RegistrationConfigurationSet"
+    );
 }
 
 #[test]

@@ -10,7 +10,7 @@ use lambda_http::http::header;
 use registration::cancelling::Canceller;
 use registration::confirming::Confirmer;
 use registration::domain::RegistrationStatus;
-use registration::feedback::DeliveryNews;
+use registration::feedback::{DeliveryNews, EmailEvent};
 use registration::lifecycle::Transition;
 use registration::mail::SesMailer;
 use registration::store::{
@@ -81,14 +81,15 @@ async fn bounce(app: &TestApp, email: &str) {
         bounce_type: "Permanent".into(),
         subtype: "General".into(),
     };
+    let event = EmailEvent {
+        kind: Outbox::Confirmation,
+        message_id: r.confirmation_message_id.clone().unwrap_or_default(),
+        sent_at: None,
+        news,
+        at: app.clock_now(),
+    };
     app.store
-        .record_feedback(
-            &key,
-            &r.registration_id,
-            Outbox::Confirmation,
-            &news,
-            app.clock_now(),
-        )
+        .record_feedback(&key, &r.registration_id, &event)
         .await
         .unwrap();
 }

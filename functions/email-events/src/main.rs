@@ -1,7 +1,7 @@
 //! Wiring only: configuration, the store client, and the runtime loop.
 
 use lambda_runtime::{Error, run, service_fn};
-use registration::config::{Env, EventConfig};
+use registration::config::{Env, FeedbackConfig};
 use registration::recording_feedback::FeedbackRecorder;
 use registration::store::DynamoStore;
 
@@ -9,9 +9,9 @@ use registration::store::DynamoStore;
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
     registration::logging::init();
-    let config = EventConfig::from_source(&Env).inspect_err(|e| tracing::error!("{e}"))?;
+    let config = FeedbackConfig::from_source(&Env).inspect_err(|e| tracing::error!("{e}"))?;
     let aws = registration::aws::sdk_config().await;
-    let store = DynamoStore::new(registration::aws::dynamodb(&aws), &config.table_name);
+    let store = DynamoStore::new(registration::aws::dynamodb(&aws), &config.event.table_name);
     let recorder = FeedbackRecorder::new(config, store);
     run(service_fn(|event| email_events::handle(&recorder, event))).await
 }

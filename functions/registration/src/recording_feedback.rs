@@ -1,12 +1,13 @@
 //! The SES-feedback use case: an event SES published for the stack's
 //! configuration set names its registration through the email's tags and its
-//! recipient; its news is recorded on that registration for the kind of email it
-//! concerns. Events of another event id, for no known registration, or without
-//! tags are ignored and logged without any address.
+//! recipient; its news is recorded on that registration for the email it
+//! concerns (its kind, its SES message id). Events of another configuration set,
+//! another event id, for no known registration, or without tags are ignored and
+//! logged without any address.
 
-use crate::config::EventConfig;
+use crate::config::FeedbackConfig;
 use crate::domain::EmailAddress;
-use crate::feedback::DeliveryNews;
+use crate::feedback::{DeliveryNews, EmailEvent};
 use crate::key::RegistrationKey;
 use crate::lifecycle::Outbox;
 use crate::mail::EmailTags;
@@ -14,6 +15,9 @@ use crate::store::{FeedbackOutcome, RegistrationStore, StoreError};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+
+/// The tag in which SES names the configuration set an email was sent with.
+const CONFIGURATION_SET_TAG: &str = "ses:configuration-set";
 
 /// The `detail` of an SES event as EventBridge delivers it (the fields used).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -109,6 +113,7 @@ impl SesEventDetail {
     /// The news this event brings, if it is one the registrations keep.
     pub fn news(&self) -> Option<DeliveryNews> {
         match self.event_type.as_str() {
+            "Send" => Some(DeliveryNews::Sent),
             "Delivery" => Some(DeliveryNews::Delivered),
             "Bounce" => self.bounce.as_ref().map(|b| DeliveryNews::Bounced {
                 bounce_type: b.bounce_type.clone(),
@@ -159,13 +164,13 @@ impl SesEventDetail {
 
 /// Records SES's news on the registrations of one event.
 pub struct FeedbackRecorder<S> {
-    pub event: EventConfig,
+    pub config: FeedbackConfig,
     pub store: S,
 }
 
 impl<S: RegistrationStore> FeedbackRecorder<S> {
-    pub fn new(event: EventConfig, store: S) -> Self {
-        Self { event, store }
+    pub fn new(config: FeedbackConfig, store: S) -> Self {
+        Self { config, store }
     }
 
     /// Record one event. A DynamoDB failure is returned, so that the invocation
@@ -175,33 +180,51 @@ impl<S: RegistrationStore> FeedbackRecorder<S> {
         detail: &SesEventDetail,
         now: Timestamp,
     ) -> Result<Recorded, StoreError> {
+        if let Err(why) = self.of_this_stack(detail) {
+            return Ok(self.ignored(why, detail));
+        }
         let Some(news) = detail.news() else {
-            if detail.event_type == "Send" {
-                self.count(detail, "EmailsSent");
-            }
             return Ok(self.ignored("an event type that is not recorded", detail));
         };
         let (key, registration_id, kind) = match self.target(detail) {
             Ok(target) => target,
             Err(why) => return Ok(self.ignored(why, detail)),
         };
-        let at = detail.at().unwrap_or(now);
+        let event = EmailEvent {
+            kind,
+            message_id: detail.mail.message_id.clone(),
+            sent_at: detail
+                .mail
+                .timestamp
+                .as_deref()
+                .and_then(|t| t.parse().ok()),
+            at: detail.at().unwrap_or(now),
+            news,
+        };
         let outcome = self
             .store
-            .record_feedback(&key, &registration_id, kind, &news, at)
+            .record_feedback(&key, &registration_id, &event)
             .await?;
-        Ok(match outcome {
+        Ok(self.told(outcome, detail, &registration_id, &event))
+    }
+
+    /// What became of the event: counted and logged, once.
+    fn told(
+        &self,
+        outcome: FeedbackOutcome,
+        detail: &SesEventDetail,
+        registration_id: &str,
+        event: &EmailEvent,
+    ) -> Recorded {
+        let (kind, news) = (event.kind, &event.news);
+        match outcome {
             FeedbackOutcome::Recorded => {
                 // Counted once: a repeated event is already known.
-                if news.makes_unreachable() {
-                    let metric = match news {
-                        DeliveryNews::Complained { .. } => "EmailsComplained",
-                        _ => "EmailsBounced",
-                    };
-                    self.count(detail, metric);
+                if let Some(metric) = alarm_metric(news) {
+                    crate::metrics::emit(&self.config.event.event_id, &[(metric, 1)]);
                 }
                 tracing::info!(
-                    registration_id = %registration_id,
+                    registration_id,
                     ?kind,
                     state = news.state(),
                     unreachable = news.makes_unreachable(),
@@ -214,17 +237,18 @@ impl<S: RegistrationStore> FeedbackRecorder<S> {
             }
             FeedbackOutcome::AlreadyKnown => {
                 tracing::info!(
-                    registration_id = %registration_id,
+                    registration_id,
                     ?kind,
                     state = news.state(),
-                    "SES feedback already known, or older than what is recorded"
+                    message_id = %event.message_id,
+                    "SES feedback already known, or about an earlier email than the one recorded"
                 );
                 Recorded::AlreadyKnown
             }
             FeedbackOutcome::UnknownRegistration => {
                 self.ignored("an email of no known registration", detail)
             }
-        })
+        }
     }
 
     /// The registration and kind of email an event is about: its tags name the
@@ -240,7 +264,7 @@ impl<S: RegistrationStore> FeedbackRecorder<S> {
         ) else {
             return Err("an email without this system's tags");
         };
-        if event_id != self.event.event_id {
+        if event_id != self.config.event.event_id {
             return Err("another event's email");
         }
         let to = detail
@@ -253,11 +277,16 @@ impl<S: RegistrationStore> FeedbackRecorder<S> {
         Ok((key, registration_id.to_owned(), kind))
     }
 
-    /// Count the event for the bounce and complaint rate alarms: every email
-    /// SES accepted (`EmailsSent`), and the permanent bounces and complaints.
-    fn count(&self, detail: &SesEventDetail, metric: &str) {
-        if detail.tag(EmailTags::EVENT) == Some(self.event.event_id.as_str()) {
-            crate::metrics::emit(&self.event.event_id, &[(metric, 1)]);
+    /// An event of another stack's configuration set is not ours (the rule
+    /// filters them out; this holds wherever the events come from). Without a
+    /// configuration set (`sam local`, where the emulator publishes no events)
+    /// every set is taken.
+    fn of_this_stack(&self, detail: &SesEventDetail) -> Result<(), &'static str> {
+        match &self.config.configuration_set {
+            Some(set) if detail.tag(CONFIGURATION_SET_TAG) != Some(set.as_str()) => {
+                Err("another configuration set's email")
+            }
+            _ => Ok(()),
         }
     }
 
@@ -269,5 +298,17 @@ impl<S: RegistrationStore> FeedbackRecorder<S> {
             "SES event ignored"
         );
         Recorded::Ignored(why)
+    }
+}
+
+/// The alarms' metric an event counts in once recorded: every email SES
+/// accepted (`EmailsSent`, once per message id), the permanent bounces and the
+/// complaints.
+fn alarm_metric(news: &DeliveryNews) -> Option<&'static str> {
+    match news {
+        DeliveryNews::Sent => Some("EmailsSent"),
+        DeliveryNews::Complained { .. } => Some("EmailsComplained"),
+        _ if news.makes_unreachable() => Some("EmailsBounced"),
+        _ => None,
     }
 }

@@ -1,11 +1,13 @@
 //! Configuration: environment variables read once at init into typed values.
 //! A missing or malformed variable fails with a message that names it.
 
+mod feedback;
 mod limits;
 mod seats;
 mod sender;
 mod source;
 
+pub use feedback::FeedbackConfig;
 pub use limits::EmailLimits;
 pub use seats::{AllowedOrigins, CancelConfig, ConfirmConfig, LinkDelivery, SeatsConfig};
 pub use sender::Sender;

@@ -10,7 +10,7 @@ use super::{
     MAX_LIVE_TOKENS, Outbox, OutboxCursor, PendingRegistration, RegistrationStore, Renewal,
     SeatOutcome, StoreError, TransitionOutcome,
 };
-use crate::feedback::DeliveryNews;
+use crate::feedback::EmailEvent;
 use crate::key::RegistrationKey;
 use crate::lifecycle::{RegistrationStatus, Transition};
 use async_trait::async_trait;
@@ -358,11 +358,9 @@ impl RegistrationStore for DynamoStore {
         &self,
         key: &RegistrationKey,
         registration_id: &str,
-        kind: Outbox,
-        news: &DeliveryNews,
-        at: Timestamp,
+        event: &EmailEvent,
     ) -> Result<FeedbackOutcome, StoreError> {
-        self.feedback(key, registration_id, kind, news, at).await
+        self.feedback(key, registration_id, event).await
     }
 
     async fn due(

@@ -1,16 +1,22 @@
-//! SES's news about a registration's emails, recorded per kind of email in one
-//! conditional write: news replaces what is recorded only when it ranks higher,
-//! so repeated and late events never undo a later state; a permanent bounce or a
-//! complaint also marks the registration unreachable, for good.
+//! SES's news about a registration's emails, recorded per kind of email: the
+//! item is read, the event's change decided (`EmailEvent::change`: news of the
+//! latest email only, a later state only, each `Send` once), and written on
+//! condition that the record is still the version read, so that two events
+//! racing never lose one; a permanent bounce or a complaint also marks the
+//! registration unreachable, for good.
 
 use super::dynamo::DynamoStore;
 use super::ext::{n, s, to_attribute};
 use super::item::{Registration, attr};
 use super::{FeedbackOutcome, Outbox, RegistrationStore, StoreError};
-use crate::feedback::{DeliveryNews, EmailFeedback};
+use crate::feedback::{EmailEvent, EmailFeedback, FeedbackChange};
 use crate::key::RegistrationKey;
+use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
-use jiff::Timestamp;
+
+/// Reads and conditional writes before giving up on a registration that keeps
+/// changing under the event (each retry means another event was recorded).
+const ATTEMPTS: usize = 5;
 
 /// The attribute holding what SES told of the emails of `kind`.
 pub(super) fn feedback_attribute(kind: Outbox) -> &'static str {
@@ -27,41 +33,84 @@ impl DynamoStore {
         &self,
         key: &RegistrationKey,
         registration_id: &str,
-        kind: Outbox,
-        news: &DeliveryNews,
-        at: Timestamp,
+        event: &EmailEvent,
     ) -> Result<FeedbackOutcome, StoreError> {
-        let feedback = EmailFeedback::new(news, at);
+        for _ in 0..ATTEMPTS {
+            let current: Option<Registration> = self.get(key).await?;
+            let Some(current) = current.filter(|r| r.registration_id == registration_id) else {
+                return Ok(FeedbackOutcome::UnknownRegistration);
+            };
+            let recorded = current.feedback(event.kind);
+            let update = match event.change(recorded, current.unreachable) {
+                FeedbackChange::Nothing => return Ok(FeedbackOutcome::AlreadyKnown),
+                FeedbackChange::Record(next) => {
+                    self.record_update(key, registration_id, event, recorded, &next)?
+                }
+                FeedbackChange::UnreachableOnly => self.unreachable_update(key, registration_id),
+            };
+            if self.conditional_update(update).await? {
+                return Ok(FeedbackOutcome::Recorded);
+            }
+        }
+        Err(StoreError::Unavailable(
+            "the registration kept changing while SES's news was recorded".into(),
+        ))
+    }
+
+    /// Replace the kind's record with `next`, over the version read.
+    fn record_update(
+        &self,
+        key: &RegistrationKey,
+        registration_id: &str,
+        event: &EmailEvent,
+        recorded: Option<&EmailFeedback>,
+        next: &EmailFeedback,
+    ) -> Result<UpdateItemFluentBuilder, StoreError> {
+        let unchanged = match recorded {
+            None => "attribute_not_exists(#feedback)",
+            Some(r) if r.version == 0 => "attribute_not_exists(#feedback.#version)",
+            Some(_) => "#feedback.#version = :version",
+        };
         let mut set = String::from("SET #feedback = :feedback");
-        if news.makes_unreachable() {
+        if event.news.makes_unreachable() {
             set.push_str(", #unreachable = :true");
         }
         let mut update = self
             .update(key)
             .update_expression(set)
-            .condition_expression(
-                "#id = :id AND (attribute_not_exists(#feedback) OR #feedback.#rank < :rank)",
-            )
-            .expression_attribute_names("#feedback", feedback_attribute(kind))
-            .expression_attribute_names("#rank", "rank")
+            .condition_expression(format!("#id = :id AND {unchanged}"))
+            .expression_attribute_names("#feedback", feedback_attribute(event.kind))
             .expression_attribute_names("#id", attr::REGISTRATION_ID)
-            .expression_attribute_values(":feedback", to_attribute(&feedback)?)
-            .expression_attribute_values(":rank", n(news.rank()))
+            .expression_attribute_values(":feedback", to_attribute(next)?)
             .expression_attribute_values(":id", s(registration_id));
-        if news.makes_unreachable() {
+        if let Some(r) = recorded.filter(|r| r.version > 0) {
+            update = update.expression_attribute_values(":version", n(r.version));
+        }
+        if recorded.is_some() {
+            update = update.expression_attribute_names("#version", "version");
+        }
+        if event.news.makes_unreachable() {
             update = update
                 .expression_attribute_names("#unreachable", attr::UNREACHABLE)
                 .expression_attribute_values(":true", AttributeValue::Bool(true));
         }
-        if self.conditional_update(update).await? {
-            return Ok(FeedbackOutcome::Recorded);
-        }
-        // Not written: another registration (or none) holds the key, or the news
-        // is no later than what is recorded.
-        let current: Option<Registration> = self.get(key).await?;
-        Ok(match current {
-            Some(r) if r.registration_id == registration_id => FeedbackOutcome::AlreadyKnown,
-            _ => FeedbackOutcome::UnknownRegistration,
-        })
+        Ok(update)
+    }
+
+    /// Mark the registration unreachable, unless it is already.
+    fn unreachable_update(
+        &self,
+        key: &RegistrationKey,
+        registration_id: &str,
+    ) -> UpdateItemFluentBuilder {
+        self.update(key)
+            .update_expression("SET #unreachable = :true")
+            .condition_expression(
+                "#id = :id AND (attribute_not_exists(#unreachable) OR #unreachable <> :true)",
+            )
+            .expression_attribute_names("#unreachable", attr::UNREACHABLE)
+            .expression_attribute_names("#id", attr::REGISTRATION_ID)
+            .expression_attribute_values(":true", AttributeValue::Bool(true))
+            .expression_attribute_values(":id", s(registration_id))
     }
 }

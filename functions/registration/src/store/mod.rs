@@ -29,7 +29,7 @@ pub use limits::LimitCounter;
 pub use meter::Consumed;
 
 use crate::domain::NewRegistration;
-use crate::feedback::DeliveryNews;
+use crate::feedback::EmailEvent;
 use crate::key::RegistrationKey;
 use crate::lifecycle::Transition;
 use async_trait::async_trait;
@@ -294,15 +294,13 @@ pub trait RegistrationStore: Clone + Send + Sync + 'static {
     /// never below zero.
     async fn give_back_slot(&self, counter: &LimitCounter) -> Result<(), StoreError>;
 
-    /// Record SES's news about the email of `kind` sent to the registration at
-    /// `key` whose id is `registration_id`, in one conditional write.
+    /// Record SES's `event` about an email sent to the registration at `key`
+    /// whose id is `registration_id`: a read, then one conditional write.
     async fn record_feedback(
         &self,
         key: &RegistrationKey,
         registration_id: &str,
-        kind: Outbox,
-        news: &DeliveryNews,
-        at: Timestamp,
+        event: &EmailEvent,
     ) -> Result<FeedbackOutcome, StoreError>;
 
     /// Keys of registrations waiting in an outbox, oldest first, one page at a time.

@@ -1,0 +1,52 @@
+//! The `email-events` function's configuration.
+
+use super::source::{Reader, Source};
+use super::{ConfigError, EventConfig};
+
+/// What `email-events` knows: its event, and the stack's SES configuration set
+/// (`SES_CONFIGURATION_SET`), whose events alone it records.
+#[derive(Debug, Clone)]
+pub struct FeedbackConfig {
+    pub event: EventConfig,
+    /// `None` (unset or empty, as under `sam local`) takes every set's events.
+    pub configuration_set: Option<String>,
+}
+
+impl FeedbackConfig {
+    pub fn from_source(source: &dyn Source) -> Result<Self, ConfigError> {
+        Ok(Self {
+            event: EventConfig::from_source(source)?,
+            configuration_set: super::sender::configuration_set(&Reader(source))?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn email_events_reads_the_stack_s_configuration_set_and_refuses_a_malformed_one() {
+        let mut env: HashMap<String, String> = [
+            ("TABLE_NAME", "t"),
+            ("EVENT_ID", "bnr-li-ion-2022"),
+            ("EVENT_TITLE", "A title"),
+            ("EVENT_STARTS_AT", "2022-09-28T10:00:00+05:00"),
+            ("EVENT_TIMEZONE", "Asia/Karachi"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        assert_eq!(
+            FeedbackConfig::from_source(&env).unwrap().configuration_set,
+            None
+        );
+        env.insert("SES_CONFIGURATION_SET".into(), "btbu-feedback".into());
+        let config = FeedbackConfig::from_source(&env).unwrap();
+        assert_eq!(config.configuration_set.as_deref(), Some("btbu-feedback"));
+        env.insert("SES_CONFIGURATION_SET".into(), "has spaces".into());
+        let err = FeedbackConfig::from_source(&env).unwrap_err();
+        assert_eq!(err.variable, "SES_CONFIGURATION_SET");
+    }
+}
