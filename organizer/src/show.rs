@@ -18,6 +18,20 @@ pub fn render(r: &Registration, position: Option<u32>, timezone: &TimeZone) -> S
         ),
         None => "-".to_owned(),
     };
+    let mut lines = fields(r, position);
+    lines.push(format!("registered     {}", time(Some(r.registered_at))));
+    lines.push(format!("confirmed      {}", time(r.confirmed_at)));
+    lines.push(format!("promoted       {}", time(r.promoted_at)));
+    lines.push(format!("cancelled      {}", time(r.cancelled_at)));
+    lines.extend(emails(r, &time));
+    lines.push(format!("data expires   {}", time(Some(r.expires_at))));
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out
+}
+
+/// The participant's fields, status, place in line and reachability.
+fn fields(r: &Registration, position: Option<u32>) -> Vec<String> {
     let eco = if is_eco_member(&r.country) {
         ", ECO member"
     } else {
@@ -47,11 +61,12 @@ pub fn render(r: &Registration, position: Option<u32>, timezone: &TimeZone) -> S
         "no"
     };
     lines.push(format!("unreachable    {unreachable}"));
-    lines.push(format!("registered     {}", time(Some(r.registered_at))));
-    lines.push(format!("confirmed      {}", time(r.confirmed_at)));
-    lines.push(format!("promoted       {}", time(r.promoted_at)));
-    lines.push(format!("cancelled      {}", time(r.cancelled_at)));
-    lines.push("emails".to_owned());
+    lines
+}
+
+/// Each email's state, times, message id and failed attempts.
+fn emails(r: &Registration, time: &dyn Fn(Option<Timestamp>) -> String) -> Vec<String> {
+    let mut lines = vec!["emails".to_owned()];
     let state = |d: Option<Delivery>| d.map_or("not due", Delivery::as_str);
     lines.push(format!(
         "  confirmation {}; last {}; message {}; failed attempts {}",
@@ -81,8 +96,5 @@ pub fn render(r: &Registration, position: Option<u32>, timezone: &TimeZone) -> S
     if let Some(error) = &r.last_email_error {
         lines.push(format!("  last error   {error}"));
     }
-    lines.push(format!("data expires   {}", time(Some(r.expires_at))));
-    let mut out = lines.join("\n");
-    out.push('\n');
-    out
+    lines
 }

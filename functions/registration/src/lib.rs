@@ -24,3 +24,4 @@ pub mod send_links;
 pub mod store;
 pub mod token;
 pub mod web;
+pub mod window;

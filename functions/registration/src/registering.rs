@@ -6,13 +6,14 @@ use crate::clock::{Clock, random_bytes, random_hex};
 use crate::config::RegisterConfig;
 use crate::domain::{NewRegistration, Submission};
 use crate::key::RegistrationKey;
-use crate::limits::{Admission, EmailSlots, HourWindow, Limits, SourceAddress};
+use crate::limits::{Admission, EmailSlots, Limits, SourceAddress};
 use crate::mail::Mailer;
 use crate::store::{
     CreateError, Lease, Outbox, PendingRegistration, Registration, RegistrationStore, Renewal,
     StoreError,
 };
 use crate::token::ConfirmationToken;
+use crate::window::HourWindow;
 use jiff::{SignedDuration, Timestamp};
 use tracing::Instrument;
 

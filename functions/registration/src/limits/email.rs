@@ -3,9 +3,10 @@
 //! Both counters are taken at once; what was taken for an email that does not
 //! leave is given back.
 
-use super::{HourWindow, Mailbox, UtcDay};
+use super::Mailbox;
 use crate::config::EmailLimits;
 use crate::store::{LimitCounter, RegistrationStore};
+use crate::window::{HourWindow, UtcDay};
 use jiff::Timestamp;
 
 /// The counters taken for one confirmation email.

@@ -2,7 +2,8 @@
 //! HMAC, so that the table (or a copy of it, or its backups) holds no address
 //! and cannot be reversed without the key, which lives outside the table.
 
-use super::{HourWindow, Mailbox, UtcDay};
+use super::Mailbox;
+use crate::window::{HourWindow, UtcDay};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 

@@ -6,7 +6,7 @@ use super::StoreError;
 use super::dynamo::DynamoStore;
 use super::ext::{n, s};
 use super::item::attr;
-use crate::limits::{HourWindow, UtcDay};
+use crate::window::{HourWindow, UtcDay};
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
 
