@@ -131,10 +131,11 @@ fuzz:
 	RUSTC_BOOTSTRAP=1 cargo fuzz run registration_body -- -max_total_time=$(FUZZ_SECONDS)
 
 bench: tools
-	cargo build --release --locked $(FUNCTIONS) --bin hello-lambda --bin bench-functions --bin bench-send-links --bin bench-email-events
+	cargo build --release --locked $(FUNCTIONS) --bin hello-lambda --bin bench-functions --bin bench-send-links --bin bench-email-events --bin bench-waiting-line
 	bash $(EMULATORS) run -- target/release/bench-functions
 	bash $(EMULATORS) run -- target/release/bench-send-links
 	bash $(EMULATORS) run -- target/release/bench-email-events
+	bash $(EMULATORS) run -- target/release/bench-waiting-line
 
 # The organizer's export and stats over one event of BENCH_REGISTRATIONS (100,000)
 # registrations in DynamoDB Local: time, peak RSS and read units (BENCHMARKS.md).
