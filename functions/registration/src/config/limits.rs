@@ -3,7 +3,6 @@
 
 use super::ConfigError;
 use super::source::{Reader, Source};
-use crate::limits::LimitsKey;
 
 /// How many confirmation emails may go out, and the key their counters use.
 #[derive(Debug, Clone)]
@@ -46,5 +45,55 @@ fn limits_key(r: &Reader<'_>) -> Result<LimitsKey, ConfigError> {
             let table = r.required("TABLE_NAME")?;
             Ok(LimitsKey::local(&table))
         }
+    }
+}
+
+/// The limits' HMAC key. Its `Debug` never shows it.
+#[derive(Clone)]
+pub struct LimitsKey {
+    key: Vec<u8>,
+    local: bool,
+}
+
+impl LimitsKey {
+    /// The shortest secret accepted: 32 characters of a generated password carry
+    /// far more than 128 bits.
+    pub const MIN_LEN: usize = 32;
+
+    /// The deployed key (`LIMITS_KEY`); `None` when it is too short.
+    pub fn from_secret(secret: &str) -> Option<Self> {
+        (secret.len() >= Self::MIN_LEN).then(|| Self {
+            key: secret.as_bytes().to_vec(),
+            local: false,
+        })
+    }
+
+    /// The key of a local run without a secrets service: derived from the
+    /// table's name, so every process of the run agrees on it. It hides nothing
+    /// and is never used by a deployed stack (the template sets `LIMITS_KEY`).
+    pub fn local(table_name: &str) -> Self {
+        Self {
+            key: format!("local limits key of table {table_name}").into_bytes(),
+            local: true,
+        }
+    }
+
+    /// Whether this is a local run's key.
+    pub fn is_local(&self) -> bool {
+        self.local
+    }
+
+    /// The key's bytes, for the HMAC of the counters' names.
+    pub(crate) fn secret(&self) -> &[u8] {
+        &self.key
+    }
+}
+
+impl std::fmt::Debug for LimitsKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LimitsKey")
+            .field("key", &"<redacted>")
+            .field("local", &self.local)
+            .finish()
     }
 }

@@ -8,7 +8,7 @@ mod sender;
 mod source;
 
 pub use feedback::FeedbackConfig;
-pub use limits::EmailLimits;
+pub use limits::{EmailLimits, LimitsKey};
 pub use seats::{AllowedOrigins, CancelConfig, ConfirmConfig, LinkDelivery, SeatsConfig};
 pub use sender::Sender;
 pub use source::{Env, Source};

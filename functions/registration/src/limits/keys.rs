@@ -3,6 +3,7 @@
 //! and cannot be reversed without the key, which lives outside the table.
 
 use super::Mailbox;
+use crate::config::LimitsKey;
 use crate::window::{HourWindow, UtcDay};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
@@ -34,41 +35,9 @@ impl std::fmt::Debug for SourceAddress {
     }
 }
 
-/// The limits' HMAC key. Its `Debug` never shows it.
-#[derive(Clone)]
-pub struct LimitsKey {
-    key: Vec<u8>,
-    local: bool,
-}
-
+/// The counters' names; the key itself and how it is configured are
+/// [`LimitsKey`]'s, in the configuration.
 impl LimitsKey {
-    /// The shortest secret accepted: 32 characters of a generated password carry
-    /// far more than 128 bits.
-    pub const MIN_LEN: usize = 32;
-
-    /// The deployed key (`LIMITS_KEY`); `None` when it is too short.
-    pub fn from_secret(secret: &str) -> Option<Self> {
-        (secret.len() >= Self::MIN_LEN).then(|| Self {
-            key: secret.as_bytes().to_vec(),
-            local: false,
-        })
-    }
-
-    /// The key of a local run without a secrets service: derived from the
-    /// table's name, so every process of the run agrees on it. It hides nothing
-    /// and is never used by a deployed stack (the template sets `LIMITS_KEY`).
-    pub fn local(table_name: &str) -> Self {
-        Self {
-            key: format!("local limits key of table {table_name}").into_bytes(),
-            local: true,
-        }
-    }
-
-    /// Whether this is a local run's key.
-    pub fn is_local(&self) -> bool {
-        self.local
-    }
-
     /// A source address's name in the counters of one hour window: a window's
     /// names cannot be linked to another's without the key.
     pub fn source(&self, window: HourWindow, source: &SourceAddress) -> String {
@@ -83,7 +52,7 @@ impl LimitsKey {
     /// HMAC-SHA-256 of the parts (each length-prefixed, so no two lists of parts
     /// give the same input), in hex.
     fn hash(&self, parts: &[&str]) -> String {
-        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.key)
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(self.secret())
             .expect("HMAC takes a key of any length");
         for part in parts {
             mac.update(&(part.len() as u64).to_be_bytes());
@@ -94,15 +63,6 @@ impl LimitsKey {
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect()
-    }
-}
-
-impl std::fmt::Debug for LimitsKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LimitsKey")
-            .field("key", &"<redacted>")
-            .field("local", &self.local)
-            .finish()
     }
 }
 

@@ -9,7 +9,7 @@ mod mailbox;
 mod source_rate;
 
 pub use email::EmailSlots;
-pub use keys::{LimitsKey, SourceAddress};
+pub use keys::SourceAddress;
 pub use mailbox::Mailbox;
 pub use source_rate::SourceRateLimit;
 

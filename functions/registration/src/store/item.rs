@@ -404,6 +404,11 @@ impl std::fmt::Debug for Registration {
     }
 }
 
+// Where items live: their keys and index values.
+#[path = "item_keys.rs"]
+mod keys;
+pub(super) use keys::{key_of_pk, outbox_value, pk, seats_pk};
+
 /// The name of the sparse index of the registrations waiting in line, by
 /// ticket, as declared in `template.yaml` (hash `line`, range `ticket`).
 pub const LINE_INDEX: &str = "line";
@@ -421,31 +426,6 @@ pub mod seats_attr {
     /// waitlisted registrations, first in line first. Moved out of the item the
     /// first time it is read (see `store/legacy_line.rs`).
     pub const WAITLIST: &str = "waitlist";
-}
-
-/// The item key of an event's seats item.
-pub(super) fn seats_pk(event_id: &str) -> String {
-    format!("EVENT#{event_id}#SEATS")
-}
-
-/// The item key of a registration.
-pub(super) fn pk(key: &RegistrationKey) -> String {
-    format!("EVENT#{}#REG#{}", key.event_id(), key.id())
-}
-
-/// The key of an event's item from its `pk`; `None` for another event's or
-/// something else's.
-pub(super) fn key_of_pk(event_id: &str, pk: &str) -> Option<RegistrationKey> {
-    let id = pk
-        .strip_prefix("EVENT#")?
-        .strip_prefix(event_id)?
-        .strip_prefix("#REG#")?;
-    RegistrationKey::from_id(event_id, id)
-}
-
-/// The outbox index value of an event's registrations owing this email.
-pub(super) fn outbox_value(event_id: &str, outbox: Outbox) -> String {
-    format!("{event_id}#{}", outbox.as_str())
 }
 
 /// Compare two hashes without stopping at the first difference.
