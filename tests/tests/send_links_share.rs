@@ -3,7 +3,7 @@
 //! registrations load the emulators, which the other suites' timings feel.
 
 use registration::domain::RegistrationStatus;
-use registration::store::Outbox;
+use registration::store::{Outbox, RegistrationStore};
 use std::time::Duration;
 use system_tests::send_links::{
     KindsMailer, counts, seed, seed_owed_confirmations, sender_over, ses_mailer,
@@ -24,6 +24,25 @@ async fn links_go_out_in_a_run_s_first_minute_whatever_confirmations_are_queued(
     const LINKS: usize = 50;
     seed_owed_confirmations(&app, QUEUED).await;
     let confirmed = seed(&app, RegistrationStatus::Confirmed, LINKS).await;
+    // The run lists each outbox once it reaches it; the links must be listed as
+    // owed (the outbox index) before it starts, as they are long before a real run.
+    let listed = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let page = app
+            .store
+            .due(&app.event_id, Outbox::Link, None, 100)
+            .await
+            .expect("the link outbox");
+        if page.keys.len() == LINKS {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < listed,
+            "{} links listed",
+            page.keys.len()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let mailer = KindsMailer {
         mailer: ses_mailer(&app, app.ses_paced.clone()),
         kinds: std::sync::Mutex::default(),
