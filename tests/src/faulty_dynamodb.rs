@@ -60,13 +60,7 @@ impl FaultyDynamo {
             http: reqwest::Client::new(),
         });
         let app = Router::new().fallback(forward).with_state(front);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind a local port");
-        let endpoint = format!("http://{}", listener.local_addr().expect("an address"));
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app).await.expect("the front serves");
-        });
+        let (endpoint, task) = crate::faulty_ses::serve_on_loopback(app).await;
         Self {
             endpoint,
             faults,

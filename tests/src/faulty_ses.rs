@@ -74,13 +74,7 @@ impl FaultySes {
             http: reqwest::Client::new(),
         });
         let app = Router::new().fallback(forward).with_state(front);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind a local port");
-        let endpoint = format!("http://{}", listener.local_addr().expect("an address"));
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app).await.expect("the front serves");
-        });
+        let (endpoint, task) = serve_on_loopback(app).await;
         Self {
             endpoint,
             faults,
@@ -244,6 +238,19 @@ async fn pass(
 }
 
 /// Forward a request to `upstream` as it came, and its answer back.
+/// Serve `app` on a free loopback port: its `http://` address and the task
+/// serving it (abort it to stop).
+pub(crate) async fn serve_on_loopback(app: Router) -> (String, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind a local port");
+    let endpoint = format!("http://{}", listener.local_addr().expect("an address"));
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app).await.expect("the front serves");
+    });
+    (endpoint, task)
+}
+
 pub(crate) async fn forward_to(
     http: &reqwest::Client,
     upstream: &str,
