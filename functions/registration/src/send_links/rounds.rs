@@ -25,10 +25,31 @@ struct Queue {
     done: bool,
 }
 
-/// The sends of a run: at most a bounded number under way, each a task.
+/// The share of a run's sends under way that the confirmation outbox may hold:
+/// a quarter. Its queue can be thousands deep (every email register could not
+/// send), and each of its sends makes more store calls than a link's; with every
+/// slot its own, its sends would crowd the store and SES so that the link sends
+/// fed before them in the round wait behind them.
+const CONFIRMATION_SHARE_DIVISOR: usize = 4;
+
+/// The sends of a run: at most a bounded number under way, each a task, of
+/// which the confirmation outbox holds at most its share.
 struct Sends {
     slots: Arc<Semaphore>,
+    confirmation_slots: Arc<Semaphore>,
     tasks: JoinSet<()>,
+}
+
+impl Sends {
+    fn new(max_in_flight: usize) -> Self {
+        Self {
+            slots: Arc::new(Semaphore::new(max_in_flight)),
+            confirmation_slots: Arc::new(Semaphore::new(
+                (max_in_flight / CONFIRMATION_SHARE_DIVISOR).max(1),
+            )),
+            tasks: JoinSet::new(),
+        }
+    }
 }
 
 impl<S, M, C> SendLinksRun<S, M, C>
@@ -45,10 +66,7 @@ where
         run: &Arc<Self>,
         outboxes: &[Outbox],
     ) -> Vec<(Outbox, StoreError)> {
-        let mut sends = Sends {
-            slots: Arc::new(Semaphore::new(run.send_links.max_in_flight())),
-            tasks: JoinSet::new(),
-        };
+        let mut sends = Sends::new(run.send_links.max_in_flight());
         let mut queues: Vec<Queue> = outboxes
             .iter()
             .map(|&outbox| Queue {
@@ -117,6 +135,15 @@ where
         sends: &mut Sends,
     ) -> bool {
         for key in keys {
+            let share = match outbox {
+                Outbox::Confirmation => Some(
+                    Arc::clone(&sends.confirmation_slots)
+                        .acquire_owned()
+                        .await
+                        .expect("the semaphore is never closed"),
+                ),
+                _ => None,
+            };
             let slot = Arc::clone(&sends.slots)
                 .acquire_owned()
                 .await
@@ -127,7 +154,7 @@ where
             let run = Arc::clone(run);
             sends.tasks.spawn(async move {
                 run.serve(&key, outbox).await;
-                drop(slot);
+                drop((slot, share));
             });
             // Collect finished tasks as we go so the set stays small.
             while sends.tasks.try_join_next().is_some() {}
