@@ -7,7 +7,7 @@ use crate::failure::Failure;
 use jiff::Timestamp;
 use registration::domain::{EmailAddress, RegistrationStatus};
 use registration::key::RegistrationKey;
-use registration::store::{CancelOutcome, Erased, EventRegistrations, Outbox, Requeued};
+use registration::store::{CancelOutcome, Erased, EventRegistrations, Outbox, Requeued, Seats};
 
 pub async fn resend<S: EventRegistrations>(
     store: &S,
@@ -45,7 +45,7 @@ pub async fn resend<S: EventRegistrations>(
     }
 }
 
-pub async fn cancel<S: EventRegistrations>(
+pub async fn cancel<S: EventRegistrations + Seats>(
     store: &S,
     key: &RegistrationKey,
     email: &EmailAddress,

@@ -18,7 +18,7 @@ use cli::{Cli, Command};
 use failure::Failure;
 use registration::domain::EmailAddress;
 use registration::key::RegistrationKey;
-use registration::store::{DynamoStore, EventRegistrations};
+use registration::store::{DynamoStore, EventRegistrations, Registrations, Seats};
 use std::collections::HashMap;
 use std::io::Write;
 use std::process::ExitCode;
@@ -171,7 +171,7 @@ async fn export<S: EventRegistrations>(
     exporter.finish()
 }
 
-async fn show<S: EventRegistrations>(
+async fn show<S: EventRegistrations + Registrations + Seats>(
     store: &S,
     target: &Target,
     email: &EmailAddress,

@@ -5,7 +5,7 @@ mod common;
 
 use common::{confirm, on, person, register, scan_all};
 use registration::domain::RegistrationStatus;
-use registration::store::{RegistrationStore, SeatOutcome};
+use registration::store::{Registrations, SeatOutcome, Seats};
 use system_tests::send_links::{counts, run, sender, spawn_send_links_app};
 
 #[tokio::test]

@@ -5,7 +5,7 @@
 mod common;
 
 use common::{CHINESE_ORG, on, organizer, scan_all, seed};
-use registration::store::{RegistrationStore, Requeued};
+use registration::store::{Registrations, Requeued};
 use serde_json::json;
 use system_tests::spawn_app;
 

@@ -28,7 +28,7 @@ use registration::lifecycle::Transition;
 use registration::mail::SesMailer;
 use registration::registering::Registrar;
 use registration::store::{
-    DynamoStore, Lease, Outbox, PendingRegistration, RegistrationStore, SeatOutcome,
+    DynamoStore, Lease, Outbox, PendingRegistration, RegistrationStore, Registrations, SeatOutcome,
     TransitionOutcome, attr,
 };
 use std::collections::HashMap;

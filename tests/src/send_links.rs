@@ -8,16 +8,18 @@ use registration::clock::Clock;
 use registration::clock::FixedClock;
 use registration::domain::RegistrationStatus;
 use registration::key::RegistrationKey;
-use registration::lifecycle::{Attempt, Transition};
+use registration::lifecycle::Attempt;
 use registration::mail::{MailError, Mailer, OutgoingEmail, SesMailer};
+use registration::send_links::SendLinksStore;
 use registration::send_links::{SendLinks, SendLinksReport};
 use registration::store::{
-    CancelOutcome, CreateError, DueCount, DuePage, DynamoStore, Lease, LimitCounter, Outbox,
-    OutboxCursor, PendingRegistration, Registration, RegistrationStore, Renewal, SeatOutcome,
-    StoreError, TransitionOutcome,
+    CancelOutcome, Decorator, DueCount, DuePage, DynamoStore, Lease, Outbox, OutboxCursor,
+    Outboxes, PassesLimitCounters, PassesTokens, Registration, Registrations, SeatOutcome, Seats,
+    StoreError,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 pub type Sender = SendLinks<DynamoStore, SesMailer, FixedClock>;
@@ -118,7 +120,7 @@ pub fn ses_mailer(app: &TestApp, ses: aws_sdk_sesv2::Client) -> SesMailer {
 }
 
 /// A link sender for this app over a store and a mailer of the test's choosing.
-pub fn sender_over<S: RegistrationStore, M: Mailer + 'static>(
+pub fn sender_over<S: SendLinksStore, M: Mailer + 'static>(
     app: &TestApp,
     store: S,
     mailer: M,
@@ -235,77 +237,22 @@ impl TroubledStore {
     }
 }
 
+impl Decorator for TroubledStore {
+    type Inner = DynamoStore;
+    fn inner(&self) -> &DynamoStore {
+        &self.store
+    }
+}
+
+impl PassesTokens for TroubledStore {}
+impl PassesLimitCounters for TroubledStore {}
+
+fn injected(what: &str) -> StoreError {
+    StoreError::Unavailable(format!("injected: {what}"))
+}
+
 #[async_trait::async_trait]
-impl RegistrationStore for TroubledStore {
-    async fn create_pending(
-        &self,
-        pending: &PendingRegistration,
-        token_hash: &str,
-    ) -> Result<Registration, CreateError> {
-        self.store.create_pending(pending, token_hash).await
-    }
-
-    async fn create_pending_counted(
-        &self,
-        pending: &PendingRegistration,
-        token_hash: &str,
-        source: &LimitCounter,
-        limit: u32,
-    ) -> Result<Registration, CreateError> {
-        self.store
-            .create_pending_counted(pending, token_hash, source, limit)
-            .await
-    }
-
-    async fn get(&self, key: &RegistrationKey) -> Result<Option<Registration>, StoreError> {
-        self.store.get(key).await
-    }
-
-    async fn renew_confirmation(
-        &self,
-        key: &RegistrationKey,
-        renewal: &Renewal<'_>,
-    ) -> Result<bool, StoreError> {
-        self.store.renew_confirmation(key, renewal).await
-    }
-
-    async fn take_slot(&self, counter: &LimitCounter, limit: u32) -> Result<bool, StoreError> {
-        self.store.take_slot(counter, limit).await
-    }
-
-    async fn give_back_slot(&self, counter: &LimitCounter) -> Result<(), StoreError> {
-        self.store.give_back_slot(counter).await
-    }
-
-    async fn add_token(&self, key: &RegistrationKey, token_hash: &str) -> Result<bool, StoreError> {
-        self.store.add_token(key, token_hash).await
-    }
-
-    async fn remove_token(
-        &self,
-        key: &RegistrationKey,
-        token_hash: &str,
-    ) -> Result<bool, StoreError> {
-        self.store.remove_token(key, token_hash).await
-    }
-
-    async fn find_by_token(
-        &self,
-        key: &RegistrationKey,
-        token_hash: &str,
-    ) -> Result<Option<Registration>, StoreError> {
-        self.store.find_by_token(key, token_hash).await
-    }
-
-    async fn transition(
-        &self,
-        key: &RegistrationKey,
-        transition: Transition,
-        now: Timestamp,
-    ) -> Result<TransitionOutcome, StoreError> {
-        self.store.transition(key, transition, now).await
-    }
-
+impl Seats for TroubledStore {
     async fn confirm_seat(
         &self,
         pending: &Registration,
@@ -335,24 +282,14 @@ impl RegistrationStore for TroubledStore {
         now: Timestamp,
     ) -> Result<Option<Registration>, StoreError> {
         if self.promotions_fail {
-            return Err(StoreError::Unavailable(
-                "injected: the seats could not be read".into(),
-            ));
+            return Err(injected("the seats could not be read"));
         }
         self.store.promote_next(event_id, capacity, owes, now).await
     }
+}
 
-    async fn record_feedback(
-        &self,
-        key: &RegistrationKey,
-        registration_id: &str,
-        event: &registration::feedback::EmailEvent,
-    ) -> Result<registration::store::FeedbackOutcome, StoreError> {
-        self.store
-            .record_feedback(key, registration_id, event)
-            .await
-    }
-
+#[async_trait::async_trait]
+impl Outboxes for TroubledStore {
     async fn due(
         &self,
         event_id: &str,
@@ -360,22 +297,18 @@ impl RegistrationStore for TroubledStore {
         after: Option<OutboxCursor>,
         limit: i32,
     ) -> Result<DuePage, StoreError> {
-        let nth = self.dues.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let nth = self.dues.fetch_add(1, Ordering::Relaxed);
         if self.due_answers.is_some_and(|answers| nth >= answers)
             || self.failing_outbox == Some(outbox)
         {
-            return Err(StoreError::Unavailable(
-                "injected: the outbox query failed".into(),
-            ));
+            return Err(injected("the outbox query failed"));
         }
         self.store.due(event_id, outbox, after, limit).await
     }
 
     async fn count_due(&self, event_id: &str, outbox: Outbox) -> Result<u64, StoreError> {
         if self.counts_fail {
-            return Err(StoreError::Unavailable(
-                "injected: the outbox count failed".into(),
-            ));
+            return Err(injected("the outbox count failed"));
         }
         self.store.count_due(event_id, outbox).await
     }
@@ -387,9 +320,7 @@ impl RegistrationStore for TroubledStore {
         up_to: u32,
     ) -> Result<DueCount, StoreError> {
         if self.counts_fail {
-            return Err(StoreError::Unavailable(
-                "injected: the outbox count failed".into(),
-            ));
+            return Err(injected("the outbox count failed"));
         }
         self.store.count_due_up_to(event_id, outbox, up_to).await
     }
@@ -402,9 +333,7 @@ impl RegistrationStore for TroubledStore {
         token_hash: Option<&str>,
         now: Timestamp,
     ) -> Result<Option<Registration>, StoreError> {
-        let nth = self
-            .claims
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let nth = self.claims.fetch_add(1, Ordering::Relaxed);
         let claimed = self.store.claim(key, outbox, lease, token_hash, now).await;
         if nth.is_multiple_of(2) {
             tokio::time::sleep(self.claim_delay).await;
@@ -420,9 +349,8 @@ impl RegistrationStore for TroubledStore {
         message_id: &str,
         at: Timestamp,
     ) -> Result<bool, StoreError> {
-        self.store
-            .record_sent(key, outbox, owner, message_id, at)
-            .await
+        let store = &self.store;
+        store.record_sent(key, outbox, owner, message_id, at).await
     }
 
     async fn record_failure(
@@ -433,7 +361,8 @@ impl RegistrationStore for TroubledStore {
         reason: &str,
         attempt: Attempt,
     ) -> Result<(), StoreError> {
-        self.store
+        let store = &self.store;
+        store
             .record_failure(key, outbox, owner, reason, attempt)
             .await
     }

@@ -13,7 +13,8 @@ use registration::lifecycle::Transition;
 use registration::mail::{EmailAttachment, MailError, Mailer, OutgoingEmail, SesMailer};
 use registration::store::{
     Attempt, CreateError, DynamoStore, Lease, MAX_EMAIL_ATTEMPTS, MAX_LIVE_TOKENS, Outbox,
-    PendingRegistration, Registration, RegistrationStore, Renewal, TransitionOutcome, attr,
+    Outboxes, PendingRegistration, Registration, Registrations, Renewal, Tokens, TransitionOutcome,
+    attr,
 };
 use std::collections::HashMap;
 use system_tests::{Mailbox, key_for, sdk_config, unique, unique_email};
@@ -157,7 +158,7 @@ fn registration(event_id: &str, email: &str, registered_at: Timestamp) -> Pendin
 /// Store `pending` holding `token_hash`, checking that the registration returned
 /// holds exactly what was given, as a new pending registration.
 async fn create(
-    store: &impl RegistrationStore,
+    store: &impl Registrations,
     pending: &PendingRegistration,
     token_hash: &str,
 ) -> Registration {

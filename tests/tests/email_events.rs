@@ -5,7 +5,7 @@
 //! DynamoDB failure fails the invocation.
 
 use registration::domain::RegistrationStatus;
-use registration::store::{Outbox, Registration, RegistrationStore};
+use registration::store::{Feedback as _, Outbox, Registration, Registrations};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::PathBuf;

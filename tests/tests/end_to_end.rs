@@ -14,7 +14,7 @@
 //! binaries fresh and does not build them again.
 
 use registration::domain::RegistrationStatus;
-use registration::store::{DynamoStore, RegistrationStore};
+use registration::store::{DynamoStore, Registrations};
 use serde_json::Value;
 use serde_json::json;
 use std::collections::HashMap;

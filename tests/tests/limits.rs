@@ -4,7 +4,7 @@
 //! registrations that expire, and source addresses that never appear in clear.
 
 use registration::domain::RegistrationStatus;
-use registration::store::{Outbox, RegistrationStore};
+use registration::store::{Outbox, Registrations};
 use std::collections::HashMap;
 use std::process::Stdio;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

@@ -115,7 +115,7 @@ async fn five_hundred_registrations_from_fifty_clients_are_all_stored_and_emaile
     let store = registration::store::DynamoStore::new(dynamodb, &table);
     let event_id = env["EVENT_ID"].clone();
     for (email, _, id) in &results {
-        use registration::store::RegistrationStore;
+        use registration::store::Registrations;
         let key = system_tests::key_for(&event_id, email);
         let item = store
             .get(&key)

@@ -201,7 +201,7 @@ async fn register_records_the_confirmation_email_after_its_response_before_its_n
 
     let store = registration::store::DynamoStore::new(dynamodb, &table);
     let key = system_tests::key_for("bnr-li-ion-2022", &email);
-    let stored = registration::store::RegistrationStore::get(&store, &key)
+    let stored = registration::store::Registrations::get(&store, &key)
         .await
         .unwrap()
         .expect("the registration is stored");

@@ -4,7 +4,7 @@
 //! each freed seat goes to exactly one registration, the first in line.
 
 use registration::domain::RegistrationStatus;
-use registration::store::RegistrationStore;
+use registration::store::{Registrations, Seats};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::process::Stdio;

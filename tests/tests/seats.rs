@@ -8,7 +8,7 @@ use registration::cancelling::{CancelPage, Cancelled};
 use registration::confirming::{ConfirmPage, Confirmed};
 use registration::domain::RegistrationStatus;
 use registration::links::LinkError;
-use registration::store::{Outbox, RegistrationStore};
+use registration::store::{Outbox, Registrations, Seats};
 use system_tests::send_links::{run, sender};
 use system_tests::{TestApp, key_for, spawn_app_with, unique_email};
 

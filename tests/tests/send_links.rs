@@ -6,8 +6,8 @@ use registration::cancelling::{CancelPage, Cancelled};
 use registration::domain::RegistrationStatus;
 use registration::lifecycle::Transition;
 use registration::store::{
-    EventRegistrations, MAX_EMAIL_ATTEMPTS, MAX_LIVE_TOKENS, Outbox, RegistrationStore, Requeued,
-    TransitionOutcome,
+    EventRegistrations, MAX_EMAIL_ATTEMPTS, MAX_LIVE_TOKENS, Outbox, Outboxes, Registrations,
+    Requeued, Tokens, TransitionOutcome,
 };
 use std::sync::atomic::Ordering;
 use std::time::Duration;

@@ -3,7 +3,7 @@
 //! registrations load the emulators, which the other suites' timings feel.
 
 use registration::domain::RegistrationStatus;
-use registration::store::{Outbox, RegistrationStore};
+use registration::store::{Outbox, Outboxes};
 use std::time::Duration;
 use system_tests::send_links::{
     KindsMailer, counts, seed, seed_owed_confirmations, sender_over, ses_mailer,

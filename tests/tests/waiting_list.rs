@@ -14,7 +14,8 @@ use registration::feedback::{DeliveryNews, EmailEvent};
 use registration::lifecycle::Transition;
 use registration::mail::SesMailer;
 use registration::store::{
-    DynamoStore, Outbox, RegistrationStore, SeatOutcome, TransitionOutcome, attr, seats_attr,
+    DynamoStore, Feedback, Outbox, Registrations, SeatOutcome, Seats, TransitionOutcome, attr,
+    seats_attr,
 };
 use std::collections::HashMap;
 use system_tests::faulty_dynamodb::FaultyDynamo;

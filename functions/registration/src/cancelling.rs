@@ -10,7 +10,7 @@ use crate::lifecycle::RegistrationStatus;
 use crate::links::{LinkError, resolve};
 use crate::mail::Mailer;
 use crate::owed_email::SendNow;
-use crate::store::{CancelOutcome, Freed, Outbox, Registration, RegistrationStore};
+use crate::store::{CancelOutcome, Freed, Outbox, Outboxes, Registration, Seats, Tokens};
 use jiff::Timestamp;
 use tracing::Instrument;
 
@@ -53,7 +53,7 @@ pub struct Canceller<S, M, C> {
     pub after_response: AfterResponse,
 }
 
-impl<S: RegistrationStore, M: Mailer + Clone + 'static, C: Clock + Clone + 'static>
+impl<S: Tokens + Seats + Outboxes, M: Mailer + Clone + 'static, C: Clock + Clone + 'static>
     Canceller<S, M, C>
 {
     pub fn new(config: CancelConfig, store: S, mailer: M, clock: C) -> Self {
@@ -127,7 +127,7 @@ impl<S: RegistrationStore, M: Mailer + Clone + 'static, C: Clock + Clone + 'stat
 /// Give every free seat to the first in line and send each promoted
 /// participant their email. A failure is logged: the next send-links run fills
 /// the seat and sends what is owed.
-pub async fn fill_freed_seats<S: RegistrationStore, M: Mailer, C: Clock>(
+pub async fn fill_freed_seats<S: Seats + Outboxes + Tokens, M: Mailer, C: Clock>(
     config: &CancelConfig,
     store: &S,
     mailer: &M,

@@ -6,7 +6,7 @@ use crate::domain::EmailAddress;
 use crate::key::RegistrationKey;
 use crate::lifecycle::Attempt;
 use crate::mail::{EmailTags, MailError, Mailer, ParticipantLinks, confirmation_email};
-use crate::store::{Outbox, Registration, RegistrationStore};
+use crate::store::{Outbox, Outboxes, Registration};
 use crate::token::ConfirmationToken;
 use jiff::Timestamp;
 
@@ -73,7 +73,7 @@ impl ConfirmationOutcome {
     /// rejection counts towards the attempts). A failure to record is logged; the
     /// lease then expires on its own.
     #[tracing::instrument(name = "registration", skip_all, fields(registration_id = %self.registration_id))]
-    pub async fn record(&self, store: &impl RegistrationStore) {
+    pub async fn record(&self, store: &impl Outboxes) {
         match &self.result {
             Ok(message_id) => {
                 if let Err(err) = store

@@ -11,7 +11,7 @@ use crate::lifecycle::RegistrationStatus;
 use crate::links::{LinkError, resolve};
 use crate::mail::Mailer;
 use crate::owed_email::SendNow;
-use crate::store::{Outbox, Registration, RegistrationStore, SeatOutcome};
+use crate::store::{Outbox, Outboxes, Registration, SeatOutcome, Seats, Tokens};
 use jiff::Timestamp;
 use tracing::Instrument;
 
@@ -48,7 +48,7 @@ pub struct Confirmer<S, M, C> {
     pub after_response: AfterResponse,
 }
 
-impl<S: RegistrationStore, M: Mailer + Clone + 'static, C: Clock + Clone + 'static>
+impl<S: Tokens + Seats + Outboxes, M: Mailer + Clone + 'static, C: Clock + Clone + 'static>
     Confirmer<S, M, C>
 {
     pub fn new(config: ConfirmConfig, store: S, mailer: M, clock: C) -> Self {

@@ -3,7 +3,7 @@
 //! (confirm, cancel); a GET of such a page changes nothing.
 
 use crate::config::EventConfig;
-use crate::store::{Registration, RegistrationStore, StoreError};
+use crate::store::{Registration, StoreError, Tokens};
 use crate::token::ConfirmationToken;
 use jiff::Timestamp;
 
@@ -22,7 +22,7 @@ pub enum LinkError {
 
 /// The registration a link's token names, while the event has not started.
 pub async fn resolve(
-    store: &impl RegistrationStore,
+    store: &impl Tokens,
     event: &EventConfig,
     now: Timestamp,
     token: Option<&str>,

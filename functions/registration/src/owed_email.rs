@@ -14,7 +14,7 @@ use crate::mail::{
     promotion_email, reminder_email,
 };
 use crate::registering::{attempt_for, tags_of};
-use crate::store::{Lease, Outbox, Registration, RegistrationStore};
+use crate::store::{Lease, Outbox, Outboxes, Registration, Tokens};
 use crate::token::ConfirmationToken;
 use jiff::Timestamp;
 
@@ -62,7 +62,7 @@ pub struct SendNow<'a, S, M, C> {
     pub clock: &'a C,
 }
 
-impl<S: RegistrationStore, M: Mailer, C: Clock> SendNow<'_, S, M, C> {
+impl<S: Outboxes + Tokens, M: Mailer, C: Clock> SendNow<'_, S, M, C> {
     /// Claim the registration at `key` in `outbox`, send what it owes, record
     /// the outcome. Nothing is sent when a send-links run holds it (or already
     /// sent it), or once the event has started; a failure stays in the outbox

@@ -11,7 +11,7 @@ use crate::feedback::{DeliveryNews, EmailEvent};
 use crate::key::RegistrationKey;
 use crate::lifecycle::Outbox;
 use crate::mail::EmailTags;
-use crate::store::{FeedbackOutcome, RegistrationStore, StoreError};
+use crate::store::{Feedback, FeedbackOutcome, StoreError};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -168,7 +168,7 @@ pub struct FeedbackRecorder<S> {
     pub store: S,
 }
 
-impl<S: RegistrationStore> FeedbackRecorder<S> {
+impl<S: Feedback> FeedbackRecorder<S> {
     pub fn new(config: FeedbackConfig, store: S) -> Self {
         Self { config, store }
     }

@@ -9,8 +9,8 @@ use crate::key::RegistrationKey;
 use crate::limits::{Admission, EmailSlots, Limits, SourceAddress};
 use crate::mail::Mailer;
 use crate::store::{
-    CreateError, Lease, Outbox, PendingRegistration, Registration, RegistrationStore, Renewal,
-    StoreError,
+    CreateError, Lease, LimitCounters, Outbox, Outboxes, PendingRegistration, Registration,
+    Registrations, Renewal, StoreError, Tokens,
 };
 use crate::token::ConfirmationToken;
 use crate::window::HourWindow;
@@ -58,7 +58,7 @@ pub struct Registrar<S, M, C> {
     pub limits: Limits,
 }
 
-impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
+impl<S: Registrations + Tokens + Outboxes + LimitCounters, M: Mailer, C: Clock> Registrar<S, M, C> {
     pub fn new(config: RegisterConfig, store: S, mailer: M, clock: C) -> Self {
         let limits = Limits::new(
             config.max_registrations_per_ip_per_hour,

@@ -12,7 +12,7 @@ use registration::domain::{
 };
 use registration::key::RegistrationKey;
 use registration::store::{
-    DynamoStore, Lease, Outbox, PendingRegistration, RegistrationStore, SeatOutcome,
+    DynamoStore, Lease, Outbox, Outboxes, PendingRegistration, Registrations, SeatOutcome, Seats,
 };
 use std::process::{Command, Output};
 use system_tests::TestApp;

@@ -27,7 +27,7 @@ async fn seed(store: &DynamoStore, event_id: &str, n: usize) {
                 let who = participant(&format!("Participant {i} Ülkü"), &email);
                 let at = now + jiff::SignedDuration::from_secs(i as i64 * 7);
                 let pending = pending_registration(&event_id, who, at);
-                registration::store::RegistrationStore::create_pending(&store, &pending, "hash")
+                registration::store::Registrations::create_pending(&store, &pending, "hash")
                     .await
                     .expect("seeded");
             }

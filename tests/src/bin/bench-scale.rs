@@ -16,13 +16,12 @@ use futures::StreamExt;
 use jiff::Timestamp;
 use registration::domain::RegistrationStatus;
 use registration::key::RegistrationKey;
-use registration::lifecycle::{Attempt, Transition};
+use registration::lifecycle::Attempt;
 use registration::mail::SesMailer;
 use registration::send_links::{SendLinks, SendLinksReport};
 use registration::store::{
-    CancelOutcome, Consumed, CreateError, DueCount, DuePage, DynamoStore, Lease, LimitCounter,
-    Outbox, OutboxCursor, PendingRegistration, Registration, RegistrationStore, Renewal,
-    SeatOutcome, StoreError, TransitionOutcome,
+    Consumed, Decorator, DueCount, DuePage, DynamoStore, Lease, Outbox, OutboxCursor, Outboxes,
+    PassesLimitCounters, PassesSeats, PassesTokens, Registration, StoreError,
 };
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -63,117 +62,19 @@ struct SplitStore {
     counted: Arc<Mutex<Vec<Count>>>,
 }
 
+impl Decorator for SplitStore {
+    type Inner = DynamoStore;
+    fn inner(&self) -> &DynamoStore {
+        &self.main
+    }
+}
+
+impl PassesTokens for SplitStore {}
+impl PassesSeats for SplitStore {}
+impl PassesLimitCounters for SplitStore {}
+
 #[async_trait::async_trait]
-impl RegistrationStore for SplitStore {
-    async fn create_pending(
-        &self,
-        pending: &PendingRegistration,
-        token_hash: &str,
-    ) -> Result<Registration, CreateError> {
-        self.main.create_pending(pending, token_hash).await
-    }
-
-    async fn create_pending_counted(
-        &self,
-        pending: &PendingRegistration,
-        token_hash: &str,
-        source: &LimitCounter,
-        limit: u32,
-    ) -> Result<Registration, CreateError> {
-        self.main
-            .create_pending_counted(pending, token_hash, source, limit)
-            .await
-    }
-
-    async fn get(&self, key: &RegistrationKey) -> Result<Option<Registration>, StoreError> {
-        self.main.get(key).await
-    }
-
-    async fn renew_confirmation(
-        &self,
-        key: &RegistrationKey,
-        renewal: &Renewal<'_>,
-    ) -> Result<bool, StoreError> {
-        self.main.renew_confirmation(key, renewal).await
-    }
-
-    async fn take_slot(&self, counter: &LimitCounter, limit: u32) -> Result<bool, StoreError> {
-        self.main.take_slot(counter, limit).await
-    }
-
-    async fn give_back_slot(&self, counter: &LimitCounter) -> Result<(), StoreError> {
-        self.main.give_back_slot(counter).await
-    }
-
-    async fn add_token(&self, key: &RegistrationKey, token_hash: &str) -> Result<bool, StoreError> {
-        self.main.add_token(key, token_hash).await
-    }
-
-    async fn remove_token(
-        &self,
-        key: &RegistrationKey,
-        token_hash: &str,
-    ) -> Result<bool, StoreError> {
-        self.main.remove_token(key, token_hash).await
-    }
-
-    async fn find_by_token(
-        &self,
-        key: &RegistrationKey,
-        token_hash: &str,
-    ) -> Result<Option<Registration>, StoreError> {
-        self.main.find_by_token(key, token_hash).await
-    }
-
-    async fn transition(
-        &self,
-        key: &RegistrationKey,
-        transition: Transition,
-        now: Timestamp,
-    ) -> Result<TransitionOutcome, StoreError> {
-        self.main.transition(key, transition, now).await
-    }
-
-    async fn confirm_seat(
-        &self,
-        pending: &Registration,
-        capacity: Option<u32>,
-        now: Timestamp,
-    ) -> Result<SeatOutcome, StoreError> {
-        self.main.confirm_seat(pending, capacity, now).await
-    }
-
-    async fn waitlist_position(&self, key: &RegistrationKey) -> Result<Option<u32>, StoreError> {
-        self.main.waitlist_position(key).await
-    }
-
-    async fn cancel(
-        &self,
-        key: &RegistrationKey,
-        now: Timestamp,
-    ) -> Result<CancelOutcome, StoreError> {
-        self.main.cancel(key, now).await
-    }
-
-    async fn promote_next(
-        &self,
-        event_id: &str,
-        capacity: Option<u32>,
-        owes: Outbox,
-        now: Timestamp,
-    ) -> Result<Option<Registration>, StoreError> {
-        self.main.promote_next(event_id, capacity, owes, now).await
-    }
-
-    async fn record_feedback(
-        &self,
-        key: &RegistrationKey,
-        registration_id: &str,
-        event: &registration::feedback::EmailEvent,
-    ) -> Result<registration::store::FeedbackOutcome, StoreError> {
-        self.main.record_feedback(key, registration_id, event).await
-    }
-
+impl Outboxes for SplitStore {
     async fn due(
         &self,
         event_id: &str,
@@ -228,9 +129,8 @@ impl RegistrationStore for SplitStore {
         message_id: &str,
         at: Timestamp,
     ) -> Result<bool, StoreError> {
-        self.main
-            .record_sent(key, outbox, owner, message_id, at)
-            .await
+        let main = &self.main;
+        main.record_sent(key, outbox, owner, message_id, at).await
     }
 
     async fn record_failure(
@@ -241,8 +141,8 @@ impl RegistrationStore for SplitStore {
         reason: &str,
         attempt: Attempt,
     ) -> Result<(), StoreError> {
-        self.main
-            .record_failure(key, outbox, owner, reason, attempt)
+        let main = &self.main;
+        main.record_failure(key, outbox, owner, reason, attempt)
             .await
     }
 }

@@ -30,7 +30,7 @@ async fn step<T>(app: &TestApp, work: impl std::future::Future<Output = T>) -> (
 }
 
 async fn measure(length: u64) -> Result<Vec<(&'static str, Step)>, String> {
-    use registration::store::RegistrationStore;
+    use registration::store::{Registrations, Seats};
     let app = spawn_app_with(|env| {
         env.insert("CAPACITY".into(), "1".into());
     })

@@ -17,7 +17,7 @@ use registration::clock::SystemClock;
 use registration::config::RegisterConfig;
 use registration::mail::SesMailer;
 use registration::registering::Registrar;
-use registration::store::{DynamoStore, RegistrationStore};
+use registration::store::{DynamoStore, Registrations};
 use std::io::{BufRead, Write};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use system_tests::events;

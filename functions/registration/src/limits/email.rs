@@ -5,7 +5,7 @@
 
 use super::Mailbox;
 use crate::config::EmailLimits;
-use crate::store::{LimitCounter, RegistrationStore};
+use crate::store::{LimitCounter, LimitCounters};
 use crate::window::{HourWindow, UtcDay};
 use jiff::Timestamp;
 
@@ -22,7 +22,7 @@ pub struct EmailSlots {
 impl EmailSlots {
     /// Take one slot of each cap for an email to `address` about `event_id`.
     pub async fn take(
-        store: &impl RegistrationStore,
+        store: &impl LimitCounters,
         limits: &EmailLimits,
         event_id: &str,
         address: &str,
@@ -82,7 +82,7 @@ impl EmailSlots {
 
     /// Give back every slot taken (the email did not leave). A failure is
     /// logged: the count then stays one too high until its window ends.
-    pub async fn give_back(self, store: &impl RegistrationStore) {
+    pub async fn give_back(self, store: &impl LimitCounters) {
         let returns = self.taken.iter().map(|c| store.give_back_slot(c));
         for result in futures::future::join_all(returns).await {
             if let Err(err) = result {

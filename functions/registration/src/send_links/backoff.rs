@@ -2,10 +2,10 @@
 //! server errors back off and retry, and repeated failures of different emails
 //! stop the run as an SES outage.
 
+use super::SendLinksStore;
 use super::run::SendLinksRun;
 use crate::clock::{Clock, random_bytes};
 use crate::mail::{MailError, Mailer, OutgoingEmail};
-use crate::store::RegistrationStore;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 use tokio::time::Instant;
@@ -24,7 +24,7 @@ struct Retries {
 
 impl<S, M, C> SendLinksRun<S, M, C>
 where
-    S: RegistrationStore + 'static,
+    S: SendLinksStore,
     M: Mailer + 'static,
     C: Clock + 'static,
 {
@@ -171,7 +171,7 @@ pub(super) struct PacedMailer<'a, S, M, C> {
 #[async_trait::async_trait]
 impl<S, M, C> Mailer for PacedMailer<'_, S, M, C>
 where
-    S: RegistrationStore + 'static,
+    S: SendLinksStore,
     M: Mailer + 'static,
     C: Clock + 'static,
 {

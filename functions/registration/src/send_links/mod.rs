@@ -23,7 +23,7 @@ pub use pacer::{Pacer, TokioClock};
 use crate::clock::{Clock, random_hex};
 use crate::config::SendLinksConfig;
 use crate::mail::Mailer;
-use crate::store::{DueCount, Outbox, RegistrationStore};
+use crate::store::{DueCount, LimitCounters, Outbox, Outboxes, Seats, Tokens};
 use run::{Counters, SendLinksRun};
 use serde::Serialize;
 use std::sync::Arc;
@@ -70,6 +70,12 @@ pub struct SendLinksReport {
     pub failed_steps: Vec<&'static str>,
 }
 
+/// What a send-links run asks of the store: the outboxes and their tokens, the
+/// seats freed since the last run, and the confirmation emails' caps.
+pub trait SendLinksStore: Outboxes + Tokens + Seats + LimitCounters {}
+
+impl<S: Outboxes + Tokens + Seats + LimitCounters> SendLinksStore for S {}
+
 /// The send-links use case for one event: each call of [`SendLinks::run`] is one
 /// send-links run.
 pub struct SendLinks<S, M, C> {
@@ -81,7 +87,7 @@ pub struct SendLinks<S, M, C> {
 
 impl<S, M, C> SendLinks<S, M, C>
 where
-    S: RegistrationStore + 'static,
+    S: SendLinksStore,
     M: Mailer + 'static,
     C: Clock + 'static,
 {

@@ -3,11 +3,12 @@
 //! first. However long one outbox's queue, the others' emails go out in the
 //! same run, and a query that fails ends only its own outbox's share.
 
+use super::SendLinksStore;
 use super::run::SendLinksRun;
 use crate::clock::Clock;
 use crate::key::RegistrationKey;
 use crate::mail::Mailer;
-use crate::store::{Outbox, OutboxCursor, RegistrationStore, StoreError};
+use crate::store::{Outbox, OutboxCursor, StoreError};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use tokio::sync::Semaphore;
@@ -54,7 +55,7 @@ impl Sends {
 
 impl<S, M, C> SendLinksRun<S, M, C>
 where
-    S: RegistrationStore + 'static,
+    S: SendLinksStore,
     M: Mailer + 'static,
     C: Clock + 'static,
 {

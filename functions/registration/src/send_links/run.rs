@@ -2,6 +2,7 @@
 //! claim it, send its email and record the outcome.
 
 use super::SendLinks;
+use super::SendLinksStore;
 use super::pacer::Pacer;
 use crate::clock::Clock;
 use crate::key::RegistrationKey;
@@ -10,7 +11,7 @@ use crate::limits::EmailSlots;
 use crate::mail::Mailer;
 use crate::owed_email::compose;
 use crate::registering::{attempt_for, send_confirmation};
-use crate::store::{Lease, Outbox, Registration, RegistrationStore};
+use crate::store::{Lease, Outbox, Registration};
 use crate::token::ConfirmationToken;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -72,7 +73,7 @@ pub(super) struct SendLinksRun<S, M, C> {
 
 impl<S, M, C> SendLinksRun<S, M, C>
 where
-    S: RegistrationStore + 'static,
+    S: SendLinksStore,
     M: Mailer + 'static,
     C: Clock + 'static,
 {

@@ -1,10 +1,11 @@
-//! The claim on an owed email: an expiring lease, and for a link, promotion or
-//! reminder email the hash of the token its cancel link carries, added to the
-//! registration's cancel tokens in the same conditional write.
+//! The claim's conditional write on an owed email (the claim itself is
+//! `Outboxes::claim`, in `outbox.rs`): an expiring lease, and for a link,
+//! promotion or reminder email the hash of the token its cancel link carries,
+//! added to the registration's cancel tokens in the same write.
 
 use super::dynamo::DynamoStore;
-use super::ext::{from_item, n, s};
-use super::item::{self, Registration, attr};
+use super::ext::{n, s};
+use super::item::{self, attr};
 use super::{Lease, MAX_CANCEL_TOKENS, Outbox, StoreError};
 use crate::key::RegistrationKey;
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -13,44 +14,21 @@ use std::collections::HashMap;
 
 /// Whether an email of this outbox carries a cancel token stored by its claim
 /// (the confirmation email's tokens are a list of their own).
-fn claims_a_cancel_token(outbox: Outbox) -> bool {
+pub(super) fn claims_a_cancel_token(outbox: Outbox) -> bool {
     outbox != Outbox::Confirmation
 }
 
 /// How a claim stores the cancel token: added to the set while it has room,
 /// else the set starts over with it.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum TokenRoom {
+pub(super) enum TokenRoom {
     Room,
     Full,
 }
 
 impl DynamoStore {
-    pub(super) async fn claim_for(
-        &self,
-        key: &RegistrationKey,
-        outbox: Outbox,
-        lease: &Lease,
-        token_hash: Option<&str>,
-        now: Timestamp,
-    ) -> Result<Option<Registration>, StoreError> {
-        let token = token_hash.filter(|_| claims_a_cancel_token(outbox));
-        let claimed = self
-            .claim_update(key, outbox, lease, token.map(|t| (t, TokenRoom::Room)), now)
-            .await?;
-        let Some(token) = token.filter(|_| claimed.is_none()) else {
-            return claimed.map(from_item).transpose();
-        };
-        // Held or served meanwhile, or the cancel tokens are full (this second
-        // write only follows a claim that did not hold).
-        self.claim_update(key, outbox, lease, Some((token, TokenRoom::Full)), now)
-            .await?
-            .map(from_item)
-            .transpose()
-    }
-
     /// One conditional claim: the lease, and the cancel token if any.
-    async fn claim_update(
+    pub(super) async fn claim_update(
         &self,
         key: &RegistrationKey,
         outbox: Outbox,

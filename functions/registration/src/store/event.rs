@@ -5,7 +5,7 @@
 use super::dynamo::DynamoStore;
 use super::ext::{classify, from_item, n, s};
 use super::item::{self, Registration, attr, seats_attr};
-use super::{Outbox, RegistrationStore, StoreError};
+use super::{Outbox, Registrations, StoreError};
 use crate::key::RegistrationKey;
 use crate::lifecycle::RegistrationStatus;
 use async_trait::async_trait;
@@ -70,9 +70,10 @@ pub enum Erased {
     Absent,
 }
 
-/// The organizer's view of one event, beside [`RegistrationStore`].
+/// The organizer's view of one event, beside the roles the use cases share
+/// (it reads and cancels through [`Registrations`] and [`Seats`](super::Seats)).
 #[async_trait]
-pub trait EventRegistrations: RegistrationStore {
+pub trait EventRegistrations: Clone + Send + Sync + 'static {
     /// That the table exists and the credentials may read it.
     async fn check_access(&self) -> Result<(), AccessError>;
 

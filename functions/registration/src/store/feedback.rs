@@ -8,9 +8,10 @@
 use super::dynamo::DynamoStore;
 use super::ext::{n, s, to_attribute};
 use super::item::{Registration, attr};
-use super::{FeedbackOutcome, Outbox, RegistrationStore, StoreError};
+use super::{Feedback, FeedbackOutcome, Outbox, Registrations, StoreError};
 use crate::feedback::{EmailEvent, EmailFeedback, FeedbackChange};
 use crate::key::RegistrationKey;
+use async_trait::async_trait;
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
 
@@ -28,8 +29,9 @@ pub(super) fn feedback_attribute(kind: Outbox) -> &'static str {
     }
 }
 
-impl DynamoStore {
-    pub(super) async fn feedback(
+#[async_trait]
+impl Feedback for DynamoStore {
+    async fn record_feedback(
         &self,
         key: &RegistrationKey,
         registration_id: &str,
@@ -56,7 +58,9 @@ impl DynamoStore {
             "the registration kept changing while SES's news was recorded".into(),
         ))
     }
+}
 
+impl DynamoStore {
     /// Replace the kind's record with `next`, over the version read.
     fn record_update(
         &self,

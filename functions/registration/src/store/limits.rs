@@ -2,11 +2,12 @@
 //! conditional write (exact under concurrency), expiring by TTL a window after
 //! their own. Their keys hold keyed hashes only; the key lives outside the table.
 
-use super::StoreError;
 use super::dynamo::DynamoStore;
 use super::ext::{n, s};
 use super::item::attr;
+use super::{LimitCounters, StoreError};
 use crate::window::{HourWindow, UtcDay};
+use async_trait::async_trait;
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
 
@@ -79,18 +80,17 @@ impl DynamoStore {
             .expression_attribute_values(":limit", n(limit))
             .expression_attribute_values(":expires", counter.expiry())
     }
+}
 
-    pub(super) async fn take(
-        &self,
-        counter: &LimitCounter,
-        limit: u32,
-    ) -> Result<bool, StoreError> {
+#[async_trait]
+impl LimitCounters for DynamoStore {
+    async fn take_slot(&self, counter: &LimitCounter, limit: u32) -> Result<bool, StoreError> {
         self.conditional_update(self.take_update(counter, limit))
             .await
     }
 
     /// Count one use less, never below zero.
-    pub(super) async fn give_back(&self, counter: &LimitCounter) -> Result<(), StoreError> {
+    async fn give_back_slot(&self, counter: &LimitCounter) -> Result<(), StoreError> {
         let update = self
             .client
             .update_item()

@@ -1,15 +1,16 @@
-//! The waiting line moving: a free seat to the first in line (in ticket
-//! order, read from the `line` index), and a registration that can no longer
-//! take a seat (unreachable, or no longer waitlisted) taken out of the line on
-//! the way, which is progress and never uses up the attempts.
+//! The steps of the waiting line moving (`Seats::promote_next`, in
+//! `seats.rs`): a free seat to the first in line (in ticket order, read from
+//! the `line` index), and a registration that can no longer take a seat
+//! (unreachable, or no longer waitlisted) taken out of the line on the way,
+//! which is progress and never uses up the attempts.
 
 use super::dynamo::DynamoStore;
 use super::ext::{classify, n, s};
 use super::item::{self, LINE_INDEX, Registration, attr, seats_attr};
 use super::outbox::transition_update_from;
-use super::seats::{LINE_MOVED, SEAT_ATTEMPTS, and_condition, extend, line_moved};
-use super::transact::{Committed, contended, contention, update_of};
-use super::{Outbox, StoreError};
+use super::seats_item::{LINE_MOVED, and_condition, extend, line_moved};
+use super::transact::{Committed, update_of};
+use super::{Outbox, Registrations, StoreError};
 use crate::key::RegistrationKey;
 use crate::lifecycle::{RegistrationStatus, Transition};
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
@@ -18,10 +19,10 @@ use jiff::Timestamp;
 
 /// How often the index is asked again when it lists nobody while the seats
 /// item counts somebody waiting (its propagation takes well under a second).
-const UNLISTED_TRIES: u32 = 3;
+pub(super) const UNLISTED_TRIES: u32 = 3;
 
 /// What to do with the first in line, as read after its promotion was refused.
-enum Refusal {
+pub(super) enum Refusal {
     /// Still in line but unable to take a seat: out of the line.
     Drop(Box<Registration>),
     /// Already out of the line; the index has not caught up: skip it.
@@ -29,66 +30,9 @@ enum Refusal {
 }
 
 impl DynamoStore {
-    pub(super) async fn promote_first(
-        &self,
-        event_id: &str,
-        capacity: Option<u32>,
-        owes: Outbox,
-        now: Timestamp,
-    ) -> Result<Option<Registration>, StoreError> {
-        let mut attempt = 0;
-        // Tickets the index still lists but whose registrations left the line.
-        let mut after = None;
-        loop {
-            let seats = self.line_state(event_id).await?;
-            let seat_free = capacity.is_none_or(|capacity| seats.confirmed < capacity);
-            if seats.waiting == 0 || !seat_free {
-                return Ok(None);
-            }
-            let committed = match self.first_in_line(event_id, after).await? {
-                Some((key, ticket)) => {
-                    match self.promote(&key, ticket, capacity, owes, now).await? {
-                        Committed::Yes => return Ok(Some(self.read_back(&key).await?)),
-                        Committed::Refused {
-                            registration: true, ..
-                        } => match self.refusal(&key, ticket).await? {
-                            Refusal::Drop(registration) => {
-                                self.drop_from_line(&registration, ticket).await?
-                            }
-                            Refusal::Gone => {
-                                after = Some(ticket);
-                                continue;
-                            }
-                        },
-                        other => other,
-                    }
-                }
-                // Somebody waits whom the index does not list yet: again
-                // shortly, a few times; a count the index never matches must not
-                // stop the runs that call this.
-                None if attempt < UNLISTED_TRIES => Committed::Conflict,
-                None => {
-                    tracing::warn!(
-                        waiting = seats.waiting,
-                        "the seats count registrations waiting that the line index does not list; no promotion"
-                    );
-                    return Ok(None);
-                }
-            };
-            if !matches!(committed, Committed::Yes) {
-                attempt += 1;
-                if attempt >= SEAT_ATTEMPTS {
-                    return Err(contended());
-                }
-                after = None;
-                contention(attempt).await;
-            }
-        }
-    }
-
     /// The key and ticket of the first in the event's line (after ticket
     /// `after`, when given), as the `line` index lists it.
-    async fn first_in_line(
+    pub(super) async fn first_in_line(
         &self,
         event_id: &str,
         after: Option<u64>,
@@ -122,7 +66,7 @@ impl DynamoStore {
     }
 
     /// The registration with `ticket` to confirmed, owing `owes`, counting the seat.
-    async fn promote(
+    pub(super) async fn promote(
         &self,
         key: &RegistrationKey,
         ticket: u64,
@@ -163,8 +107,12 @@ impl DynamoStore {
     }
 
     /// Why the registration with `ticket` could not be promoted.
-    async fn refusal(&self, key: &RegistrationKey, ticket: u64) -> Result<Refusal, StoreError> {
-        Ok(match self.get_registration(key).await? {
+    pub(super) async fn refusal(
+        &self,
+        key: &RegistrationKey,
+        ticket: u64,
+    ) -> Result<Refusal, StoreError> {
+        Ok(match self.get(key).await? {
             Some(registration) if registration.ticket() == Some(ticket) => {
                 Refusal::Drop(Box::new(registration))
             }
@@ -175,7 +123,7 @@ impl DynamoStore {
     /// Take out of the line a registration that cannot take a seat: unreachable
     /// (it stays waitlisted and unreachable, for the organizer to see), or no
     /// longer waitlisted.
-    async fn drop_from_line(
+    pub(super) async fn drop_from_line(
         &self,
         registration: &Registration,
         ticket: u64,

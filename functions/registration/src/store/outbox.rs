@@ -1,13 +1,19 @@
-//! The outboxes: the sparse index of registrations that owe an email, paged
-//! oldest first, and the claim, sent and failure records of each email. Also the
-//! status transitions, since the outbox follows the status.
+//! The outboxes ([`Outboxes`]): the sparse index of registrations that owe an
+//! email, paged oldest first and counted, and the claim (its conditional write
+//! in `claim.rs`), sent and failure records of each email. Also the status
+//! transitions' updates, since the outbox follows the status.
 
+use super::claim::{TokenRoom, claims_a_cancel_token};
 use super::dynamo::DynamoStore;
-use super::ext::{classify, n, s};
-use super::item::{self, OUTBOX_INDEX, attr};
-use super::{Attempt, DueCount, DuePage, MAX_EMAIL_ATTEMPTS, Outbox, OutboxCursor, StoreError};
+use super::ext::{classify, from_item, n, s};
+use super::item::{self, OUTBOX_INDEX, Registration, attr};
+use super::{
+    Attempt, DueCount, DuePage, Lease, MAX_EMAIL_ATTEMPTS, Outbox, OutboxCursor, Outboxes,
+    StoreError,
+};
 use crate::key::RegistrationKey;
 use crate::lifecycle::{RegistrationStatus, Transition};
+use async_trait::async_trait;
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, Select};
 use jiff::Timestamp;
@@ -178,8 +184,9 @@ fn transition_clauses(owes: bool, keeps: bool) -> Clauses {
     }
 }
 
-impl DynamoStore {
-    pub(super) async fn due_page(
+#[async_trait]
+impl Outboxes for DynamoStore {
+    async fn due(
         &self,
         event_id: &str,
         outbox: Outbox,
@@ -218,53 +225,43 @@ impl DynamoStore {
         Ok(DuePage { keys, next })
     }
 
-    /// Count what waits in an outbox, reading at most `up_to` + 1 keys when
-    /// bounded: the count is then exact below `up_to`, else a lower bound.
-    pub(super) async fn count_in(
+    async fn count_due(&self, event_id: &str, outbox: Outbox) -> Result<u64, StoreError> {
+        Ok(self.count_in(event_id, outbox, None).await?.count)
+    }
+
+    async fn count_due_up_to(
         &self,
         event_id: &str,
         outbox: Outbox,
-        up_to: Option<u32>,
+        up_to: u32,
     ) -> Result<DueCount, StoreError> {
-        let mut total = 0u64;
-        let mut start = None;
-        loop {
-            let output = self
-                .client
-                .query()
-                .table_name(&self.table_name)
-                .index_name(OUTBOX_INDEX)
-                .key_condition_expression("#outbox = :queue")
-                .expression_attribute_names("#outbox", attr::OUTBOX)
-                .expression_attribute_values(":queue", s(item::outbox_value(event_id, outbox)))
-                .select(Select::Count)
-                .set_limit(up_to.map(|n| i32::try_from(n.saturating_add(1)).unwrap_or(i32::MAX)))
-                .set_exclusive_start_key(start)
-                .set_return_consumed_capacity(self.capacity())
-                .send()
-                .await
-                .map_err(classify)?;
-            self.read(output.consumed_capacity());
-            total += u64::try_from(output.count).unwrap_or(0);
-            if let Some(up_to) = up_to.map(u64::from) {
-                return Ok(DueCount {
-                    count: total.min(up_to),
-                    at_least: total > up_to,
-                });
-            }
-            match output.last_evaluated_key {
-                Some(key) => start = Some(key),
-                None => {
-                    return Ok(DueCount {
-                        count: total,
-                        at_least: false,
-                    });
-                }
-            }
-        }
+        self.count_in(event_id, outbox, Some(up_to)).await
     }
 
-    pub(super) async fn sent(
+    async fn claim(
+        &self,
+        key: &RegistrationKey,
+        outbox: Outbox,
+        lease: &Lease,
+        token_hash: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Option<Registration>, StoreError> {
+        let token = token_hash.filter(|_| claims_a_cancel_token(outbox));
+        let claimed = self
+            .claim_update(key, outbox, lease, token.map(|t| (t, TokenRoom::Room)), now)
+            .await?;
+        let Some(token) = token.filter(|_| claimed.is_none()) else {
+            return claimed.map(from_item).transpose();
+        };
+        // Held or served meanwhile, or the cancel tokens are full (this second
+        // write only follows a claim that did not hold).
+        self.claim_update(key, outbox, lease, Some((token, TokenRoom::Full)), now)
+            .await?
+            .map(from_item)
+            .transpose()
+    }
+
+    async fn record_sent(
         &self,
         key: &RegistrationKey,
         outbox: Outbox,
@@ -301,7 +298,7 @@ impl DynamoStore {
     /// Each update is one atomic step: either the lease is released with the
     /// registration still due, or (at the last counted attempt) both leave
     /// together, so no other sender can claim it in between.
-    pub(super) async fn failed(
+    async fn record_failure(
         &self,
         key: &RegistrationKey,
         outbox: Outbox,
@@ -360,6 +357,54 @@ impl DynamoStore {
         }
         // Neither matched: the lease is no longer ours.
         Ok(())
+    }
+}
+
+impl DynamoStore {
+    /// Count what waits in an outbox, reading at most `up_to` + 1 keys when
+    /// bounded: the count is then exact below `up_to`, else a lower bound.
+    async fn count_in(
+        &self,
+        event_id: &str,
+        outbox: Outbox,
+        up_to: Option<u32>,
+    ) -> Result<DueCount, StoreError> {
+        let mut total = 0u64;
+        let mut start = None;
+        loop {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table_name)
+                .index_name(OUTBOX_INDEX)
+                .key_condition_expression("#outbox = :queue")
+                .expression_attribute_names("#outbox", attr::OUTBOX)
+                .expression_attribute_values(":queue", s(item::outbox_value(event_id, outbox)))
+                .select(Select::Count)
+                .set_limit(up_to.map(|n| i32::try_from(n.saturating_add(1)).unwrap_or(i32::MAX)))
+                .set_exclusive_start_key(start)
+                .set_return_consumed_capacity(self.capacity())
+                .send()
+                .await
+                .map_err(classify)?;
+            self.read(output.consumed_capacity());
+            total += u64::try_from(output.count).unwrap_or(0);
+            if let Some(up_to) = up_to.map(u64::from) {
+                return Ok(DueCount {
+                    count: total.min(up_to),
+                    at_least: total > up_to,
+                });
+            }
+            match output.last_evaluated_key {
+                Some(key) => start = Some(key),
+                None => {
+                    return Ok(DueCount {
+                        count: total,
+                        at_least: false,
+                    });
+                }
+            }
+        }
     }
 }
 

@@ -8,82 +8,29 @@
 //! takes a seat while others wait. The seats item stays a few counters, so a
 //! change costs the same write units however long the line.
 //!
-//! Promotion and withdrawal are in `line.rs`; moving a line kept the old way
-//! (a list in the seats item) to the index, in `legacy_line.rs`.
+//! The four changes and reads of [`Seats`] are here; the steps of promotion
+//! are in `line.rs`, of withdrawal in `withdraw.rs`; the seats item and the
+//! helpers of its updates in `seats_item.rs`; moving a line kept the old way (a
+//! list in the seats item) to the index, in `legacy_line.rs`.
 
 use super::dynamo::DynamoStore;
-use super::ext::{classify, from_item, n, s};
-use super::item::{self, LINE_INDEX, Registration, attr, seats_attr};
+use super::ext::{classify, n, s};
+use super::item::{LINE_INDEX, Registration, attr, seats_attr};
+use super::line::{Refusal, UNLISTED_TRIES};
 use super::outbox::transition_update;
+use super::seats_item::{LINE_MOVED, SEAT_ATTEMPTS, SeatsItem, counter_is, extend, line_moved};
 use super::transact::{Committed, contended, contention, update_of};
-use super::{SeatOutcome, StoreError};
+use super::withdraw::cancelled;
+use super::{CancelOutcome, Freed, Outbox, Registrations, SeatOutcome, Seats, StoreError};
 use crate::key::RegistrationKey;
 use crate::lifecycle::{RegistrationStatus, Transition};
-use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
+use async_trait::async_trait;
 use aws_sdk_dynamodb::types::Select;
 use jiff::Timestamp;
-use serde::Deserialize;
 
-/// How often a change of seats is tried when other changes keep winning the
-/// seats item (each try re-reads it). Joining the line is conditioned on the
-/// ticket counter, so concurrent joins take turns: the budget covers a burst
-/// of a few dozen at once. Skipping a registration that cannot take a seat is
-/// progress, not contention, and never counts.
-pub(super) const SEAT_ATTEMPTS: u32 = 40;
-
-/// The condition that the line is no longer a list in the seats item (see
-/// `legacy_line.rs`); it names `#waitlist` and `:zero`.
-pub(super) const LINE_MOVED: &str = "(attribute_not_exists(#waitlist) OR size(#waitlist) = :zero)";
-
-/// The seats item as read.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub(super) struct Seats {
-    #[serde(default)]
-    pub confirmed: u32,
-    /// The last ticket drawn (0: none yet).
-    #[serde(default)]
-    pub joined: u64,
-    /// How many registrations wait in line.
-    #[serde(default)]
-    pub waiting: u32,
-    /// A line kept the old way, not yet moved to the index.
-    #[serde(default)]
-    pub waitlist: Vec<String>,
-}
-
-impl DynamoStore {
-    /// The seats item of an event, strongly consistent, as written.
-    pub(super) async fn seats(&self, event_id: &str) -> Result<Seats, StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table_name)
-            .key(attr::PK, s(item::seats_pk(event_id)))
-            .consistent_read(true)
-            .set_return_consumed_capacity(self.capacity())
-            .send()
-            .await
-            .map_err(classify)?;
-        self.read(output.consumed_capacity());
-        output
-            .item
-            .map(from_item)
-            .transpose()
-            .map(Option::unwrap_or_default)
-    }
-
-    /// The seats item of an event, its line moved to the index first if it
-    /// was still kept the old way.
-    pub(super) async fn line_state(&self, event_id: &str) -> Result<Seats, StoreError> {
-        let seats = self.seats(event_id).await?;
-        if seats.waitlist.is_empty() {
-            return Ok(seats);
-        }
-        self.move_legacy_line(event_id, &seats.waitlist).await?;
-        self.seats(event_id).await
-    }
-
-    pub(super) async fn seat_or_line(
+#[async_trait]
+impl Seats for DynamoStore {
+    async fn confirm_seat(
         &self,
         pending: &Registration,
         capacity: Option<u32>,
@@ -91,7 +38,7 @@ impl DynamoStore {
     ) -> Result<SeatOutcome, StoreError> {
         let key = &pending.key();
         // Unknown until taking a seat is refused: the first try reads nothing.
-        let mut seats: Option<Seats> = None;
+        let mut seats: Option<SeatsItem> = None;
         for attempt in 0..SEAT_ATTEMPTS {
             // With no limit everyone gets a seat; with one, only while nobody waits.
             let join = match (capacity, &seats) {
@@ -125,7 +72,7 @@ impl DynamoStore {
                     },
                     _,
                 ) => {
-                    return Ok(SeatOutcome::Refused(self.get_registration(key).await?));
+                    return Ok(SeatOutcome::Refused(self.get(key).await?));
                 }
                 // Every seat taken or somebody waiting: read the seats, then join.
                 (Committed::Refused { .. }, None) => {}
@@ -137,6 +84,146 @@ impl DynamoStore {
         Err(contended())
     }
 
+    /// A waitlisted registration's place in line (1 = next): one more than the
+    /// registrations waiting with a lower ticket, counted in the `line` index
+    /// (eventually consistent: a change of the last moment may not show yet).
+    async fn waitlist_position(&self, key: &RegistrationKey) -> Result<Option<u32>, StoreError> {
+        let Some(mut registration) = self.get(key).await? else {
+            return Ok(None);
+        };
+        if registration.status == RegistrationStatus::Waitlisted
+            && registration.ticket().is_none()
+            && !self.seats(key.event_id()).await?.waitlist.is_empty()
+        {
+            // Still in a line kept the old way: moved, it holds its ticket.
+            self.line_state(key.event_id()).await?;
+            registration = self.read_back(key).await?;
+        }
+        let Some(ticket) = registration.ticket() else {
+            return Ok(None);
+        };
+        let ahead = self.count_ahead(key.event_id(), ticket).await?;
+        Ok(Some(ahead.saturating_add(1)))
+    }
+
+    async fn cancel(
+        &self,
+        key: &RegistrationKey,
+        now: Timestamp,
+    ) -> Result<CancelOutcome, StoreError> {
+        for attempt in 0..SEAT_ATTEMPTS {
+            let Some(current) = self.get(key).await? else {
+                return Ok(CancelOutcome::Refused(None));
+            };
+            let (committed, freed) = match current.status {
+                RegistrationStatus::Cancelled => return Ok(CancelOutcome::Refused(Some(current))),
+                RegistrationStatus::Pending => {
+                    if self.delete_pending(key).await? {
+                        return Ok(CancelOutcome::Deleted(current));
+                    }
+                    continue;
+                }
+                RegistrationStatus::Confirmed => {
+                    (self.give_back_seat(key, now).await?, Freed::Seat)
+                }
+                RegistrationStatus::Waitlisted => match current.ticket() {
+                    Some(ticket) => (
+                        self.leave_the_line(key, ticket, now).await?,
+                        Freed::PlaceInLine,
+                    ),
+                    None => {
+                        if self.moved_legacy_line(key.event_id()).await? {
+                            // It now holds its ticket: read it again.
+                            continue;
+                        }
+                        // Out of the line already (unreachable): its status alone.
+                        let committed = self.cancel_status_only(key, current.status, now).await?;
+                        (committed, Freed::Nothing)
+                    }
+                },
+            };
+            match committed {
+                Committed::Yes => return Ok(cancelled(&current, freed, now)),
+                // A confirmed registration the seats never counted (written
+                // before seats were, or by hand): its status alone.
+                Committed::Refused {
+                    registration: false,
+                    seats: true,
+                } if freed == Freed::Seat => {
+                    tracing::warn!(
+                        "a confirmed registration without a counted seat; cancelled without one"
+                    );
+                    let committed = self.cancel_status_only(key, current.status, now).await?;
+                    if matches!(committed, Committed::Yes) {
+                        return Ok(cancelled(&current, Freed::Nothing, now));
+                    }
+                }
+                // Its status changed since it was read, or the seats moved: again.
+                Committed::Refused { .. } | Committed::Conflict => contention(attempt).await,
+            }
+        }
+        Err(contended())
+    }
+
+    async fn promote_next(
+        &self,
+        event_id: &str,
+        capacity: Option<u32>,
+        owes: Outbox,
+        now: Timestamp,
+    ) -> Result<Option<Registration>, StoreError> {
+        let mut attempt = 0;
+        // Tickets the index still lists but whose registrations left the line.
+        let mut after = None;
+        loop {
+            let seats = self.line_state(event_id).await?;
+            let seat_free = capacity.is_none_or(|capacity| seats.confirmed < capacity);
+            if seats.waiting == 0 || !seat_free {
+                return Ok(None);
+            }
+            let committed = match self.first_in_line(event_id, after).await? {
+                Some((key, ticket)) => {
+                    match self.promote(&key, ticket, capacity, owes, now).await? {
+                        Committed::Yes => return Ok(Some(self.read_back(&key).await?)),
+                        Committed::Refused {
+                            registration: true, ..
+                        } => match self.refusal(&key, ticket).await? {
+                            Refusal::Drop(registration) => {
+                                self.drop_from_line(&registration, ticket).await?
+                            }
+                            Refusal::Gone => {
+                                after = Some(ticket);
+                                continue;
+                            }
+                        },
+                        other => other,
+                    }
+                }
+                // Somebody waits whom the index does not list yet: again
+                // shortly, a few times; a count the index never matches must not
+                // stop the runs that call this.
+                None if attempt < UNLISTED_TRIES => Committed::Conflict,
+                None => {
+                    tracing::warn!(
+                        waiting = seats.waiting,
+                        "the seats count registrations waiting that the line index does not list; no promotion"
+                    );
+                    return Ok(None);
+                }
+            };
+            if !matches!(committed, Committed::Yes) {
+                attempt += 1;
+                if attempt >= SEAT_ATTEMPTS {
+                    return Err(contended());
+                }
+                after = None;
+                contention(attempt).await;
+            }
+        }
+    }
+}
+
+impl DynamoStore {
     /// Pending to confirmed, counting the seat; refused on the seats item when
     /// every seat is taken or somebody waits.
     async fn take_a_seat(
@@ -175,7 +262,7 @@ impl DynamoStore {
         &self,
         key: &RegistrationKey,
         capacity: u32,
-        seats: &Seats,
+        seats: &SeatsItem,
         now: Timestamp,
     ) -> Result<Committed, StoreError> {
         let ticket = seats.joined + 1;
@@ -219,28 +306,6 @@ impl DynamoStore {
         .await
     }
 
-    /// A waitlisted registration's place in line (1 = next): one more than the
-    /// registrations waiting with a lower ticket, counted in the `line` index
-    /// (eventually consistent: a change of the last moment may not show yet).
-    pub(super) async fn position(&self, key: &RegistrationKey) -> Result<Option<u32>, StoreError> {
-        let Some(mut registration) = self.get_registration(key).await? else {
-            return Ok(None);
-        };
-        if registration.status == RegistrationStatus::Waitlisted
-            && registration.ticket().is_none()
-            && !self.seats(key.event_id()).await?.waitlist.is_empty()
-        {
-            // Still in a line kept the old way: moved, it holds its ticket.
-            self.line_state(key.event_id()).await?;
-            registration = self.read_back(key).await?;
-        }
-        let Some(ticket) = registration.ticket() else {
-            return Ok(None);
-        };
-        let ahead = self.count_ahead(key.event_id(), ticket).await?;
-        Ok(Some(ahead.saturating_add(1)))
-    }
-
     /// How many registrations wait in the event's line with a ticket below `ticket`.
     async fn count_ahead(&self, event_id: &str, ticket: u64) -> Result<u32, StoreError> {
         let mut count: u32 = 0;
@@ -270,76 +335,4 @@ impl DynamoStore {
             }
         }
     }
-
-    pub(super) fn seats_update(&self, event_id: &str) -> UpdateItemFluentBuilder {
-        self.client
-            .update_item()
-            .table_name(&self.table_name)
-            .key(attr::PK, s(item::seats_pk(event_id)))
-    }
-
-    pub(super) async fn get_registration(
-        &self,
-        key: &RegistrationKey,
-    ) -> Result<Option<Registration>, StoreError> {
-        use super::RegistrationStore;
-        self.get(key).await
-    }
-
-    /// The registration a committed transaction just wrote.
-    pub(super) async fn read_back(
-        &self,
-        key: &RegistrationKey,
-    ) -> Result<Registration, StoreError> {
-        self.get_registration(key)
-            .await?
-            .ok_or_else(|| StoreError::Internal("a registration vanished after a write".into()))
-    }
-}
-
-/// A seats update whose condition holds [`LINE_MOVED`], with its names.
-pub(super) fn line_moved(update: UpdateItemFluentBuilder) -> UpdateItemFluentBuilder {
-    update
-        .expression_attribute_names("#waitlist", seats_attr::WAITLIST)
-        .expression_attribute_values(":zero", n(0))
-}
-
-/// The condition that a counter (absent: 0) equals `value`.
-pub(super) fn counter_is(name: &str, placeholder: &str, value: u64) -> String {
-    if value == 0 {
-        format!("(attribute_not_exists({name}) OR {name} = {placeholder})")
-    } else {
-        format!("{name} = {placeholder}")
-    }
-}
-
-/// A registration's transition update that also sets `set` and removes
-/// `remove` (a transition's expression always ends with its `REMOVE` clause:
-/// it releases any lease).
-pub(super) fn extend(
-    update: UpdateItemFluentBuilder,
-    set: Option<&str>,
-    remove: Option<&str>,
-) -> UpdateItemFluentBuilder {
-    let mut expression = update.get_update_expression().clone().unwrap_or_default();
-    debug_assert!(expression.starts_with("SET ") && expression.contains(" REMOVE "));
-    if let Some(set) = set {
-        expression = expression.replacen("SET ", &format!("SET {set}, "), 1);
-    }
-    if let Some(remove) = remove {
-        expression = format!("{expression}, {remove}");
-    }
-    update.update_expression(expression)
-}
-
-/// A registration's transition update with one more condition.
-pub(super) fn and_condition(
-    update: UpdateItemFluentBuilder,
-    condition: &str,
-) -> UpdateItemFluentBuilder {
-    let current = update
-        .get_condition_expression()
-        .clone()
-        .unwrap_or_default();
-    update.condition_expression(format!("({current}) AND {condition}"))
 }

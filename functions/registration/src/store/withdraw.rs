@@ -1,5 +1,6 @@
-//! Withdrawing a registration: a confirmed one gives back its seat, a waiting
-//! one leaves the line, a pending one is deleted. What the cancel freed is what
+//! The steps of withdrawing a registration (`Seats::cancel`, in `seats.rs`):
+//! a confirmed one gives back its seat, a waiting one leaves the line, a
+//! pending one is deleted. What the cancel freed is what
 //! its transaction wrote, so that only a seat actually given back is filled.
 
 use super::dynamo::DynamoStore;
@@ -7,75 +8,16 @@ use super::ext::{classify, s};
 use super::item::{self, Registration, attr, seats_attr};
 use super::line::in_line_with;
 use super::outbox::transition_update_from;
-use super::seats::{SEAT_ATTEMPTS, and_condition, extend};
-use super::transact::{Committed, contended, contention, update_of};
+use super::seats_item::{and_condition, extend};
+use super::transact::{Committed, update_of};
 use super::{CancelOutcome, Freed, StoreError};
 use crate::key::RegistrationKey;
 use crate::lifecycle::{RegistrationStatus, Transition};
 use jiff::Timestamp;
 
 impl DynamoStore {
-    pub(super) async fn withdraw(
-        &self,
-        key: &RegistrationKey,
-        now: Timestamp,
-    ) -> Result<CancelOutcome, StoreError> {
-        for attempt in 0..SEAT_ATTEMPTS {
-            let Some(current) = self.get_registration(key).await? else {
-                return Ok(CancelOutcome::Refused(None));
-            };
-            let (committed, freed) = match current.status {
-                RegistrationStatus::Cancelled => return Ok(CancelOutcome::Refused(Some(current))),
-                RegistrationStatus::Pending => {
-                    if self.delete_pending(key).await? {
-                        return Ok(CancelOutcome::Deleted(current));
-                    }
-                    continue;
-                }
-                RegistrationStatus::Confirmed => {
-                    (self.give_back_seat(key, now).await?, Freed::Seat)
-                }
-                RegistrationStatus::Waitlisted => match current.ticket() {
-                    Some(ticket) => (
-                        self.leave_the_line(key, ticket, now).await?,
-                        Freed::PlaceInLine,
-                    ),
-                    None => {
-                        if self.moved_legacy_line(key.event_id()).await? {
-                            // It now holds its ticket: read it again.
-                            continue;
-                        }
-                        // Out of the line already (unreachable): its status alone.
-                        let committed = self.cancel_status_only(key, current.status, now).await?;
-                        (committed, Freed::Nothing)
-                    }
-                },
-            };
-            match committed {
-                Committed::Yes => return Ok(cancelled(&current, freed, now)),
-                // A confirmed registration the seats never counted (written
-                // before seats were, or by hand): its status alone.
-                Committed::Refused {
-                    registration: false,
-                    seats: true,
-                } if freed == Freed::Seat => {
-                    tracing::warn!(
-                        "a confirmed registration without a counted seat; cancelled without one"
-                    );
-                    let committed = self.cancel_status_only(key, current.status, now).await?;
-                    if matches!(committed, Committed::Yes) {
-                        return Ok(cancelled(&current, Freed::Nothing, now));
-                    }
-                }
-                // Its status changed since it was read, or the seats moved: again.
-                Committed::Refused { .. } | Committed::Conflict => contention(attempt).await,
-            }
-        }
-        Err(contended())
-    }
-
     /// A pending registration ("this wasn't me") goes with everything it held.
-    async fn delete_pending(&self, key: &RegistrationKey) -> Result<bool, StoreError> {
+    pub(super) async fn delete_pending(&self, key: &RegistrationKey) -> Result<bool, StoreError> {
         let result = self
             .client
             .delete_item()
@@ -98,7 +40,7 @@ impl DynamoStore {
     }
 
     /// Confirmed to cancelled, and the seat counted free.
-    async fn give_back_seat(
+    pub(super) async fn give_back_seat(
         &self,
         key: &RegistrationKey,
         now: Timestamp,
@@ -122,7 +64,7 @@ impl DynamoStore {
     }
 
     /// Waitlisted to cancelled, out of the line (it held `ticket`).
-    async fn leave_the_line(
+    pub(super) async fn leave_the_line(
         &self,
         key: &RegistrationKey,
         ticket: u64,
@@ -143,7 +85,7 @@ impl DynamoStore {
 
     /// `status` to cancelled, touching no seat: a registration the seats do not
     /// count (a waitlisted one out of the line, a confirmed one never counted).
-    async fn cancel_status_only(
+    pub(super) async fn cancel_status_only(
         &self,
         key: &RegistrationKey,
         status: RegistrationStatus,
@@ -162,7 +104,7 @@ impl DynamoStore {
     }
 
     /// Whether the event's line was still kept the old way (and is now moved).
-    async fn moved_legacy_line(&self, event_id: &str) -> Result<bool, StoreError> {
+    pub(super) async fn moved_legacy_line(&self, event_id: &str) -> Result<bool, StoreError> {
         let seats = self.seats(event_id).await?;
         if seats.waitlist.is_empty() {
             return Ok(false);
@@ -173,6 +115,6 @@ impl DynamoStore {
 }
 
 /// What a committed cancel of `current` returns.
-fn cancelled(current: &Registration, freed: Freed, now: Timestamp) -> CancelOutcome {
+pub(super) fn cancelled(current: &Registration, freed: Freed, now: Timestamp) -> CancelOutcome {
     CancelOutcome::Cancelled(current.after(Transition::Cancel, None, now), freed)
 }

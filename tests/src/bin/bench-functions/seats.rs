@@ -4,7 +4,7 @@
 
 use super::{ms, percentile};
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnConsumedCapacity, TransactWriteItem, Update};
-use registration::store::{DynamoStore, RegistrationStore};
+use registration::store::{DynamoStore, Registrations};
 use registration::token::ConfirmationToken;
 use serde_json::{Value, json};
 use std::collections::HashMap;
