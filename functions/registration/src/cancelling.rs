@@ -4,12 +4,12 @@
 //! right after the response, with the email that tells them.
 
 use crate::after_response::AfterResponse;
-use crate::clock::Clock;
+use crate::clock::{Clock, random_hex};
 use crate::config::CancelConfig;
 use crate::lifecycle::RegistrationStatus;
 use crate::links::{LinkError, resolve};
 use crate::mail::Mailer;
-use crate::owed_email::SendNow;
+use crate::owed_email::OwedEmails;
 use crate::store::{CancelOutcome, Freed, Outbox, Registration, RegistrationStore};
 use jiff::Timestamp;
 use tracing::Instrument;
@@ -140,6 +140,14 @@ pub async fn fill_freed_seats<S: RegistrationStore, M: Mailer, C: Clock>(
         Outbox::Promotion
     };
     let event_id = &config.event.event_id;
+    let owed = OwedEmails {
+        event: &config.event,
+        zoom: Some(&config.delivery.zoom_join_url),
+        caps: None,
+        store,
+        mailer,
+        clock,
+    };
     loop {
         let promoted = match store
             .promote_next(event_id, config.capacity, owes, now)
@@ -152,19 +160,9 @@ pub async fn fill_freed_seats<S: RegistrationStore, M: Mailer, C: Clock>(
                 return;
             }
         };
-        let span = tracing::info_span!("registration", registration_id = %promoted.registration_id);
-        async {
-            tracing::info!("a freed seat went to the first in line");
-            let send = SendNow {
-                event: &config.event,
-                delivery: &config.delivery,
-                store,
-                mailer,
-                clock,
-            };
-            send.send(&promoted.key(), owes, "cancel").await;
-        }
-        .instrument(span)
-        .await;
+        tracing::info!(registration_id = %promoted.registration_id, "a freed seat went to the first in line");
+        let owner = format!("cancel:{}", random_hex::<6>());
+        let lease_for = config.delivery.claim_lease;
+        owed.deliver(&promoted.key(), owes, &owner, lease_for).await;
     }
 }

@@ -5,12 +5,12 @@
 //! email right after the response, through the claim send-links uses.
 
 use crate::after_response::AfterResponse;
-use crate::clock::Clock;
+use crate::clock::{Clock, random_hex};
 use crate::config::ConfirmConfig;
 use crate::lifecycle::RegistrationStatus;
 use crate::links::{LinkError, resolve};
 use crate::mail::Mailer;
-use crate::owed_email::SendNow;
+use crate::owed_email::OwedEmails;
 use crate::store::{Outbox, Registration, RegistrationStore, SeatOutcome};
 use jiff::Timestamp;
 use tracing::Instrument;
@@ -131,20 +131,19 @@ impl<S: RegistrationStore, M: Mailer + Clone + 'static, C: Clock + Clone + 'stat
         let (config, store) = (self.config.clone(), self.store.clone());
         let (mailer, clock) = (self.mailer.clone(), self.clock.clone());
         let key = registration.key();
-        let span = tracing::Span::current();
-        self.after_response.defer(
-            async move {
-                let send = SendNow {
-                    event: &config.event,
-                    delivery: &config.delivery,
-                    store: &store,
-                    mailer: &mailer,
-                    clock: &clock,
-                };
-                send.send(&key, Outbox::Link, "confirm").await;
-            }
-            .instrument(span),
-        );
+        self.after_response.defer(async move {
+            let owed = OwedEmails {
+                event: &config.event,
+                zoom: Some(&config.delivery.zoom_join_url),
+                caps: None,
+                store: &store,
+                mailer: &mailer,
+                clock: &clock,
+            };
+            let owner = format!("confirm:{}", random_hex::<6>());
+            let lease_for = config.delivery.claim_lease;
+            owed.deliver(&key, Outbox::Link, &owner, lease_for).await;
+        });
     }
 
     async fn position(&self, registration: &Registration) -> Result<u32, ConfirmError> {
