@@ -4,13 +4,15 @@
 //! right after the response, with the email that tells them.
 
 use crate::after_response::AfterResponse;
-use crate::clock::Clock;
+use crate::clock::{Clock, random_hex};
 use crate::config::CancelConfig;
 use crate::lifecycle::RegistrationStatus;
 use crate::links::{LinkError, resolve};
 use crate::mail::Mailer;
-use crate::owed_email::SendNow;
-use crate::store::{CancelOutcome, Freed, Outbox, Outboxes, Registration, Seats, Tokens};
+use crate::owed_email::OwedEmails;
+use crate::store::{
+    CancelOutcome, Freed, LimitCounters, Outbox, Outboxes, Registration, Seats, Tokens,
+};
 use jiff::Timestamp;
 use tracing::Instrument;
 
@@ -53,8 +55,11 @@ pub struct Canceller<S, M, C> {
     pub after_response: AfterResponse,
 }
 
-impl<S: Tokens + Seats + Outboxes, M: Mailer + Clone + 'static, C: Clock + Clone + 'static>
-    Canceller<S, M, C>
+impl<
+    S: Tokens + Seats + Outboxes + LimitCounters,
+    M: Mailer + Clone + 'static,
+    C: Clock + Clone + 'static,
+> Canceller<S, M, C>
 {
     pub fn new(config: CancelConfig, store: S, mailer: M, clock: C) -> Self {
         Self {
@@ -127,7 +132,7 @@ impl<S: Tokens + Seats + Outboxes, M: Mailer + Clone + 'static, C: Clock + Clone
 /// Give every free seat to the first in line and send each promoted
 /// participant their email. A failure is logged: the next send-links run fills
 /// the seat and sends what is owed.
-pub async fn fill_freed_seats<S: Seats + Outboxes + Tokens, M: Mailer, C: Clock>(
+pub async fn fill_freed_seats<S: Seats + Outboxes + Tokens + LimitCounters, M: Mailer, C: Clock>(
     config: &CancelConfig,
     store: &S,
     mailer: &M,
@@ -140,6 +145,14 @@ pub async fn fill_freed_seats<S: Seats + Outboxes + Tokens, M: Mailer, C: Clock>
         Outbox::Promotion
     };
     let event_id = &config.event.event_id;
+    let owed = OwedEmails {
+        event: &config.event,
+        zoom: Some(&config.delivery.zoom_join_url),
+        caps: None,
+        store,
+        mailer,
+        clock,
+    };
     loop {
         let promoted = match store
             .promote_next(event_id, config.capacity, owes, now)
@@ -152,19 +165,9 @@ pub async fn fill_freed_seats<S: Seats + Outboxes + Tokens, M: Mailer, C: Clock>
                 return;
             }
         };
-        let span = tracing::info_span!("registration", registration_id = %promoted.registration_id);
-        async {
-            tracing::info!("a freed seat went to the first in line");
-            let send = SendNow {
-                event: &config.event,
-                delivery: &config.delivery,
-                store,
-                mailer,
-                clock,
-            };
-            send.send(&promoted.key(), owes, "cancel").await;
-        }
-        .instrument(span)
-        .await;
+        tracing::info!(registration_id = %promoted.registration_id, "a freed seat went to the first in line");
+        let owner = format!("cancel:{}", random_hex::<6>());
+        let lease_for = config.delivery.claim_lease;
+        owed.deliver(&promoted.key(), owes, &owner, lease_for).await;
     }
 }

@@ -5,13 +5,13 @@
 //! email right after the response, through the claim send-links uses.
 
 use crate::after_response::AfterResponse;
-use crate::clock::Clock;
+use crate::clock::{Clock, random_hex};
 use crate::config::ConfirmConfig;
 use crate::lifecycle::RegistrationStatus;
 use crate::links::{LinkError, resolve};
 use crate::mail::Mailer;
-use crate::owed_email::SendNow;
-use crate::store::{Outbox, Outboxes, Registration, SeatOutcome, Seats, Tokens};
+use crate::owed_email::OwedEmails;
+use crate::store::{LimitCounters, Outbox, Outboxes, Registration, SeatOutcome, Seats, Tokens};
 use jiff::Timestamp;
 use tracing::Instrument;
 
@@ -48,8 +48,11 @@ pub struct Confirmer<S, M, C> {
     pub after_response: AfterResponse,
 }
 
-impl<S: Tokens + Seats + Outboxes, M: Mailer + Clone + 'static, C: Clock + Clone + 'static>
-    Confirmer<S, M, C>
+impl<
+    S: Tokens + Seats + Outboxes + LimitCounters,
+    M: Mailer + Clone + 'static,
+    C: Clock + Clone + 'static,
+> Confirmer<S, M, C>
 {
     pub fn new(config: ConfirmConfig, store: S, mailer: M, clock: C) -> Self {
         Self {
@@ -131,20 +134,19 @@ impl<S: Tokens + Seats + Outboxes, M: Mailer + Clone + 'static, C: Clock + Clone
         let (config, store) = (self.config.clone(), self.store.clone());
         let (mailer, clock) = (self.mailer.clone(), self.clock.clone());
         let key = registration.key();
-        let span = tracing::Span::current();
-        self.after_response.defer(
-            async move {
-                let send = SendNow {
-                    event: &config.event,
-                    delivery: &config.delivery,
-                    store: &store,
-                    mailer: &mailer,
-                    clock: &clock,
-                };
-                send.send(&key, Outbox::Link, "confirm").await;
-            }
-            .instrument(span),
-        );
+        self.after_response.defer(async move {
+            let owed = OwedEmails {
+                event: &config.event,
+                zoom: Some(&config.delivery.zoom_join_url),
+                caps: None,
+                store: &store,
+                mailer: &mailer,
+                clock: &clock,
+            };
+            let owner = format!("confirm:{}", random_hex::<6>());
+            let lease_for = config.delivery.claim_lease;
+            owed.deliver(&key, Outbox::Link, &owner, lease_for).await;
+        });
     }
 
     async fn position(&self, registration: &Registration) -> Result<u32, ConfirmError> {

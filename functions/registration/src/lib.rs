@@ -6,7 +6,6 @@ pub mod aws;
 pub mod cancelling;
 pub mod clock;
 pub mod config;
-mod confirmation_email;
 pub mod confirming;
 pub mod domain;
 pub mod feedback;

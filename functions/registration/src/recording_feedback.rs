@@ -257,14 +257,9 @@ impl<S: Feedback> FeedbackRecorder<S> {
         &self,
         detail: &SesEventDetail,
     ) -> Result<(RegistrationKey, String, Outbox), &'static str> {
-        let (Some(event_id), Some(registration_id), Some(kind)) = (
-            detail.tag(EmailTags::EVENT),
-            detail.tag(EmailTags::REGISTRATION),
-            detail.tag(EmailTags::KIND).and_then(Outbox::parse),
-        ) else {
-            return Err("an email without this system's tags");
-        };
-        if event_id != self.config.event.event_id {
+        let tags =
+            EmailTags::from_tags(&detail.mail.tags).ok_or("an email without this system's tags")?;
+        if tags.event_id != self.config.event.event_id {
             return Err("another event's email");
         }
         let to = detail
@@ -273,8 +268,8 @@ impl<S: Feedback> FeedbackRecorder<S> {
             .first()
             .and_then(|to| EmailAddress::parse(to).ok())
             .ok_or("an email without a recipient")?;
-        let key = RegistrationKey::for_address(event_id, &to);
-        Ok((key, registration_id.to_owned(), kind))
+        let key = RegistrationKey::for_address(&tags.event_id, &to);
+        Ok((key, tags.registration_id, tags.kind))
     }
 
     /// An event of another stack's configuration set is not ours (the rule

@@ -6,8 +6,9 @@ use crate::clock::{Clock, random_bytes, random_hex};
 use crate::config::RegisterConfig;
 use crate::domain::{NewRegistration, Submission};
 use crate::key::RegistrationKey;
-use crate::limits::{Admission, EmailSlots, Limits, SourceAddress};
+use crate::limits::{Admission, Limits, SourceAddress};
 use crate::mail::Mailer;
+use crate::owed_email::{Claimed, OwedEmails};
 use crate::store::{
     CreateError, Lease, LimitCounters, Outbox, Outboxes, PendingRegistration, Registration,
     Registrations, Renewal, StoreError, Tokens,
@@ -16,9 +17,6 @@ use crate::token::ConfirmationToken;
 use crate::window::HourWindow;
 use jiff::{SignedDuration, Timestamp};
 use tracing::Instrument;
-
-pub use crate::confirmation_email::{ConfirmationOutcome, send_confirmation};
-pub(crate) use crate::confirmation_email::{attempt_for, tags_of};
 
 /// A duplicate of a pending registration re-sends its email at most this often.
 pub const RESEND_INTERVAL: SignedDuration = SignedDuration::from_mins(10);
@@ -148,7 +146,7 @@ impl<S: Registrations + Tokens + Outboxes + LimitCounters, M: Mailer, C: Clock> 
             tracing::info_span!("registration", registration_id = %registration.registration_id);
         async {
             tracing::info!("registration stored as pending");
-            self.email_if_allowed(&registration, &token, &pending.lease, now)
+            self.email_if_allowed(&registration, &token, &pending.lease)
                 .await;
         }
         .instrument(span)
@@ -177,63 +175,31 @@ impl<S: Registrations + Tokens + Outboxes + LimitCounters, M: Mailer, C: Clock> 
         }
     }
 
-    /// Send a confirmation email held under `lease` when the email caps allow it
-    /// (`slots`); past a cap, release the registration to the paced send-links
-    /// run. A failed email keeps the 201: the registration is stored and the run
-    /// retries the email.
-    async fn email_within(
-        &self,
-        registration: &Registration,
-        token: &ConfirmationToken,
-        lease: &Lease,
-        slots: EmailSlots,
-        now: Timestamp,
-    ) {
-        if let Some(reason) = slots.refusal() {
-            tracing::warn!(reason, "confirmation email left for the send-links run");
-            let outcome = ConfirmationOutcome::deferred(registration, &lease.owner, now);
-            self.give_back_after_response(slots);
-            return self.record_after_response(outcome);
-        }
-        let event = &self.config.event;
-        let outcome =
-            send_confirmation(&self.mailer, event, registration, token, &lease.owner, now).await;
-        if matches!(&outcome.result, Err(err) if err.nothing_sent()) {
-            // The run that retries it counts it then.
-            self.give_back_after_response(slots);
-        }
-        self.record_after_response(outcome);
-    }
-
-    /// Take the email caps' slots, then as [`email_within`](Self::email_within).
+    /// Send the confirmation email of a registration held under `lease`, through
+    /// the owed-email pipeline, when the email caps allow it; past a cap, the
+    /// registration is released to the paced send-links run. Its outcome is
+    /// recorded after the response. A failed email keeps the 201: the
+    /// registration is stored and the run retries the email.
     async fn email_if_allowed(
         &self,
         registration: &Registration,
         token: &ConfirmationToken,
         lease: &Lease,
-        now: Timestamp,
     ) {
-        let event_id = &self.config.event.event_id;
-        let slots = EmailSlots::take(
-            &self.store,
-            &self.limits.emails,
-            event_id,
-            &registration.email,
-            now,
-        )
-        .await;
-        self.email_within(registration, token, lease, slots, now)
-            .await;
-    }
-
-    /// Give back the email caps' slots an email did not use, after the response.
-    fn give_back_after_response(&self, slots: EmailSlots) {
-        if slots.is_empty() {
-            return;
-        }
+        let owed = OwedEmails {
+            event: &self.config.event,
+            zoom: None,
+            caps: Some(&self.limits.emails),
+            store: &self.store,
+            mailer: &self.mailer,
+            clock: &self.clock,
+        };
+        let claimed = Claimed::registered(registration.clone(), &lease.owner, token.clone());
+        let unrecorded = owed.send(claimed).await;
         let store = self.store.clone();
-        self.after_response
-            .defer(async move { slots.give_back(&store).await });
+        self.after_response.defer(async move {
+            unrecorded.record(&store).await;
+        });
     }
 
     /// When an unconfirmed registration expires: [`RegisterConfig::pending_expires_after`]
@@ -279,12 +245,6 @@ impl<S: Registrations + Tokens + Outboxes + LimitCounters, M: Mailer, C: Clock> 
         }
     }
 
-    fn record_after_response(&self, outcome: ConfirmationOutcome) {
-        let store = self.store.clone();
-        self.after_response
-            .defer(async move { outcome.record(&store).await });
-    }
-
     fn lease(&self, registration_id: &str, now: Timestamp) -> Lease {
         Lease {
             owner: format!("register:{registration_id}:{}", random_hex::<6>()),
@@ -315,7 +275,7 @@ impl<S: Registrations + Tokens + Outboxes + LimitCounters, M: Mailer, C: Clock> 
         match self.store.renew_confirmation(&key, &renewal).await {
             Ok(true) => {
                 tracing::info!("confirmation email sent again for a duplicate");
-                self.email_if_allowed(&existing, &token, &lease, now).await;
+                self.email_if_allowed(&existing, &token, &lease).await;
             }
             Ok(false) => {
                 tracing::info!(

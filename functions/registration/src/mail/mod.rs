@@ -25,6 +25,7 @@ use aws_sdk_sesv2::types::{
     MessageTag,
 };
 use aws_smithy_types::error::display::DisplayErrorContext;
+use std::collections::HashMap;
 use std::fmt;
 
 /// An email ready to send to one participant.
@@ -63,6 +64,27 @@ impl EmailTags {
     pub const EVENT: &'static str = "event";
     pub const REGISTRATION: &'static str = "registration";
     pub const KIND: &'static str = "kind";
+
+    /// The tags as the sender writes them: each name with its value.
+    pub fn to_tags(&self) -> [(&'static str, &str); 3] {
+        [
+            (Self::EVENT, &self.event_id),
+            (Self::REGISTRATION, &self.registration_id),
+            (Self::KIND, self.kind.as_str()),
+        ]
+    }
+
+    /// The tags as SES's events carry them (each name with its values, the
+    /// first of which counts); `None` when one is missing or the kind is unknown:
+    /// not an email of this system.
+    pub fn from_tags(tags: &HashMap<String, Vec<String>>) -> Option<Self> {
+        let tag = |name: &str| tags.get(name)?.first().cloned();
+        Some(Self {
+            event_id: tag(Self::EVENT)?,
+            registration_id: tag(Self::REGISTRATION)?,
+            kind: Outbox::parse(&tag(Self::KIND)?)?,
+        })
+    }
 }
 
 /// A file sent with an email (the calendar invitation).
@@ -193,11 +215,10 @@ fn message_tag(name: &str, value: &str) -> Result<MessageTag, MailError> {
 /// The tags as SES takes them.
 fn message_tags(tags: Option<&EmailTags>) -> Result<Option<Vec<MessageTag>>, MailError> {
     tags.map(|tags| {
-        Ok(vec![
-            message_tag(EmailTags::EVENT, &tags.event_id)?,
-            message_tag(EmailTags::REGISTRATION, &tags.registration_id)?,
-            message_tag(EmailTags::KIND, tags.kind.as_str())?,
-        ])
+        tags.to_tags()
+            .into_iter()
+            .map(|(name, value)| message_tag(name, value))
+            .collect()
     })
     .transpose()
 }
@@ -328,6 +349,51 @@ fn connect_error_in(error: &(dyn std::error::Error + 'static)) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What SES's events carry for the tags the sender wrote.
+    fn as_events_carry_them(tags: &EmailTags) -> HashMap<String, Vec<String>> {
+        tags.to_tags()
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), vec![value.to_owned()]))
+            .collect()
+    }
+
+    #[test]
+    fn the_tags_an_email_is_sent_with_read_back_as_they_were_for_every_kind() {
+        for kind in Outbox::ALL {
+            let tags = EmailTags {
+                event_id: "bnr-li-ion-2022".into(),
+                registration_id: "0b6c1f5e-3d4a-4f7b-9a51-2c8e7d9f1a23".into(),
+                kind,
+            };
+            let mut carried = as_events_carry_them(&tags);
+            assert_eq!(carried.len(), 3);
+            assert_eq!(carried["kind"], vec![kind.as_str().to_owned()]);
+            assert_eq!(EmailTags::from_tags(&carried), Some(tags.clone()));
+            // SES adds tags of its own; they change nothing.
+            carried.insert("ses:configuration-set".into(), vec!["btbu".into()]);
+            assert_eq!(EmailTags::from_tags(&carried), Some(tags));
+        }
+    }
+
+    #[test]
+    fn tags_with_one_missing_or_an_unknown_kind_are_not_this_systems() {
+        let tags = EmailTags {
+            event_id: "e".into(),
+            registration_id: "r".into(),
+            kind: Outbox::Link,
+        };
+        for name in [EmailTags::EVENT, EmailTags::REGISTRATION, EmailTags::KIND] {
+            let mut carried = as_events_carry_them(&tags);
+            carried.remove(name);
+            assert_eq!(EmailTags::from_tags(&carried), None, "without {name}");
+            carried.insert(name.to_owned(), Vec::new());
+            assert_eq!(EmailTags::from_tags(&carried), None, "{name} empty");
+        }
+        let mut carried = as_events_carry_them(&tags);
+        carried.insert(EmailTags::KIND.into(), vec!["newsletter".into()]);
+        assert_eq!(EmailTags::from_tags(&carried), None);
+    }
 
     #[test]
     fn an_outgoing_email_prints_redacted_in_debug() {

@@ -162,8 +162,8 @@ where
     }
 }
 
-/// The run's mailer for confirmation retries: the same pacing, backoff and
-/// retries as links.
+/// The run's mailer, which the owed-email pipeline sends through: a send slot
+/// before every SES request, with the backoff and retries above.
 pub(super) struct PacedMailer<'a, S, M, C> {
     pub(super) run: &'a SendLinksRun<S, M, C>,
 }

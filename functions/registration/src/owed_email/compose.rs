@@ -1,0 +1,83 @@
+//! Composing an owed email for a claimed registration: what it says for its
+//! outbox, its links carrying the token, and the SES tags that name it.
+
+use crate::config::{EventConfig, ZoomJoinUrl};
+use crate::domain::EmailAddress;
+use crate::mail::{
+    EmailTags, LinkEmailFor, LinkEmailKind, OutgoingEmail, ParticipantLinks, confirmation_email,
+    link_email, promotion_email, reminder_email,
+};
+use crate::store::{Attempt, Outbox, Registration};
+use crate::token::ConfirmationToken;
+use jiff::Timestamp;
+
+/// Why an owed email could not be composed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotComposed {
+    /// The stored address cannot be mailed: the registration's own fault.
+    Undeliverable,
+    /// The email carries the Zoom link, which this function does not hold
+    /// (`register`, which owes only confirmation emails): the send-links run sends it.
+    NoZoomLink,
+}
+
+impl NotComposed {
+    pub fn reason(self) -> &'static str {
+        match self {
+            Self::Undeliverable => "the stored address is not deliverable",
+            Self::NoZoomLink => "left for the send-links run, which holds the Zoom link",
+        }
+    }
+
+    /// Only an address that cannot be mailed counts against the registration.
+    pub fn attempt(self) -> Attempt {
+        match self {
+            Self::Undeliverable => Attempt::Counted,
+            Self::NoZoomLink => Attempt::NotCounted,
+        }
+    }
+}
+
+/// The email `registration` owes in `outbox`, its links carrying `token`.
+pub fn compose(
+    event: &EventConfig,
+    zoom: Option<&ZoomJoinUrl>,
+    registration: &Registration,
+    outbox: Outbox,
+    token: &ConfirmationToken,
+    now: Timestamp,
+) -> Result<OutgoingEmail, NotComposed> {
+    let to = EmailAddress::parse(&registration.email).map_err(|_| NotComposed::Undeliverable)?;
+    let links = ParticipantLinks::new(&registration.link_base, token.expose());
+    let name = &registration.full_name;
+    let zoom = || zoom.ok_or(NotComposed::NoZoomLink);
+    let email = match outbox {
+        Outbox::Confirmation => confirmation_email(event, to, name, &links),
+        Outbox::Promotion => promotion_email(event, to, name, &links),
+        Outbox::Reminder => reminder_email(event, to, name, &links, zoom()?),
+        Outbox::Link => {
+            let kind = if registration.promoted_at.is_some() {
+                LinkEmailKind::Promoted
+            } else {
+                LinkEmailKind::Confirmed
+            };
+            let participant = LinkEmailFor {
+                name,
+                registration_id: &registration.registration_id,
+                kind,
+                links: &links,
+            };
+            link_email(event, to, participant, zoom()?, now)
+        }
+    };
+    Ok(email.tagged(tags_of(registration, outbox)))
+}
+
+/// The SES tags of an email of `kind` to `registration`.
+fn tags_of(registration: &Registration, kind: Outbox) -> EmailTags {
+    EmailTags {
+        event_id: registration.event_id.clone(),
+        registration_id: registration.registration_id.clone(),
+        kind,
+    }
+}
