@@ -14,7 +14,6 @@ use system_tests::store_table::{
 };
 use system_tests::{key_for, pk_of, unique, unique_email};
 
-
 /// The functions' store asks DynamoDB for nothing it does not need; the metered one
 /// (for the benchmarks) sums the units DynamoDB reports, for every kind of call.
 #[tokio::test]
