@@ -130,6 +130,8 @@ fuzz:
 	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --version 0.13.2
 	RUSTC_BOOTSTRAP=1 cargo fuzz run registration_body -- -max_total_time=$(FUZZ_SECONDS)
 
+# The bench programs are the `benches` crate's (benches/src/bin/), on the suites'
+# harness (the system-tests crate); each is built by --bin, as the functions are.
 bench: tools
 	cargo build --release --locked $(FUNCTIONS) --bin hello-lambda --bin bench-functions --bin bench-send-links --bin bench-email-events --bin bench-waiting-line
 	bash $(EMULATORS) run -- target/release/bench-functions

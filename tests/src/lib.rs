@@ -10,6 +10,7 @@ pub mod mailbox;
 pub mod round_trips;
 pub mod runtime_api;
 pub mod send_links;
+pub mod store_table;
 pub mod table;
 pub mod waiting_line;
 
@@ -48,7 +49,7 @@ pub fn required_env(name: &str) -> String {
 /// standard variables, with looser bounds on DynamoDB calls: on a
 /// busy 2-core machine DynamoDB Local's JVM may pause past the functions' 3 s, and
 /// a suite would then fail for the machine, not the code. The functions' own
-/// bounds are tested against a service that never answers (`adapters.rs`).
+/// bounds are tested against a service that never answers (`aws_clients.rs`).
 pub async fn sdk_config() -> aws_config::SdkConfig {
     required_env("AWS_ENDPOINT_URL_DYNAMODB");
     required_env("AWS_ENDPOINT_URL_SESV2");

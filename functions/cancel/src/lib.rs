@@ -1,22 +1,19 @@
 //! The `cancel` function's HTTP edge. `GET /registrations/cancel?token=…` shows
 //! what cancelling would do, with one button that posts the token back;
-//! `POST /registrations/cancel` withdraws the registration. Each request is one
-//! call into the canceller, and its outcome one row of the page table.
+//! `POST /registrations/cancel` withdraws the registration. The link routes'
+//! shared edge ([`serve_link`]) answers; this route gives it the canceller's calls
+//! and its page table.
 
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use registration::cancelling::{CancelError, CancelPage, Cancelled, Canceller};
 use registration::clock::Clock;
+use registration::config::AllowedOrigins;
 use registration::lifecycle::RegistrationStatus;
 use registration::mail::Mailer;
 use registration::store::RegistrationStore;
-use registration::web::{
-    Button, ButtonStyle, LinkRequest, Problem, Reply, action_page, html_response, json_response,
-    problem_json,
-};
+use registration::web::{ButtonStyle, LinkOutcome, LinkPage, LinkRoute, Problem, serve_link};
 use serde_json::json;
-
-const PATH: &str = "/registrations/cancel";
 
 pub async fn handle<S, M, C>(canceller: &Canceller<S, M, C>, request: Request) -> Response<Body>
 where
@@ -24,90 +21,59 @@ where
     M: Mailer + Clone + 'static,
     C: Clock + Clone + 'static,
 {
-    let title = &canceller.config.event.title;
-    match LinkRequest::read(&request, PATH, &canceller.config.allowed_origins) {
-        LinkRequest::Show { token } => {
-            let outcome = canceller.check(token.as_deref()).await;
-            log_failure(&outcome);
-            let outcome = outcome.as_ref().map_or_else(refused, Outcome::Shown);
-            page_for(outcome).html(title, token.as_deref())
-        }
-        LinkRequest::Act { reply, token } => {
-            let outcome = canceller.cancel(token.as_deref()).await;
-            log_failure(&outcome);
-            answer(
-                reply,
-                outcome.as_ref().map_or_else(refused, Outcome::Done),
-                title,
-            )
-        }
-        LinkRequest::Refused { reply, problem } => answer(reply, Outcome::Refused(problem), title),
+    serve_link(&CancelLink(canceller), request).await
+}
+
+/// The cancel link's route: the canceller behind it.
+struct CancelLink<'a, S, M, C>(&'a Canceller<S, M, C>);
+
+impl<S, M, C> LinkRoute for CancelLink<'_, S, M, C>
+where
+    S: RegistrationStore,
+    M: Mailer + Clone + 'static,
+    C: Clock + Clone + 'static,
+{
+    const PATH: &'static str = "/registrations/cancel";
+    const BUTTON_STYLE: ButtonStyle = ButtonStyle::Destructive;
+    const FAILED: &'static str = "cancellation failed";
+    type Found = CancelPage;
+    type Done = Cancelled;
+
+    fn event_title(&self) -> &str {
+        &self.0.config.event.title
+    }
+
+    fn allowed_origins(&self) -> &AllowedOrigins {
+        &self.0.config.allowed_origins
+    }
+
+    async fn check(&self, token: Option<&str>) -> Result<CancelPage, CancelError> {
+        self.0.check(token).await
+    }
+
+    async fn act(&self, token: Option<&str>) -> Result<Cancelled, CancelError> {
+        self.0.cancel(token).await
+    }
+
+    fn done_json(done: &Cancelled) -> serde_json::Value {
+        json!({"registration_id": done.registration_id(), "status": "cancelled"})
+    }
+
+    fn page_for(outcome: Outcome<'_>) -> LinkPage {
+        page_for(outcome)
     }
 }
 
-/// What a request came to.
-enum Outcome<'a> {
-    /// The link's page (GET).
-    Shown(&'a CancelPage),
-    /// The button's action (POST).
-    Done(&'a Cancelled),
-    Refused(Problem),
-}
-
-fn refused<'a>(err: &CancelError) -> Outcome<'a> {
-    Outcome::Refused(Problem::from(err))
-}
-
-fn log_failure<T>(outcome: &Result<T, CancelError>) {
-    if let Err(CancelError::Store(cause)) = outcome {
-        tracing::error!(error = %cause, "cancellation failed");
-    }
-}
-
-/// The answer to a POST: JSON for a JSON client, else the page.
-fn answer(reply: Reply, outcome: Outcome<'_>, title: &str) -> Response<Body> {
-    match (reply, &outcome) {
-        (Reply::Json, Outcome::Done(done)) => json_response(
-            StatusCode::OK,
-            &json!({"registration_id": done.registration_id(), "status": "cancelled"}),
-        ),
-        (Reply::Json, Outcome::Refused(problem)) => problem_json(*problem, None),
-        _ => page_for(outcome).html(title, None),
-    }
-}
-
-/// What the participant sees: a status, a heading, a few paragraphs and, on the
-/// link's page of a registration still active, the button.
-struct Page {
-    status: StatusCode,
-    heading: &'static str,
-    paragraphs: &'static [&'static str],
-    button: Option<&'static str>,
-}
-
-impl Page {
-    fn html(&self, title: &str, token: Option<&str>) -> Response<Body> {
-        let button = self.button.zip(token).map(|(label, token)| Button {
-            action: PATH,
-            token,
-            label,
-            style: ButtonStyle::Destructive,
-        });
-        let paragraphs: Vec<String> = self.paragraphs.iter().map(|p| (*p).to_owned()).collect();
-        html_response(
-            self.status,
-            action_page(title, self.heading, &paragraphs, button),
-        )
-    }
-}
+/// What a request to the cancel link came to.
+type Outcome<'a> = LinkOutcome<'a, CancelPage, Cancelled>;
 
 const CANCELLED: &str = "Your registration is cancelled";
 const NO_MORE_EMAIL: &str = "We will send you no further email about this webinar. While registration is open, you can register again.";
 
 /// The page table: every outcome of a cancel link, and the page it gets.
-fn page_for(outcome: Outcome<'_>) -> Page {
+fn page_for(outcome: Outcome<'_>) -> LinkPage {
     match outcome {
-        Outcome::Shown(CancelPage::Active(registration)) => Page {
+        Outcome::Shown(CancelPage::Active(registration)) => LinkPage {
             button: Some("Cancel my registration"),
             ..active_page(registration.status)
         },
@@ -139,17 +105,21 @@ fn page_for(outcome: Outcome<'_>) -> Page {
 }
 
 /// A 200 page without a button.
-fn ok(heading: &'static str, paragraphs: &'static [&'static str]) -> Page {
-    Page {
+fn ok(heading: &'static str, paragraphs: &[&str]) -> LinkPage {
+    LinkPage {
         status: StatusCode::OK,
         heading,
-        paragraphs,
+        paragraphs: owned(paragraphs),
         button: None,
     }
 }
 
+fn owned(paragraphs: &[&str]) -> Vec<String> {
+    paragraphs.iter().map(|p| (*p).to_owned()).collect()
+}
+
 /// What the page says before the button, by where the registration stands.
-fn active_page(status: RegistrationStatus) -> Page {
+fn active_page(status: RegistrationStatus) -> LinkPage {
     match status {
         RegistrationStatus::Pending => ok(
             "Cancel this registration?",
@@ -173,7 +143,7 @@ fn active_page(status: RegistrationStatus) -> Page {
 }
 
 /// The page of a refused page or action.
-fn refused_page(problem: Problem) -> Page {
+fn refused_page(problem: Problem) -> LinkPage {
     let (heading, paragraphs): (&'static str, &'static [&'static str]) = match problem {
         Problem::MissingToken => (
             "This link is incomplete",
@@ -201,24 +171,24 @@ fn refused_page(problem: Problem) -> Page {
         ),
         other => return generic(other),
     };
-    Page {
+    LinkPage {
         status: problem.status(),
         heading,
-        paragraphs,
+        paragraphs: owned(paragraphs),
         button: None,
     }
 }
 
 /// A refusal no participant meets by following a link: the problem's own words.
-fn generic(problem: Problem) -> Page {
-    Page {
+fn generic(problem: Problem) -> LinkPage {
+    LinkPage {
         status: problem.status(),
         heading: problem.title(),
-        paragraphs: match problem {
+        paragraphs: owned(match problem {
             Problem::NotFound => &["There is nothing at this address."],
             Problem::MethodNotAllowed => &["Open the cancel link from your email."],
             _ => &["Open the cancel link from your email and press the button there."],
-        },
+        }),
         button: None,
     }
 }
@@ -247,7 +217,7 @@ mod tests {
             (CancelError::Store(StoreError::Unavailable("x".into())), 503),
             (CancelError::Store(StoreError::Internal("x".into())), 500),
         ] {
-            assert_eq!(page_for(refused(&err)).status, status, "{err:?}");
+            assert_eq!(page_for(Outcome::refused(&err)).status, status, "{err:?}");
         }
         for (problem, status) in [
             (Problem::CrossSite, 403),

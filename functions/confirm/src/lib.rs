@@ -1,21 +1,18 @@
 //! The `confirm` function's HTTP edge. `GET /registrations/confirm?token=…` shows
 //! where the registration stands, with one button that posts the token back;
-//! `POST /registrations/confirm` confirms. Each request is one call into the
-//! confirmer, and its outcome one row of the page table.
+//! `POST /registrations/confirm` confirms. The link routes' shared edge
+//! ([`serve_link`]) answers; this route gives it the confirmer's calls and its
+//! page table.
 
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use registration::clock::Clock;
+use registration::config::AllowedOrigins;
 use registration::confirming::{ConfirmError, ConfirmPage, Confirmed, Confirmer};
 use registration::mail::Mailer;
 use registration::store::{Registration, RegistrationStore};
-use registration::web::{
-    Button, ButtonStyle, LinkRequest, Problem, Reply, action_page, html_response, json_response,
-    problem_json,
-};
+use registration::web::{ButtonStyle, LinkOutcome, LinkPage, LinkRoute, Problem, serve_link};
 use serde_json::json;
-
-const PATH: &str = "/registrations/confirm";
 
 pub async fn handle<S, M, C>(confirmer: &Confirmer<S, M, C>, request: Request) -> Response<Body>
 where
@@ -23,54 +20,51 @@ where
     M: Mailer + Clone + 'static,
     C: Clock + Clone + 'static,
 {
-    let title = &confirmer.config.event.title;
-    match LinkRequest::read(&request, PATH, &confirmer.config.allowed_origins) {
-        LinkRequest::Show { token } => {
-            let outcome = confirmer.check(token.as_deref()).await;
-            log_failure(&outcome);
-            let outcome = outcome.as_ref().map_or_else(refused, Outcome::Shown);
-            page_for(outcome).html(title, token.as_deref())
-        }
-        LinkRequest::Act { reply, token } => {
-            let outcome = confirmer.confirm(token.as_deref()).await;
-            log_failure(&outcome);
-            answer(
-                reply,
-                outcome.as_ref().map_or_else(refused, Outcome::Done),
-                title,
-            )
-        }
-        LinkRequest::Refused { reply, problem } => answer(reply, Outcome::Refused(problem), title),
+    serve_link(&ConfirmLink(confirmer), request).await
+}
+
+/// The confirmation link's route: the confirmer behind it.
+struct ConfirmLink<'a, S, M, C>(&'a Confirmer<S, M, C>);
+
+impl<S, M, C> LinkRoute for ConfirmLink<'_, S, M, C>
+where
+    S: RegistrationStore,
+    M: Mailer + Clone + 'static,
+    C: Clock + Clone + 'static,
+{
+    const PATH: &'static str = "/registrations/confirm";
+    const BUTTON_STYLE: ButtonStyle = ButtonStyle::Primary;
+    const FAILED: &'static str = "confirmation failed";
+    type Found = ConfirmPage;
+    type Done = Confirmed;
+
+    fn event_title(&self) -> &str {
+        &self.0.config.event.title
+    }
+
+    fn allowed_origins(&self) -> &AllowedOrigins {
+        &self.0.config.allowed_origins
+    }
+
+    async fn check(&self, token: Option<&str>) -> Result<ConfirmPage, ConfirmError> {
+        self.0.check(token).await
+    }
+
+    async fn act(&self, token: Option<&str>) -> Result<Confirmed, ConfirmError> {
+        self.0.confirm(token).await
+    }
+
+    fn done_json(done: &Confirmed) -> serde_json::Value {
+        confirmed_json(done)
+    }
+
+    fn page_for(outcome: Outcome<'_>) -> LinkPage {
+        page_for(outcome)
     }
 }
 
-/// What a request came to.
-enum Outcome<'a> {
-    /// The link's page (GET).
-    Shown(&'a ConfirmPage),
-    /// The button's action (POST).
-    Done(&'a Confirmed),
-    Refused(Problem),
-}
-
-fn refused<'a>(err: &ConfirmError) -> Outcome<'a> {
-    Outcome::Refused(Problem::from(err))
-}
-
-fn log_failure<T>(outcome: &Result<T, ConfirmError>) {
-    if let Err(ConfirmError::Store(cause)) = outcome {
-        tracing::error!(error = %cause, "confirmation failed");
-    }
-}
-
-/// The answer to a POST: JSON for a JSON client, else the page.
-fn answer(reply: Reply, outcome: Outcome<'_>, title: &str) -> Response<Body> {
-    match (reply, &outcome) {
-        (Reply::Json, Outcome::Done(done)) => json_response(StatusCode::OK, &confirmed_json(done)),
-        (Reply::Json, Outcome::Refused(problem)) => problem_json(*problem, None),
-        _ => page_for(outcome).html(title, None),
-    }
-}
+/// What a request to the confirmation link came to.
+type Outcome<'a> = LinkOutcome<'a, ConfirmPage, Confirmed>;
 
 /// `{"registration_id", "status", "waitlist_position"}`, as the contract gives it.
 pub fn confirmed_json(done: &Confirmed) -> serde_json::Value {
@@ -90,30 +84,6 @@ pub fn confirmed_json(done: &Confirmed) -> serde_json::Value {
     })
 }
 
-/// What the participant sees: a status, a heading, a few paragraphs and, on the
-/// link's page of a pending registration, the button.
-struct Page {
-    status: StatusCode,
-    heading: &'static str,
-    paragraphs: Vec<String>,
-    button: Option<&'static str>,
-}
-
-impl Page {
-    fn html(&self, title: &str, token: Option<&str>) -> Response<Body> {
-        let button = self.button.zip(token).map(|(label, token)| Button {
-            action: PATH,
-            token,
-            label,
-            style: ButtonStyle::Primary,
-        });
-        html_response(
-            self.status,
-            action_page(title, self.heading, &self.paragraphs, button),
-        )
-    }
-}
-
 const LINK_KEPT: &str = "Your link stays valid; please try again in a few minutes.";
 const ZOOM_LINK_COMING: &str = "We will email you the Zoom link before the webinar starts.";
 
@@ -127,9 +97,9 @@ fn place_in_line(position: u32) -> String {
 }
 
 /// The page table: every outcome of a confirmation link, and the page it gets.
-fn page_for(outcome: Outcome<'_>) -> Page {
+fn page_for(outcome: Outcome<'_>) -> LinkPage {
     match outcome {
-        Outcome::Shown(ConfirmPage::Pending(_)) => Page {
+        Outcome::Shown(ConfirmPage::Pending(_)) => LinkPage {
             button: Some("Confirm my registration"),
             ..ok(
                 "Confirm your registration",
@@ -154,8 +124,8 @@ fn page_for(outcome: Outcome<'_>) -> Page {
 }
 
 /// A 200 page without a button.
-fn ok(heading: &'static str, paragraphs: Vec<String>) -> Page {
-    Page {
+fn ok(heading: &'static str, paragraphs: Vec<String>) -> LinkPage {
+    LinkPage {
         status: StatusCode::OK,
         heading,
         paragraphs,
@@ -164,7 +134,7 @@ fn ok(heading: &'static str, paragraphs: Vec<String>) -> Page {
 }
 
 /// The page of a refused page or action.
-fn refused_page(problem: Problem) -> Page {
+fn refused_page(problem: Problem) -> LinkPage {
     let (heading, paragraph) = match problem {
         Problem::MissingToken => (
             "This link is incomplete",
@@ -187,7 +157,7 @@ fn refused_page(problem: Problem) -> Page {
         }
         other => (other.title(), other.detail()),
     };
-    Page {
+    LinkPage {
         status: problem.status(),
         heading,
         paragraphs: vec![paragraph.to_owned()],
@@ -212,7 +182,7 @@ mod tests {
             ),
             (ConfirmError::Store(StoreError::Internal("x".into())), 500),
         ] {
-            assert_eq!(page_for(refused(&err)).status, status, "{err:?}");
+            assert_eq!(page_for(Outcome::refused(&err)).status, status, "{err:?}");
         }
         for (problem, status) in [
             (Problem::CrossSite, 403),

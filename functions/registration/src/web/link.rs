@@ -57,28 +57,11 @@ impl LinkRequest {
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_request as request;
     use super::*;
     use serde_json::json;
 
     const PATH: &str = "/registrations/cancel";
-
-    fn request(method: &str, path: &str, headers: serde_json::Value, body: &str) -> Request {
-        let event = json!({
-            "version": "2.0", "routeKey": format!("{method} {path}"),
-            "rawPath": path, "rawQueryString": "token=q",
-            "queryStringParameters": {"token": "q"},
-            "headers": headers,
-            "requestContext": {
-                "accountId": "1", "apiId": "a", "domainName": "api.example",
-                "http": {"method": method, "path": path, "protocol": "HTTP/1.1",
-                         "sourceIp": "203.0.113.7", "userAgent": "t"},
-                "requestId": "r", "routeKey": "x", "stage": "$default",
-                "time": "20/Sep/2022:04:00:00 +0000", "timeEpoch": 0
-            },
-            "body": body, "isBase64Encoded": false
-        });
-        lambda_http::request::from_str(&event.to_string()).unwrap()
-    }
 
     fn read(request: &Request) -> LinkRequest {
         LinkRequest::read(request, PATH, &AllowedOrigins::default())

@@ -1,11 +1,12 @@
 //! The HTTP edge shared by the functions: reading a request body ([`body`]),
 //! content negotiation and RFC 9457 problems ([`problem`]), the check against
 //! cross-site posts ([`origin`]), what a request to a link's route asks for
-//! ([`link`]), the HTML pages ([`pages`]), and the headers
-//! every response carries.
+//! ([`link`]), the edge both link routes share ([`link_route`]), the HTML pages
+//! ([`pages`]), and the headers every response carries.
 
 mod body;
 mod link;
+mod link_route;
 mod origin;
 mod pages;
 mod problem;
@@ -14,6 +15,7 @@ pub use body::{
     BodyError, BodyFormat, MAX_BODY_BYTES, body_format, parse_registration, parse_token,
 };
 pub use link::LinkRequest;
+pub use link_route::{LinkOutcome, LinkPage, LinkRoute, serve_link};
 pub use origin::{api_domain, origin_allowed};
 pub use pages::{BackLink, Button, ButtonStyle, ECO_MEMBERS, action_page, form_page, message_page};
 pub use problem::{PROBLEM_BASE, Problem, RETRY_UNAVAILABLE_AFTER_SECS, Reply, problem_json};
@@ -72,4 +74,24 @@ fn test_headers(content_type: &str, accept: &str) -> lambda_http::http::HeaderMa
         h.insert(header::ACCEPT, HeaderValue::from_str(accept).unwrap());
     }
     h
+}
+
+/// An API Gateway HTTP API 2.0 request with `?token=q` in its query.
+#[cfg(test)]
+fn test_request(method: &str, path: &str, headers: serde_json::Value, body: &str) -> Request {
+    let event = serde_json::json!({
+        "version": "2.0", "routeKey": format!("{method} {path}"),
+        "rawPath": path, "rawQueryString": "token=q",
+        "queryStringParameters": {"token": "q"},
+        "headers": headers,
+        "requestContext": {
+            "accountId": "1", "apiId": "a", "domainName": "api.example",
+            "http": {"method": method, "path": path, "protocol": "HTTP/1.1",
+                     "sourceIp": "203.0.113.7", "userAgent": "t"},
+            "requestId": "r", "routeKey": "x", "stage": "$default",
+            "time": "20/Sep/2022:04:00:00 +0000", "timeEpoch": 0
+        },
+        "body": body, "isBase64Encoded": false
+    });
+    lambda_http::request::from_str(&event.to_string()).unwrap()
 }
