@@ -122,11 +122,10 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
     }
 
     /// Store a pending registration, counted on its source address, and send its
-    /// confirmation email: one DynamoDB round trip (the put, its source's count
-    /// and the email caps' two counters, all at once), then SES. The caps are
-    /// taken before the put's outcome is known: a registration not stored gives
-    /// its slots back before its answer, and one stored waits for them when
-    /// concurrent duplicates of its address filled its mailbox's day.
+    /// confirmation email: one DynamoDB round trip (the put and its source's
+    /// count at once), one for the email caps' two counters (at once; taken only
+    /// for a registration stored, so concurrent duplicates cannot use up a
+    /// mailbox's day), then SES.
     async fn store_and_email(
         &self,
         pending: PendingRegistration,
@@ -137,27 +136,19 @@ impl<S: RegistrationStore, M: Mailer, C: Clock> Registrar<S, M, C> {
         let token = ConfirmationToken::generate(&pending.key);
         let counter = self.limits.source_counter(event_id, source, now);
         let limit = self.limits.registrations_per_source;
-        let address = pending.participant.email.as_ref();
-        let token_hash = token.hash();
-        let (created, slots) = futures::join!(
-            self.store
-                .create_pending_counted(&pending, &token_hash, &counter, limit),
-            EmailSlots::take(&self.store, &self.limits.emails, event_id, address, now),
-        );
+        let created = self
+            .store
+            .create_pending_counted(&pending, &token.hash(), &counter, limit)
+            .await;
         let registration = match created {
             Ok(registration) => registration,
-            Err(err) => {
-                let (answer, ()) =
-                    futures::join!(self.not_created(err, now), slots.give_back(&self.store));
-                return Err(answer);
-            }
+            Err(err) => return Err(self.not_created(err, now).await),
         };
         let span =
             tracing::info_span!("registration", registration_id = %registration.registration_id);
         async {
             tracing::info!("registration stored as pending");
-            let slots = slots.after_duplicates(&self.store).await;
-            self.email_within(&registration, &token, &pending.lease, slots, now)
+            self.email_if_allowed(&registration, &token, &pending.lease, now)
                 .await;
         }
         .instrument(span)

@@ -1,30 +1,13 @@
 //! The caps on confirmation emails, whoever sends them (`register` or the paced
 //! run): per event and clock hour, and per mailbox and UTC day across events.
 //! Both counters are taken at once; what was taken for an email that does not
-//! leave is given back. `register` takes them beside the put of the
-//! registration, before it knows whether the put stores one: concurrent
-//! duplicates of one address take slots they give back, and the one stored
-//! waits for them when they filled its mailbox's day.
+//! leave is given back.
 
 use super::Mailbox;
-use crate::clock::random_hex;
 use crate::config::EmailLimits;
 use crate::store::{LimitCounter, RegistrationStore};
 use crate::window::{HourWindow, UtcDay};
 use jiff::Timestamp;
-use std::time::Duration;
-
-/// How long a registration just stored waits, in all, for the slots that
-/// concurrent duplicates of its address took in its mailbox and give back
-/// (each gives its own back one round trip after its put was refused): the
-/// waits between one try and the next.
-const DUPLICATES_GIVE_BACK: [Duration; 5] = [
-    Duration::from_millis(25),
-    Duration::from_millis(50),
-    Duration::from_millis(100),
-    Duration::from_millis(200),
-    Duration::from_millis(400),
-];
 
 /// The counters taken for one confirmation email.
 #[derive(Debug, Default)]
@@ -34,8 +17,6 @@ pub struct EmailSlots {
     taken: Vec<LimitCounter>,
     /// Why the email may not go now, when it may not.
     refused: Option<String>,
-    /// The mailbox's counter, when its day was full (and the hour's was not).
-    mailbox_full: Option<(LimitCounter, u32)>,
 }
 
 impl EmailSlots {
@@ -55,16 +36,12 @@ impl EmailSlots {
         let mailbox = LimitCounter::MailboxEmails {
             day,
             mailbox: limits.key.mailbox(day, &Mailbox::of(address)),
-            email: random_hex::<8>(),
         };
         let (by_hour, by_mailbox) = futures::join!(
             store.take_slot(&hour, limits.per_hour),
             store.take_slot(&mailbox, limits.per_mailbox_per_day),
         );
         let mut slots = Self::default();
-        if matches!((&by_hour, &by_mailbox), (Ok(true), Ok(false))) {
-            slots.mailbox_full = Some((mailbox.clone(), limits.per_mailbox_per_day));
-        }
         for (counter, taken, reached) in [
             (
                 hour,
@@ -86,32 +63,6 @@ impl EmailSlots {
             }
         }
         slots
-    }
-
-    /// For a registration just stored: when its mailbox's day was full, try
-    /// again while concurrent duplicates of its address give their slots back.
-    /// A day that stays full (other emails used it) costs these waits and
-    /// their conditional writes, and the email is left for the run as before.
-    pub async fn after_duplicates(mut self, store: &impl RegistrationStore) -> Self {
-        let Some((mailbox, limit)) = self.mailbox_full.take() else {
-            return self;
-        };
-        for wait in DUPLICATES_GIVE_BACK {
-            tokio::time::sleep(wait).await;
-            match store.take_slot(&mailbox, limit).await {
-                Ok(true) => {
-                    self.taken.push(mailbox);
-                    self.refused = None;
-                    return self;
-                }
-                Ok(false) => {}
-                Err(err) => {
-                    self.refused = Some(format!("an email cap could not be checked: {err}"));
-                    return self;
-                }
-            }
-        }
-        self
     }
 
     /// Whether the email may go now.

@@ -1,8 +1,6 @@
 //! The limits' counters: one item per counter and window, counted up with a
 //! conditional write (exact under concurrency), expiring by TTL a window after
 //! their own. Their keys hold keyed hashes only; the key lives outside the table.
-//! A mailbox's counter is a set of its emails (a random name each), so that one
-//! email's slot is given back by name and taking it again changes nothing.
 
 use super::StoreError;
 use super::dynamo::DynamoStore;
@@ -29,17 +27,10 @@ pub enum LimitCounter {
     },
     /// Confirmation emails to one mailbox (its keyed hash) in a UTC day, across
     /// events: it is no registration's, so cancelling or erasing one keeps it.
-    /// `email` names the one email this slot is for (random, no meaning).
-    MailboxEmails {
-        day: UtcDay,
-        mailbox: String,
-        email: String,
-    },
+    MailboxEmails { day: UtcDay, mailbox: String },
 }
 
 const COUNT: &str = "count";
-/// The mailbox counter's set of emails.
-const EMAILS: &str = "emails";
 
 impl LimitCounter {
     fn pk(&self) -> String {
@@ -52,7 +43,7 @@ impl LimitCounter {
             Self::ConfirmationEmails { event_id, window } => {
                 format!("EVENT#{event_id}#LIMITS#{}#EMAILS", window.id())
             }
-            Self::MailboxEmails { day, mailbox, .. } => format!("MAILBOX#{mailbox}#DAY#{day}"),
+            Self::MailboxEmails { day, mailbox } => format!("MAILBOX#{mailbox}#DAY#{day}"),
         }
     }
 
@@ -70,37 +61,23 @@ impl LimitCounter {
 
 impl DynamoStore {
     /// The conditional update that counts one more use of `counter`, unless
-    /// `limit` uses are counted already. A mailbox's email joins its set: sent
-    /// again (a retried request), it is counted once.
+    /// `limit` uses are counted already.
     pub(super) fn take_update(
         &self,
         counter: &LimitCounter,
         limit: u32,
     ) -> UpdateItemFluentBuilder {
-        let update = self
-            .client
+        self.client
             .update_item()
             .table_name(&self.table_name)
             .key(attr::PK, s(counter.pk()))
+            .update_expression("ADD #count :one SET #expires = :expires")
+            .condition_expression("attribute_not_exists(#count) OR #count < :limit")
+            .expression_attribute_names("#count", COUNT)
             .expression_attribute_names("#expires", attr::EXPIRES_AT)
+            .expression_attribute_values(":one", n(1))
             .expression_attribute_values(":limit", n(limit))
-            .expression_attribute_values(":expires", counter.expiry());
-        match counter {
-            LimitCounter::MailboxEmails { email, .. } => update
-                .update_expression("ADD #emails :email SET #expires = :expires")
-                .condition_expression(
-                    "attribute_not_exists(#emails) OR size(#emails) < :limit \
-                     OR contains(#emails, :one)",
-                )
-                .expression_attribute_names("#emails", EMAILS)
-                .expression_attribute_values(":email", AttributeValue::Ss(vec![email.clone()]))
-                .expression_attribute_values(":one", s(email)),
-            _ => update
-                .update_expression("ADD #count :one SET #expires = :expires")
-                .condition_expression("attribute_not_exists(#count) OR #count < :limit")
-                .expression_attribute_names("#count", COUNT)
-                .expression_attribute_values(":one", n(1)),
-        }
+            .expression_attribute_values(":expires", counter.expiry())
     }
 
     pub(super) async fn take(
@@ -112,27 +89,18 @@ impl DynamoStore {
             .await
     }
 
-    /// Count one use less, never below zero; a mailbox's email leaves its set.
+    /// Count one use less, never below zero.
     pub(super) async fn give_back(&self, counter: &LimitCounter) -> Result<(), StoreError> {
         let update = self
             .client
             .update_item()
             .table_name(&self.table_name)
-            .key(attr::PK, s(counter.pk()));
-        let update = match counter {
-            LimitCounter::MailboxEmails { email, .. } => update
-                .update_expression("DELETE #emails :email")
-                .condition_expression("contains(#emails, :one)")
-                .expression_attribute_names("#emails", EMAILS)
-                .expression_attribute_values(":email", AttributeValue::Ss(vec![email.clone()]))
-                .expression_attribute_values(":one", s(email)),
-            _ => update
-                .update_expression("ADD #count :minus_one")
-                .condition_expression("#count > :zero")
-                .expression_attribute_names("#count", COUNT)
-                .expression_attribute_values(":minus_one", n(-1))
-                .expression_attribute_values(":zero", n(0)),
-        };
+            .key(attr::PK, s(counter.pk()))
+            .update_expression("ADD #count :minus_one")
+            .condition_expression("#count > :zero")
+            .expression_attribute_names("#count", COUNT)
+            .expression_attribute_values(":minus_one", n(-1))
+            .expression_attribute_values(":zero", n(0));
         self.conditional_update(update).await.map(|_| ())
     }
 }
