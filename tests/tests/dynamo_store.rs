@@ -41,6 +41,108 @@ async fn only_a_metered_store_counts_request_units() {
     assert_eq!(table.store.consumed(), Default::default());
 }
 
+/// The index of an event's registrations projects what the organizer reads: a
+/// write that changes none of it (a token added, a sender's claim) writes the
+/// table alone, not the index too.
+#[tokio::test]
+async fn a_token_added_writes_the_registration_and_no_index() {
+    let table = fresh_table().await;
+    let metered = DynamoStore::metered(table.client.clone(), &table.name);
+    let counted = registration(&unique("event"), &unique_email(), t0());
+    create(&metered, &counted, "h").await;
+    let before = metered.consumed();
+    assert!(metered.add_token(&counted.key, "h2").await.unwrap());
+    let written = metered.consumed().write_units - before.write_units;
+    assert_eq!(written, 1.0, "the item (under 1 KB), and no index");
+}
+
+/// A table from before the `roster` index (its `event` index projecting every
+/// attribute) is read through `event` until `roster` exists: the organizer's
+/// page works during an upgrade.
+#[tokio::test]
+async fn a_table_with_only_the_old_event_index_gives_the_organizer_its_pages() {
+    use aws_sdk_dynamodb::types::{
+        AttributeDefinition, CreateGlobalSecondaryIndexAction, DeleteGlobalSecondaryIndexAction,
+        GlobalSecondaryIndexUpdate, KeySchemaElement, KeyType, Projection, ProjectionType,
+        ScalarAttributeType,
+    };
+    use registration::store::{EVENT_INDEX, EventRegistrations, ROSTER_INDEX};
+    let table = fresh_table().await;
+    let key = |name: &str, kind: KeyType| {
+        KeySchemaElement::builder()
+            .attribute_name(name)
+            .key_type(kind)
+            .build()
+            .unwrap()
+    };
+    let old = CreateGlobalSecondaryIndexAction::builder()
+        .index_name(EVENT_INDEX)
+        .key_schema(key(attr::EVENT_ID, KeyType::Hash))
+        .key_schema(key(attr::REGISTERED_AT, KeyType::Range))
+        .projection(
+            Projection::builder()
+                .projection_type(ProjectionType::All)
+                .build(),
+        )
+        .build()
+        .unwrap();
+    let drop_roster = DeleteGlobalSecondaryIndexAction::builder()
+        .index_name(ROSTER_INDEX)
+        .build()
+        .unwrap();
+    let defined = |name: &str| {
+        AttributeDefinition::builder()
+            .attribute_name(name)
+            .attribute_type(ScalarAttributeType::S)
+            .build()
+            .unwrap()
+    };
+    for (update, attributes) in [
+        (
+            GlobalSecondaryIndexUpdate::builder().create(old).build(),
+            Some(vec![defined(attr::EVENT_ID), defined(attr::REGISTERED_AT)]),
+        ),
+        (
+            GlobalSecondaryIndexUpdate::builder()
+                .delete(drop_roster)
+                .build(),
+            None,
+        ),
+    ] {
+        table
+            .client
+            .update_table()
+            .table_name(&table.name)
+            .set_attribute_definitions(attributes)
+            .global_secondary_index_updates(update)
+            .send()
+            .await
+            .expect("the index changes");
+    }
+    let event = unique("event");
+    let first = create(
+        &table.store,
+        &registration(&event, &unique_email(), t0()),
+        "h",
+    )
+    .await;
+    let later = t0() + SignedDuration::from_mins(1);
+    let second = create(
+        &table.store,
+        &registration(&event, &unique_email(), later),
+        "h",
+    )
+    .await;
+    let page = table.store.event_page(&event, None, Some(1)).await.unwrap();
+    assert_eq!(page.registrations, vec![first]);
+    let next = table
+        .store
+        .event_page(&event, page.next, None)
+        .await
+        .unwrap();
+    assert_eq!(next.registrations, vec![second]);
+}
+
 /// However often a pending address is submitted again or its email retried, the
 /// registration holds at most `MAX_LIVE_TOKENS` links, and the first stay valid.
 #[tokio::test]

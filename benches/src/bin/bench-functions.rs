@@ -12,7 +12,10 @@
 //!   against the raw round trips register makes today (its limits' counters
 //!   included), and back-to-back throughput against the floor's. Every request
 //!   comes from an address of its own, and the email cap is set out of reach: the
-//!   limits are counted as always, none is reached.
+//!   limits are counted as always, none is reached. With
+//!   `BENCH_BEFORE_REGISTER=PATH`, a second `register` binary (an earlier build)
+//!   takes its turn among the ways too, so that two builds meet the same
+//!   conditions in one run.
 
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -176,6 +179,15 @@ async fn main() {
     };
     let (mut through_runtime, mut busy, mut in_process, mut raw_put, mut floor) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let before = match std::env::var_os("BENCH_BEFORE_REGISTER") {
+        Some(path) => Some(
+            FunctionProcess::start(&PathBuf::from(path), &env, Duration::from_secs(30))
+                .await
+                .expect("the earlier register starts"),
+        ),
+        None => None,
+    };
+    let (mut before_runtime, mut before_busy) = (Vec::new(), Vec::new());
     let hello = FunctionProcess::start(
         &release_binary("hello-lambda"),
         &env,
@@ -189,13 +201,22 @@ async fn main() {
     let warm_up = WARM_UP.min(requests);
     for i in 0..warm_up + requests {
         let timed = i >= warm_up;
-        for way in 0..5 {
-            match (i + way) % 5 {
+        for way in 0..6 {
+            match (i + way) % 6 {
                 0 => {
-                    let (response, until_idle) = via_runtime(&register, i).await;
+                    let (response, until_idle) = via_runtime(&register, i, 0).await;
                     if timed {
                         through_runtime.push(response);
                         busy.push(until_idle);
+                    }
+                }
+                5 => {
+                    if let Some(before) = &before {
+                        let (response, until_idle) = via_runtime(before, i, 5).await;
+                        if timed {
+                            before_runtime.push(response);
+                            before_busy.push(until_idle);
+                        }
                     }
                 }
                 1 => {
@@ -284,6 +305,16 @@ async fn main() {
         b50,
         b99,
     );
+    if before.is_some() {
+        let (e50, e99) = p(&mut before_runtime);
+        let (eb50, eb99) = p(&mut before_busy);
+        row(
+            "the earlier build: response, through the runtime interface",
+            e50,
+            e99,
+        );
+        row("the earlier build: busy until the next poll", eb50, eb99);
+    }
     row(
         "response, register's handler called in-process (no runtime interface)",
         h50,
@@ -308,9 +339,17 @@ async fn main() {
     eprintln!("bench: {back_to_back} registrations back to back, register and the floor ...");
     let started = Instant::now();
     for i in 0..back_to_back {
-        via_runtime(&register, requests + WARM_UP + i).await;
+        via_runtime(&register, requests + WARM_UP + i, 0).await;
     }
     let register_rate = back_to_back as f64 / started.elapsed().as_secs_f64();
+    let mut before_rate = None;
+    if let Some(before) = &before {
+        let started = Instant::now();
+        for i in 0..back_to_back {
+            via_runtime(before, requests + WARM_UP + i, 5).await;
+        }
+        before_rate = Some(back_to_back as f64 / started.elapsed().as_secs_f64());
+    }
     let started = Instant::now();
     for i in 0..back_to_back {
         raw.floor(requests + WARM_UP + i).await;
@@ -323,6 +362,12 @@ async fn main() {
         "| register through the runtime interface (each waits for the last's after-response work) | {register_rate:.1} | {:.2} |",
         register_rate / floor_rate
     );
+    if let Some(rate) = before_rate {
+        println!(
+            "| the earlier build through the runtime interface | {rate:.1} | {:.2} |",
+            rate / floor_rate
+        );
+    }
     println!("| floor: raw PutItem + SendEmail (baseline) | {floor_rate:.1} | 1.00 |");
     seats::bench(&env, &dynamodb, &table, requests.min(2000)).await;
 }
@@ -351,9 +396,9 @@ fn from_own_address(i: usize, way: usize, body: &str) -> Value {
 /// One registration through the runtime interface, meeting an idle function as a
 /// warm Lambda environment would: the response time, and the time until the
 /// function polls again (its deferred work done).
-async fn via_runtime(register: &FunctionProcess, i: usize) -> (Duration, Duration) {
-    let body = registration_body(&format!("bench-{i}@example.org"));
-    let request = from_own_address(i, 0, &body);
+async fn via_runtime(register: &FunctionProcess, i: usize, way: usize) -> (Duration, Duration) {
+    let body = registration_body(&format!("bench-{way}-{i}@example.org"));
+    let request = from_own_address(i, way, &body);
     register.idle().await.expect("register polls again");
     let out = register.invoke(request).await.expect("an answer");
     assert_eq!(out.response["statusCode"], 201, "{:?}", out.response);

@@ -10,13 +10,20 @@ use crate::key::RegistrationKey;
 use crate::lifecycle::RegistrationStatus;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::operation::query::QueryError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, TransactWriteItem, Update};
 use aws_smithy_types::error::display::DisplayErrorContext;
 use std::collections::HashMap;
 
 /// The name of the index of every registration by event, as declared in
-/// `template.yaml` (hash `event_id`, range `registered_at`, all attributes).
+/// `template.yaml` (hash `event_id`, range `registered_at`), projecting what the
+/// organizer's export and stats read: a registration read from it holds no
+/// tokens, lease or outbox.
+pub const ROSTER_INDEX: &str = "roster";
+
+/// The index it replaces (the same keys, every attribute): read while a table
+/// upgraded from it has no `roster` yet, or while `roster` is backfilling.
 pub const EVENT_INDEX: &str = "event";
 
 /// How often an erasure is tried when the registration or the line changes
@@ -117,21 +124,26 @@ impl EventRegistrations for DynamoStore {
         after: Option<EventCursor>,
         limit: Option<i32>,
     ) -> Result<EventPage, StoreError> {
-        let start = after.map(|cursor| cursor.0.into_iter().map(|(k, v)| (k, s(v))).collect());
-        let output = self
-            .client
-            .query()
-            .table_name(&self.table_name)
-            .index_name(EVENT_INDEX)
-            .key_condition_expression("#event = :event")
-            .expression_attribute_names("#event", attr::EVENT_ID)
-            .expression_attribute_values(":event", s(event_id))
-            .set_exclusive_start_key(start)
-            .set_limit(limit)
-            .set_return_consumed_capacity(self.capacity())
-            .send()
-            .await
-            .map_err(classify)?;
+        let start: Option<HashMap<String, AttributeValue>> =
+            after.map(|cursor| cursor.0.into_iter().map(|(k, v)| (k, s(v))).collect());
+        let query = |index: &str| {
+            self.client
+                .query()
+                .table_name(&self.table_name)
+                .index_name(index)
+                .key_condition_expression("#event = :event")
+                .expression_attribute_names("#event", attr::EVENT_ID)
+                .expression_attribute_values(":event", s(event_id))
+                .set_exclusive_start_key(start.clone())
+                .set_limit(limit)
+                .set_return_consumed_capacity(self.capacity())
+                .send()
+        };
+        let output = match query(ROSTER_INDEX).await {
+            Err(err) if not_readable_yet(&err) => query(EVENT_INDEX).await,
+            result => result,
+        }
+        .map_err(classify)?;
         self.read(output.consumed_capacity());
         let next = output.last_evaluated_key.map(|keys| {
             EventCursor(
@@ -334,6 +346,19 @@ impl DynamoStore {
             Err(err) => Err(classify(err)),
         }
     }
+}
+
+/// Whether a query failed because its index does not exist (a table from
+/// before it) or is still backfilling: both are `ValidationException`s naming
+/// the index. The two indexes have the same keys, so a page's cursor fits both.
+fn not_readable_yet<R>(err: &SdkError<QueryError, R>) -> bool {
+    let Some(service) = err.as_service_error() else {
+        return false;
+    };
+    service.code() == Some("ValidationException")
+        && service.message().is_some_and(|m| {
+            m.contains("specified index") || m.contains("backfilling global secondary index")
+        })
 }
 
 fn building(err: impl std::fmt::Display) -> StoreError {

@@ -30,7 +30,8 @@ pub use decorator::{
 };
 pub use dynamo::DynamoStore;
 pub use event::{
-    AccessError, EVENT_INDEX, Erased, EventCursor, EventPage, EventRegistrations, Requeued,
+    AccessError, EVENT_INDEX, Erased, EventCursor, EventPage, EventRegistrations, ROSTER_INDEX,
+    Requeued,
 };
 pub use item::{LINE_INDEX, OUTBOX_INDEX, Registration, attr, seats_attr};
 pub use limits::LimitCounter;
