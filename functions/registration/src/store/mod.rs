@@ -15,6 +15,7 @@ mod limits;
 mod line;
 mod meter;
 mod outbox;
+mod program;
 mod seats;
 mod transact;
 mod withdraw;
@@ -27,6 +28,7 @@ pub use event::{
 pub use item::{LINE_INDEX, OUTBOX_INDEX, Registration, attr, seats_attr};
 pub use limits::LimitCounter;
 pub use meter::Consumed;
+pub use program::{PublishOutcome, PublishedProgram};
 
 use crate::domain::NewRegistration;
 use crate::feedback::EmailEvent;
