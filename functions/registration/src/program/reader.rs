@@ -6,7 +6,6 @@
 
 use super::{ProgramId, ProgramSettings};
 use crate::clock::Clock;
-use crate::store::StoreError;
 use async_trait::async_trait;
 use jiff::{SignedDuration, Timestamp};
 use std::collections::HashMap;
@@ -18,10 +17,13 @@ pub const CACHE_FOR: SignedDuration = SignedDuration::from_secs(60);
 /// Where published programs are read from (the table).
 #[async_trait]
 pub trait ProgramSource: Send + Sync {
+    /// Why a read failed (the store's error; kept apart so that programs do
+    /// not depend on the store).
+    type Error: std::error::Error + Send + Sync + 'static;
     /// One program; `None` when no program has this id.
-    async fn program(&self, id: &ProgramId) -> Result<Option<ProgramSettings>, StoreError>;
+    async fn program(&self, id: &ProgramId) -> Result<Option<ProgramSettings>, Self::Error>;
     /// Every published program.
-    async fn programs(&self) -> Result<Vec<ProgramSettings>, StoreError>;
+    async fn programs(&self) -> Result<Vec<ProgramSettings>, Self::Error>;
 }
 
 /// What was read, and when.
@@ -69,7 +71,7 @@ impl<S: ProgramSource, C: Clock> ProgramReader<S, C> {
 
     /// One program's settings, at most [`CACHE_FOR`] old; `None` for an id no
     /// program has.
-    pub async fn get(&self, id: &ProgramId) -> Result<Option<Arc<ProgramSettings>>, StoreError> {
+    pub async fn get(&self, id: &ProgramId) -> Result<Option<Arc<ProgramSettings>>, S::Error> {
         if let Some(own) = self.own.as_ref().filter(|own| &own.id == id) {
             return Ok(Some(own.clone()));
         }
@@ -96,7 +98,7 @@ impl<S: ProgramSource, C: Clock> ProgramReader<S, C> {
 
     /// Every program, the deployment's own first, then the published by id;
     /// at most [`CACHE_FOR`] old.
-    pub async fn programs(&self) -> Result<Vec<Arc<ProgramSettings>>, StoreError> {
+    pub async fn programs(&self) -> Result<Vec<Arc<ProgramSettings>>, S::Error> {
         let cached = {
             let cache = self.lock();
             cache
@@ -127,7 +129,7 @@ impl<S: ProgramSource, C: Clock> ProgramReader<S, C> {
     pub async fn open_programs(
         &self,
         now: Timestamp,
-    ) -> Result<Vec<Arc<ProgramSettings>>, StoreError> {
+    ) -> Result<Vec<Arc<ProgramSettings>>, S::Error> {
         let mut programs = self.programs().await?;
         programs.retain(|p| p.is_open(now));
         Ok(programs)
@@ -159,7 +161,8 @@ mod tests {
 
     #[async_trait]
     impl ProgramSource for &Programs {
-        async fn program(&self, id: &ProgramId) -> Result<Option<ProgramSettings>, StoreError> {
+        type Error = std::convert::Infallible;
+        async fn program(&self, id: &ProgramId) -> Result<Option<ProgramSettings>, Self::Error> {
             self.reads.fetch_add(1, Ordering::SeqCst);
             Ok(self
                 .stored
@@ -169,7 +172,7 @@ mod tests {
                 .find(|p| &p.id == id)
                 .cloned())
         }
-        async fn programs(&self) -> Result<Vec<ProgramSettings>, StoreError> {
+        async fn programs(&self) -> Result<Vec<ProgramSettings>, Self::Error> {
             self.reads.fetch_add(1, Ordering::SeqCst);
             Ok(self.stored.lock().unwrap().clone())
         }

@@ -304,6 +304,7 @@ impl DynamoStore {
 
 #[async_trait::async_trait]
 impl crate::program::ProgramSource for DynamoStore {
+    type Error = StoreError;
     async fn program(&self, id: &ProgramId) -> Result<Option<ProgramSettings>, StoreError> {
         Ok(self.published_program(id).await?.map(|p| p.settings))
     }
