@@ -95,6 +95,42 @@ pub enum Command {
         #[arg(long, short, value_name = "FILE.html")]
         output: PathBuf,
     },
+    /// Publish, list, show and close programs.
+    #[command(subcommand)]
+    Program(ProgramCommand),
+}
+
+/// The programs the deployment serves, as data in its table.
+#[derive(Debug, Subcommand)]
+pub enum ProgramCommand {
+    /// Check a program file (TOML) whole and store it: a new program, or new
+    /// settings for an existing id (its registrations stay). Refused, with
+    /// nothing written, on the first broken rule.
+    Publish {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Read the Zoom link from standard input, so that the file (without
+        /// it) can be committed.
+        #[arg(long)]
+        zoom_join_url_stdin: bool,
+    },
+    /// Every published program: id, title, start and registration window.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// One program's settings (never its Zoom link).
+    Show {
+        #[arg(value_name = "ID")]
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Close the program's registration now.
+    Close {
+        #[arg(value_name = "ID")]
+        id: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

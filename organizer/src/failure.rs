@@ -23,6 +23,11 @@ pub enum Failure {
     /// The registration is not in a state the action applies to.
     #[error("{0}")]
     NotApplicable(String),
+    /// A program file or a program command refused: the key and the rule.
+    #[error("{0}")]
+    Refused(String),
+    #[error("no such program: {0}")]
+    NoSuchProgram(String),
     #[error("could not write {0}")]
     Output(String),
     #[error("AWS request failed: {0}")]

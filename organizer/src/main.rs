@@ -7,6 +7,7 @@ mod cli;
 mod delivery;
 mod export;
 mod failure;
+mod program;
 mod read;
 mod report;
 mod show;
@@ -64,6 +65,14 @@ async fn sdk_config() -> aws_config::SdkConfig {
 
 async fn run(cli: Cli) -> Result<(), Failure> {
     let sdk = sdk_config().await;
+    if let Command::Program(command) = &cli.command {
+        // Programs need the table only, not a program chosen.
+        let (table, own) = target::resolve_table(&cli, &sdk).await?;
+        let store = DynamoStore::new(registration::aws::dynamodb(&sdk), &table);
+        store.check_access().await?;
+        let out = program::run(&store, own.as_deref(), command).await?;
+        return print(&out);
+    }
     let target = target::resolve(&cli, &sdk).await?;
     let store = DynamoStore::new(registration::aws::dynamodb(&sdk), &target.table);
     store.check_access().await?;
@@ -82,6 +91,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Erase { email, .. } => {
             actions::erase(&store, &key(&target, &email), &email).await?
         }
+        Command::Program(_) => unreachable!("handled above"),
         Command::Report { output } => {
             // Checked before reading: a report without its heading is not written.
             let heading = target.heading()?;
@@ -98,6 +108,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             format!("report written to {}\n", output.display())
         }
     };
+    print(&out)
+}
+
+fn print(out: &str) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();
     stdout
         .write_all(out.as_bytes())

@@ -151,6 +151,28 @@ pub async fn resolve(cli: &Cli, sdk: &aws_config::SdkConfig) -> Result<Target, F
     })
 }
 
+/// The table and the deployment's own program id (its `EventId`, else
+/// `EVENT_ID`; `None` when it has none), for the commands on programs, which
+/// need no program chosen.
+pub async fn resolve_table(
+    cli: &Cli,
+    sdk: &aws_config::SdkConfig,
+) -> Result<(String, Option<String>), Failure> {
+    if let Some(name) = &cli.stack {
+        let stack = describe_stack(sdk, name).await?;
+        let table = stack
+            .table
+            .ok_or_else(|| Failure::Stack("it has no TableName output".into()))?;
+        return Ok((table, stack.event_id.filter(|id| !id.trim().is_empty())));
+    }
+    let table = cli
+        .table
+        .clone()
+        .or_else(|| env("TABLE_NAME"))
+        .ok_or(Failure::NoTarget("table"))?;
+    Ok((table, env("EVENT_ID")))
+}
+
 /// The title and start: the named stack's parameters, else the variables the
 /// functions read, so a terminal set up for `make dev` has them too.
 fn heading_settings(

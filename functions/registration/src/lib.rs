@@ -17,6 +17,7 @@ pub mod logging;
 pub mod mail;
 pub mod metrics;
 pub mod owed_email;
+pub mod program;
 pub mod recording_feedback;
 pub mod registering;
 pub mod send_links;

@@ -16,6 +16,7 @@ mod limits;
 mod line;
 mod meter;
 mod outbox;
+mod program;
 mod roles;
 mod seats;
 mod seats_item;
@@ -36,6 +37,7 @@ pub use event::{
 pub use item::{LINE_INDEX, OUTBOX_INDEX, Registration, attr, seats_attr};
 pub use limits::LimitCounter;
 pub use meter::Consumed;
+pub use program::{PublishOutcome, PublishedProgram};
 pub use roles::{
     Feedback, LimitCounters, Outboxes, RegistrationStore, Registrations, Seats, Tokens,
 };

@@ -1,0 +1,163 @@
+//! A program's settings: one training program the deployment serves (its title,
+//! host, times, seats, languages and texts), as an organizer's TOML file
+//! describes it (`file`) and as the functions read it from the table, cached
+//! (`reader`).
+
+mod file;
+#[cfg(test)]
+mod file_tests;
+mod reader;
+
+pub use crate::config::ZoomJoinUrl;
+pub use file::{ProgramFileError, parse_program_file};
+pub use reader::{CACHE_FOR, ProgramReader, ProgramSource};
+
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use std::collections::BTreeMap;
+
+/// A program's id: a slug of 3–40 of `a–z`, `0–9` and `-`. It names the
+/// program in every key, link and report, and never changes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ProgramId(String);
+
+impl ProgramId {
+    pub const MIN_CHARS: usize = 3;
+    pub const MAX_CHARS: usize = 40;
+
+    pub fn parse(value: &str) -> Result<Self, String> {
+        let slug = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+        let len = value.chars().count();
+        if (Self::MIN_CHARS..=Self::MAX_CHARS).contains(&len) && value.chars().all(slug) {
+            Ok(Self(value.to_owned()))
+        } else {
+            Err(format!(
+                "must be {}–{} of a–z, 0–9 and '-'",
+                Self::MIN_CHARS,
+                Self::MAX_CHARS
+            ))
+        }
+    }
+}
+
+impl AsRef<str> for ProgramId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for ProgramId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The languages the system has pages and emails in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Language {
+    En,
+    Ru,
+    Zh,
+    Fa,
+    Tr,
+    Ur,
+}
+
+impl Language {
+    pub const ALL: [Language; 6] = [
+        Language::En,
+        Language::Ru,
+        Language::Zh,
+        Language::Fa,
+        Language::Tr,
+        Language::Ur,
+    ];
+
+    /// Its code (`en`, `ru`, …), as links, files and items name it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::En => "en",
+            Language::Ru => "ru",
+            Language::Zh => "zh",
+            Language::Fa => "fa",
+            Language::Tr => "tr",
+            Language::Ur => "ur",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.code() == code)
+    }
+}
+
+/// A program's words in one language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgramText {
+    /// The title in this language; the program's own title where `None`.
+    pub title: Option<String>,
+    /// What the program is about and for whom: plain text, paragraphs split
+    /// by blank lines.
+    pub summary: String,
+}
+
+/// One program's settings, every rule of the program file checked.
+#[derive(Clone, PartialEq)]
+pub struct ProgramSettings {
+    pub id: ProgramId,
+    pub title: String,
+    pub host: String,
+    pub starts_at: Timestamp,
+    /// The webinar's length (the invitation's).
+    pub duration: SignedDuration,
+    /// The IANA name of the zone times are shown in.
+    pub timezone: String,
+    /// `None`: open from the moment it is published.
+    pub registration_opens_at: Option<Timestamp>,
+    /// The first instant at which registration is closed.
+    pub registration_closes_at: Timestamp,
+    pub links_send_at: Option<Timestamp>,
+    pub reminder_before: Option<SignedDuration>,
+    /// The most confirmed participants; `None`: no limit.
+    pub capacity: Option<u32>,
+    pub contact_email: Option<String>,
+    /// The program's languages, the default first; never empty.
+    pub languages: Vec<Language>,
+    /// A text for each of `languages`.
+    pub text: BTreeMap<Language, ProgramText>,
+    /// The webinar's link: a secret, never printed or logged.
+    pub zoom_join_url: ZoomJoinUrl,
+}
+
+impl ProgramSettings {
+    /// The zone times are shown in (checked when the settings were made).
+    pub fn time_zone(&self) -> TimeZone {
+        TimeZone::get(&self.timezone).unwrap_or(TimeZone::UTC)
+    }
+
+    /// Whether registration is open at `now`: from its opening (or always,
+    /// without one) until its closing.
+    pub fn is_open(&self, now: Timestamp) -> bool {
+        self.registration_opens_at.is_none_or(|opens| opens <= now)
+            && now < self.registration_closes_at
+    }
+
+    /// The default language: the first listed.
+    pub fn default_language(&self) -> Language {
+        self.languages.first().copied().unwrap_or(Language::En)
+    }
+}
+
+/// Never the Zoom link: settings may be logged while debugging.
+impl std::fmt::Debug for ProgramSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProgramSettings")
+            .field("id", &self.id)
+            .field("title", &self.title)
+            .field("starts_at", &self.starts_at)
+            .field("registration_opens_at", &self.registration_opens_at)
+            .field("registration_closes_at", &self.registration_closes_at)
+            .field("capacity", &self.capacity)
+            .field("zoom_join_url", &self.zoom_join_url)
+            .finish_non_exhaustive()
+    }
+}
