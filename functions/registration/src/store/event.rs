@@ -351,7 +351,7 @@ impl DynamoStore {
 /// Whether a query failed because its index does not exist (a table from
 /// before it) or is still backfilling: both are `ValidationException`s naming
 /// the index. The two indexes have the same keys, so a page's cursor fits both.
-fn not_readable_yet<R>(err: &SdkError<QueryError, R>) -> bool {
+pub(super) fn not_readable_yet<R>(err: &SdkError<QueryError, R>) -> bool {
     let Some(service) = err.as_service_error() else {
         return false;
     };

@@ -239,28 +239,42 @@ impl DynamoStore {
             .transpose()
     }
 
-    /// Every published program, by id: a query of the `event` index's
-    /// programs partition, never a scan.
+    /// Every published program, by id: a query of the `roster` index's
+    /// programs partition (never a scan), which projects no program settings,
+    /// then one read of each program (a center has a handful).
     pub async fn published_programs(&self) -> Result<Vec<PublishedProgram>, StoreError> {
         let mut programs = Vec::new();
         let mut start = None;
         loop {
-            let output = self
-                .client
-                .query()
-                .table_name(&self.table_name)
-                .index_name(super::EVENT_INDEX)
-                .key_condition_expression("#event = :programs")
-                .expression_attribute_names("#event", attr::EVENT_ID)
-                .expression_attribute_values(":programs", s(PROGRAMS_PARTITION))
-                .set_exclusive_start_key(start)
-                .set_return_consumed_capacity(self.capacity())
-                .send()
-                .await
-                .map_err(classify)?;
+            let query = |index: &'static str| {
+                self.client
+                    .query()
+                    .table_name(&self.table_name)
+                    .index_name(index)
+                    .key_condition_expression("#event = :programs")
+                    .expression_attribute_names("#event", attr::EVENT_ID)
+                    .expression_attribute_values(":programs", s(PROGRAMS_PARTITION))
+                    .set_exclusive_start_key(start.clone())
+                    .set_return_consumed_capacity(self.capacity())
+                    .send()
+            };
+            let output = match query(super::ROSTER_INDEX).await {
+                Err(err) if super::event::not_readable_yet(&err) => query(super::EVENT_INDEX).await,
+                result => result,
+            }
+            .map_err(classify)?;
             self.read(output.consumed_capacity());
-            for item in output.items.unwrap_or_default() {
-                programs.push(from_item::<ProgramItem>(item)?.into_program()?);
+            for keys in output.items.unwrap_or_default() {
+                let Some(id) = keys
+                    .get(attr::PK)
+                    .and_then(|pk| pk.as_s().ok())
+                    .and_then(|pk| pk.strip_prefix("PROGRAM#"))
+                    .and_then(|id| ProgramId::parse(id).ok())
+                else {
+                    continue;
+                };
+                // Deleted between the query and the read: no longer listed.
+                programs.extend(self.published_program(&id).await?);
             }
             start = output.last_evaluated_key;
             if start.is_none() {
