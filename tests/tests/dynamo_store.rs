@@ -62,63 +62,60 @@ async fn a_token_added_writes_the_registration_and_no_index() {
 #[tokio::test]
 async fn a_table_with_only_the_old_event_index_gives_the_organizer_its_pages() {
     use aws_sdk_dynamodb::types::{
-        AttributeDefinition, CreateGlobalSecondaryIndexAction, DeleteGlobalSecondaryIndexAction,
-        GlobalSecondaryIndexUpdate, KeySchemaElement, KeyType, Projection, ProjectionType,
-        ScalarAttributeType,
+        BillingMode, GlobalSecondaryIndex, KeySchemaElement, Projection, ProjectionType,
     };
-    use registration::store::{EVENT_INDEX, EventRegistrations, ROSTER_INDEX};
-    let table = fresh_table().await;
-    let key = |name: &str, kind: KeyType| {
-        KeySchemaElement::builder()
-            .attribute_name(name)
-            .key_type(kind)
-            .build()
-            .unwrap()
-    };
-    let old = CreateGlobalSecondaryIndexAction::builder()
-        .index_name(EVENT_INDEX)
-        .key_schema(key(attr::EVENT_ID, KeyType::Hash))
-        .key_schema(key(attr::REGISTERED_AT, KeyType::Range))
-        .projection(
+    use registration::store::{DynamoStore, EVENT_INDEX, EventRegistrations, ROSTER_INDEX};
+    // The table as the template made it before `roster`: the same keys and
+    // indexes, with `event` (every attribute) where `roster` is. Made whole by
+    // one CreateTable: DynamoDB Local can leave an index added to a live table
+    // `CREATING` for a minute.
+    let template = fresh_table().await;
+    let described = template
+        .client
+        .describe_table()
+        .table_name(&template.name)
+        .send()
+        .await
+        .expect("the template's table");
+    let made = described.table().expect("a table");
+    let indexes = made.global_secondary_indexes().iter().map(|index| {
+        let keys: Vec<KeySchemaElement> = index.key_schema().to_vec();
+        let old = index.index_name() == Some(ROSTER_INDEX);
+        let projection = if old {
             Projection::builder()
                 .projection_type(ProjectionType::All)
-                .build(),
-        )
-        .build()
-        .unwrap();
-    let drop_roster = DeleteGlobalSecondaryIndexAction::builder()
-        .index_name(ROSTER_INDEX)
-        .build()
-        .unwrap();
-    let defined = |name: &str| {
-        AttributeDefinition::builder()
-            .attribute_name(name)
-            .attribute_type(ScalarAttributeType::S)
+                .build()
+        } else {
+            index.projection().cloned().expect("a projection")
+        };
+        GlobalSecondaryIndex::builder()
+            .index_name(if old {
+                EVENT_INDEX
+            } else {
+                index.index_name().expect("a name")
+            })
+            .set_key_schema(Some(keys))
+            .projection(projection)
             .build()
-            .unwrap()
+            .expect("an index")
+    });
+    let name = unique("adapters-old");
+    template
+        .client
+        .create_table()
+        .table_name(&name)
+        .set_attribute_definitions(Some(made.attribute_definitions().to_vec()))
+        .set_key_schema(Some(made.key_schema().to_vec()))
+        .set_global_secondary_indexes(Some(indexes.collect()))
+        .billing_mode(BillingMode::PayPerRequest)
+        .send()
+        .await
+        .expect("the old table");
+    let table = system_tests::store_table::Table {
+        store: DynamoStore::new(template.client.clone(), &name),
+        client: template.client.clone(),
+        name,
     };
-    for (update, attributes) in [
-        (
-            GlobalSecondaryIndexUpdate::builder().create(old).build(),
-            Some(vec![defined(attr::EVENT_ID), defined(attr::REGISTERED_AT)]),
-        ),
-        (
-            GlobalSecondaryIndexUpdate::builder()
-                .delete(drop_roster)
-                .build(),
-            None,
-        ),
-    ] {
-        table
-            .client
-            .update_table()
-            .table_name(&table.name)
-            .set_attribute_definitions(attributes)
-            .global_secondary_index_updates(update)
-            .send()
-            .await
-            .expect("the index changes");
-    }
     let event = unique("event");
     let first = create(
         &table.store,
