@@ -10,7 +10,7 @@ use crate::key::RegistrationKey;
 use crate::lifecycle::RegistrationStatus;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_dynamodb::operation::query::QueryError;
+use aws_sdk_dynamodb::operation::query::{QueryError, QueryOutput};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, TransactWriteItem, Update};
 use aws_smithy_types::error::display::DisplayErrorContext;
@@ -126,25 +126,7 @@ impl EventRegistrations for DynamoStore {
     ) -> Result<EventPage, StoreError> {
         let start: Option<HashMap<String, AttributeValue>> =
             after.map(|cursor| cursor.0.into_iter().map(|(k, v)| (k, s(v))).collect());
-        let query = |index: &str| {
-            self.client
-                .query()
-                .table_name(&self.table_name)
-                .index_name(index)
-                .key_condition_expression("#event = :event")
-                .expression_attribute_names("#event", attr::EVENT_ID)
-                .expression_attribute_values(":event", s(event_id))
-                .set_exclusive_start_key(start.clone())
-                .set_limit(limit)
-                .set_return_consumed_capacity(self.capacity())
-                .send()
-        };
-        let output = match query(ROSTER_INDEX).await {
-            Err(err) if not_readable_yet(&err) => query(EVENT_INDEX).await,
-            result => result,
-        }
-        .map_err(classify)?;
-        self.read(output.consumed_capacity());
+        let output = self.roster_page(event_id, start, limit).await?;
         let next = output.last_evaluated_key.map(|keys| {
             EventCursor(
                 keys.into_iter()
@@ -348,10 +330,43 @@ impl DynamoStore {
     }
 }
 
+impl DynamoStore {
+    /// One page of `partition` (an event's id, or the programs') in the
+    /// organizer's index: `roster`, or `event` while the table has no readable
+    /// `roster`. Its read units are metered.
+    pub(super) async fn roster_page(
+        &self,
+        partition: &str,
+        start: Option<HashMap<String, AttributeValue>>,
+        limit: Option<i32>,
+    ) -> Result<QueryOutput, StoreError> {
+        let query = |index: &str| {
+            self.client
+                .query()
+                .table_name(&self.table_name)
+                .index_name(index)
+                .key_condition_expression("#event = :event")
+                .expression_attribute_names("#event", attr::EVENT_ID)
+                .expression_attribute_values(":event", s(partition))
+                .set_exclusive_start_key(start.clone())
+                .set_limit(limit)
+                .set_return_consumed_capacity(self.capacity())
+                .send()
+        };
+        let output = match query(ROSTER_INDEX).await {
+            Err(err) if not_readable_yet(&err) => query(EVENT_INDEX).await,
+            result => result,
+        }
+        .map_err(classify)?;
+        self.read(output.consumed_capacity());
+        Ok(output)
+    }
+}
+
 /// Whether a query failed because its index does not exist (a table from
 /// before it) or is still backfilling: both are `ValidationException`s naming
 /// the index. The two indexes have the same keys, so a page's cursor fits both.
-pub(super) fn not_readable_yet<R>(err: &SdkError<QueryError, R>) -> bool {
+fn not_readable_yet<R>(err: &SdkError<QueryError, R>) -> bool {
     let Some(service) = err.as_service_error() else {
         return false;
     };

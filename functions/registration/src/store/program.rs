@@ -24,8 +24,11 @@ const PROGRAMS_PARTITION: &str = "#programs";
 /// How often a publish is tried when a confirmation holds the seats item.
 const PUBLISH_ATTEMPTS: u32 = 12;
 
+/// What every program item's key starts with.
+const PK_PREFIX: &str = "PROGRAM#";
+
 fn program_pk(id: &str) -> String {
-    format!("PROGRAM#{id}")
+    format!("{PK_PREFIX}{id}")
 }
 
 /// A program as stored: its settings, when they were published, and when
@@ -246,29 +249,14 @@ impl DynamoStore {
         let mut programs = Vec::new();
         let mut start = None;
         loop {
-            let query = |index: &'static str| {
-                self.client
-                    .query()
-                    .table_name(&self.table_name)
-                    .index_name(index)
-                    .key_condition_expression("#event = :programs")
-                    .expression_attribute_names("#event", attr::EVENT_ID)
-                    .expression_attribute_values(":programs", s(PROGRAMS_PARTITION))
-                    .set_exclusive_start_key(start.clone())
-                    .set_return_consumed_capacity(self.capacity())
-                    .send()
-            };
-            let output = match query(super::ROSTER_INDEX).await {
-                Err(err) if super::event::not_readable_yet(&err) => query(super::EVENT_INDEX).await,
-                result => result,
-            }
-            .map_err(classify)?;
-            self.read(output.consumed_capacity());
+            let output = self
+                .roster_page(PROGRAMS_PARTITION, start.take(), None)
+                .await?;
             for keys in output.items.unwrap_or_default() {
                 let Some(id) = keys
                     .get(attr::PK)
                     .and_then(|pk| pk.as_s().ok())
-                    .and_then(|pk| pk.strip_prefix("PROGRAM#"))
+                    .and_then(|pk| pk.strip_prefix(PK_PREFIX))
                     .and_then(|id| ProgramId::parse(id).ok())
                 else {
                     continue;
