@@ -5,8 +5,8 @@
 
 use crate::failure::Failure;
 use jiff::Timestamp;
+use registration::domain::key::RegistrationKey;
 use registration::domain::{EmailAddress, RegistrationStatus};
-use registration::key::RegistrationKey;
 use registration::store::{CancelOutcome, Erased, EventRegistrations, Outbox, Requeued, Seats};
 
 pub async fn resend<S: EventRegistrations>(

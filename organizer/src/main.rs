@@ -18,7 +18,7 @@ use clap::Parser;
 use cli::{Cli, Command};
 use failure::Failure;
 use registration::domain::EmailAddress;
-use registration::key::RegistrationKey;
+use registration::domain::key::RegistrationKey;
 use registration::store::{DynamoStore, EventRegistrations, Registrations, Seats};
 use std::collections::HashMap;
 use std::io::Write;
@@ -49,7 +49,7 @@ async fn main() -> ExitCode {
 /// The SDK configuration: the functions' HTTPS client and credentials chain,
 /// with bounds fit for a person waiting at a terminal rather than a Lambda's.
 async fn sdk_config() -> aws_config::SdkConfig {
-    registration::aws::sdk_config()
+    registration::platform::aws::sdk_config()
         .await
         .to_builder()
         .timeout_config(
@@ -68,13 +68,13 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     if let Command::Program(command) = &cli.command {
         // Programs need the table only, not a program chosen.
         let (table, own) = target::resolve_table(&cli, &sdk).await?;
-        let store = DynamoStore::new(registration::aws::dynamodb(&sdk), &table);
+        let store = DynamoStore::new(registration::platform::aws::dynamodb(&sdk), &table);
         store.check_access().await?;
         let out = program::run(&store, own.as_deref(), command).await?;
         return print(&out);
     }
     let target = target::resolve(&cli, &sdk).await?;
-    let store = DynamoStore::new(registration::aws::dynamodb(&sdk), &target.table);
+    let store = DynamoStore::new(registration::platform::aws::dynamodb(&sdk), &target.table);
     store.check_access().await?;
     let out = match cli.command {
         Command::Stats { json } => stats(&store, &target, json).await?,

@@ -92,7 +92,7 @@ impl FaultySes {
     pub async fn client(&self) -> aws_sdk_sesv2::Client {
         let sdk = crate::sdk_config().await;
         aws_sdk_sesv2::Client::from_conf(
-            registration::aws::paced_ses_config(&sdk)
+            registration::platform::aws::paced_ses_config(&sdk)
                 .endpoint_url(&self.endpoint)
                 .build(),
         )
@@ -102,7 +102,7 @@ impl FaultySes {
     pub async fn retrying_client(&self) -> aws_sdk_sesv2::Client {
         let sdk = crate::sdk_config().await;
         aws_sdk_sesv2::Client::from_conf(
-            registration::aws::ses_config(&sdk)
+            registration::platform::aws::ses_config(&sdk)
                 .endpoint_url(&self.endpoint)
                 .build(),
         )

@@ -17,21 +17,21 @@ pub mod waiting_line;
 use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::Timestamp;
 use lambda_http::{Body, Response};
-use registration::cancelling::Canceller;
-use registration::clock::FixedClock;
 use registration::config::{CancelConfig, ConfirmConfig, RegisterConfig, SendLinksConfig};
-use registration::confirming::Confirmer;
+use registration::domain::key::RegistrationKey;
+use registration::domain::lifecycle::Transition;
 use registration::domain::{
     Country, EmailAddress, FullName, NewRegistration, Organization, RegistrationStatus,
 };
-use registration::key::RegistrationKey;
-use registration::lifecycle::Transition;
 use registration::mail::SesMailer;
-use registration::registering::Registrar;
+use registration::platform::clock::FixedClock;
 use registration::store::{
     DynamoStore, Lease, Outbox, PendingRegistration, RegistrationStore, Registrations, SeatOutcome,
     TransitionOutcome, attr,
 };
+use registration::use_cases::cancelling::Canceller;
+use registration::use_cases::confirming::Confirmer;
+use registration::use_cases::registering::Registrar;
 use std::collections::HashMap;
 
 pub use mailbox::{Mailbox, SentEmail};
@@ -53,7 +53,7 @@ pub fn required_env(name: &str) -> String {
 pub async fn sdk_config() -> aws_config::SdkConfig {
     required_env("AWS_ENDPOINT_URL_DYNAMODB");
     required_env("AWS_ENDPOINT_URL_SESV2");
-    registration::aws::sdk_config()
+    registration::platform::aws::sdk_config()
         .await
         .to_builder()
         .timeout_config(
@@ -204,9 +204,9 @@ pub async fn spawn_app() -> TestApp {
 /// A fresh app whose configuration `adjust` may change first.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut HashMap<String, String>)) -> TestApp {
     let sdk = sdk_config().await;
-    let dynamodb = registration::aws::dynamodb(&sdk);
-    let ses = registration::aws::sesv2(&sdk);
-    let ses_paced = registration::aws::sesv2_paced(&sdk);
+    let dynamodb = registration::platform::aws::dynamodb(&sdk);
+    let ses = registration::platform::aws::sesv2(&sdk);
+    let ses_paced = registration::platform::aws::sesv2_paced(&sdk);
     let table = unique("registrations");
     let event_id = unique("event");
     table::create_from_template(&dynamodb, &table)
@@ -312,7 +312,10 @@ impl TestApp {
     pub async fn confirm_token(
         &self,
         token: &str,
-    ) -> Result<registration::confirming::Confirmed, registration::links::LinkError> {
+    ) -> Result<
+        registration::use_cases::confirming::Confirmed,
+        registration::use_cases::action::ActionError,
+    > {
         let outcome = self.confirmer.confirm(Some(token)).await;
         self.confirmer.after_response.run().await;
         outcome
@@ -322,7 +325,10 @@ impl TestApp {
     pub async fn cancel_token(
         &self,
         token: &str,
-    ) -> Result<registration::cancelling::Cancelled, registration::links::LinkError> {
+    ) -> Result<
+        registration::use_cases::cancelling::Cancelled,
+        registration::use_cases::action::ActionError,
+    > {
         let outcome = self.canceller.cancel(Some(token)).await;
         self.canceller.after_response.run().await;
         outcome
@@ -343,7 +349,7 @@ impl TestApp {
     }
 
     pub fn clock_now(&self) -> jiff::Timestamp {
-        registration::clock::Clock::now(&self.clock)
+        registration::platform::clock::Clock::now(&self.clock)
     }
 
     pub fn sendlinks_config(&self) -> SendLinksConfig {
@@ -466,7 +472,7 @@ impl TestApp {
 
     /// The token string in the last confirmation link sent to `address`.
     pub async fn confirmation_token(&self, address: &str) -> String {
-        let link = self.mailbox.confirmation_links(address).await;
+        let link = self.mailbox.confirmation_urls(address).await;
         let link = link.last().expect("a confirmation email with a link");
         link.split("token=")
             .nth(1)
@@ -483,7 +489,7 @@ pub async fn post_json_to<S, M, C>(
 where
     S: RegistrationStore,
     M: registration::mail::Mailer,
-    C: registration::clock::Clock,
+    C: registration::platform::clock::Clock,
 {
     let request = events::to_request(&events::post_registrations(
         "application/json",
@@ -502,7 +508,7 @@ pub async fn invoke_register<S, M, C>(
 where
     S: RegistrationStore,
     M: registration::mail::Mailer,
-    C: registration::clock::Clock,
+    C: registration::platform::clock::Clock,
 {
     let response = register::handle(registrar, request).await;
     registrar.after_response.run().await;

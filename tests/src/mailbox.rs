@@ -109,17 +109,17 @@ impl Mailbox {
     }
 
     /// The confirmation links in the text parts of emails to `address`, oldest first.
-    pub async fn confirmation_links(&self, address: &str) -> Vec<String> {
+    pub async fn confirmation_urls(&self, address: &str) -> Vec<String> {
         self.to(address)
             .await
             .iter()
-            .filter_map(|email| confirmation_link(email.text()))
+            .filter_map(|email| confirmation_url(email.text()))
             .collect()
     }
 }
 
 /// The absolute confirmation link in a text part.
-pub fn confirmation_link(text: &str) -> Option<String> {
+pub fn confirmation_url(text: &str) -> Option<String> {
     text.split_whitespace()
         .find(|word| word.contains("/registrations/confirm?token="))
         .map(str::to_owned)

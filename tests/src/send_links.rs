@@ -4,19 +4,19 @@
 use crate::{TestApp, spawn_app_with, unique_email};
 use futures::StreamExt;
 use jiff::Timestamp;
-use registration::clock::Clock;
-use registration::clock::FixedClock;
 use registration::domain::RegistrationStatus;
-use registration::key::RegistrationKey;
-use registration::lifecycle::Attempt;
+use registration::domain::key::RegistrationKey;
+use registration::domain::lifecycle::Attempt;
 use registration::mail::{MailError, Mailer, OutgoingEmail, SesMailer};
-use registration::send_links::SendLinksStore;
-use registration::send_links::{SendLinks, SendLinksReport};
+use registration::platform::clock::Clock;
+use registration::platform::clock::FixedClock;
 use registration::store::{
     CancelOutcome, Decorator, DueCount, DuePage, DynamoStore, Lease, Outbox, OutboxCursor,
     Outboxes, PassesLimitCounters, PassesTokens, Registration, Registrations, SeatOutcome, Seats,
     StoreError,
 };
+use registration::use_cases::send_links::SendLinksStore;
+use registration::use_cases::send_links::{SendLinks, SendLinksReport};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;

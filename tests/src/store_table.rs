@@ -5,11 +5,11 @@
 use crate::{pk_of, sdk_config, unique};
 use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::{SignedDuration, Timestamp};
+use registration::domain::key::RegistrationKey;
 use registration::domain::{
     Country, Designation, EmailAddress, FullName, NewRegistration, Organization, Phone,
     RegistrationStatus,
 };
-use registration::key::RegistrationKey;
 use registration::store::{
     DynamoStore, Lease, Outbox, Outboxes, PendingRegistration, Registration, Registrations,
     TransitionOutcome, attr,
@@ -25,7 +25,7 @@ pub struct Table {
 
 /// A new table made from `template.yaml`.
 pub async fn fresh_table() -> Table {
-    let client = registration::aws::dynamodb(&sdk_config().await);
+    let client = registration::platform::aws::dynamodb(&sdk_config().await);
     let name = unique("adapters");
     crate::table::create_from_template(&client, &name)
         .await

@@ -1,4 +1,4 @@
-//! The functions' own AWS SDK clients (`registration::aws`): their bounds turn a
+//! The functions' own AWS SDK clients (`registration::platform::aws`): their bounds turn a
 //! service that never answers into an outage the store and the mailer report.
 
 use registration::config::Sender;
@@ -32,16 +32,16 @@ async fn a_service_that_accepts_and_never_answers_is_an_outage_not_a_hang() {
     let (dynamodb_endpoint, _, dynamodb_hold) = silent_listener().await;
     let (ses_endpoint, ses_connections, ses_hold) = silent_listener().await;
     // The functions' own SDK clients, aimed at the listeners.
-    let config = registration::aws::sdk_config().await;
+    let config = registration::platform::aws::sdk_config().await;
     let dynamodb = aws_sdk_dynamodb::Client::from_conf(
-        registration::aws::dynamodb(&config)
+        registration::platform::aws::dynamodb(&config)
             .config()
             .to_builder()
             .endpoint_url(&dynamodb_endpoint)
             .build(),
     );
     let sesv2 = aws_sdk_sesv2::Client::from_conf(
-        registration::aws::sesv2(&config)
+        registration::platform::aws::sesv2(&config)
             .config()
             .to_builder()
             .endpoint_url(&ses_endpoint)

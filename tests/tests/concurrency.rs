@@ -33,7 +33,7 @@ struct Submitter {
 async fn twenty_concurrent_submissions_of_one_new_address_over_several_processes_give_one_201_nineteen_409s_one_item_and_one_email()
  {
     let sdk = sdk_config().await;
-    let dynamodb = registration::aws::dynamodb(&sdk);
+    let dynamodb = registration::platform::aws::dynamodb(&sdk);
     let table = unique("registrations");
     let event_id = unique("event");
     system_tests::table::create_from_template(&dynamodb, &table)

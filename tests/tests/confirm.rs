@@ -127,7 +127,7 @@ async fn a_token_of_another_event_is_unknown() {
     // The same table, another event id: keys include the event, so the token is unknown.
     let mut env = first.env.clone();
     env.insert("EVENT_ID".into(), "another-event".into());
-    let confirmer = registration::confirming::Confirmer::new(
+    let confirmer = registration::use_cases::confirming::Confirmer::new(
         registration::config::ConfirmConfig::from_source(&env).unwrap(),
         first.store.clone(),
         registration::mail::SesMailer::new(
@@ -175,7 +175,7 @@ async fn only_the_token_hash_is_stored() {
     let token = app.confirmation_token(&email).await;
     let dump = format!("{:?}", app.items().await);
     assert!(!dump.contains(&token), "the token itself is never stored");
-    let hash = registration::token::ConfirmationToken::parse(&token)
+    let hash = registration::domain::action_token::ActionToken::parse(&token)
         .unwrap()
         .hash();
     assert!(dump.contains(&hash));

@@ -2,9 +2,9 @@
 //! mocks, each test with its own table made from `template.yaml`.
 
 use jiff::SignedDuration;
+use registration::domain::key::RegistrationKey;
+use registration::domain::lifecycle::Transition;
 use registration::domain::{FullName, RegistrationStatus};
-use registration::key::RegistrationKey;
-use registration::lifecycle::Transition;
 use registration::store::{
     Attempt, CreateError, DynamoStore, MAX_EMAIL_ATTEMPTS, MAX_LIVE_TOKENS, Outbox, Outboxes,
     Registrations, Renewal, Tokens, TransitionOutcome, attr,

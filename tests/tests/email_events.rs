@@ -66,7 +66,7 @@ struct Feedback {
 impl Feedback {
     async fn start() -> Self {
         let sdk = system_tests::sdk_config().await;
-        let dynamodb = registration::aws::dynamodb(&sdk);
+        let dynamodb = registration::platform::aws::dynamodb(&sdk);
         let table = unique("feedback");
         system_tests::table::create_from_template(&dynamodb, &table)
             .await
@@ -456,7 +456,7 @@ async fn an_event_of_another_configuration_set_is_ignored_and_logged_without_an_
 
 #[tokio::test]
 async fn racing_deliveries_of_one_send_count_it_once_and_keep_the_highest_news() {
-    use registration::feedback::{DeliveryNews, EmailEvent};
+    use registration::domain::feedback::{DeliveryNews, EmailEvent};
     use registration::store::FeedbackOutcome;
     let feedback = Feedback::start().await;
     let registration = feedback.registration().await;

@@ -440,7 +440,7 @@ enum Client {
 }
 
 /// `POST <path>` with the token (when given) as the client sends it.
-fn post_link(path: &str, token: Option<&str>, client: Client) -> Value {
+fn post_action(path: &str, token: Option<&str>, client: Client) -> Value {
     let own = format!("https://{}", events::DOMAIN);
     let (content_type, body, origin) = match client {
         Client::Json => (
@@ -511,7 +511,7 @@ async fn emails_with(mailbox: &Mailbox, address: &str, needle: &str, count: usiz
 /// it does after its response.
 async fn with_email_recorded(
     store: &DynamoStore,
-    key: &registration::key::RegistrationKey,
+    key: &registration::domain::key::RegistrationKey,
 ) -> registration::store::Registration {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
@@ -525,10 +525,10 @@ async fn with_email_recorded(
 }
 
 /// The confirmation links emailed to `address`, waiting briefly for the first.
-async fn confirmation_links(mailbox: &Mailbox, address: &str) -> Vec<String> {
+async fn confirmation_urls(mailbox: &Mailbox, address: &str) -> Vec<String> {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let links = mailbox.confirmation_links(address).await;
+        let links = mailbox.confirmation_urls(address).await;
         if !links.is_empty() || Instant::now() >= deadline {
             return links;
         }
@@ -548,7 +548,7 @@ async fn a_participant_registers_confirms_and_cancels_through_the_lambda_runtime
     );
 
     let sdk = system_tests::sdk_config().await;
-    let dynamodb = registration::aws::dynamodb(&sdk);
+    let dynamodb = registration::platform::aws::dynamodb(&sdk);
     let table = unique("registrations-e2e");
     let event_id = unique("event-e2e");
     system_tests::table::create_from_template(&dynamodb, &table)
@@ -585,7 +585,7 @@ async fn a_participant_registers_confirms_and_cancels_through_the_lambda_runtime
         .to_owned();
 
     // The confirmation email, read back from the SES emulator.
-    let links = confirmation_links(&Mailbox::from_env(), &email).await;
+    let links = confirmation_urls(&Mailbox::from_env(), &email).await;
     assert_eq!(
         links.len(),
         1,
@@ -629,7 +629,7 @@ async fn a_participant_registers_confirms_and_cancels_through_the_lambda_runtime
     let confirmed = watch
         .invoke_api(
             "confirm",
-            &post_link("/registrations/confirm", Some(token), Client::Browser),
+            &post_action("/registrations/confirm", Some(token), Client::Browser),
         )
         .await;
     assert_eq!(confirmed.status, 200, "{confirmed:?}");
@@ -652,7 +652,7 @@ async fn a_participant_registers_confirms_and_cancels_through_the_lambda_runtime
     let again = watch
         .invoke_api(
             "confirm",
-            &post_link("/registrations/confirm", Some(token), Client::Json),
+            &post_action("/registrations/confirm", Some(token), Client::Json),
         )
         .await;
     assert_eq!(again.status, 200, "{again:?}");
@@ -687,7 +687,7 @@ async fn a_participant_registers_confirms_and_cancels_through_the_lambda_runtime
     let cancelled = watch
         .invoke_api(
             "cancel",
-            &post_link("/registrations/cancel", Some(token), Client::Browser),
+            &post_action("/registrations/cancel", Some(token), Client::Browser),
         )
         .await;
     assert_eq!(cancelled.status, 200, "{cancelled:?}");
@@ -704,7 +704,7 @@ async fn a_participant_registers_confirms_and_cancels_through_the_lambda_runtime
     let twice = watch
         .invoke_api(
             "cancel",
-            &post_link("/registrations/cancel", Some(token), Client::Json),
+            &post_action("/registrations/cancel", Some(token), Client::Json),
         )
         .await;
     assert_eq!(twice.status, 200, "{twice:?}");
@@ -723,23 +723,23 @@ async fn a_participant_registers_confirms_and_cancels_through_the_lambda_runtime
         ),
         (
             "cancel",
-            post_link("/registrations/cancel", Some(unknown), Client::Json),
+            post_action("/registrations/cancel", Some(unknown), Client::Json),
             404,
         ),
         (
             "confirm",
-            post_link("/registrations/confirm", None, Client::Json),
+            post_action("/registrations/confirm", None, Client::Json),
             400,
         ),
         ("cancel", events::get("/registrations/cancel", None), 400),
         (
             "confirm",
-            post_link("/registrations/confirm", Some(token), Client::OtherSite),
+            post_action("/registrations/confirm", Some(token), Client::OtherSite),
             403,
         ),
         (
             "cancel",
-            post_link("/registrations/cancel", Some(token), Client::OtherSite),
+            post_action("/registrations/cancel", Some(token), Client::OtherSite),
             403,
         ),
     ] {
@@ -790,7 +790,7 @@ async fn a_participant_registers_confirms_and_cancels_through_the_lambda_runtime
         )
         .await;
     assert_eq!(registered.status, 201, "{registered:?}");
-    let late_links = confirmation_links(&Mailbox::from_env(), &late).await;
+    let late_links = confirmation_urls(&Mailbox::from_env(), &late).await;
     let late_token = late_links[0]
         .split("token=")
         .nth(1)
@@ -813,8 +813,8 @@ async fn a_participant_registers_confirms_and_cancels_through_the_lambda_runtime
                 .unwrap_or_else(|e| panic!("{e}"));
         for event in [
             events::get(path, Some(&format!("token={late_token}"))),
-            post_link(path, Some(&late_token), Client::Browser),
-            post_link(path, Some(&late_token), Client::Json),
+            post_action(path, Some(&late_token), Client::Browser),
+            post_action(path, Some(&late_token), Client::Json),
         ] {
             let out = process.invoke(event.clone()).await.expect("an invocation");
             assert_eq!(

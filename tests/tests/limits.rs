@@ -107,7 +107,7 @@ async fn forty_registrations_at_once_from_one_address_over_four_processes_give_t
     }
     let sdk = system_tests::sdk_config().await;
     let table = unique("limits");
-    system_tests::table::create_from_template(&registration::aws::dynamodb(&sdk), &table)
+    system_tests::table::create_from_template(&registration::platform::aws::dynamodb(&sdk), &table)
         .await
         .unwrap();
     let env = open_env(&table, &unique("event"));
@@ -134,7 +134,7 @@ async fn forty_registrations_at_once_from_one_address_over_four_processes_give_t
     assert_eq!(other, vec![(201, None)]);
 
     // Nothing was stored for the refused ones: 21 registrations in all.
-    let client = registration::aws::dynamodb(&sdk);
+    let client = registration::platform::aws::dynamodb(&sdk);
     let items = client.scan().table_name(&table).send().await.unwrap();
     let registrations = items
         .items()
@@ -295,7 +295,10 @@ async fn this_wasn_t_me_and_registering_again_does_not_reset_the_mailbox_s_count
         let token = app.register_for_token(&email).await;
         let cancelled = app.cancel_token(&token).await.unwrap();
         assert!(
-            matches!(cancelled, registration::cancelling::Cancelled::Deleted(_)),
+            matches!(
+                cancelled,
+                registration::use_cases::cancelling::Cancelled::Deleted(_)
+            ),
             "{cancelled:?}"
         );
         assert!(
@@ -417,7 +420,7 @@ async fn an_expired_pending_registration_is_absent_and_its_address_registers_aga
     let new_token = app.confirmation_token(&email).await;
     let confirmed = app.confirm_token(&new_token).await.unwrap();
     let registration_id = match confirmed {
-        registration::confirming::Confirmed::Now(r) => r.registration_id,
+        registration::use_cases::confirming::Confirmed::Now(r) => r.registration_id,
         other => panic!("{other:?}"),
     };
     assert_eq!(registration_id, new.registration_id);

@@ -18,7 +18,7 @@ const INSTANCES: usize = 4;
 async fn five_hundred_registrations_from_fifty_clients_are_all_stored_and_emailed_once() {
     let sdk = system_tests::sdk_config().await;
     let table = system_tests::unique("load");
-    system_tests::table::create_from_template(&registration::aws::dynamodb(&sdk), &table)
+    system_tests::table::create_from_template(&registration::platform::aws::dynamodb(&sdk), &table)
         .await
         .unwrap();
     let mut env = system_tests::aws_env();
@@ -111,7 +111,7 @@ async fn five_hundred_registrations_from_fifty_clients_are_all_stored_and_emaile
         instance.idle().await.unwrap();
     }
     // Every 201 has its item…
-    let dynamodb = registration::aws::dynamodb(&sdk);
+    let dynamodb = registration::platform::aws::dynamodb(&sdk);
     let store = registration::store::DynamoStore::new(dynamodb, &table);
     let event_id = env["EVENT_ID"].clone();
     for (email, _, id) in &results {
@@ -157,7 +157,7 @@ const OTHERS: usize = 20;
 async fn one_source_at_fifty_requests_a_second_does_not_lock_out_twenty_others() {
     let sdk = system_tests::sdk_config().await;
     let table = system_tests::unique("flood");
-    system_tests::table::create_from_template(&registration::aws::dynamodb(&sdk), &table)
+    system_tests::table::create_from_template(&registration::platform::aws::dynamodb(&sdk), &table)
         .await
         .unwrap();
     let mut env = system_tests::aws_env();

@@ -61,7 +61,7 @@ async fn a_valid_json_registration_is_stored_pending_and_emailed_a_confirmation_
         mail.subject
             .contains("Powering Belt and Road Lithium-ion batteries")
     );
-    let link = app.mailbox.confirmation_links(&email).await.pop().unwrap();
+    let link = app.mailbox.confirmation_urls(&email).await.pop().unwrap();
     assert!(link.starts_with("https://register.example.org/registrations/confirm?token="));
     assert!(!mail.html().is_empty(), "the email has an HTML part");
 }
@@ -74,7 +74,7 @@ async fn the_link_base_falls_back_to_the_api_domain() {
     .await;
     let email = unique_email();
     assert_eq!(app.post_json(&valid_json(&email)).await.status, 201);
-    let link = app.mailbox.confirmation_links(&email).await.pop().unwrap();
+    let link = app.mailbox.confirmation_urls(&email).await.pop().unwrap();
     assert!(
         link.starts_with(&format!(
             "https://{}/registrations/confirm?token=",
@@ -379,7 +379,7 @@ async fn a_duplicate_gets_409_and_resends_at_most_once_per_ten_minutes() {
     assert_eq!(app.mailbox.to(&email).await.len(), 2);
 
     // Both links work: the re-send added a token, it did not replace the first.
-    let links = app.mailbox.confirmation_links(&email).await;
+    let links = app.mailbox.confirmation_urls(&email).await;
     assert_eq!(links.len(), 2);
     assert_ne!(links[0], links[1]);
     let first = links[0].split("token=").nth(1).unwrap();
@@ -564,7 +564,7 @@ async fn a_domain_in_any_script_is_stored_and_sent_to_in_punycode_and_is_one_add
     let sent = app.mailbox.to(&ascii).await;
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].destination.to, vec![ascii.clone()]);
-    assert!(app.mailbox.confirmation_links(&ascii).await.pop().is_some());
+    assert!(app.mailbox.confirmation_urls(&ascii).await.pop().is_some());
     // The Punycode form, in any case, and the Unicode form in capitals are the same address.
     for again in [
         ascii.to_uppercase(),

@@ -6,7 +6,7 @@
 
 use jiff::{SignedDuration, Timestamp};
 use registration::domain::RegistrationStatus;
-use registration::feedback::{DeliveryNews, EmailEvent};
+use registration::domain::feedback::{DeliveryNews, EmailEvent};
 use registration::store::{Feedback, Outbox, Registrations, Seats};
 use system_tests::send_links::{run, seed, sender, spawn_send_links_app};
 use system_tests::{TestApp, key_for};

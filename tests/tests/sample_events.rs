@@ -70,7 +70,7 @@ async fn start(binary: &str, function: &str, table: &str) -> FunctionProcess {
 async fn every_sample_event_gets_its_documented_status_from_the_release_binary() {
     let sdk = system_tests::sdk_config().await;
     let table = system_tests::unique("sample-events");
-    system_tests::table::create_from_template(&registration::aws::dynamodb(&sdk), &table)
+    system_tests::table::create_from_template(&registration::platform::aws::dynamodb(&sdk), &table)
         .await
         .unwrap();
 
@@ -98,7 +98,7 @@ async fn every_sample_event_gets_its_documented_status_from_the_release_binary()
     // link event carries the same one, in the query (GET) or the body (POST).
     let unknown = read_json("confirm-unknown-token.json");
     let token = unknown["queryStringParameters"]["token"].as_str().unwrap();
-    assert!(registration::token::ConfirmationToken::parse(token).is_some());
+    assert!(registration::domain::action_token::ActionToken::parse(token).is_some());
     assert_eq!(unknown["rawQueryString"], format!("token={token}"));
     for event in [
         "confirm-post-form.json",
@@ -181,7 +181,7 @@ async fn every_sample_event_gets_its_documented_status_from_the_release_binary()
 async fn register_records_the_confirmation_email_after_its_response_before_its_next_poll() {
     let sdk = system_tests::sdk_config().await;
     let table = system_tests::unique("after-response");
-    let dynamodb = registration::aws::dynamodb(&sdk);
+    let dynamodb = registration::platform::aws::dynamodb(&sdk);
     system_tests::table::create_from_template(&dynamodb, &table)
         .await
         .unwrap();

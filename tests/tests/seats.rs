@@ -4,11 +4,11 @@
 //! the first in line with one email, and a confirmation once links go out gets
 //! its link at once, never twice.
 
-use registration::cancelling::{CancelPage, Cancelled};
-use registration::confirming::{ConfirmPage, Confirmed};
 use registration::domain::RegistrationStatus;
-use registration::links::LinkError;
 use registration::store::{Outbox, Registrations, Seats};
+use registration::use_cases::action::ActionError;
+use registration::use_cases::cancelling::{CancelPage, Cancelled};
+use registration::use_cases::confirming::{ConfirmPage, Confirmed};
 use system_tests::send_links::{run, sender};
 use system_tests::{TestApp, key_for, spawn_app_with, unique_email};
 
@@ -272,7 +272,7 @@ async fn cancelling_twice_answers_the_same_and_a_cancelled_registration_gets_not
     // Its confirmation link confirms nothing now.
     assert!(matches!(
         app.confirm_token(&token).await,
-        Err(LinkError::UnknownToken)
+        Err(ActionError::UnknownToken)
     ));
 
     app.clock.set(links_open());
@@ -316,7 +316,7 @@ async fn this_wasnt_me_deletes_a_pending_registration_and_the_address_may_regist
     );
     assert!(matches!(
         app.cancel_token(&token).await,
-        Err(LinkError::UnknownToken)
+        Err(ActionError::UnknownToken)
     ));
     let response = app.post_json(&system_tests::valid_json(&email)).await;
     assert_eq!(response.status, 201);
@@ -401,40 +401,40 @@ async fn from_the_start_every_link_is_gone_and_bad_tokens_are_named() {
     let token = app.register_for_token(&email).await;
     assert!(matches!(
         app.confirmer.check(None).await,
-        Err(LinkError::MissingToken)
+        Err(ActionError::MissingToken)
     ));
     assert!(matches!(
         app.canceller.cancel(Some("  ")).await,
-        Err(LinkError::MissingToken)
+        Err(ActionError::MissingToken)
     ));
     // Another valid last character (its two surplus bits zero): another secret.
     let last = if token.ends_with('A') { 'E' } else { 'A' };
     let tampered = format!("{}{last}", &token[..token.len() - 1]);
     assert!(matches!(
         app.confirmer.confirm(Some(&tampered)).await,
-        Err(LinkError::UnknownToken)
+        Err(ActionError::UnknownToken)
     ));
     assert!(matches!(
         app.canceller.check(Some("nonsense")).await,
-        Err(LinkError::UnknownToken)
+        Err(ActionError::UnknownToken)
     ));
 
     app.clock.set("2022-09-28T10:00:00+05:00".parse().unwrap());
     assert!(matches!(
         app.confirmer.check(Some(&token)).await,
-        Err(LinkError::EventStarted)
+        Err(ActionError::EventStarted)
     ));
     assert!(matches!(
         app.confirmer.confirm(Some(&token)).await,
-        Err(LinkError::EventStarted)
+        Err(ActionError::EventStarted)
     ));
     assert!(matches!(
         app.canceller.check(Some(&token)).await,
-        Err(LinkError::EventStarted)
+        Err(ActionError::EventStarted)
     ));
     assert!(matches!(
         app.canceller.cancel(Some(&token)).await,
-        Err(LinkError::EventStarted)
+        Err(ActionError::EventStarted)
     ));
     assert_eq!(
         status_of(&app, &email).await,

@@ -2,13 +2,13 @@
 //! fault-injecting front for it): exactly-once links, windows, deadlines, failures.
 
 use jiff::{SignedDuration, Timestamp};
-use registration::cancelling::{CancelPage, Cancelled};
 use registration::domain::RegistrationStatus;
-use registration::lifecycle::Transition;
+use registration::domain::lifecycle::Transition;
 use registration::store::{
     EventRegistrations, MAX_EMAIL_ATTEMPTS, MAX_LIVE_TOKENS, Outbox, Outboxes, Registrations,
     Requeued, Tokens, TransitionOutcome,
 };
+use registration::use_cases::cancelling::{CancelPage, Cancelled};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 use system_tests::faulty_ses::FaultySes;
@@ -203,7 +203,7 @@ async fn a_run_short_of_time_stops_before_its_deadline_and_the_next_run_finishes
 
     let mut env = app.env.clone();
     env.insert("SEND_RATE_PER_SECOND".into(), "500".into());
-    let fast = registration::send_links::SendLinks::new(
+    let fast = registration::use_cases::send_links::SendLinks::new(
         registration::config::SendLinksConfig::from_source(&env).unwrap(),
         app.store.clone(),
         registration::mail::SesMailer::new(app.ses_paced.clone(), app.sendlinks_config().sender),

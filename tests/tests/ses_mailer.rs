@@ -10,7 +10,7 @@ use system_tests::{Mailbox, sdk_config, unique_email};
 async fn ses_mailer_sends_the_text_part_the_html_part_and_the_attachment_as_given() {
     let sdk = sdk_config().await;
     let sender = Sender::parse("BTBU-ECOSF Training <training@example.org>").unwrap();
-    let mailer = SesMailer::new(registration::aws::sesv2(&sdk), sender);
+    let mailer = SesMailer::new(registration::platform::aws::sesv2(&sdk), sender);
     let to = unique_email();
     let calendar = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nSUMMARY:Çağrı's webinar\r\nEND:VCALENDAR\r\n";
     let email = OutgoingEmail {

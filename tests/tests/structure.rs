@@ -1,5 +1,6 @@
 //! The code's shape, checked on its source: no import cycle between the shared
-//! library's top-level modules, and no file over 450 lines or function over 60 in
+//! library's top-level modules, nor between the modules of its folders
+//! (`use_cases`, `domain`, `platform`), and no file over 450 lines or function over 60 in
 //! `functions/` and `organizer/` (the house style's rooms that hold one idea).
 //! Test code (`*_tests.rs`, `tests/` folders, whatever follows `#[cfg(test)]`) is
 //! not counted.
@@ -82,26 +83,86 @@ fn crate_references(line: &str) -> Vec<String> {
     names
 }
 
-/// The shared library's top-level modules and the ones each refers to.
-fn module_graph() -> BTreeMap<String, BTreeSet<String>> {
+/// The folders whose modules are nodes of their own in the finer graph.
+const FOLDERS: [&str; 3] = ["use_cases", "domain", "platform"];
+
+/// A module path cut to a graph's node: its first name, and in the finer graph
+/// the second too when the first is one of `FOLDERS` (`use_cases::send_links`).
+fn node(path: &[String], fine: bool) -> String {
+    match path {
+        [folder, module, ..]
+            if fine
+                && FOLDERS.contains(&folder.as_str())
+                && module.starts_with(|c: char| c.is_ascii_lowercase()) =>
+        {
+            format!("{folder}::{module}")
+        }
+        [first, ..] => first.clone(),
+        [] => String::new(),
+    }
+}
+
+/// The module paths (first two names) a line refers to as `crate::…`.
+fn crate_paths(line: &str) -> Vec<Vec<String>> {
+    let code = line.split("//").next().unwrap_or("");
+    let ident = |text: &str| -> String {
+        text.chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect()
+    };
+    let mut paths = Vec::new();
+    let mut rest = code;
+    while let Some(at) = rest.find("crate::") {
+        let after = &rest[at + "crate::".len()..];
+        let first = ident(after);
+        if !first.is_empty() {
+            let mut path = vec![first.clone()];
+            if let Some(next) = after[first.len()..].strip_prefix("::") {
+                let second = ident(next);
+                if !second.is_empty() {
+                    path.push(second);
+                }
+            }
+            paths.push(path);
+        }
+        rest = after;
+    }
+    let grouped = crate_references(code);
+    for name in grouped {
+        if !paths.iter().any(|p| p[0] == name) {
+            paths.push(vec![name]);
+        }
+    }
+    paths
+}
+
+/// The shared library's modules (top-level, or with `fine` those of its folders
+/// too) and the ones each refers to.
+fn module_graph(fine: bool) -> BTreeMap<String, BTreeSet<String>> {
     let src = root().join("functions/registration/src");
     let mut files = Vec::new();
     rust_files(&src, &mut files);
     let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for file in files {
         let relative = file.strip_prefix(&src).expect("under src");
-        let first = relative.components().next().expect("a component");
-        let module = first
-            .as_os_str()
-            .to_string_lossy()
-            .trim_end_matches(".rs")
-            .to_owned();
+        let names: Vec<String> = relative
+            .components()
+            .map(|c| {
+                c.as_os_str()
+                    .to_string_lossy()
+                    .trim_end_matches(".rs")
+                    .to_owned()
+            })
+            .filter(|name| name != "mod")
+            .collect();
+        let module = node(&names, fine);
         if module == "lib" {
             continue;
         }
         let edges = graph.entry(module.clone()).or_default();
         for line in production_lines(&file) {
-            for name in crate_references(&line) {
+            for path in crate_paths(&line) {
+                let name = node(&path, fine);
                 if name != module {
                     edges.insert(name);
                 }
@@ -144,9 +205,21 @@ fn cycles(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {
 
 #[test]
 fn the_shared_library_has_no_import_cycle_between_its_modules() {
-    let graph = module_graph();
+    let graph = module_graph(false);
     assert!(
-        graph.contains_key("store") && graph["send_links"].contains("store"),
+        graph["use_cases"].contains("store") && graph["store"].contains("platform"),
+        "the graph was read: {graph:?}"
+    );
+    let found = cycles(&graph);
+    assert!(found.is_empty(), "import cycles: {found:?}");
+}
+
+#[test]
+fn the_folders_modules_have_no_import_cycle_between_them() {
+    let graph = module_graph(true);
+    assert!(
+        graph["use_cases::send_links"].contains("use_cases::owed_email")
+            && graph["use_cases::registering"].contains("domain::action_token"),
         "the graph was read: {graph:?}"
     );
     let found = cycles(&graph);

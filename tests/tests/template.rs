@@ -9,7 +9,7 @@
 //! topic they go to; and that the `sam local` env file matches the template.
 
 use jiff::Timestamp;
-use registration::aws::{OPERATION_TIMEOUT, SES_OPERATION_TIMEOUT};
+use registration::platform::aws::{OPERATION_TIMEOUT, SES_OPERATION_TIMEOUT};
 use serde_norway::Value;
 use std::collections::BTreeSet;
 

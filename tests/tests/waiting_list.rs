@@ -7,16 +7,16 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use lambda_http::http::header;
-use registration::cancelling::Canceller;
-use registration::confirming::Confirmer;
 use registration::domain::RegistrationStatus;
-use registration::feedback::{DeliveryNews, EmailEvent};
-use registration::lifecycle::Transition;
+use registration::domain::feedback::{DeliveryNews, EmailEvent};
+use registration::domain::lifecycle::Transition;
 use registration::mail::SesMailer;
 use registration::store::{
     DynamoStore, Feedback, Outbox, Registrations, SeatOutcome, Seats, TransitionOutcome, attr,
     seats_attr,
 };
+use registration::use_cases::cancelling::Canceller;
+use registration::use_cases::confirming::Confirmer;
 use std::collections::HashMap;
 use system_tests::faulty_dynamodb::FaultyDynamo;
 use system_tests::send_links::{run, sender};
@@ -189,7 +189,7 @@ async fn join_and_promote(app: &TestApp, seated_token: &str) -> (f64, f64, u32) 
     let before = app.store.consumed();
     let joined = app.confirmer.confirm(Some(&token)).await.unwrap();
     let join_units = app.store.consumed().write_units - before.write_units;
-    let registration::confirming::Confirmed::Waitlisted(_, place) = joined else {
+    let registration::use_cases::confirming::Confirmed::Waitlisted(_, place) = joined else {
         panic!("{joined:?}");
     };
     let before = app.store.consumed();
@@ -233,8 +233,8 @@ fn through_front(
     app: &TestApp,
     front_client: aws_sdk_dynamodb::Client,
 ) -> (
-    Confirmer<DynamoStore, SesMailer, registration::clock::FixedClock>,
-    Canceller<DynamoStore, SesMailer, registration::clock::FixedClock>,
+    Confirmer<DynamoStore, SesMailer, registration::platform::clock::FixedClock>,
+    Canceller<DynamoStore, SesMailer, registration::platform::clock::FixedClock>,
 ) {
     let config = registration::config::SeatsConfig::from_source(&app.env).unwrap();
     let store = DynamoStore::new(front_client, &app.table);
@@ -404,7 +404,7 @@ async fn a_line_kept_in_the_seats_item_is_moved_to_the_index_in_its_order() {
     let token = app.register_for_token(&newcomer).await;
     assert!(matches!(
         app.confirm_token(&token).await.unwrap(),
-        registration::confirming::Confirmed::Waitlisted(_, 4)
+        registration::use_cases::confirming::Confirmed::Waitlisted(_, 4)
     ));
     let seats = seats_item(&app).await;
     assert!(!seats.contains_key(seats_attr::WAITLIST), "{seats:?}");

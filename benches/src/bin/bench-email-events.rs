@@ -168,7 +168,7 @@ async fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(2000);
     let sdk = system_tests::sdk_config().await;
-    let dynamodb = registration::aws::dynamodb(&sdk);
+    let dynamodb = registration::platform::aws::dynamodb(&sdk);
     let table = system_tests::unique("bench-feedback");
     system_tests::table::create_from_template(&dynamodb, &table)
         .await

@@ -114,7 +114,7 @@ async fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(5000);
     let sdk = system_tests::sdk_config().await;
-    let dynamodb = registration::aws::dynamodb(&sdk);
+    let dynamodb = registration::platform::aws::dynamodb(&sdk);
     let table = system_tests::unique("bench");
     system_tests::table::create_from_template(&dynamodb, &table)
         .await
@@ -162,14 +162,14 @@ async fn main() {
         FunctionProcess::start(&release_binary("register"), &env, Duration::from_secs(30))
             .await
             .expect("register starts");
-    let ses = registration::aws::sesv2(&sdk);
+    let ses = registration::platform::aws::sesv2(&sdk);
     let config = registration::config::RegisterConfig::from_source(&env).expect("config");
     let mailer = registration::mail::SesMailer::new(ses, config.sender.clone());
-    let registrar = registration::registering::Registrar::new(
+    let registrar = registration::use_cases::registering::Registrar::new(
         config.clone(),
         registration::store::DynamoStore::new(dynamodb.clone(), &table),
         mailer.clone(),
-        registration::clock::SystemClock,
+        registration::platform::clock::SystemClock,
     );
     let raw = Raw {
         dynamodb: &dynamodb,
@@ -419,10 +419,10 @@ async fn via_bare_runtime(hello: &FunctionProcess, i: usize) -> Duration {
 
 /// The same request to `register`'s handler in this process (no runtime interface).
 async fn via_handler(
-    registrar: &registration::registering::Registrar<
+    registrar: &registration::use_cases::registering::Registrar<
         registration::store::DynamoStore,
         registration::mail::SesMailer,
-        registration::clock::SystemClock,
+        registration::platform::clock::SystemClock,
     >,
     i: usize,
 ) -> Duration {
@@ -559,7 +559,7 @@ async fn send_confirmation(
         &config.event,
         registration::domain::EmailAddress::parse(address).expect("an address"),
         "Bench Participant",
-        &registration::mail::ParticipantLinks::new("https://register.example.org", "x"),
+        &registration::mail::ActionUrls::new("https://register.example.org", "x"),
     );
     mailer.send(&email).await.expect("the raw send");
 }

@@ -72,7 +72,7 @@ async fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(DEFAULT_REGISTRATIONS);
-    let dynamodb = registration::aws::dynamodb(&sdk_config().await);
+    let dynamodb = registration::platform::aws::dynamodb(&sdk_config().await);
     let table_name = unique("bench-organizer");
     table::create_from_template(&dynamodb, &table_name)
         .await

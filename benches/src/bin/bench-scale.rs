@@ -15,14 +15,14 @@
 use futures::StreamExt;
 use jiff::Timestamp;
 use registration::domain::RegistrationStatus;
-use registration::key::RegistrationKey;
-use registration::lifecycle::Attempt;
+use registration::domain::key::RegistrationKey;
+use registration::domain::lifecycle::Attempt;
 use registration::mail::SesMailer;
-use registration::send_links::{SendLinks, SendLinksReport};
 use registration::store::{
     Consumed, Decorator, DueCount, DuePage, DynamoStore, Lease, Outbox, OutboxCursor, Outboxes,
     PassesLimitCounters, PassesSeats, PassesTokens, Registration, StoreError,
 };
+use registration::use_cases::send_links::{SendLinks, SendLinksReport};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -188,11 +188,11 @@ async fn raw_ses(
 ) -> (f64, usize) {
     let sdk = system_tests::sdk_config().await;
     let mailer = Arc::new(SesMailer::new(
-        registration::aws::sesv2(&sdk),
+        registration::platform::aws::sesv2(&sdk),
         registration::config::Sender::parse("Bench <bench@example.org>").expect("a sender"),
     ));
     let config = app.sendlinks_config();
-    let links = registration::mail::ParticipantLinks::new("https://register.example.org", "raw");
+    let urls = registration::mail::ActionUrls::new("https://register.example.org", "raw");
     let emails: Vec<_> = (0..recipients)
         .map(|i| {
             registration::mail::link_email(
@@ -203,7 +203,7 @@ async fn raw_ses(
                     name: "Raw Baseline",
                     registration_id: "raw",
                     kind: registration::mail::LinkEmailKind::Confirmed,
-                    links: &links,
+                    urls: &urls,
                 },
                 &config.zoom_join_url,
                 Timestamp::now(),

@@ -54,13 +54,13 @@ async fn scenario(rate: u32, latency: Duration, recipients: usize) -> (f64, f64,
 /// The baseline: the same emails straight through a concurrent SES v2 client.
 async fn raw_ses(recipients: usize, concurrency: usize) -> f64 {
     let sdk = system_tests::sdk_config().await;
-    let client = registration::aws::sesv2(&sdk);
+    let client = registration::platform::aws::sesv2(&sdk);
     let sender =
         registration::config::Sender::parse("Bench <bench@example.org>").expect("a sender");
     let mailer = Arc::new(registration::mail::SesMailer::new(client, sender));
     let app = spawn_send_links_app(|_| {}).await;
     let config = app.sendlinks_config();
-    let links = registration::mail::ParticipantLinks::new("https://register.example.org", "raw");
+    let urls = registration::mail::ActionUrls::new("https://register.example.org", "raw");
     let emails: Vec<_> = (0..recipients)
         .map(|i| {
             registration::mail::link_email(
@@ -71,7 +71,7 @@ async fn raw_ses(recipients: usize, concurrency: usize) -> f64 {
                     name: "Raw Baseline",
                     registration_id: "raw",
                     kind: registration::mail::LinkEmailKind::Confirmed,
-                    links: &links,
+                    urls: &urls,
                 },
                 &config.zoom_join_url,
                 jiff::Timestamp::now(),
@@ -138,7 +138,7 @@ async fn participant_path_units(participants: usize) -> Vec<(&'static str, f64, 
         let confirmed = app.confirmer.confirm(Some(token)).await;
         assert!(matches!(
             confirmed,
-            Ok(registration::confirming::Confirmed::Now(_))
+            Ok(registration::use_cases::confirming::Confirmed::Now(_))
         ));
     }
     step("confirm (POST, a seat taken)", &app);

@@ -47,7 +47,7 @@ async fn measure(length: u64) -> Result<Vec<(&'static str, Step)>, String> {
     let token = app.register_for_token(&joiner).await;
     let (joined, join) = step(&app, app.confirmer.confirm(Some(&token))).await;
     match joined.map_err(|e| e.to_string())? {
-        registration::confirming::Confirmed::Waitlisted(_, place)
+        registration::use_cases::confirming::Confirmed::Waitlisted(_, place)
             if u64::from(place) == length + 1 => {}
         other => return Err(format!("the joiner is not last in line: {other:?}")),
     }

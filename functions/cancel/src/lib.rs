@@ -1,18 +1,20 @@
 //! The `cancel` function's HTTP edge. `GET /registrations/cancel?token=…` shows
 //! what cancelling would do, with one button that posts the token back;
 //! `POST /registrations/cancel` withdraws the registration. The link routes'
-//! shared edge ([`serve_link`]) answers; this route gives it the canceller's calls
+//! shared edge ([`serve_action`]) answers; this route gives it the canceller's calls
 //! and its page table.
 
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
-use registration::cancelling::{CancelError, CancelPage, Cancelled, Canceller};
-use registration::clock::Clock;
 use registration::config::AllowedOrigins;
-use registration::lifecycle::RegistrationStatus;
+use registration::domain::lifecycle::RegistrationStatus;
 use registration::mail::Mailer;
+use registration::platform::clock::Clock;
 use registration::store::RegistrationStore;
-use registration::web::{ButtonStyle, LinkOutcome, LinkPage, LinkRoute, Problem, serve_link};
+use registration::use_cases::cancelling::{CancelError, CancelPage, Cancelled, Canceller};
+use registration::web::{
+    ActionOutcome, ActionPage, ActionRoute, ButtonStyle, Problem, serve_action,
+};
 use serde_json::json;
 
 pub async fn handle<S, M, C>(canceller: &Canceller<S, M, C>, request: Request) -> Response<Body>
@@ -21,13 +23,13 @@ where
     M: Mailer + Clone + 'static,
     C: Clock + Clone + 'static,
 {
-    serve_link(&CancelLink(canceller), request).await
+    serve_action(&CancelLink(canceller), request).await
 }
 
 /// The cancel link's route: the canceller behind it.
 struct CancelLink<'a, S, M, C>(&'a Canceller<S, M, C>);
 
-impl<S, M, C> LinkRoute for CancelLink<'_, S, M, C>
+impl<S, M, C> ActionRoute for CancelLink<'_, S, M, C>
 where
     S: RegistrationStore,
     M: Mailer + Clone + 'static,
@@ -59,21 +61,21 @@ where
         json!({"registration_id": done.registration_id(), "status": "cancelled"})
     }
 
-    fn page_for(outcome: Outcome<'_>) -> LinkPage {
+    fn page_for(outcome: Outcome<'_>) -> ActionPage {
         page_for(outcome)
     }
 }
 
 /// What a request to the cancel link came to.
-type Outcome<'a> = LinkOutcome<'a, CancelPage, Cancelled>;
+type Outcome<'a> = ActionOutcome<'a, CancelPage, Cancelled>;
 
 const CANCELLED: &str = "Your registration is cancelled";
 const NO_MORE_EMAIL: &str = "We will send you no further email about this webinar. While registration is open, you can register again.";
 
 /// The page table: every outcome of a cancel link, and the page it gets.
-fn page_for(outcome: Outcome<'_>) -> LinkPage {
+fn page_for(outcome: Outcome<'_>) -> ActionPage {
     match outcome {
-        Outcome::Shown(CancelPage::Active(registration)) => LinkPage {
+        Outcome::Shown(CancelPage::Active(registration)) => ActionPage {
             button: Some("Cancel my registration"),
             ..active_page(registration.status)
         },
@@ -105,8 +107,8 @@ fn page_for(outcome: Outcome<'_>) -> LinkPage {
 }
 
 /// A 200 page without a button.
-fn ok(heading: &'static str, paragraphs: &[&str]) -> LinkPage {
-    LinkPage {
+fn ok(heading: &'static str, paragraphs: &[&str]) -> ActionPage {
+    ActionPage {
         status: StatusCode::OK,
         heading,
         paragraphs: owned(paragraphs),
@@ -119,7 +121,7 @@ fn owned(paragraphs: &[&str]) -> Vec<String> {
 }
 
 /// What the page says before the button, by where the registration stands.
-fn active_page(status: RegistrationStatus) -> LinkPage {
+fn active_page(status: RegistrationStatus) -> ActionPage {
     match status {
         RegistrationStatus::Pending => ok(
             "Cancel this registration?",
@@ -143,7 +145,7 @@ fn active_page(status: RegistrationStatus) -> LinkPage {
 }
 
 /// The page of a refused page or action.
-fn refused_page(problem: Problem) -> LinkPage {
+fn refused_page(problem: Problem) -> ActionPage {
     let (heading, paragraphs): (&'static str, &'static [&'static str]) = match problem {
         Problem::MissingToken => (
             "This link is incomplete",
@@ -171,7 +173,7 @@ fn refused_page(problem: Problem) -> LinkPage {
         ),
         other => return generic(other),
     };
-    LinkPage {
+    ActionPage {
         status: problem.status(),
         heading,
         paragraphs: owned(paragraphs),
@@ -180,8 +182,8 @@ fn refused_page(problem: Problem) -> LinkPage {
 }
 
 /// A refusal no participant meets by following a link: the problem's own words.
-fn generic(problem: Problem) -> LinkPage {
-    LinkPage {
+fn generic(problem: Problem) -> ActionPage {
+    ActionPage {
         status: problem.status(),
         heading: problem.title(),
         paragraphs: owned(match problem {

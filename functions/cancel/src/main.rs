@@ -2,22 +2,25 @@
 
 use lambda_http::lambda_runtime::{Runtime, layers::TracingLayer};
 use lambda_http::{Adapter, Error, service_fn};
-use registration::cancelling::Canceller;
-use registration::clock::SystemClock;
 use registration::config::CancelConfig;
 use registration::mail::SesMailer;
+use registration::platform::clock::SystemClock;
 use registration::store::DynamoStore;
+use registration::use_cases::cancelling::Canceller;
 
 // One thread: a Lambda environment runs one invocation at a time on a fraction of a
 // vCPU, and a single thread answers without handing work between threads.
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
-    registration::logging::init();
+    registration::platform::logging::init();
     let config = CancelConfig::from_env().inspect_err(|e| tracing::error!("{e}"))?;
-    let aws = registration::aws::sdk_config().await;
-    let store = DynamoStore::new(registration::aws::dynamodb(&aws), &config.event.table_name);
+    let aws = registration::platform::aws::sdk_config().await;
+    let store = DynamoStore::new(
+        registration::platform::aws::dynamodb(&aws),
+        &config.event.table_name,
+    );
     let mailer = SesMailer::new(
-        registration::aws::sesv2(&aws),
+        registration::platform::aws::sesv2(&aws),
         config.delivery.sender.clone(),
     )
     .with_configuration_set(config.delivery.configuration_set.clone());

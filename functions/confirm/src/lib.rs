@@ -1,17 +1,19 @@
 //! The `confirm` function's HTTP edge. `GET /registrations/confirm?token=…` shows
 //! where the registration stands, with one button that posts the token back;
 //! `POST /registrations/confirm` confirms. The link routes' shared edge
-//! ([`serve_link`]) answers; this route gives it the confirmer's calls and its
+//! ([`serve_action`]) answers; this route gives it the confirmer's calls and its
 //! page table.
 
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
-use registration::clock::Clock;
 use registration::config::AllowedOrigins;
-use registration::confirming::{ConfirmError, ConfirmPage, Confirmed, Confirmer};
 use registration::mail::Mailer;
+use registration::platform::clock::Clock;
 use registration::store::{Registration, RegistrationStore};
-use registration::web::{ButtonStyle, LinkOutcome, LinkPage, LinkRoute, Problem, serve_link};
+use registration::use_cases::confirming::{ConfirmError, ConfirmPage, Confirmed, Confirmer};
+use registration::web::{
+    ActionOutcome, ActionPage, ActionRoute, ButtonStyle, Problem, serve_action,
+};
 use serde_json::json;
 
 pub async fn handle<S, M, C>(confirmer: &Confirmer<S, M, C>, request: Request) -> Response<Body>
@@ -20,13 +22,13 @@ where
     M: Mailer + Clone + 'static,
     C: Clock + Clone + 'static,
 {
-    serve_link(&ConfirmLink(confirmer), request).await
+    serve_action(&ConfirmLink(confirmer), request).await
 }
 
 /// The confirmation link's route: the confirmer behind it.
 struct ConfirmLink<'a, S, M, C>(&'a Confirmer<S, M, C>);
 
-impl<S, M, C> LinkRoute for ConfirmLink<'_, S, M, C>
+impl<S, M, C> ActionRoute for ConfirmLink<'_, S, M, C>
 where
     S: RegistrationStore,
     M: Mailer + Clone + 'static,
@@ -58,13 +60,13 @@ where
         confirmed_json(done)
     }
 
-    fn page_for(outcome: Outcome<'_>) -> LinkPage {
+    fn page_for(outcome: Outcome<'_>) -> ActionPage {
         page_for(outcome)
     }
 }
 
 /// What a request to the confirmation link came to.
-type Outcome<'a> = LinkOutcome<'a, ConfirmPage, Confirmed>;
+type Outcome<'a> = ActionOutcome<'a, ConfirmPage, Confirmed>;
 
 /// `{"registration_id", "status", "waitlist_position"}`, as the contract gives it.
 pub fn confirmed_json(done: &Confirmed) -> serde_json::Value {
@@ -97,9 +99,9 @@ fn place_in_line(position: u32) -> String {
 }
 
 /// The page table: every outcome of a confirmation link, and the page it gets.
-fn page_for(outcome: Outcome<'_>) -> LinkPage {
+fn page_for(outcome: Outcome<'_>) -> ActionPage {
     match outcome {
-        Outcome::Shown(ConfirmPage::Pending(_)) => LinkPage {
+        Outcome::Shown(ConfirmPage::Pending(_)) => ActionPage {
             button: Some("Confirm my registration"),
             ..ok(
                 "Confirm your registration",
@@ -124,8 +126,8 @@ fn page_for(outcome: Outcome<'_>) -> LinkPage {
 }
 
 /// A 200 page without a button.
-fn ok(heading: &'static str, paragraphs: Vec<String>) -> LinkPage {
-    LinkPage {
+fn ok(heading: &'static str, paragraphs: Vec<String>) -> ActionPage {
+    ActionPage {
         status: StatusCode::OK,
         heading,
         paragraphs,
@@ -134,7 +136,7 @@ fn ok(heading: &'static str, paragraphs: Vec<String>) -> LinkPage {
 }
 
 /// The page of a refused page or action.
-fn refused_page(problem: Problem) -> LinkPage {
+fn refused_page(problem: Problem) -> ActionPage {
     let (heading, paragraph) = match problem {
         Problem::MissingToken => (
             "This link is incomplete",
@@ -157,7 +159,7 @@ fn refused_page(problem: Problem) -> LinkPage {
         }
         other => (other.title(), other.detail()),
     };
-    LinkPage {
+    ActionPage {
         status: problem.status(),
         heading,
         paragraphs: vec![paragraph.to_owned()],

@@ -4,8 +4,8 @@
 
 use aws_lambda_events::event::eventbridge::EventBridgeEvent;
 use lambda_runtime::LambdaEvent;
-use registration::recording_feedback::{FeedbackRecorder, Recorded, SesEventDetail};
 use registration::store::RegistrationStore;
+use registration::use_cases::recording_feedback::{FeedbackRecorder, Recorded, SesEventDetail};
 use serde_json::{Value, json};
 
 pub async fn handle<S: RegistrationStore>(

@@ -2,16 +2,19 @@
 
 use lambda_runtime::{Error, run, service_fn};
 use registration::config::{Env, FeedbackConfig};
-use registration::recording_feedback::FeedbackRecorder;
 use registration::store::DynamoStore;
+use registration::use_cases::recording_feedback::FeedbackRecorder;
 
 // One thread: one event at a time, as Lambda hands them.
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
-    registration::logging::init();
+    registration::platform::logging::init();
     let config = FeedbackConfig::from_source(&Env).inspect_err(|e| tracing::error!("{e}"))?;
-    let aws = registration::aws::sdk_config().await;
-    let store = DynamoStore::new(registration::aws::dynamodb(&aws), &config.event.table_name);
+    let aws = registration::platform::aws::sdk_config().await;
+    let store = DynamoStore::new(
+        registration::platform::aws::dynamodb(&aws),
+        &config.event.table_name,
+    );
     let recorder = FeedbackRecorder::new(config, store);
     run(service_fn(|event| email_events::handle(&recorder, event))).await
 }

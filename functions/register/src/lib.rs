@@ -5,12 +5,12 @@
 use lambda_http::http::{Method, StatusCode, header};
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
-use registration::clock::Clock;
 use registration::domain::{FieldErrors, RawRegistration, Submission};
 use registration::limits::{Admission, SourceAddress};
 use registration::mail::Mailer;
-use registration::registering::{RegisterError, Registrar};
+use registration::platform::clock::Clock;
 use registration::store::{RegistrationStore, StoreError};
+use registration::use_cases::registering::{RegisterError, Registrar};
 use registration::web::{
     self, BackLink, Problem, Reply, form_page, html_response, json_response, message_page,
     problem_json,

@@ -1,27 +1,22 @@
-//! The training-registration system's shared library: configuration, domain
-//! rules, storage, mail, web pages and the use cases every function calls.
+//! The training-registration system's shared library.
+//!
+//! - `use_cases`: what the functions do (register, confirm, cancel, send the
+//!   links, record SES's feedback), each calling the parts below.
+//! - `domain`: the participant's fields, a registration's key, status and token.
+//! - `program`: a program's settings, its file and their cached reader.
+//! - `config`: the environment variables, read once at init.
+//! - `limits`: the per-hour and per-mailbox caps.
+//! - `store`: DynamoDB, behind one trait per role.
+//! - `mail`: the emails and SES.
+//! - `web`: the pages, the problems and the request edges.
+//! - `platform`: AWS clients, the clock, logging, metrics, hour windows.
 
-pub mod after_response;
-pub mod aws;
-pub mod cancelling;
-pub mod clock;
 pub mod config;
-pub mod confirming;
 pub mod domain;
-pub mod feedback;
-pub mod key;
-pub mod lifecycle;
 pub mod limits;
-pub mod links;
-pub mod logging;
 pub mod mail;
-pub mod metrics;
-pub mod owed_email;
+pub mod platform;
 pub mod program;
-pub mod recording_feedback;
-pub mod registering;
-pub mod send_links;
 pub mod store;
-pub mod token;
+pub mod use_cases;
 pub mod web;
-pub mod window;

@@ -2,10 +2,10 @@
 //! run's report out as JSON.
 
 use lambda_runtime::{Context, LambdaEvent};
-use registration::clock::Clock;
 use registration::mail::Mailer;
-use registration::send_links::SendLinks;
+use registration::platform::clock::Clock;
 use registration::store::RegistrationStore;
+use registration::use_cases::send_links::SendLinks;
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

@@ -7,10 +7,10 @@
 pub mod cloudformation;
 
 use jiff::Timestamp;
+use registration::domain::key::RegistrationKey;
 use registration::domain::{
     Country, Designation, EmailAddress, FullName, NewRegistration, Organization, Phone,
 };
-use registration::key::RegistrationKey;
 use registration::store::{
     DynamoStore, Lease, Outbox, Outboxes, PendingRegistration, Registrations, SeatOutcome, Seats,
 };
@@ -317,9 +317,13 @@ pub async fn seed(app: &TestApp) -> Seeded {
         SeatOutcome::Waitlisted(_, 2)
     ));
     link_sent(s, &c1, now).await;
-    s.transition(&x1, registration::lifecycle::Transition::Cancel, now)
-        .await
-        .expect("cancelled");
+    s.transition(
+        &x1,
+        registration::domain::lifecycle::Transition::Cancel,
+        now,
+    )
+    .await
+    .expect("cancelled");
     mark_unreachable(app, &u1).await;
     let _ = p1;
     let other_event = format!("{}-other", app.event_id);

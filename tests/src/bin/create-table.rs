@@ -7,7 +7,7 @@ async fn main() -> Result<(), String> {
         .nth(1)
         .ok_or("usage: create-table TABLE_NAME")?;
     let sdk = system_tests::sdk_config().await;
-    let client = registration::aws::dynamodb(&sdk);
+    let client = registration::platform::aws::dynamodb(&sdk);
     let exists = client
         .describe_table()
         .table_name(&name)

@@ -12,12 +12,12 @@
 //!   one JSON line per token: `{"token", "status", "position"}`.
 
 use futures::future::join_all;
-use registration::cancelling::{Cancelled, Canceller};
-use registration::clock::SystemClock;
 use registration::config::SeatsConfig;
-use registration::confirming::{Confirmed, Confirmer};
 use registration::mail::SesMailer;
+use registration::platform::clock::SystemClock;
 use registration::store::DynamoStore;
+use registration::use_cases::cancelling::{Cancelled, Canceller};
+use registration::use_cases::confirming::{Confirmed, Confirmer};
 use serde_json::json;
 use std::io::{BufRead, Write};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -57,10 +57,13 @@ async fn main() -> Result<(), String> {
     let action = args.next().ok_or(USAGE)?;
     let tokens: Vec<String> = args.collect();
     let config = SeatsConfig::from_env().map_err(|e| e.to_string())?;
-    let sdk = registration::aws::sdk_config().await;
-    let store = DynamoStore::new(registration::aws::dynamodb(&sdk), &config.event.table_name);
+    let sdk = registration::platform::aws::sdk_config().await;
+    let store = DynamoStore::new(
+        registration::platform::aws::dynamodb(&sdk),
+        &config.event.table_name,
+    );
     let mailer = SesMailer::new(
-        registration::aws::sesv2(&sdk),
+        registration::platform::aws::sesv2(&sdk),
         config.delivery.sender.clone(),
     );
     let lines = match action.as_str() {

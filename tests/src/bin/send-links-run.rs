@@ -2,11 +2,11 @@
 //! `send-links-run SECONDS` runs send-links' use case with the configuration from the
 //! environment and a deadline SECONDS from now, and prints the report as JSON.
 
-use registration::clock::SystemClock;
 use registration::config::SendLinksConfig;
 use registration::mail::SesMailer;
-use registration::send_links::SendLinks;
+use registration::platform::clock::SystemClock;
 use registration::store::DynamoStore;
+use registration::use_cases::send_links::SendLinks;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,10 +17,16 @@ async fn main() -> Result<(), String> {
         .and_then(|s| s.parse().ok())
         .ok_or("usage: send-links-run SECONDS")?;
     let config = SendLinksConfig::from_env().map_err(|e| e.to_string())?;
-    let sdk = registration::aws::sdk_config().await;
-    let store = DynamoStore::new(registration::aws::dynamodb(&sdk), &config.event.table_name);
-    let mailer = SesMailer::new(registration::aws::sesv2_paced(&sdk), config.sender.clone())
-        .with_configuration_set(config.configuration_set.clone());
+    let sdk = registration::platform::aws::sdk_config().await;
+    let store = DynamoStore::new(
+        registration::platform::aws::dynamodb(&sdk),
+        &config.event.table_name,
+    );
+    let mailer = SesMailer::new(
+        registration::platform::aws::sesv2_paced(&sdk),
+        config.sender.clone(),
+    )
+    .with_configuration_set(config.configuration_set.clone());
     let sender = Arc::new(SendLinks::new(config, store, mailer, SystemClock));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(seconds);
     let report = sender.run(deadline).await;

@@ -77,7 +77,7 @@ async fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
     let sdk = system_tests::sdk_config().await;
-    let ses = registration::aws::sesv2(&sdk);
+    let ses = registration::platform::aws::sesv2(&sdk);
     let store_url = system_tests::required_env("SES_STORE_URL");
     let run = system_tests::unique("ids");
     let since = jiff::Timestamp::now().as_second();

@@ -13,11 +13,11 @@
 //!   `Retry-After` header when it has one, then exits 0.
 
 use futures::future::join_all;
-use registration::clock::SystemClock;
 use registration::config::RegisterConfig;
 use registration::mail::SesMailer;
-use registration::registering::Registrar;
+use registration::platform::clock::SystemClock;
 use registration::store::{DynamoStore, Registrations};
+use registration::use_cases::registering::Registrar;
 use std::io::{BufRead, Write};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use system_tests::events;
@@ -46,14 +46,20 @@ async fn main() -> Result<(), String> {
         .map_err(|e| format!("BODY_JSON is not JSON: {e}"))?;
 
     let config = RegisterConfig::from_env().map_err(|e| e.to_string())?;
-    let sdk = registration::aws::sdk_config().await;
-    let store = DynamoStore::new(registration::aws::dynamodb(&sdk), &config.event.table_name);
+    let sdk = registration::platform::aws::sdk_config().await;
+    let store = DynamoStore::new(
+        registration::platform::aws::dynamodb(&sdk),
+        &config.event.table_name,
+    );
     // Warm up: resolve credentials and open a connection before the race starts.
     store
         .get(&system_tests::key_for("warm-up", "nobody@example.org"))
         .await
         .map_err(|e| format!("DynamoDB is not reachable: {e}"))?;
-    let mailer = SesMailer::new(registration::aws::sesv2(&sdk), config.sender.clone());
+    let mailer = SesMailer::new(
+        registration::platform::aws::sesv2(&sdk),
+        config.sender.clone(),
+    );
     let registrar = Registrar::new(config, store, mailer, SystemClock);
 
     let start: u128 = if start == "-" {

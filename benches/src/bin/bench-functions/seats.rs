@@ -4,8 +4,8 @@
 
 use super::{ms, percentile};
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnConsumedCapacity, TransactWriteItem, Update};
+use registration::domain::action_token::ActionToken;
 use registration::store::{DynamoStore, Registrations};
-use registration::token::ConfirmationToken;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -16,7 +16,7 @@ fn s(value: &str) -> AttributeValue {
 }
 
 /// `n` pending registrations of the bench event, with their tokens.
-async fn pending(store: &DynamoStore, tag: &str, n: usize) -> Vec<(String, ConfirmationToken)> {
+async fn pending(store: &DynamoStore, tag: &str, n: usize) -> Vec<(String, ActionToken)> {
     let now = jiff::Timestamp::now();
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
@@ -26,7 +26,7 @@ async fn pending(store: &DynamoStore, tag: &str, n: usize) -> Vec<(String, Confi
         );
         let participant = system_tests::participant("Bench Participant", &email);
         let pending = system_tests::pending_registration("bench", participant, now);
-        let token = ConfirmationToken::generate(&pending.key);
+        let token = ActionToken::generate(&pending.key);
         store
             .create_pending(&pending, &token.hash())
             .await
@@ -36,7 +36,7 @@ async fn pending(store: &DynamoStore, tag: &str, n: usize) -> Vec<(String, Confi
     out
 }
 
-fn post(path: &str, token: &ConfirmationToken) -> Value {
+fn post(path: &str, token: &ActionToken) -> Value {
     system_tests::events::request(
         "POST",
         path,

@@ -1,17 +1,22 @@
 //! The participant's fields as validated newtypes, the rules that turn a raw
 //! submission into a registration ("parse, don't validate"), and where a
-//! registration stands.
+//! registration stands: its key, its status, the token behind its confirm and
+//! cancel URLs, and SES's feedback on its emails.
 //!
 //! Whatever a participant typed prints redacted in `Debug`, so no log line, panic
 //! or assertion message can carry it.
 
+pub mod action_token;
 mod email;
+pub mod feedback;
 mod fields;
+pub mod key;
+pub mod lifecycle;
 mod submission;
 mod text;
 mod web_address;
 
-pub use crate::lifecycle::RegistrationStatus;
+pub use crate::domain::lifecycle::RegistrationStatus;
 pub use email::EmailAddress;
 pub use fields::{Country, Designation, FullName, Organization, Phone};
 pub use submission::{

@@ -5,8 +5,8 @@
 
 use super::Mailbox;
 use crate::config::EmailLimits;
+use crate::platform::window::{HourWindow, UtcDay};
 use crate::store::{LimitCounter, LimitCounters};
-use crate::window::{HourWindow, UtcDay};
 use jiff::Timestamp;
 
 /// The counters taken for one confirmation email.

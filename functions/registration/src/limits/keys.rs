@@ -4,7 +4,7 @@
 
 use super::Mailbox;
 use crate::config::LimitsKey;
-use crate::window::{HourWindow, UtcDay};
+use crate::platform::window::{HourWindow, UtcDay};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 

@@ -14,8 +14,8 @@ pub use mailbox::Mailbox;
 pub use source_rate::SourceRateLimit;
 
 use crate::config::EmailLimits;
+use crate::platform::window::HourWindow;
 use crate::store::LimitCounter;
-use crate::window::HourWindow;
 use jiff::Timestamp;
 
 /// What a per-source check decided.

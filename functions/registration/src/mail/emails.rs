@@ -39,8 +39,8 @@ struct ConfirmationText<'a> {
     name: TextValue<'a>,
     title: &'a str,
     starts_local: &'a str,
-    link: &'a str,
-    cancel_link: &'a str,
+    confirm_url: &'a str,
+    cancel_url: &'a str,
 }
 
 #[derive(Template)]
@@ -49,8 +49,8 @@ struct ConfirmationHtml<'a> {
     name: &'a str,
     title: &'a str,
     starts_local: &'a str,
-    link: &'a str,
-    cancel_link: &'a str,
+    confirm_url: &'a str,
+    cancel_url: &'a str,
 }
 
 /// The double opt-in email: its text part holds the absolute confirmation link,
@@ -59,22 +59,22 @@ pub fn confirmation_email(
     event: &EventConfig,
     to: EmailAddress,
     name: &str,
-    links: &ParticipantLinks,
+    urls: &ActionUrls,
 ) -> OutgoingEmail {
     let starts_local = event.local_time(event.starts_at);
     let text = ConfirmationText {
         name: TextValue(name),
         title: &event.title,
         starts_local: &starts_local,
-        link: &links.confirm,
-        cancel_link: &links.cancel,
+        confirm_url: &urls.confirm,
+        cancel_url: &urls.cancel,
     };
     let html = ConfirmationHtml {
         name,
         title: &event.title,
         starts_local: &starts_local,
-        link: &links.confirm,
-        cancel_link: &links.cancel,
+        confirm_url: &urls.confirm,
+        cancel_url: &urls.cancel,
     };
     OutgoingEmail {
         to,
@@ -92,14 +92,14 @@ pub fn confirmation_email(
 
 /// The absolute links an email to a participant carries.
 #[derive(Clone, PartialEq, Eq)]
-pub struct ParticipantLinks {
+pub struct ActionUrls {
     /// `<base>/registrations/confirm?token=…` (shown in the confirmation email).
     pub confirm: String,
     /// `<base>/registrations/cancel?token=…` (in every email).
     pub cancel: String,
 }
 
-impl ParticipantLinks {
+impl ActionUrls {
     /// The links of a registration whose emails link to `base`, with `token`.
     pub fn new(base: &str, token: &str) -> Self {
         let base = base.trim_end_matches('/');
@@ -111,9 +111,9 @@ impl ParticipantLinks {
 }
 
 /// The links hold a token: they print redacted.
-impl std::fmt::Debug for ParticipantLinks {
+impl std::fmt::Debug for ActionUrls {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ParticipantLinks(<redacted>)")
+        f.write_str("ActionUrls(<redacted>)")
     }
 }
 
@@ -135,7 +135,7 @@ struct LinkText<'a> {
     starts_utc: &'a str,
     zoom: &'a str,
     promoted: bool,
-    cancel_link: &'a str,
+    cancel_url: &'a str,
 }
 
 #[derive(Template)]
@@ -147,7 +147,7 @@ struct LinkHtml<'a> {
     starts_utc: &'a str,
     zoom: &'a str,
     promoted: bool,
-    cancel_link: &'a str,
+    cancel_url: &'a str,
 }
 
 /// What a link email says beyond the event: to whom, why, and its cancel link.
@@ -156,7 +156,7 @@ pub struct LinkEmailFor<'a> {
     pub name: &'a str,
     pub registration_id: &'a str,
     pub kind: LinkEmailKind,
-    pub links: &'a ParticipantLinks,
+    pub urls: &'a ActionUrls,
 }
 
 /// The webinar email: the Zoom link, the start time in the event's zone and in UTC,
@@ -178,7 +178,7 @@ pub fn link_email(
         starts_utc: &starts_utc,
         zoom: zoom.expose(),
         promoted,
-        cancel_link: &participant.links.cancel,
+        cancel_url: &participant.urls.cancel,
     };
     let html = LinkHtml {
         name: participant.name,
@@ -187,7 +187,7 @@ pub fn link_email(
         starts_utc: &starts_utc,
         zoom: zoom.expose(),
         promoted,
-        cancel_link: &participant.links.cancel,
+        cancel_url: &participant.urls.cancel,
     };
     let registration_id = participant.registration_id;
     let subject = if promoted {
@@ -215,7 +215,7 @@ struct PromotionText<'a> {
     name: TextValue<'a>,
     title: &'a str,
     starts_local: &'a str,
-    cancel_link: &'a str,
+    cancel_url: &'a str,
 }
 
 #[derive(Template)]
@@ -224,7 +224,7 @@ struct PromotionHtml<'a> {
     name: &'a str,
     title: &'a str,
     starts_local: &'a str,
-    cancel_link: &'a str,
+    cancel_url: &'a str,
 }
 
 /// A seat freed and went to a waitlisted participant, before links go out: the
@@ -233,20 +233,20 @@ pub fn promotion_email(
     event: &EventConfig,
     to: EmailAddress,
     name: &str,
-    links: &ParticipantLinks,
+    urls: &ActionUrls,
 ) -> OutgoingEmail {
     let starts_local = event.local_time(event.starts_at);
     let text = PromotionText {
         name: TextValue(name),
         title: &event.title,
         starts_local: &starts_local,
-        cancel_link: &links.cancel,
+        cancel_url: &urls.cancel,
     };
     let html = PromotionHtml {
         name,
         title: &event.title,
         starts_local: &starts_local,
-        cancel_link: &links.cancel,
+        cancel_url: &urls.cancel,
     };
     OutgoingEmail {
         to,
@@ -266,7 +266,7 @@ struct ReminderText<'a> {
     starts_local: &'a str,
     starts_utc: &'a str,
     zoom: &'a str,
-    cancel_link: &'a str,
+    cancel_url: &'a str,
 }
 
 #[derive(Template)]
@@ -277,7 +277,7 @@ struct ReminderHtml<'a> {
     starts_local: &'a str,
     starts_utc: &'a str,
     zoom: &'a str,
-    cancel_link: &'a str,
+    cancel_url: &'a str,
 }
 
 /// The reminder: the Zoom link again, the start time in the event's zone and in
@@ -286,7 +286,7 @@ pub fn reminder_email(
     event: &EventConfig,
     to: EmailAddress,
     name: &str,
-    links: &ParticipantLinks,
+    urls: &ActionUrls,
     zoom: &ZoomJoinUrl,
 ) -> OutgoingEmail {
     let starts_local = event.local_time(event.starts_at);
@@ -297,7 +297,7 @@ pub fn reminder_email(
         starts_local: &starts_local,
         starts_utc: &starts_utc,
         zoom: zoom.expose(),
-        cancel_link: &links.cancel,
+        cancel_url: &urls.cancel,
     };
     let html = ReminderHtml {
         name,
@@ -305,7 +305,7 @@ pub fn reminder_email(
         starts_local: &starts_local,
         starts_utc: &starts_utc,
         zoom: zoom.expose(),
-        cancel_link: &links.cancel,
+        cancel_url: &urls.cancel,
     };
     OutgoingEmail {
         to,

@@ -43,8 +43,8 @@ fn to() -> EmailAddress {
 
 #[test]
 fn the_confirmation_email_carries_the_link_and_escapes_the_name() {
-    let links = ParticipantLinks::new("https://x.example/", "abc");
-    let email = confirmation_email(&event(), to(), "<b>Ali</b> & \"Co\"", &links);
+    let urls = ActionUrls::new("https://x.example/", "abc");
+    let email = confirmation_email(&event(), to(), "<b>Ali</b> & \"Co\"", &urls);
     assert_eq!(
         email.subject,
         "Please confirm your registration: Powering Belt and Road Lithium-ion batteries"
@@ -78,8 +78,8 @@ fn the_confirmation_email_carries_the_link_and_escapes_the_name() {
 
 #[test]
 fn a_promotion_says_the_seat_is_theirs_with_the_cancel_link_and_no_zoom_link() {
-    let links = ParticipantLinks::new("https://x.example", "tok");
-    let email = promotion_email(&event(), to(), "Ayşe <b>", &links);
+    let urls = ActionUrls::new("https://x.example", "tok");
+    let email = promotion_email(&event(), to(), "Ayşe <b>", &urls);
     assert_eq!(
         email.subject,
         "A seat is yours: Powering Belt and Road Lithium-ion batteries"
@@ -96,12 +96,12 @@ fn a_promotion_says_the_seat_is_theirs_with_the_cancel_link_and_no_zoom_link() {
 #[test]
 fn the_link_email_holds_zoom_link_name_and_both_times_with_an_invitation() {
     let now: Timestamp = "2022-09-27T08:00:00Z".parse().unwrap();
-    let links = ParticipantLinks::new("https://x.example", "tok");
+    let urls = ActionUrls::new("https://x.example", "tok");
     let participant = LinkEmailFor {
         name: "Çağrı <i>",
         registration_id: "reg-1",
         kind: LinkEmailKind::Confirmed,
-        links: &links,
+        urls: &urls,
     };
     let email = link_email(&event(), to(), participant, &zoom(), now);
     assert_eq!(
@@ -170,18 +170,18 @@ fn folding_keeps_multibyte_characters_whole() {
 /// Every kind of email to a participant, with this name.
 fn every_email_to(name: &str) -> Vec<OutgoingEmail> {
     let now: Timestamp = "2022-09-27T08:00:00Z".parse().unwrap();
-    let links = ParticipantLinks::new("https://x.example", "tok");
+    let urls = ActionUrls::new("https://x.example", "tok");
     let participant = LinkEmailFor {
         name,
         registration_id: "reg-1",
         kind: LinkEmailKind::Confirmed,
-        links: &links,
+        urls: &urls,
     };
     vec![
-        confirmation_email(&event(), to(), name, &links),
+        confirmation_email(&event(), to(), name, &urls),
         link_email(&event(), to(), participant, &zoom(), now),
-        promotion_email(&event(), to(), name, &links),
-        reminder_email(&event(), to(), name, &links, &zoom()),
+        promotion_email(&event(), to(), name, &urls),
+        reminder_email(&event(), to(), name, &urls, &zoom()),
     ]
 }
 

@@ -8,13 +8,13 @@
 mod emails;
 
 pub use emails::{
-    LinkEmailFor, LinkEmailKind, ParticipantLinks, calendar_invitation, confirmation_email,
-    link_email, promotion_email, reminder_email,
+    ActionUrls, LinkEmailFor, LinkEmailKind, calendar_invitation, confirmation_email, link_email,
+    promotion_email, reminder_email,
 };
 
 use crate::config::Sender;
+use crate::domain::lifecycle::Outbox;
 use crate::domain::{EmailAddress, Redacted};
-use crate::lifecycle::Outbox;
 use async_trait::async_trait;
 use aws_sdk_sesv2::Client;
 use aws_sdk_sesv2::config::http::HttpResponse;

@@ -5,7 +5,7 @@
 //! one, is served first and never read.
 
 use super::{ProgramId, ProgramSettings};
-use crate::clock::Clock;
+use crate::platform::clock::Clock;
 use async_trait::async_trait;
 use jiff::{SignedDuration, Timestamp};
 use std::collections::HashMap;
@@ -139,7 +139,7 @@ impl<S: ProgramSource, C: Clock> ProgramReader<S, C> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clock::FixedClock;
+    use crate::platform::clock::FixedClock;
     use crate::program::parse_program_file;
     use std::sync::atomic::{AtomicU32, Ordering};
 

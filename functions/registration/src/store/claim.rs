@@ -7,7 +7,7 @@ use super::dynamo::DynamoStore;
 use super::ext::{n, s};
 use super::item::{self, attr};
 use super::{Lease, MAX_CANCEL_TOKENS, Outbox, StoreError};
-use crate::key::RegistrationKey;
+use crate::domain::key::RegistrationKey;
 use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::Timestamp;
 use std::collections::HashMap;

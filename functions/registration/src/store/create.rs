@@ -12,8 +12,8 @@ use super::limits::LimitCounter;
 use super::{
     CreateError, LimitCounters, PendingRegistration, Registrations, StoreError, TransitionOutcome,
 };
-use crate::key::RegistrationKey;
-use crate::lifecycle::{RegistrationStatus, Transition};
+use crate::domain::key::RegistrationKey;
+use crate::domain::lifecycle::{RegistrationStatus, Transition};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder;

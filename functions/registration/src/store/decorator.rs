@@ -8,9 +8,9 @@ use super::{
     LimitCounter, LimitCounters, Outbox, OutboxCursor, Outboxes, PendingRegistration, Registration,
     Registrations, Renewal, SeatOutcome, Seats, StoreError, Tokens, TransitionOutcome,
 };
-use crate::feedback::EmailEvent;
-use crate::key::RegistrationKey;
-use crate::lifecycle::Transition;
+use crate::domain::feedback::EmailEvent;
+use crate::domain::key::RegistrationKey;
+use crate::domain::lifecycle::Transition;
 use async_trait::async_trait;
 use jiff::Timestamp;
 

@@ -2,13 +2,13 @@
 //! (one registration item per key, read with strongly consistent reads, changed
 //! with conditional updates). Each role is implemented in the file that does its
 //! work: `create.rs`, `tokens.rs`, `seats.rs`, `outbox.rs`, `limits.rs`,
-//! `feedback.rs`, and `event.rs` for the organizer's.
+//! `domain/feedback.rs`, and `event.rs` for the organizer's.
 
 use super::StoreError;
 use super::ext::{classify, is_condition_failure, s};
 use super::item::{self, attr};
 use super::meter::CapacityMeter;
-use crate::key::RegistrationKey;
+use crate::domain::key::RegistrationKey;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemOutput;
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;

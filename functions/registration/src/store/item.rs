@@ -12,9 +12,9 @@
 //!   (`<event>#confirmation` or `<event>#link`), so the sender's cost grows with
 //!   what is left to send, never with the table.
 
-use crate::feedback::EmailFeedback;
-use crate::key::RegistrationKey;
-use crate::lifecycle::{Lifecycle, Outbox, RegistrationStatus, Transition};
+use crate::domain::feedback::EmailFeedback;
+use crate::domain::key::RegistrationKey;
+use crate::domain::lifecycle::{Lifecycle, Outbox, RegistrationStatus, Transition};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 

@@ -1,8 +1,8 @@
 //! The item keys and index values of the table's items, as `template.yaml`
 //! declares the table: one home for their formats.
 
-use crate::key::RegistrationKey;
-use crate::lifecycle::Outbox;
+use crate::domain::key::RegistrationKey;
+use crate::domain::lifecycle::Outbox;
 
 /// The item key of an event's seats item.
 pub(in crate::store) fn seats_pk(event_id: &str) -> String {

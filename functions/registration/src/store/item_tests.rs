@@ -33,9 +33,9 @@ pub(crate) fn pending() -> PendingRegistration {
     }
 }
 
-fn feedback() -> crate::feedback::EmailFeedback {
-    crate::feedback::EmailFeedback::new(
-        &crate::feedback::DeliveryNews::Delivered,
+fn feedback() -> crate::domain::feedback::EmailFeedback {
+    crate::domain::feedback::EmailFeedback::new(
+        &crate::domain::feedback::DeliveryNews::Delivered,
         Timestamp::UNIX_EPOCH,
     )
 }

@@ -11,8 +11,8 @@ use super::StoreError;
 use super::dynamo::DynamoStore;
 use super::ext::{n, s};
 use super::item::{attr, seats_attr};
-use crate::key::RegistrationKey;
-use crate::lifecycle::RegistrationStatus;
+use crate::domain::key::RegistrationKey;
+use crate::domain::lifecycle::RegistrationStatus;
 
 /// How many registrations of an old list get their ticket at once.
 const MOVES_IN_FLIGHT: usize = 16;

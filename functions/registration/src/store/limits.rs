@@ -6,7 +6,7 @@ use super::dynamo::DynamoStore;
 use super::ext::{n, s};
 use super::item::attr;
 use super::{LimitCounters, StoreError};
-use crate::window::{HourWindow, UtcDay};
+use crate::platform::window::{HourWindow, UtcDay};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;

@@ -24,7 +24,7 @@ mod tokens;
 mod transact;
 mod withdraw;
 
-pub use crate::lifecycle::{Attempt, MAX_EMAIL_ATTEMPTS, Outbox};
+pub use crate::domain::lifecycle::{Attempt, MAX_EMAIL_ATTEMPTS, Outbox};
 pub use decorator::{
     Decorator, PassesFeedback, PassesLimitCounters, PassesOutboxes, PassesRegistrations,
     PassesSeats, PassesTokens,
@@ -43,7 +43,7 @@ pub use roles::{
 };
 
 use crate::domain::NewRegistration;
-use crate::key::RegistrationKey;
+use crate::domain::key::RegistrationKey;
 use jiff::Timestamp;
 use std::collections::HashMap;
 

@@ -11,8 +11,8 @@ use super::{
     Attempt, DueCount, DuePage, Lease, MAX_EMAIL_ATTEMPTS, Outbox, OutboxCursor, Outboxes,
     StoreError,
 };
-use crate::key::RegistrationKey;
-use crate::lifecycle::{RegistrationStatus, Transition};
+use crate::domain::key::RegistrationKey;
+use crate::domain::lifecycle::{RegistrationStatus, Transition};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, Select};

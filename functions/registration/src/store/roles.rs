@@ -8,9 +8,9 @@ use super::{
     Outbox, OutboxCursor, PendingRegistration, Registration, Renewal, SeatOutcome, StoreError,
     TransitionOutcome,
 };
-use crate::feedback::EmailEvent;
-use crate::key::RegistrationKey;
-use crate::lifecycle::Transition;
+use crate::domain::feedback::EmailEvent;
+use crate::domain::key::RegistrationKey;
+use crate::domain::lifecycle::Transition;
 use async_trait::async_trait;
 use jiff::Timestamp;
 
@@ -200,7 +200,7 @@ pub trait LimitCounters: Clone + Send + Sync + 'static {
     async fn give_back_slot(&self, counter: &LimitCounter) -> Result<(), StoreError>;
 }
 
-/// SES's news about a registration's emails (`feedback.rs`).
+/// SES's news about a registration's emails (`domain/feedback.rs`).
 #[async_trait]
 pub trait Feedback: Clone + Send + Sync + 'static {
     /// Record SES's `event` about an email sent to the registration at `key`

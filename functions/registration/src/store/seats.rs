@@ -22,8 +22,8 @@ use super::seats_item::{LINE_MOVED, SEAT_ATTEMPTS, SeatsItem, counter_is, extend
 use super::transact::{Committed, contended, contention, update_of};
 use super::withdraw::cancelled;
 use super::{CancelOutcome, Freed, Outbox, Registrations, SeatOutcome, Seats, StoreError};
-use crate::key::RegistrationKey;
-use crate::lifecycle::{RegistrationStatus, Transition};
+use crate::domain::key::RegistrationKey;
+use crate::domain::lifecycle::{RegistrationStatus, Transition};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::Select;
 use jiff::Timestamp;

@@ -6,7 +6,7 @@ use super::dynamo::DynamoStore;
 use super::ext::{classify, from_item, n, s};
 use super::item::{self, Registration, attr, seats_attr};
 use super::{Registrations, StoreError};
-use crate::key::RegistrationKey;
+use crate::domain::key::RegistrationKey;
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use serde::Deserialize;
 

@@ -98,7 +98,7 @@ pub(super) fn update_of(update: UpdateItemFluentBuilder) -> Result<TransactWrite
 
 /// Wait a little, longer each time, before trying a contended change again.
 pub(super) async fn contention(attempt: u32) {
-    let jitter = u64::from(crate::clock::random_bytes::<1>()[0] % 20);
+    let jitter = u64::from(crate::platform::clock::random_bytes::<1>()[0] % 20);
     let wait = Duration::from_millis(10 * u64::from(attempt.min(6) + 1) + jitter);
     tokio::time::sleep(wait).await;
 }

@@ -11,8 +11,8 @@ use super::outbox::transition_update_from;
 use super::seats_item::{and_condition, extend};
 use super::transact::{Committed, update_of};
 use super::{CancelOutcome, Freed, StoreError};
-use crate::key::RegistrationKey;
-use crate::lifecycle::{RegistrationStatus, Transition};
+use crate::domain::key::RegistrationKey;
+use crate::domain::lifecycle::{RegistrationStatus, Transition};
 use jiff::Timestamp;
 
 impl DynamoStore {

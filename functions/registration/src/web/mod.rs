@@ -4,18 +4,18 @@
 //! ([`link`]), the edge both link routes share ([`link_route`]), the HTML pages
 //! ([`pages`]), and the headers every response carries.
 
+mod action;
+mod action_route;
 mod body;
-mod link;
-mod link_route;
 mod origin;
 mod pages;
 mod problem;
 
+pub use action::ActionRequest;
+pub use action_route::{ActionOutcome, ActionPage, ActionRoute, serve_action};
 pub use body::{
     BodyError, BodyFormat, MAX_BODY_BYTES, body_format, parse_registration, parse_token,
 };
-pub use link::LinkRequest;
-pub use link_route::{LinkOutcome, LinkPage, LinkRoute, serve_link};
 pub use origin::{api_domain, origin_allowed};
 pub use pages::{BackLink, Button, ButtonStyle, ECO_MEMBERS, action_page, form_page, message_page};
 pub use problem::{PROBLEM_BASE, Problem, RETRY_UNAVAILABLE_AFTER_SECS, Reply, problem_json};

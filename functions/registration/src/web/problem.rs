@@ -4,8 +4,8 @@
 use super::body::{BodyError, BodyFormat, body_format};
 use super::respond;
 use crate::domain::FieldErrors;
-use crate::links::LinkError;
 use crate::store::StoreError;
+use crate::use_cases::action::ActionError;
 use lambda_http::http::{HeaderMap, StatusCode, header};
 use lambda_http::{Body, Response};
 use serde_json::{Map, Value, json};
@@ -178,14 +178,14 @@ impl From<BodyError> for Problem {
 }
 
 /// The one place a link's error becomes a problem (and so a status).
-impl From<&LinkError> for Problem {
-    fn from(err: &LinkError) -> Self {
+impl From<&ActionError> for Problem {
+    fn from(err: &ActionError) -> Self {
         match err {
-            LinkError::MissingToken => Problem::MissingToken,
-            LinkError::UnknownToken => Problem::UnknownToken,
-            LinkError::EventStarted => Problem::EventStarted,
-            LinkError::Store(StoreError::Unavailable(_)) => Problem::Unavailable,
-            LinkError::Store(StoreError::Internal(_)) => Problem::Internal,
+            ActionError::MissingToken => Problem::MissingToken,
+            ActionError::UnknownToken => Problem::UnknownToken,
+            ActionError::EventStarted => Problem::EventStarted,
+            ActionError::Store(StoreError::Unavailable(_)) => Problem::Unavailable,
+            ActionError::Store(StoreError::Internal(_)) => Problem::Internal,
         }
     }
 }
@@ -248,16 +248,16 @@ mod tests {
     #[test]
     fn link_errors_have_their_contract_statuses() {
         for (err, status, slug) in [
-            (LinkError::MissingToken, 400, "missing-token"),
-            (LinkError::UnknownToken, 404, "unknown-token"),
-            (LinkError::EventStarted, 410, "event-started"),
+            (ActionError::MissingToken, 400, "missing-token"),
+            (ActionError::UnknownToken, 404, "unknown-token"),
+            (ActionError::EventStarted, 410, "event-started"),
             (
-                LinkError::Store(StoreError::Unavailable("x".into())),
+                ActionError::Store(StoreError::Unavailable("x".into())),
                 503,
                 "unavailable",
             ),
             (
-                LinkError::Store(StoreError::Internal("x".into())),
+                ActionError::Store(StoreError::Internal("x".into())),
                 500,
                 "internal",
             ),

@@ -3,13 +3,13 @@
 //! (confirm, cancel); a GET of such a page changes nothing.
 
 use crate::config::EventConfig;
+use crate::domain::action_token::ActionToken;
 use crate::store::{Registration, StoreError, Tokens};
-use crate::token::ConfirmationToken;
 use jiff::Timestamp;
 
 /// Why a link's page or action cannot go ahead.
 #[derive(Debug, thiserror::Error)]
-pub enum LinkError {
+pub enum ActionError {
     #[error("the link has no token")]
     MissingToken,
     #[error("the token is unknown or was altered")]
@@ -26,21 +26,23 @@ pub async fn resolve(
     event: &EventConfig,
     now: Timestamp,
     token: Option<&str>,
-) -> Result<Registration, LinkError> {
+) -> Result<Registration, ActionError> {
     let token = token
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .ok_or(LinkError::MissingToken)?;
+        .ok_or(ActionError::MissingToken)?;
     if now >= event.starts_at {
-        return Err(LinkError::EventStarted);
+        return Err(ActionError::EventStarted);
     }
-    let token = ConfirmationToken::parse(token).ok_or(LinkError::UnknownToken)?;
-    let key = token.key(&event.event_id).ok_or(LinkError::UnknownToken)?;
+    let token = ActionToken::parse(token).ok_or(ActionError::UnknownToken)?;
+    let key = token
+        .key(&event.event_id)
+        .ok_or(ActionError::UnknownToken)?;
     store
         .find_by_token(&key, &token.hash())
         .await
-        .map_err(LinkError::Store)?
+        .map_err(ActionError::Store)?
         // An expired unconfirmed registration counts as absent.
         .filter(|registration| !registration.is_expired(now))
-        .ok_or(LinkError::UnknownToken)
+        .ok_or(ActionError::UnknownToken)
 }

@@ -6,8 +6,8 @@
 //! Confirming is then one key lookup of the registration, with no separate token
 //! item to write at registration time.
 
-use crate::clock::random_bytes;
-use crate::key::{KEY_CHARS, RegistrationKey};
+use crate::domain::key::{KEY_CHARS, RegistrationKey};
+use crate::platform::clock::random_bytes;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
@@ -18,12 +18,12 @@ const SECRET_CHARS: usize = 43;
 
 /// The value in a confirmation link.
 #[derive(Clone, PartialEq, Eq)]
-pub struct ConfirmationToken {
+pub struct ActionToken {
     /// The key's [`KEY_CHARS`] characters, then the secret's [`SECRET_CHARS`].
     value: String,
 }
 
-impl ConfirmationToken {
+impl ActionToken {
     /// A new token for the registration at `key`.
     pub fn generate(key: &RegistrationKey) -> Self {
         let secret = URL_SAFE_NO_PAD.encode(random_bytes::<SECRET_BYTES>());
@@ -45,7 +45,7 @@ impl ConfirmationToken {
                 .decode(text)
                 .is_ok_and(|decoded| decoded.len() == bytes)
         };
-        let ok = decodes_to(secret, SECRET_BYTES) && crate::key::is_id(key);
+        let ok = decodes_to(secret, SECRET_BYTES) && crate::domain::key::is_id(key);
         ok.then(|| Self {
             value: value.to_owned(),
         })
@@ -70,9 +70,9 @@ impl ConfirmationToken {
     }
 }
 
-impl std::fmt::Debug for ConfirmationToken {
+impl std::fmt::Debug for ActionToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ConfirmationToken(<redacted>)")
+        f.write_str("ActionToken(<redacted>)")
     }
 }
 
@@ -88,8 +88,8 @@ mod tests {
 
     #[test]
     fn tokens_carry_their_key_and_256_random_bits_and_differ() {
-        let a = ConfirmationToken::generate(&the_key());
-        let b = ConfirmationToken::generate(&the_key());
+        let a = ActionToken::generate(&the_key());
+        let b = ActionToken::generate(&the_key());
         let (key, secret) = a.expose().split_at(22);
         assert_eq!(key, KEY);
         assert_eq!(a.key("e"), Some(the_key()));
@@ -101,8 +101,8 @@ mod tests {
 
     #[test]
     fn the_hash_is_stable_and_is_not_the_token() {
-        let token = ConfirmationToken::generate(&the_key());
-        let again = ConfirmationToken::parse(token.expose()).unwrap();
+        let token = ActionToken::generate(&the_key());
+        let again = ActionToken::parse(token.expose()).unwrap();
         assert_eq!(again.key("e"), Some(the_key()));
         assert_eq!(token.hash(), again.hash());
         assert!(!token.expose().contains(&token.hash()));
@@ -113,16 +113,15 @@ mod tests {
     /// emailed are checked against the hash stored when they were sent.
     #[test]
     fn the_hash_is_sha256_of_the_secret_in_unpadded_base64url() {
-        let token = ConfirmationToken::parse(
-            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE",
-        )
-        .unwrap();
+        let token =
+            ActionToken::parse("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE")
+                .unwrap();
         assert_eq!(token.hash(), "GuswXq5j7W6smrJtRu8UatSPWuWcYIzUERXsSxm1zXI");
     }
 
     #[test]
     fn malformed_tokens_are_refused() {
-        let token = ConfirmationToken::generate(&the_key());
+        let token = ActionToken::generate(&the_key());
         let (key, secret) = token.expose().split_at(22);
         let longer = format!("{}A", token.expose());
         let shorter = &token.expose()[1..];
@@ -143,7 +142,7 @@ mod tests {
             &surplus_bits,
             &multibyte,
         ] {
-            assert!(ConfirmationToken::parse(bad).is_none(), "{bad}");
+            assert!(ActionToken::parse(bad).is_none(), "{bad}");
         }
     }
 }

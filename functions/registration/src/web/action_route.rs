@@ -5,17 +5,17 @@
 //! route's page table. A route supplies only its path, its calls and its table.
 
 use super::{
-    Button, ButtonStyle, LinkRequest, Problem, Reply, action_page, html_response, json_response,
+    ActionRequest, Button, ButtonStyle, Problem, Reply, action_page, html_response, json_response,
     problem_json,
 };
 use crate::config::AllowedOrigins;
-use crate::links::LinkError;
+use crate::use_cases::action::ActionError;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde_json::Value;
 
 /// What one link's route adds to the shared edge.
-pub trait LinkRoute {
+pub trait ActionRoute {
     /// The route's path, as the contract gives it.
     const PATH: &'static str;
     /// How the page's button looks.
@@ -30,18 +30,18 @@ pub trait LinkRoute {
     fn event_title(&self) -> &str;
     fn allowed_origins(&self) -> &AllowedOrigins;
     /// The link's page: changes nothing.
-    fn check(&self, token: Option<&str>) -> impl Future<Output = Result<Self::Found, LinkError>>;
+    fn check(&self, token: Option<&str>) -> impl Future<Output = Result<Self::Found, ActionError>>;
     /// The button's action.
-    fn act(&self, token: Option<&str>) -> impl Future<Output = Result<Self::Done, LinkError>>;
+    fn act(&self, token: Option<&str>) -> impl Future<Output = Result<Self::Done, ActionError>>;
     /// The action's answer to a JSON client, as the contract gives it.
     fn done_json(done: &Self::Done) -> Value;
     /// The page table: every outcome of the link, and the page it gets.
-    fn page_for(outcome: LinkOutcome<'_, Self::Found, Self::Done>) -> LinkPage;
+    fn page_for(outcome: ActionOutcome<'_, Self::Found, Self::Done>) -> ActionPage;
 }
 
 /// What a request to a link's route came to.
 #[derive(Debug)]
-pub enum LinkOutcome<'a, Found, Done> {
+pub enum ActionOutcome<'a, Found, Done> {
     /// The link's page (GET).
     Shown(&'a Found),
     /// The button's action (POST).
@@ -49,8 +49,8 @@ pub enum LinkOutcome<'a, Found, Done> {
     Refused(Problem),
 }
 
-impl<Found, Done> LinkOutcome<'_, Found, Done> {
-    pub fn refused(err: &LinkError) -> Self {
+impl<Found, Done> ActionOutcome<'_, Found, Done> {
+    pub fn refused(err: &ActionError) -> Self {
         Self::Refused(Problem::from(err))
     }
 }
@@ -58,7 +58,7 @@ impl<Found, Done> LinkOutcome<'_, Found, Done> {
 /// What the participant sees: a status, a heading, a few paragraphs and, on the
 /// link's page when there is something to do, the button's label.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LinkPage {
+pub struct ActionPage {
     pub status: StatusCode,
     pub heading: &'static str,
     pub paragraphs: Vec<String>,
@@ -66,55 +66,55 @@ pub struct LinkPage {
 }
 
 /// Answer one request to `route`'s path.
-pub async fn serve_link<R: LinkRoute>(route: &R, request: Request) -> Response<Body> {
+pub async fn serve_action<R: ActionRoute>(route: &R, request: Request) -> Response<Body> {
     let title = route.event_title();
-    match LinkRequest::read(&request, R::PATH, route.allowed_origins()) {
-        LinkRequest::Show { token } => {
+    match ActionRequest::read(&request, R::PATH, route.allowed_origins()) {
+        ActionRequest::Show { token } => {
             let found = route.check(token.as_deref()).await;
             log_failure::<R, _>(&found);
             let outcome = found
                 .as_ref()
-                .map_or_else(LinkOutcome::refused, LinkOutcome::Shown);
+                .map_or_else(ActionOutcome::refused, ActionOutcome::Shown);
             html::<R>(&R::page_for(outcome), title, token.as_deref())
         }
-        LinkRequest::Act { reply, token } => {
+        ActionRequest::Act { reply, token } => {
             let done = route.act(token.as_deref()).await;
             log_failure::<R, _>(&done);
             let outcome = done
                 .as_ref()
-                .map_or_else(LinkOutcome::refused, LinkOutcome::Done);
+                .map_or_else(ActionOutcome::refused, ActionOutcome::Done);
             answer::<R>(reply, outcome, title)
         }
-        LinkRequest::Refused { reply, problem } => {
-            answer::<R>(reply, LinkOutcome::Refused(problem), title)
+        ActionRequest::Refused { reply, problem } => {
+            answer::<R>(reply, ActionOutcome::Refused(problem), title)
         }
     }
 }
 
 /// The cause of a store failure, logged; the participant sees only the page.
-fn log_failure<R: LinkRoute, T>(outcome: &Result<T, LinkError>) {
-    if let Err(LinkError::Store(cause)) = outcome {
+fn log_failure<R: ActionRoute, T>(outcome: &Result<T, ActionError>) {
+    if let Err(ActionError::Store(cause)) = outcome {
         tracing::error!(error = %cause, "{}", R::FAILED);
     }
 }
 
 /// The answer to a POST: JSON for a JSON client, else the page.
-fn answer<R: LinkRoute>(
+fn answer<R: ActionRoute>(
     reply: Reply,
-    outcome: LinkOutcome<'_, R::Found, R::Done>,
+    outcome: ActionOutcome<'_, R::Found, R::Done>,
     title: &str,
 ) -> Response<Body> {
     match (reply, &outcome) {
-        (Reply::Json, LinkOutcome::Done(done)) => {
+        (Reply::Json, ActionOutcome::Done(done)) => {
             json_response(StatusCode::OK, &R::done_json(done))
         }
-        (Reply::Json, LinkOutcome::Refused(problem)) => problem_json(*problem, None),
+        (Reply::Json, ActionOutcome::Refused(problem)) => problem_json(*problem, None),
         _ => html::<R>(&R::page_for(outcome), title, None),
     }
 }
 
 /// The page as HTML; the button, if the page has one, posts `token` back.
-fn html<R: LinkRoute>(page: &LinkPage, title: &str, token: Option<&str>) -> Response<Body> {
+fn html<R: ActionRoute>(page: &ActionPage, title: &str, token: Option<&str>) -> Response<Body> {
     let button = page.button.zip(token).map(|(label, token)| Button {
         action: R::PATH,
         token,
@@ -128,5 +128,5 @@ fn html<R: LinkRoute>(page: &LinkPage, title: &str, token: Option<&str>) -> Resp
 }
 
 #[cfg(test)]
-#[path = "link_route_tests.rs"]
+#[path = "action_route_tests.rs"]
 mod tests;

@@ -7,9 +7,9 @@
 
 use crate::config::FeedbackConfig;
 use crate::domain::EmailAddress;
-use crate::feedback::{DeliveryNews, EmailEvent};
-use crate::key::RegistrationKey;
-use crate::lifecycle::Outbox;
+use crate::domain::feedback::{DeliveryNews, EmailEvent};
+use crate::domain::key::RegistrationKey;
+use crate::domain::lifecycle::Outbox;
 use crate::mail::EmailTags;
 use crate::store::{Feedback, FeedbackOutcome, StoreError};
 use jiff::Timestamp;
@@ -221,7 +221,7 @@ impl<S: Feedback> FeedbackRecorder<S> {
             FeedbackOutcome::Recorded => {
                 // Counted once: a repeated event is already known.
                 if let Some(metric) = alarm_metric(news) {
-                    crate::metrics::emit(&self.config.event.event_id, &[(metric, 1)]);
+                    crate::platform::metrics::emit(&self.config.event.event_id, &[(metric, 1)]);
                 }
                 tracing::info!(
                     registration_id,

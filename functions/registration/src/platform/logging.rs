@@ -94,8 +94,8 @@ mod tests {
             tracing::trace!(target: "aws_smithy_runtime::client::orchestrator::http", "body ayesha@example.org");
             tracing::trace!(target: "lambda_runtime::layers::api_response", "event token=abc");
             tracing::debug!(target: "aws_smithy_runtime::client::orchestrator", "debug-visible");
-            tracing::trace!(target: "registration::send_links", "own-trace-visible");
-            tracing::info!(target: "registration::registering", "info-visible");
+            tracing::trace!(target: "registration::use_cases::send_links", "own-trace-visible");
+            tracing::info!(target: "registration::use_cases::registering", "info-visible");
         });
         String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
     }

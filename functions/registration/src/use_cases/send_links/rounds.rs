@@ -5,9 +5,9 @@
 
 use super::SendLinksStore;
 use super::run::SendLinksRun;
-use crate::clock::Clock;
-use crate::key::RegistrationKey;
+use crate::domain::key::RegistrationKey;
 use crate::mail::Mailer;
+use crate::platform::clock::Clock;
 use crate::store::{Outbox, OutboxCursor, StoreError};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;

@@ -3,12 +3,12 @@
 
 use crate::config::{EventConfig, ZoomJoinUrl};
 use crate::domain::EmailAddress;
+use crate::domain::action_token::ActionToken;
 use crate::mail::{
-    EmailTags, LinkEmailFor, LinkEmailKind, OutgoingEmail, ParticipantLinks, confirmation_email,
+    ActionUrls, EmailTags, LinkEmailFor, LinkEmailKind, OutgoingEmail, confirmation_email,
     link_email, promotion_email, reminder_email,
 };
 use crate::store::{Attempt, Outbox, Registration};
-use crate::token::ConfirmationToken;
 use jiff::Timestamp;
 
 /// Why an owed email could not be composed.
@@ -44,17 +44,17 @@ pub fn compose(
     zoom: Option<&ZoomJoinUrl>,
     registration: &Registration,
     outbox: Outbox,
-    token: &ConfirmationToken,
+    token: &ActionToken,
     now: Timestamp,
 ) -> Result<OutgoingEmail, NotComposed> {
     let to = EmailAddress::parse(&registration.email).map_err(|_| NotComposed::Undeliverable)?;
-    let links = ParticipantLinks::new(&registration.link_base, token.expose());
+    let urls = ActionUrls::new(&registration.link_base, token.expose());
     let name = &registration.full_name;
     let zoom = || zoom.ok_or(NotComposed::NoZoomLink);
     let email = match outbox {
-        Outbox::Confirmation => confirmation_email(event, to, name, &links),
-        Outbox::Promotion => promotion_email(event, to, name, &links),
-        Outbox::Reminder => reminder_email(event, to, name, &links, zoom()?),
+        Outbox::Confirmation => confirmation_email(event, to, name, &urls),
+        Outbox::Promotion => promotion_email(event, to, name, &urls),
+        Outbox::Reminder => reminder_email(event, to, name, &urls, zoom()?),
         Outbox::Link => {
             let kind = if registration.promoted_at.is_some() {
                 LinkEmailKind::Promoted
@@ -65,7 +65,7 @@ pub fn compose(
                 name,
                 registration_id: &registration.registration_id,
                 kind,
-                links: &links,
+                urls: &urls,
             };
             link_email(event, to, participant, zoom()?, now)
         }

@@ -20,9 +20,9 @@ mod run;
 
 pub use pacer::{Pacer, TokioClock};
 
-use crate::clock::{Clock, random_hex};
 use crate::config::SendLinksConfig;
 use crate::mail::Mailer;
+use crate::platform::clock::{Clock, random_hex};
 use crate::store::{DueCount, LimitCounters, Outbox, Outboxes, Seats, Tokens};
 use run::{Counters, SendLinksRun};
 use serde::Serialize;
@@ -192,7 +192,7 @@ where
             .checked_sub(jiff::SignedDuration::from_hours(1))
             .is_ok_and(|from| now >= from);
         let owed = if last_hour { report.remaining } else { 0 };
-        crate::metrics::emit(
+        crate::platform::metrics::emit(
             &self.config.event.event_id,
             &[("LinksOwedBeforeStart", owed)],
         );

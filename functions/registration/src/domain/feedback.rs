@@ -4,7 +4,7 @@
 //! kept per email (SES message id): a resend is a new email whose news replaces
 //! its predecessor's, and news of the earlier email never overrides it.
 
-use crate::lifecycle::Outbox;
+use crate::domain::lifecycle::Outbox;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;

@@ -1,20 +1,20 @@
 //! The registration use case: deadline, uniqueness, storage and the confirmation
 //! email, with every failure after the write left for the scheduled run to retry.
 
-use crate::after_response::AfterResponse;
-use crate::clock::{Clock, random_bytes, random_hex};
 use crate::config::RegisterConfig;
+use crate::domain::action_token::ActionToken;
+use crate::domain::key::RegistrationKey;
 use crate::domain::{NewRegistration, Submission};
-use crate::key::RegistrationKey;
 use crate::limits::{Admission, Limits, SourceAddress};
 use crate::mail::Mailer;
-use crate::owed_email::{Claimed, OwedEmails};
+use crate::platform::after_response::AfterResponse;
+use crate::platform::clock::{Clock, random_bytes, random_hex};
+use crate::platform::window::HourWindow;
 use crate::store::{
     CreateError, Lease, LimitCounters, Outbox, Outboxes, PendingRegistration, Registration,
     Registrations, Renewal, StoreError, Tokens,
 };
-use crate::token::ConfirmationToken;
-use crate::window::HourWindow;
+use crate::use_cases::owed_email::{Claimed, OwedEmails};
 use jiff::{SignedDuration, Timestamp};
 use tracing::Instrument;
 
@@ -131,7 +131,7 @@ impl<S: Registrations + Tokens + Outboxes + LimitCounters, M: Mailer, C: Clock> 
         now: Timestamp,
     ) -> Result<Registered, RegisterError> {
         let event_id = &self.config.event.event_id;
-        let token = ConfirmationToken::generate(&pending.key);
+        let token = ActionToken::generate(&pending.key);
         let counter = self.limits.source_counter(event_id, source, now);
         let limit = self.limits.registrations_per_source;
         let created = self
@@ -183,7 +183,7 @@ impl<S: Registrations + Tokens + Outboxes + LimitCounters, M: Mailer, C: Clock> 
     async fn email_if_allowed(
         &self,
         registration: &Registration,
-        token: &ConfirmationToken,
+        token: &ActionToken,
         lease: &Lease,
     ) {
         let owed = OwedEmails {
@@ -262,7 +262,7 @@ impl<S: Registrations + Tokens + Outboxes + LimitCounters, M: Mailer, C: Clock> 
             return;
         }
         let key = existing.key();
-        let token = ConfirmationToken::generate(&key);
+        let token = ActionToken::generate(&key);
         let lease = self.lease(&existing.registration_id, now);
         let resend_before = now.checked_sub(RESEND_INTERVAL).unwrap_or(now);
         let renewal = Renewal {

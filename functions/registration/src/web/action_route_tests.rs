@@ -11,7 +11,7 @@ use serde_json::json;
 /// for a token "down".
 struct Route(AllowedOrigins);
 
-impl LinkRoute for Route {
+impl ActionRoute for Route {
     const PATH: &'static str = "/registrations/test";
     const BUTTON_STYLE: ButtonStyle = ButtonStyle::Destructive;
     const FAILED: &'static str = "test action failed";
@@ -26,15 +26,15 @@ impl LinkRoute for Route {
         &self.0
     }
 
-    async fn check(&self, token: Option<&str>) -> Result<usize, LinkError> {
-        token.map(str::len).ok_or(LinkError::MissingToken)
+    async fn check(&self, token: Option<&str>) -> Result<usize, ActionError> {
+        token.map(str::len).ok_or(ActionError::MissingToken)
     }
 
-    async fn act(&self, token: Option<&str>) -> Result<usize, LinkError> {
+    async fn act(&self, token: Option<&str>) -> Result<usize, ActionError> {
         match token {
-            Some("down") => Err(LinkError::Store(StoreError::Unavailable("x".into()))),
+            Some("down") => Err(ActionError::Store(StoreError::Unavailable("x".into()))),
             Some(token) => Ok(token.len() * 10),
-            None => Err(LinkError::MissingToken),
+            None => Err(ActionError::MissingToken),
         }
     }
 
@@ -42,13 +42,13 @@ impl LinkRoute for Route {
         json!({ "done": done })
     }
 
-    fn page_for(outcome: LinkOutcome<'_, usize, usize>) -> LinkPage {
+    fn page_for(outcome: ActionOutcome<'_, usize, usize>) -> ActionPage {
         let (status, heading, paragraph, button) = match outcome {
-            LinkOutcome::Shown(n) => (StatusCode::OK, "Shown", n.to_string(), Some("Act")),
-            LinkOutcome::Done(n) => (StatusCode::OK, "Done", n.to_string(), None),
-            LinkOutcome::Refused(problem) => (problem.status(), "Refused", String::new(), None),
+            ActionOutcome::Shown(n) => (StatusCode::OK, "Shown", n.to_string(), Some("Act")),
+            ActionOutcome::Done(n) => (StatusCode::OK, "Done", n.to_string(), None),
+            ActionOutcome::Refused(problem) => (problem.status(), "Refused", String::new(), None),
         };
-        LinkPage {
+        ActionPage {
             status,
             heading,
             paragraphs: vec![paragraph],
@@ -59,7 +59,7 @@ impl LinkRoute for Route {
 
 async fn serve(method: &str, headers: Value, body: &str) -> (u16, String, String) {
     let route = Route(AllowedOrigins::default());
-    let response = serve_link(&route, request(method, Route::PATH, headers, body)).await;
+    let response = serve_action(&route, request(method, Route::PATH, headers, body)).await;
     let content_type = response.headers()["content-type"].to_str().unwrap();
     let body = match response.body() {
         Body::Text(text) => text.clone(),

@@ -17,13 +17,13 @@ mod record;
 pub use compose::{NotComposed, compose};
 pub use record::{Outcome, Unrecorded};
 
-use crate::clock::Clock;
 use crate::config::{EmailLimits, EventConfig, ZoomJoinUrl};
-use crate::key::RegistrationKey;
+use crate::domain::action_token::ActionToken;
+use crate::domain::key::RegistrationKey;
 use crate::limits::EmailSlots;
 use crate::mail::Mailer;
+use crate::platform::clock::Clock;
 use crate::store::{Attempt, Lease, LimitCounters, Outbox, Outboxes, Registration, Tokens};
-use crate::token::ConfirmationToken;
 use record::NotSent;
 use std::time::Duration;
 use tracing::Instrument;
@@ -57,9 +57,9 @@ pub struct Claimed {
 /// The token an owed email's links carry.
 enum Token {
     /// Stored by the claim for this email alone: taken back if it did not leave.
-    Claimed(ConfirmationToken),
+    Claimed(ActionToken),
     /// Stored with the registration by `register`, and kept.
-    Registered(ConfirmationToken),
+    Registered(ActionToken),
     /// None yet: a confirmation retry stores one once the caps allow the email.
     ToStore,
 }
@@ -67,7 +67,7 @@ enum Token {
 impl Claimed {
     /// The registration `register` has just written (or renewed) under `owner`'s
     /// lease, with the token of its confirmation email.
-    pub fn registered(registration: Registration, owner: &str, token: ConfirmationToken) -> Self {
+    pub fn registered(registration: Registration, owner: &str, token: ActionToken) -> Self {
         Self {
             registration,
             outbox: Outbox::Confirmation,
@@ -156,8 +156,8 @@ impl<S: Outboxes + Tokens + LimitCounters, M: Mailer, C: Clock> OwedEmails<'_, S
             until: now.checked_add(lease_for).unwrap_or(now),
         };
         // A confirmation email's token is a list of its own, stored later.
-        let token = (outbox != Outbox::Confirmation).then(|| ConfirmationToken::generate(key));
-        let token_hash = token.as_ref().map(ConfirmationToken::hash);
+        let token = (outbox != Outbox::Confirmation).then(|| ActionToken::generate(key));
+        let token_hash = token.as_ref().map(ActionToken::hash);
         let claimed = self
             .store
             .claim(key, outbox, &lease, token_hash.as_deref(), now)
@@ -242,11 +242,11 @@ impl<S: Outboxes + Tokens + LimitCounters, M: Mailer, C: Clock> OwedEmails<'_, S
     async fn token_for(
         &self,
         claimed: &mut Claimed,
-    ) -> Result<ConfirmationToken, (&'static str, Attempt)> {
+    ) -> Result<ActionToken, (&'static str, Attempt)> {
         let key = claimed.registration.key();
         let token = match &claimed.token {
             Token::Claimed(token) | Token::Registered(token) => return Ok(token.clone()),
-            Token::ToStore => ConfirmationToken::generate(&key),
+            Token::ToStore => ActionToken::generate(&key),
         };
         match self.store.add_token(&key, &token.hash()).await {
             Ok(true) => {

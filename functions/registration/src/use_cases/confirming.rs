@@ -4,19 +4,19 @@
 //! taken. Confirmed at or after `LINKS_SEND_AT`, the participant gets the link
 //! email right after the response, through the claim send-links uses.
 
-use crate::after_response::AfterResponse;
-use crate::clock::{Clock, random_hex};
 use crate::config::ConfirmConfig;
-use crate::lifecycle::RegistrationStatus;
-use crate::links::{LinkError, resolve};
+use crate::domain::lifecycle::RegistrationStatus;
 use crate::mail::Mailer;
-use crate::owed_email::OwedEmails;
+use crate::platform::after_response::AfterResponse;
+use crate::platform::clock::{Clock, random_hex};
 use crate::store::{LimitCounters, Outbox, Outboxes, Registration, SeatOutcome, Seats, Tokens};
+use crate::use_cases::action::{ActionError, resolve};
+use crate::use_cases::owed_email::OwedEmails;
 use jiff::Timestamp;
 use tracing::Instrument;
 
 /// The errors of a confirmation link's page and action.
-pub type ConfirmError = LinkError;
+pub type ConfirmError = ActionError;
 
 /// Where a registration stands, as its confirmation page shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,7 +75,7 @@ impl<
                 Ok(ConfirmPage::Waitlisted(registration, position))
             }
             // A cancelled registration's link confirms nothing.
-            RegistrationStatus::Cancelled => Err(LinkError::UnknownToken),
+            RegistrationStatus::Cancelled => Err(ActionError::UnknownToken),
         }
     }
 
@@ -94,7 +94,7 @@ impl<
                 .store
                 .confirm_seat(&registration, self.config.capacity, now)
                 .await
-                .map_err(LinkError::Store)?,
+                .map_err(ActionError::Store)?,
             _ => SeatOutcome::Refused(Some(registration)),
         };
         match outcome {
@@ -108,7 +108,7 @@ impl<
                 Ok(Confirmed::Waitlisted(registration, position))
             }
             SeatOutcome::Refused(Some(current)) => self.as_it_stands(current).await,
-            SeatOutcome::Refused(None) => Err(LinkError::UnknownToken),
+            SeatOutcome::Refused(None) => Err(ActionError::UnknownToken),
         }
     }
 
@@ -121,7 +121,7 @@ impl<
                 Ok(Confirmed::Waitlisted(current, position))
             }
             RegistrationStatus::Pending | RegistrationStatus::Cancelled => {
-                Err(LinkError::UnknownToken)
+                Err(ActionError::UnknownToken)
             }
         }
     }
@@ -154,7 +154,7 @@ impl<
             .store
             .waitlist_position(&registration.key())
             .await
-            .map_err(LinkError::Store)?;
+            .map_err(ActionError::Store)?;
         Ok(position.unwrap_or(0))
     }
 

@@ -3,21 +3,21 @@
 //! deleted with everything it held). A freed seat goes to the first in line
 //! right after the response, with the email that tells them.
 
-use crate::after_response::AfterResponse;
-use crate::clock::{Clock, random_hex};
 use crate::config::CancelConfig;
-use crate::lifecycle::RegistrationStatus;
-use crate::links::{LinkError, resolve};
+use crate::domain::lifecycle::RegistrationStatus;
 use crate::mail::Mailer;
-use crate::owed_email::OwedEmails;
+use crate::platform::after_response::AfterResponse;
+use crate::platform::clock::{Clock, random_hex};
 use crate::store::{
     CancelOutcome, Freed, LimitCounters, Outbox, Outboxes, Registration, Seats, Tokens,
 };
+use crate::use_cases::action::{ActionError, resolve};
+use crate::use_cases::owed_email::OwedEmails;
 use jiff::Timestamp;
 use tracing::Instrument;
 
 /// The errors of a cancel link's page and action.
-pub type CancelError = LinkError;
+pub type CancelError = ActionError;
 
 /// What a cancel link's page shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,7 +91,7 @@ impl<
                 .store
                 .cancel(&registration.key(), now)
                 .await
-                .map_err(LinkError::Store)?;
+                .map_err(ActionError::Store)?;
             match outcome {
                 CancelOutcome::Cancelled(cancelled, freed) => {
                     tracing::info!(?freed, "registration cancelled");
@@ -106,7 +106,7 @@ impl<
                     Ok(Cancelled::Deleted(deleted))
                 }
                 CancelOutcome::Refused(Some(current)) => Ok(Cancelled::Already(current)),
-                CancelOutcome::Refused(None) => Err(LinkError::UnknownToken),
+                CancelOutcome::Refused(None) => Err(ActionError::UnknownToken),
             }
         }
         .instrument(span)

@@ -2,7 +2,7 @@
 //! registration (a sent email leaves its outbox; a failed one releases its
 //! lease, counted or not), and the outcome goes back to the caller.
 
-use crate::key::RegistrationKey;
+use crate::domain::key::RegistrationKey;
 use crate::limits::EmailSlots;
 use crate::mail::MailError;
 use crate::store::{Attempt, LimitCounters, Outbox, Outboxes, Tokens};

@@ -10,7 +10,7 @@ use lambda_http::{Request, RequestExt};
 
 /// What a request to a link's route asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LinkRequest {
+pub enum ActionRequest {
     /// The link's page, which changes nothing.
     Show {
         token: Option<String>,
@@ -26,7 +26,7 @@ pub enum LinkRequest {
     },
 }
 
-impl LinkRequest {
+impl ActionRequest {
     /// Sort a request to the route at `path`. A POST is refused when another
     /// site's page sent it, before its body is read.
     pub fn read(request: &Request, path: &str, allowed: &AllowedOrigins) -> Self {
@@ -63,8 +63,8 @@ mod tests {
 
     const PATH: &str = "/registrations/cancel";
 
-    fn read(request: &Request) -> LinkRequest {
-        LinkRequest::read(request, PATH, &AllowedOrigins::default())
+    fn read(request: &Request) -> ActionRequest {
+        ActionRequest::read(request, PATH, &AllowedOrigins::default())
     }
 
     #[test]
@@ -72,7 +72,7 @@ mod tests {
         let get = request("GET", PATH, json!({}), "");
         assert_eq!(
             read(&get),
-            LinkRequest::Show {
+            ActionRequest::Show {
                 token: Some("q".into())
             }
         );
@@ -84,7 +84,7 @@ mod tests {
                           "origin": "https://api.example"});
         assert_eq!(
             read(&request("POST", PATH, form, "token=f")),
-            LinkRequest::Act {
+            ActionRequest::Act {
                 reply: Reply::Html,
                 token: Some("f".into())
             }
@@ -92,7 +92,7 @@ mod tests {
         let json_post = json!({"content-type": "application/json"});
         assert_eq!(
             read(&request("POST", PATH, json_post, r#"{"token":"j"}"#)),
-            LinkRequest::Act {
+            ActionRequest::Act {
                 reply: Reply::Json,
                 token: Some("j".into())
             }
@@ -105,7 +105,7 @@ mod tests {
                 json!({"accept": "application/json"}),
                 ""
             )),
-            LinkRequest::Act {
+            ActionRequest::Act {
                 reply: Reply::Json,
                 token: None
             }
@@ -118,21 +118,21 @@ mod tests {
                              "origin": "https://evil.example"});
         assert_eq!(
             read(&request("POST", PATH, foreign, "token=f")),
-            LinkRequest::Refused {
+            ActionRequest::Refused {
                 reply: Reply::Html,
                 problem: Problem::CrossSite
             }
         );
         assert_eq!(
             read(&request("PUT", PATH, json!({}), "")),
-            LinkRequest::Refused {
+            ActionRequest::Refused {
                 reply: Reply::Html,
                 problem: Problem::MethodNotAllowed
             }
         );
         assert_eq!(
             read(&request("GET", "/registrations/other", json!({}), "")),
-            LinkRequest::Refused {
+            ActionRequest::Refused {
                 reply: Reply::Html,
                 problem: Problem::NotFound
             }
@@ -140,7 +140,7 @@ mod tests {
         let text = json!({"content-type": "text/plain", "accept": "application/json"});
         assert_eq!(
             read(&request("POST", PATH, text, "token=f")),
-            LinkRequest::Refused {
+            ActionRequest::Refused {
                 reply: Reply::Json,
                 problem: Problem::UnsupportedMediaType
             }

@@ -4,8 +4,8 @@
 
 use super::SendLinksStore;
 use super::run::SendLinksRun;
-use crate::clock::{Clock, random_bytes};
 use crate::mail::{MailError, Mailer, OutgoingEmail};
+use crate::platform::clock::{Clock, random_bytes};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 use tokio::time::Instant;
