@@ -329,7 +329,10 @@ async fn the_zoom_link_is_read_from_standard_input_stored_and_never_printed() {
     assert!(!published.stdout.contains("5550001111"));
     let id = ProgramId::parse("li-ion-2031").unwrap();
     let stored = app.store.published_program(&id).await.unwrap().unwrap();
-    assert_eq!(stored.settings.zoom_join_url.expose(), ZOOM);
+    assert_eq!(
+        stored.settings.zoom_join_url.as_ref().unwrap().expose(),
+        ZOOM
+    );
     // Without the flag the file lacks it; with it, the file may not hold one too.
     run(&app, &[], &["program", "publish", &path], None)
         .assert_failed_with("zoom_join_url: is missing");

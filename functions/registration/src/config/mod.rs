@@ -3,12 +3,14 @@
 
 mod feedback;
 mod limits;
+mod own_program;
 mod seats;
 mod sender;
 mod source;
 
 pub use feedback::FeedbackConfig;
 pub use limits::{EmailLimits, LimitsKey};
+pub use own_program::{DEFAULT_DURATION, DEFAULT_HOST, own_program};
 pub use seats::{AllowedOrigins, CancelConfig, ConfirmConfig, LinkDelivery, SeatsConfig};
 pub use sender::Sender;
 pub use source::{Env, Source};
@@ -25,13 +27,17 @@ pub struct ConfigError {
     pub problem: String,
 }
 
-/// What every function knows about the event it serves.
+/// What every function knows about the event (the program) it serves.
 #[derive(Debug, Clone)]
 pub struct EventConfig {
     pub table_name: String,
     pub event_id: String,
     pub title: String,
+    /// Who runs it, named on pages and in emails.
+    pub host: String,
     pub starts_at: Timestamp,
+    /// The webinar's length (the invitation's).
+    pub duration: jiff::SignedDuration,
     pub timezone: TimeZone,
 }
 
@@ -58,6 +64,16 @@ impl EventConfig {
                 Ok(v.to_owned())
             }
         })?;
+        let host = match r.optional("EVENT_HOST") {
+            None => DEFAULT_HOST.to_owned(),
+            Some(host) => r.parsed("EVENT_HOST", host, |v| {
+                if v.trim().is_empty() || v.chars().any(char::is_control) {
+                    Err("must be one line of text".into())
+                } else {
+                    Ok(v.trim().to_owned())
+                }
+            })?,
+        };
         let starts_at = r.instant("EVENT_STARTS_AT")?;
         let timezone = r.required("EVENT_TIMEZONE")?;
         let timezone = r.parsed("EVENT_TIMEZONE", timezone, |v| {
@@ -67,7 +83,9 @@ impl EventConfig {
             table_name,
             event_id,
             title,
+            host,
             starts_at,
+            duration: DEFAULT_DURATION,
             timezone,
         })
     }
@@ -143,6 +161,13 @@ impl RegisterConfig {
 }
 
 /// An ISO 8601 duration (`PT1H`, `P1D`), positive, at most 30 days.
+/// `REMINDER_BEFORE`, when set.
+fn reminder_before(r: &Reader<'_>) -> Result<Option<jiff::SignedDuration>, ConfigError> {
+    r.optional("REMINDER_BEFORE")
+        .map(|v| r.parsed("REMINDER_BEFORE", v, parse_reminder_before))
+        .transpose()
+}
+
 fn parse_reminder_before(value: &str) -> Result<jiff::SignedDuration, String> {
     // jiff also reads friendly forms ("1 hour"); the variable is ISO 8601 only.
     if !value.starts_with(['P', 'p']) {
@@ -237,10 +262,7 @@ impl SendLinksConfig {
             links_send_at,
             claim_lease,
         } = LinkDelivery::from_source(source)?;
-        let reminder_before = r
-            .optional("REMINDER_BEFORE")
-            .map(|v| r.parsed("REMINDER_BEFORE", v, parse_reminder_before))
-            .transpose()?;
+        let reminder_before = reminder_before(&r)?;
         let capacity = seats::capacity(&r)?;
         let rate_per_second =
             r.number("SEND_RATE_PER_SECOND", 10u32, |n| (1..=10_000).contains(n))?;

@@ -10,8 +10,7 @@ use jiff::{SignedDuration, Timestamp};
 use std::collections::BTreeMap;
 use toml::{Table, Value};
 
-/// The webinar's length when the file gives none.
-pub const DEFAULT_DURATION: SignedDuration = SignedDuration::from_hours(2);
+pub use crate::config::DEFAULT_DURATION;
 
 /// The most characters of a title or host (one line).
 const MAX_LINE_CHARS: usize = 200;
@@ -98,7 +97,7 @@ fn settings(table: &Table, zoom: Option<&str>) -> Result<ProgramSettings, Progra
         contact_email: contact_email(table)?,
         text: texts(table, &languages)?,
         languages,
-        zoom_join_url: zoom_join_url(table, zoom)?,
+        zoom_join_url: Some(zoom_join_url(table, zoom)?),
     })
 }
 

@@ -86,7 +86,10 @@ fn the_contracts_sample_is_read_whole() {
         p.text[&Language::Ru].title.as_deref(),
         Some("Литий-ионные батареи")
     );
-    assert_eq!(p.zoom_join_url.expose(), "https://zoom.us/j/123");
+    assert_eq!(
+        p.zoom_join_url.as_ref().unwrap().expose(),
+        "https://zoom.us/j/123"
+    );
 }
 
 #[test]
@@ -339,7 +342,10 @@ fn the_zoom_link_must_be_https_and_is_never_echoed() {
 fn the_zoom_link_may_come_from_standard_input_once() {
     let without = with_line("zoom_join_url", "");
     let p = parse_program_file(&without, Some("https://zoom.us/j/456\n")).expect("valid");
-    assert_eq!(p.zoom_join_url.expose(), "https://zoom.us/j/456");
+    assert_eq!(
+        p.zoom_join_url.as_ref().unwrap().expose(),
+        "https://zoom.us/j/456"
+    );
     let err = parse_program_file(&without, None).expect_err("missing");
     assert_eq!(err.key, "zoom_join_url");
     assert!(err.rule.contains("--zoom-join-url-stdin"), "{err}");

@@ -40,6 +40,19 @@ impl ProgramId {
     }
 }
 
+impl ProgramId {
+    /// The deployment's own program's id (`EVENT_ID`): as stacks deployed
+    /// before programs were data allowed, 1–64 of `a–z`, `0–9` and `-`.
+    pub fn own(value: &str) -> Result<Self, String> {
+        let slug = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+        if (1..=64).contains(&value.len()) && value.chars().all(slug) {
+            Ok(Self(value.to_owned()))
+        } else {
+            Err("use lower-case letters, digits and '-' (at most 64)".into())
+        }
+    }
+}
+
 impl AsRef<str> for ProgramId {
     fn as_ref(&self) -> &str {
         &self.0
@@ -124,8 +137,10 @@ pub struct ProgramSettings {
     pub languages: Vec<Language>,
     /// A text for each of `languages`.
     pub text: BTreeMap<Language, ProgramText>,
-    /// The webinar's link: a secret, never printed or logged.
-    pub zoom_join_url: ZoomJoinUrl,
+    /// The webinar's link: a secret, never printed or logged. A published
+    /// program always has one; the deployment's own program has one only in
+    /// the functions given `ZOOM_JOIN_URL` (those that send links).
+    pub zoom_join_url: Option<ZoomJoinUrl>,
 }
 
 impl ProgramSettings {
@@ -139,6 +154,19 @@ impl ProgramSettings {
     pub fn is_open(&self, now: Timestamp) -> bool {
         self.registration_opens_at.is_none_or(|opens| opens <= now)
             && now < self.registration_closes_at
+    }
+
+    /// What the functions' emails and pages read of it, as one event.
+    pub fn event(&self, table_name: &str) -> crate::config::EventConfig {
+        crate::config::EventConfig {
+            table_name: table_name.to_owned(),
+            event_id: self.id.to_string(),
+            title: self.title.clone(),
+            host: self.host.clone(),
+            starts_at: self.starts_at,
+            duration: self.duration,
+            timezone: self.time_zone(),
+        }
     }
 
     /// The default language: the first listed.

@@ -117,7 +117,11 @@ impl ProgramItem {
             contact_email: p.contact_email.clone(),
             languages: p.languages.iter().map(|l| l.code().to_owned()).collect(),
             text: text.collect(),
-            zoom_join_url: p.zoom_join_url.expose().to_owned(),
+            zoom_join_url: p
+                .zoom_join_url
+                .as_ref()
+                .map(|url| url.expose().to_owned())
+                .unwrap_or_default(),
             published_at,
             closed_at: None,
         }
@@ -145,8 +149,9 @@ impl ProgramItem {
         };
         let settings = ProgramSettings {
             id: ProgramId::parse(&self.id).map_err(|_| bad("id"))?,
-            zoom_join_url: ZoomJoinUrl::parse(self.zoom_join_url.clone())
-                .map_err(|_| bad("Zoom link"))?,
+            zoom_join_url: Some(
+                ZoomJoinUrl::parse(self.zoom_join_url.clone()).map_err(|_| bad("Zoom link"))?,
+            ),
             title: self.title,
             host: self.host,
             starts_at: self.starts_at,

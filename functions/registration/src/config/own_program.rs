@@ -1,0 +1,120 @@
+//! The deployment's own program: when `EVENT_ID` is set, its variables define
+//! one program exactly as before programs were data, served, listed and reported
+//! like any published one.
+
+use super::source::{Reader, Source};
+use super::{ConfigError, ZoomJoinUrl};
+use crate::program::{Language, ProgramId, ProgramSettings, ProgramText};
+use jiff::SignedDuration;
+use std::collections::BTreeMap;
+
+/// `EVENT_HOST`'s default.
+pub const DEFAULT_HOST: &str = "BTBU-ECOSF Joint Training Center";
+
+/// The webinar's length when a program does not give one (the program file's
+/// default too).
+pub const DEFAULT_DURATION: SignedDuration = SignedDuration::from_hours(2);
+
+/// The seed program's summary: what the deployment's own program says about
+/// itself, in every language until it has its own words.
+const SEED_SUMMARY: &str = include_str!("../../seed/summary.en.txt");
+
+/// The deployment's own program, `None` without `EVENT_ID`. `EVENT_TITLE`,
+/// `EVENT_STARTS_AT` and `EVENT_TIMEZONE` are then required;
+/// `REGISTRATION_CLOSES_AT` is read when set (else registration closes at the
+/// start: `register` requires it itself), `ZOOM_JOIN_URL` too (functions that
+/// send links require it themselves).
+pub fn own_program(source: &dyn Source) -> Result<Option<ProgramSettings>, ConfigError> {
+    let r = Reader(source);
+    let Some(id) = r.optional("EVENT_ID") else {
+        return Ok(None);
+    };
+    let id = r.parsed("EVENT_ID", id, ProgramId::own)?;
+    let event = super::EventConfig::from_source(source)?;
+    let registration_closes_at = match r.optional("REGISTRATION_CLOSES_AT") {
+        Some(_) => r.instant("REGISTRATION_CLOSES_AT")?,
+        None => event.starts_at,
+    };
+    let zoom_join_url = r
+        .optional("ZOOM_JOIN_URL")
+        .map(ZoomJoinUrl::parse)
+        .transpose()?;
+    let text = Language::ALL.map(|language| {
+        let text = ProgramText {
+            title: None,
+            summary: SEED_SUMMARY.trim().to_owned(),
+        };
+        (language, text)
+    });
+    Ok(Some(ProgramSettings {
+        id,
+        title: event.title,
+        host: event.host,
+        starts_at: event.starts_at,
+        duration: event.duration,
+        timezone: r.required("EVENT_TIMEZONE")?,
+        registration_opens_at: None,
+        registration_closes_at,
+        links_send_at: r.optional_instant("LINKS_SEND_AT")?,
+        reminder_before: super::reminder_before(&r)?,
+        capacity: super::seats::capacity(&r)?,
+        contact_email: None,
+        languages: Language::ALL.to_vec(),
+        text: BTreeMap::from(text),
+        zoom_join_url,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn seed() -> HashMap<String, String> {
+        super::super::tests::seed()
+    }
+
+    #[test]
+    fn without_event_id_there_is_no_own_program() {
+        let mut env = seed();
+        env.remove("EVENT_ID");
+        assert_eq!(own_program(&env).unwrap(), None);
+    }
+
+    #[test]
+    fn the_variables_make_the_own_program_in_every_language_english_first() {
+        let mut env = seed();
+        env.insert("CAPACITY".into(), "500".into());
+        env.insert("REMINDER_BEFORE".into(), "PT1H".into());
+        let p = own_program(&env).unwrap().expect("an own program");
+        assert_eq!(p.id.as_ref(), "bnr-li-ion-2022");
+        assert_eq!(p.title, "Powering Belt and Road Lithium-ion batteries");
+        assert_eq!(p.host, DEFAULT_HOST);
+        assert_eq!(p.duration, SignedDuration::from_hours(2));
+        assert_eq!(p.timezone, "Asia/Karachi");
+        assert_eq!(p.capacity, Some(500));
+        assert_eq!(p.reminder_before, Some(SignedDuration::from_hours(1)));
+        assert_eq!(p.languages.first(), Some(&Language::En));
+        assert_eq!(p.languages.len(), 6);
+        assert!(p.text[&Language::Fa].summary.contains("lithium-ion"));
+        assert!(p.is_open("2022-09-26T18:59:59Z".parse().unwrap()));
+        assert!(!p.is_open("2022-09-26T19:00:00Z".parse().unwrap()));
+    }
+
+    #[test]
+    fn event_host_names_the_host() {
+        let mut env = seed();
+        env.insert("EVENT_HOST".into(), "ECOSF Academy".into());
+        assert_eq!(own_program(&env).unwrap().unwrap().host, "ECOSF Academy");
+    }
+
+    #[test]
+    fn a_long_event_id_of_a_deployed_stack_still_serves() {
+        let mut env = seed();
+        let id = "a".repeat(64);
+        env.insert("EVENT_ID".into(), id.clone());
+        assert_eq!(own_program(&env).unwrap().unwrap().id.as_ref(), id);
+        env.insert("EVENT_ID".into(), "Bad Id".into());
+        assert_eq!(own_program(&env).unwrap_err().variable, "EVENT_ID");
+    }
+}
