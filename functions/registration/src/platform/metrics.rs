@@ -1,6 +1,8 @@
 //! CloudWatch metrics in Embedded Metric Format: one JSON line on stdout, which
 //! Lambda puts in the function's log and CloudWatch turns into metrics (no API
-//! call). The alarms in `template.yaml` read them.
+//! call). Each count is published twice: per program (`EventId`) and for the
+//! whole deployment (no dimension), which the alarms in `template.yaml` read,
+//! so that they watch every program, published ones included.
 
 use serde_json::{Map, Value, json};
 
@@ -20,7 +22,7 @@ pub fn line(event_id: &str, counts: &[(&str, u64)], at: jiff::Timestamp) -> Stri
             "Timestamp": at.as_millisecond(),
             "CloudWatchMetrics": [{
                 "Namespace": NAMESPACE,
-                "Dimensions": [["EventId"]],
+                "Dimensions": [["EventId"], []],
                 "Metrics": metrics,
             }],
         }),
@@ -42,14 +44,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_line_is_embedded_metric_format_with_the_event_as_dimension() {
+    fn a_line_is_embedded_metric_format_per_program_and_for_the_deployment() {
         let at: jiff::Timestamp = "2022-09-27T05:00:00Z".parse().unwrap();
         let line: Value =
             serde_json::from_str(&line("bnr-li-ion-2022", &[("EmailsBounced", 1)], at)).unwrap();
         assert_eq!(line["_aws"]["Timestamp"], 1_664_254_800_000i64);
         let directive = &line["_aws"]["CloudWatchMetrics"][0];
         assert_eq!(directive["Namespace"], NAMESPACE);
-        assert_eq!(directive["Dimensions"], json!([["EventId"]]));
+        assert_eq!(directive["Dimensions"], json!([["EventId"], []]));
         assert_eq!(
             directive["Metrics"],
             json!([{"Name": "EmailsBounced", "Unit": "Count"}])
