@@ -1,28 +1,38 @@
 //! The command line, as the contract fixes it:
-//! `organizer [--stack NAME | --table NAME --event ID] COMMAND`.
+//! `organizer [--stack NAME | --table NAME] [--program ID] COMMAND`.
 
 use clap::{Parser, Subcommand, ValueEnum};
 use registration::domain::EmailAddress;
 use std::path::PathBuf;
 
-/// See, export, report on and act on one event's registrations, with your own
-/// AWS credentials. The table and the event come from `--stack`, or from
-/// `--table`/`--event`, or from TABLE_NAME/EVENT_ID.
+/// Publish programs; see, export, report on and act on one program's
+/// registrations, with your own AWS credentials. The table comes from `--stack`,
+/// `--table` or TABLE_NAME; the program from `--program`, else EVENT_ID, else the
+/// deployment's own, else the only program in the table.
 #[derive(Debug, Parser)]
 #[command(name = "organizer", version, max_term_width = 100)]
 pub struct Cli {
     /// The deployed CloudFormation stack: its TableName output and its EventId,
     /// EventTimezone and Capacity parameters.
-    #[arg(long, global = true, value_name = "NAME", conflicts_with_all = ["table", "event"])]
+    #[arg(long, global = true, value_name = "NAME", conflicts_with = "table")]
     pub stack: Option<String>,
 
     /// The DynamoDB table (else TABLE_NAME).
     #[arg(long, global = true, value_name = "NAME")]
     pub table: Option<String>,
 
-    /// The event's id (else EVENT_ID).
-    #[arg(long, global = true, value_name = "ID")]
-    pub event: Option<String>,
+    /// The program's id (else EVENT_ID, the deployment's own program, or the
+    /// only program in the table). `--event` is another name for it.
+    #[arg(long, global = true, value_name = "ID", alias = "event")]
+    pub program: Option<String>,
+
+    /// The AWS profile to use (else the SDK's standard chain).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// The AWS region to use (else the profile's or AWS_REGION).
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
 
     /// The IANA time zone that days are counted in (else EVENT_TIMEZONE, the
     /// stack's EventTimezone, or Asia/Karachi).

@@ -12,8 +12,11 @@ pub enum Failure {
     NoSuchStack(String),
     #[error("the stack cannot be used: {0}")]
     Stack(String),
-    #[error("no {0} given: use --stack, or --table and --event, or TABLE_NAME and EVENT_ID")]
+    #[error("no {0} given: use --stack, or --table (or TABLE_NAME) and --program")]
     NoTarget(&'static str),
+    /// Which program is meant cannot be told (exit status 2).
+    #[error("{0}")]
+    Usage(String),
     #[error("AWS credentials missing or refused: {0}")]
     Credentials(String),
     #[error("not allowed by IAM: {0}")]
@@ -52,6 +55,14 @@ impl From<AccessError> for Failure {
 }
 
 impl Failure {
+    /// The exit status: 2 for a usage error, else 1.
+    pub fn exit_status(&self) -> u8 {
+        match self {
+            Self::Usage(_) => 2,
+            _ => 1,
+        }
+    }
+
     /// The line printed: one line, whatever the cause's text held.
     pub fn line(&self) -> String {
         let text = self.to_string();

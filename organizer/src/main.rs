@@ -41,15 +41,15 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             eprintln!("{}", failure.line());
-            ExitCode::from(1)
+            ExitCode::from(failure.exit_status())
         }
     }
 }
 
 /// The SDK configuration: the functions' HTTPS client and credentials chain,
 /// with bounds fit for a person waiting at a terminal rather than a Lambda's.
-async fn sdk_config() -> aws_config::SdkConfig {
-    registration::platform::aws::sdk_config()
+async fn sdk_config(cli: &Cli) -> aws_config::SdkConfig {
+    registration::platform::aws::sdk_config_for(cli.profile.as_deref(), cli.region.as_deref())
         .await
         .to_builder()
         .timeout_config(
@@ -64,7 +64,7 @@ async fn sdk_config() -> aws_config::SdkConfig {
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {
-    let sdk = sdk_config().await;
+    let sdk = sdk_config(&cli).await;
     if let Command::Program(command) = &cli.command {
         // Programs need the table only, not a program chosen.
         let (table, own) = target::resolve_table(&cli, &sdk).await?;
@@ -73,9 +73,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         let out = program::run(&store, own.as_deref(), command).await?;
         return print(&out);
     }
+    // Resolving checks the table's access before it reads the programs.
     let target = target::resolve(&cli, &sdk).await?;
     let store = DynamoStore::new(registration::platform::aws::dynamodb(&sdk), &target.table);
-    store.check_access().await?;
     let out = match cli.command {
         Command::Stats { json } => stats(&store, &target, json).await?,
         Command::Export { format, output } => {

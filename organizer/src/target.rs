@@ -1,6 +1,7 @@
-//! Which table, event, time zone and capacity the command works on, and the
-//! event's title and start that head the report: from the deployed stack
-//! (`--stack`), or the flags, or the environment.
+//! Which table, program, time zone and capacity the command works on, and the
+//! program's title and start that head the report: a published program's
+//! settings, or for the deployment's own program the deployed stack
+//! (`--stack`), the flags or the environment.
 
 use crate::cli::Cli;
 use crate::failure::Failure;
@@ -8,6 +9,8 @@ use aws_sdk_cloudformation::error::{DisplayErrorContext, ProvideErrorMetadata};
 use aws_sdk_cloudformation::types::Stack;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use registration::program::{ProgramId, ProgramSettings};
+use registration::store::{DynamoStore, EventRegistrations};
 
 /// The time zone of the seed event, when nothing names one.
 pub const DEFAULT_TIMEZONE: &str = "Asia/Karachi";
@@ -106,16 +109,17 @@ pub async fn resolve(cli: &Cli, sdk: &aws_config::SdkConfig) -> Result<Target, F
             .or_else(|| env("TABLE_NAME"))
             .ok_or(Failure::NoTarget("table"))?
     };
-    let event_id = if named_stack {
-        stack
-            .event_id
-            .ok_or_else(|| Failure::Stack("it has no EventId parameter".into()))?
-    } else {
-        cli.event
-            .clone()
-            .or_else(|| env("EVENT_ID"))
-            .ok_or(Failure::NoTarget("event"))?
-    };
+    let own = env("EVENT_ID").or(stack.event_id.clone().filter(|id| !id.trim().is_empty()));
+    let store = DynamoStore::new(registration::platform::aws::dynamodb(sdk), &table);
+    store.check_access().await?;
+    let named = cli.program.clone().or(own);
+    let (event_id, published) = choose_program(&store, named).await?;
+    if let Some(program) = published {
+        return from_program(cli, table, program);
+    }
+    // Not published: the deployment's own program, or one named by its id
+    // alone (a stack deployed before programs were data): its settings from
+    // the flags, the stack or the environment.
     // An explicit flag first; then the stack the organizer named; then the
     // environment the functions share; then the seed event's zone.
     let timezone_name = cli
@@ -148,6 +152,60 @@ pub async fn resolve(cli: &Cli, sdk: &aws_config::SdkConfig) -> Result<Target, F
         capacity,
         title,
         starts_at,
+    })
+}
+
+/// The program meant: the one named (`--program`, `EVENT_ID`, the stack's own),
+/// with its published settings when it is published; else the only published
+/// program; else a usage error listing them (or saying there is none).
+async fn choose_program(
+    store: &DynamoStore,
+    named: Option<String>,
+) -> Result<(String, Option<ProgramSettings>), Failure> {
+    if let Some(id) = named {
+        let published = match ProgramId::parse(&id) {
+            Ok(parsed) => store.published_program(&parsed).await.map_err(access)?,
+            Err(_) => None,
+        };
+        return Ok((id, published.map(|p| p.settings)));
+    }
+    let mut programs = store.published_programs().await.map_err(access)?;
+    match programs.len() {
+        1 => {
+            let settings = programs.remove(0).settings;
+            Ok((settings.id.to_string(), Some(settings)))
+        }
+        0 => Err(Failure::NoTarget("program")),
+        _ => {
+            let ids: Vec<String> = programs.iter().map(|p| p.settings.id.to_string()).collect();
+            Err(Failure::Usage(format!(
+                "several programs: name one with --program ({})",
+                ids.join(", ")
+            )))
+        }
+    }
+}
+
+/// A store failure while choosing: a missing table or credentials named as such.
+fn access(err: registration::store::StoreError) -> Failure {
+    Failure::Aws(err.to_string())
+}
+
+/// The target of a published program: its zone, seats, title and start, unless
+/// `--timezone` or `--capacity` say otherwise.
+fn from_program(cli: &Cli, table: String, program: ProgramSettings) -> Result<Target, Failure> {
+    let timezone_name = cli.timezone.clone().unwrap_or(program.timezone.clone());
+    let timezone = TimeZone::get(&timezone_name)
+        .map_err(|_| Failure::Config(format!("{timezone_name} is not an IANA time zone")))?;
+    let source = format!("program {}", program.id);
+    Ok(Target {
+        table,
+        event_id: program.id.to_string(),
+        timezone,
+        timezone_name,
+        capacity: cli.capacity.or(program.capacity),
+        title: Setting::new(Some(program.title.clone()), &source),
+        starts_at: Setting::new(Some(program.starts_at.to_string()), &source),
     })
 }
 

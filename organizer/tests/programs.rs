@@ -347,3 +347,43 @@ async fn the_zoom_link_is_read_from_standard_input_stored_and_never_printed() {
     run(&app, &[], &args, Some("http://zoom.us/j/5550001111"))
         .assert_failed_with("zoom_join_url: must be an absolute https URL");
 }
+
+#[tokio::test]
+async fn the_program_is_named_or_the_only_one_and_several_unnamed_are_a_usage_error() {
+    let app = spawn_app().await;
+    let (a, b) = ("prog-a".to_owned(), "prog-b".to_owned());
+    let published = publish(&app, &file(&a, "Program A", 5));
+    assert_eq!(published.code, 0, "{}", published.stderr);
+
+    // One program in the table, none named: that one, with its seats.
+    let stats = run(&app, &[], &["stats", "--json"], None);
+    assert_eq!(stats.code, 0, "{}", stats.stderr);
+    let json: serde_json::Value = serde_json::from_str(&stats.stdout).expect("JSON");
+    assert_eq!(json["event_id"], a.as_str());
+    assert_eq!(json["capacity"], 5);
+
+    let published = publish(&app, &file(&b, "Program B", 12));
+    assert_eq!(published.code, 0, "{}", published.stderr);
+    // Several and none named: exit 2, naming them.
+    let unnamed = run(&app, &[], &["stats"], None);
+    assert_eq!(unnamed.code, 2, "{}", unnamed.stderr);
+    assert!(
+        unnamed.stderr.contains(&a) && unnamed.stderr.contains(&b),
+        "{}",
+        unnamed.stderr
+    );
+    assert_eq!(unnamed.stderr.lines().count(), 1, "{}", unnamed.stderr);
+    // --program (or its other name --event) picks one, with its own settings.
+    for flag in ["--program", "--event"] {
+        let stats = run(&app, &[], &[flag, &b, "stats", "--json"], None);
+        assert_eq!(stats.code, 0, "{}", stats.stderr);
+        let json: serde_json::Value = serde_json::from_str(&stats.stdout).expect("JSON");
+        assert_eq!(json["event_id"], b.as_str());
+        assert_eq!(json["capacity"], 12);
+    }
+    // EVENT_ID names the deployment's own program, which comes first.
+    let own = run(&app, &[("EVENT_ID", &a)], &["stats", "--json"], None);
+    assert_eq!(own.code, 0, "{}", own.stderr);
+    let json: serde_json::Value = serde_json::from_str(&own.stdout).expect("JSON");
+    assert_eq!(json["event_id"], a.as_str());
+}

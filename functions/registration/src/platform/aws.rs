@@ -11,6 +11,12 @@ use std::time::Duration;
 /// The SDK configuration with the one HTTPS client of the process: hyper 1 on
 /// rustls with ring (smaller than aws-lc and built without a C toolchain).
 pub async fn sdk_config() -> aws_config::SdkConfig {
+    sdk_config_for(None, None).await
+}
+
+/// As [`sdk_config`], with a named profile and region (the organizer's
+/// `--profile` and `--region`); `None` leaves each to the standard chain.
+pub async fn sdk_config_for(profile: Option<&str>, region: Option<&str>) -> aws_config::SdkConfig {
     let tls = TlsContext::builder()
         .with_trust_store(
             TrustStore::empty()
@@ -30,7 +36,15 @@ pub async fn sdk_config() -> aws_config::SdkConfig {
     // from there directly skips building the rest of the default chain (its
     // web-identity provider alone builds an STS client); elsewhere the whole
     // default chain applies.
-    let loader = if std::env::var_os("AWS_ACCESS_KEY_ID").is_some() {
+    let loader = match profile {
+        Some(profile) => loader.profile_name(profile),
+        None => loader,
+    };
+    let loader = match region {
+        Some(region) => loader.region(aws_config::Region::new(region.to_owned())),
+        None => loader,
+    };
+    let loader = if profile.is_none() && std::env::var_os("AWS_ACCESS_KEY_ID").is_some() {
         loader.credentials_provider(
             aws_config::environment::EnvironmentVariableCredentialsProvider::new(),
         )
