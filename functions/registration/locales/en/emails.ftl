@@ -27,5 +27,8 @@ promotion-seat = A seat has become free for "{ $title }", a Zoom webinar on { $s
 reminder-subject = Reminder: { $title } starts soon
 reminder-starts = A reminder: "{ $title }" starts on { $starts } ({ $starts_utc }).
 
+# The first line of an organizer's notice, above their own words.
+notice-intro = A message from the organizers of "{ $title }":
+
 # The calendar invitation's description; the link is the webinar's.
 ics-description = Join the webinar: { $link }

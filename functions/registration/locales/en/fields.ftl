@@ -9,6 +9,7 @@ field-phone = Phone
 field-consent = Consent
 # The honeypot's label tells people (and screen readers) to skip it.
 field-website = Leave this field empty
+field-program = Program
 field-any = Field
 # A field's label followed by its message, on the form and in its summary.
 field-message = { $field } { $message }
@@ -29,3 +30,4 @@ error-phone-digits = must contain digits
 error-country-code = must be a two-letter ISO 3166-1 country code
 error-country-unknown = is not a known ISO 3166-1 country code
 error-consent = must be given to register (tick the consent box)
+error-program-unknown = is not a program open for registration

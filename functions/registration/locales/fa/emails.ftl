@@ -27,5 +27,8 @@ promotion-seat = در «{ $title }»، وبیناری در Zoom در { $starts }
 reminder-subject = یادآوری: { $title } به‌زودی آغاز می‌شود
 reminder-starts = یادآوری: «{ $title }» در { $starts } ({ $starts_utc }) آغاز می‌شود.
 
+# The first line of an organizer's notice, above their own words.
+notice-intro = پیامی از برگزارکنندگان «{ $title }»:
+
 # The calendar invitation's description; the link is the webinar's.
 ics-description = ورود به وبینار: { $link }

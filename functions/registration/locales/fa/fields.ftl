@@ -9,6 +9,7 @@ field-phone = تلفن
 field-consent = رضایت
 # The honeypot's label tells people (and screen readers) to skip it.
 field-website = این بخش را خالی بگذارید
+field-program = دوره
 field-any = بخش
 # A field's label followed by its message, on the form and in its summary.
 field-message = { $field } { $message }
@@ -26,3 +27,4 @@ error-phone-digits = باید رقم داشته باشد
 error-country-code = باید کد دوحرفی کشور طبق ISO 3166-1 باشد
 error-country-unknown = کد شناخته‌شده‌ای در ISO 3166-1 نیست
 error-consent = برای ثبت‌نام لازم است (کادر رضایت را علامت بزنید)
+error-program-unknown = دوره‌ای نیست که ثبت‌نامش باز باشد

@@ -27,5 +27,8 @@ promotion-seat = На вебинаре в Zoom «{ $title }», который с
 reminder-subject = Напоминание: скоро начнётся { $title }
 reminder-starts = Напоминаем: вебинар «{ $title }» начнётся { $starts } ({ $starts_utc }).
 
+# The first line of an organizer's notice, above their own words.
+notice-intro = Сообщение от организаторов вебинара «{ $title }»:
+
 # The calendar invitation's description; the link is the webinar's.
 ics-description = Войти в вебинар: { $link }

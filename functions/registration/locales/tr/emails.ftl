@@ -27,5 +27,8 @@ promotion-seat = { $starts } tarihindeki Zoom webinarı “{ $title }” için b
 reminder-subject = Hatırlatma: { $title } yakında başlıyor
 reminder-starts = Hatırlatma: “{ $title }” { $starts } ({ $starts_utc }) tarihinde başlıyor.
 
+# The first line of an organizer's notice, above their own words.
+notice-intro = “{ $title }” düzenleyicilerinden bir mesaj:
+
 # The calendar invitation's description; the link is the webinar's.
 ics-description = Webinara katılın: { $link }

@@ -9,6 +9,7 @@ field-phone = Telefon
 field-consent = Onay
 # The honeypot's label tells people (and screen readers) to skip it.
 field-website = Bu alanı boş bırakın
+field-program = Program
 field-any = Alan
 # A field's label followed by its message, on the form and in its summary.
 field-message = { $field }: { $message }
@@ -26,3 +27,4 @@ error-phone-digits = rakam içermelidir
 error-country-code = iki harfli bir ISO 3166-1 ülke kodu olmalıdır
 error-country-unknown = bilinen bir ISO 3166-1 ülke kodu değildir
 error-consent = kayıt için gereklidir (onay kutusunu işaretleyin)
+error-program-unknown = kayıtları açık bir program değildir

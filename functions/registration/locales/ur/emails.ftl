@@ -27,5 +27,8 @@ promotion-seat = “{ $title }” میں، جو { $starts } کو ہونے وال
 reminder-subject = یاد دہانی: { $title } جلد شروع ہو رہا ہے
 reminder-starts = یاد دہانی: “{ $title }” { $starts } ({ $starts_utc }) کو شروع ہوگا۔
 
+# The first line of an organizer's notice, above their own words.
+notice-intro = “{ $title }” کے منتظمین کی طرف سے ایک پیغام:
+
 # The calendar invitation's description; the link is the webinar's.
 ics-description = ویبینار میں شامل ہوں: { $link }

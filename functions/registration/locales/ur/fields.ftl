@@ -9,6 +9,7 @@ field-phone = فون
 field-consent = رضامندی
 # The honeypot's label tells people (and screen readers) to skip it.
 field-website = یہ خانہ خالی چھوڑ دیجیے
+field-program = پروگرام
 field-any = خانہ
 # A field's label followed by its message, on the form and in its summary.
 field-message = { $field }: { $message }
@@ -26,3 +27,4 @@ error-phone-digits = اس میں ہندسے ہونے چاہییں
 error-country-code = ISO 3166-1 کا دو حرفی ملکی کوڈ ہونا چاہیے
 error-country-unknown = ISO 3166-1 کا کوئی معلوم ملکی کوڈ نہیں ہے
 error-consent = رجسٹریشن کے لیے ضروری ہے (رضامندی کے خانے پر نشان لگائیے)
+error-program-unknown = ایسا پروگرام نہیں جس کی رجسٹریشن جاری ہو

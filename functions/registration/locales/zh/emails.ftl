@@ -27,5 +27,8 @@ promotion-seat = Zoom 网络研讨会“{ $title }”（时间为 { $starts }）
 reminder-subject = 提醒：{ $title } 即将开始
 reminder-starts = 提醒：“{ $title }”将于 { $starts }（{ $starts_utc }）开始。
 
+# The first line of an organizer's notice, above their own words.
+notice-intro = 来自“{ $title }”主办方的消息：
+
 # The calendar invitation's description; the link is the webinar's.
 ics-description = 加入网络研讨会：{ $link }

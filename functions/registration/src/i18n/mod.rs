@@ -11,6 +11,8 @@ mod catalog_tests;
 mod choice;
 mod countries;
 mod dates;
+#[cfg(test)]
+mod english_tests;
 
 pub use crate::program::Language;
 pub use catalog::{Arg, Catalog};
