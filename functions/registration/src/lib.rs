@@ -3,6 +3,7 @@
 //! - `use_cases`: what the functions do (register, confirm, cancel, send the
 //!   links, record SES's feedback), each calling the parts below.
 //! - `domain`: the participant's fields, a registration's key, status and token.
+//! - `i18n`: the message catalogs, language choice, dates and country names.
 //! - `program`: a program's settings, its file and their cached reader.
 //! - `config`: the environment variables, read once at init.
 //! - `limits`: the per-hour and per-mailbox caps.
@@ -13,6 +14,7 @@
 
 pub mod config;
 pub mod domain;
+pub mod i18n;
 pub mod limits;
 pub mod mail;
 pub mod platform;
