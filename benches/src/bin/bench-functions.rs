@@ -555,8 +555,9 @@ async fn send_confirmation(
     address: &str,
 ) {
     use registration::mail::Mailer;
+    let own = config.own.as_ref().expect("the bench's own program");
     let email = registration::mail::confirmation_email(
-        &config.event,
+        &own.event(&config.table_name),
         registration::domain::EmailAddress::parse(address).expect("an address"),
         "Bench Participant",
         &registration::mail::ActionUrls::new("https://register.example.org", "x"),

@@ -22,6 +22,7 @@ use registration::web::{
     json_response, message_page, problem_json,
 };
 use serde_json::json;
+use std::sync::Arc;
 
 /// Where a program's form is: `/programs/{id}`.
 const PROGRAMS_PATH: &str = "/programs/";
@@ -88,21 +89,9 @@ where
         Ok(raw) => raw,
         Err(problem) => return failure(reply, problem, None),
     };
-    let program = match registrar.program_for(&raw.program).await {
-        Ok(program) => Some(program),
-        Err(RegisterError::UnknownProgram | RegisterError::ProgramRequired) => None,
-        Err(err) => return refused(reply, &err, None),
-    };
-    let submission = Submission::try_from(&raw);
-    let (program, submission) = match (program, submission) {
-        (Some(program), Ok(submission)) => (program, submission),
-        (program, submission) => {
-            let mut errors = submission.err().unwrap_or_default();
-            if program.is_none() {
-                errors.0.insert(PROGRAM_FIELD, program_message(&raw));
-            }
-            return invalid(registrar, reply, program.as_deref(), &raw, &errors);
-        }
+    let (program, submission) = match program_and_submission(registrar, reply, &raw).await {
+        Ok(both) => both,
+        Err(response) => return response,
     };
     let base = link_base(registrar, request);
     let source = SourceAddress::new(source_ip(request));
@@ -112,6 +101,42 @@ where
     {
         Ok(registered) => created(reply, &program, &registered.registration_id),
         Err(err) => refused(reply, &err, Some(&program)),
+    }
+}
+
+/// The program the body names (or means) and its valid submission; else the
+/// answer: the program's window (403) before the fields, then every invalid
+/// field, the program among them (422).
+async fn program_and_submission<S, M, C, P>(
+    registrar: &Registrar<S, M, C, P>,
+    reply: Reply,
+    raw: &RawRegistration,
+) -> Result<(Arc<ProgramSettings>, Submission), Response<Body>>
+where
+    S: RegistrationStore,
+    M: Mailer,
+    C: Clock,
+    P: ProgramSource<Error = StoreError>,
+{
+    let program = match registrar.program_for(&raw.program).await {
+        Ok(program) => Some(program),
+        Err(RegisterError::UnknownProgram | RegisterError::ProgramRequired) => None,
+        Err(err) => return Err(refused(reply, &err, None)),
+    };
+    if let Some(program) = &program
+        && let Err(err) = registrar.window_check(program)
+    {
+        return Err(refused(reply, &err, Some(program)));
+    }
+    match (program, Submission::try_from(raw)) {
+        (Some(program), Ok(submission)) => Ok((program, submission)),
+        (program, submission) => {
+            let mut errors = submission.err().unwrap_or_default();
+            if program.is_none() {
+                errors.0.insert(PROGRAM_FIELD, program_message(raw));
+            }
+            Err(invalid(registrar, reply, program.as_deref(), raw, &errors))
+        }
     }
 }
 

@@ -72,7 +72,8 @@ where
     }
 
     /// The program a posted registration is for: the one it names; without a
-    /// name, the deployment's own program, else the only open one.
+    /// name, the deployment's own program, else the only open one. Its window
+    /// is [`Registrar::window_check`]'s.
     pub async fn program_for(
         &self,
         requested: &RawValue,
