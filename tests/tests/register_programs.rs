@@ -169,10 +169,14 @@ async fn a_post_to_each_program_lands_in_its_key_space_and_its_email_names_its_t
         ),
     ] {
         let page = app.store.event_page(event_id, None, None).await.unwrap();
-        let emails: Vec<_> = page.registrations.iter().map(|r| r.email.clone()).collect();
+        let emails: Vec<&str> = page
+            .registrations
+            .iter()
+            .map(|r| r.email.as_str())
+            .collect();
         assert_eq!(
             emails,
-            [email.clone()],
+            [email.as_str()],
             "{event_id}'s own registration only"
         );
         assert_eq!(page.registrations[0].event_id, event_id);
