@@ -23,6 +23,8 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use system_tests::runtime_api::{FunctionProcess, release_binary};
 
+#[path = "bench-functions/programs.rs"]
+mod programs;
 #[path = "bench-functions/seats.rs"]
 mod seats;
 
@@ -370,6 +372,7 @@ async fn main() {
     }
     println!("| floor: raw PutItem + SendEmail (baseline) | {floor_rate:.1} | 1.00 |");
     seats::bench(&env, &dynamodb, &table, requests.min(2000)).await;
+    programs::bench(&env, &dynamodb, &table, requests.min(1000)).await;
 }
 
 /// Untimed rounds before the timed ones.
