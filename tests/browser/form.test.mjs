@@ -4,13 +4,15 @@
 //   FORM_URL        the form (GET /), e.g. http://127.0.0.1:9000/
 //   SES_STORE_URL   the SES emulator's JSON list of sent mail, http://127.0.0.1:8005/store
 //   SEND_LINKS_CMD  a shell command that runs send-links now (cargo lambda invoke …)
+//   ORGANIZER_CMD   the organizer's command for dev.sh's table (cargo run -p organizer …)
 // and, optionally, EVENT_STARTS_AT, REGISTRATION_CLOSES_AT, EVENT_TIMEZONE (to check the
 // times shown), ZOOM_JOIN_URL (default: dev.sh's), SCREENSHOT_DIR (default
 // <repo>/target/screenshots), CHROMIUM (default /usr/bin/chromium).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { exec } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -26,6 +28,8 @@ function required(name) {
 const FORM_URL = required('FORM_URL');
 const SES_STORE_URL = required('SES_STORE_URL');
 const SEND_LINKS_CMD = required('SEND_LINKS_CMD');
+// The organizer's command against dev.sh's table, without its subcommand.
+const ORGANIZER_CMD = required('ORGANIZER_CMD');
 const ZOOM_JOIN_URL = process.env.ZOOM_JOIN_URL || 'https://zoom.example/j/0000000000?pwd=local';
 const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR || join(REPO_ROOT, 'target', 'screenshots');
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -192,10 +196,10 @@ async function submit(page) {
 // Opens the form, fills it (values by field id; country selected, consent checked when
 // given) and submits it. `values` may be a function of the attempt (a fresh address for a
 // retried registration).
-async function fillAndSubmit(page, values) {
+async function fillAndSubmit(page, values, formUrl = FORM_URL) {
   for (let attempt = 1; ; attempt++) {
     const fields = typeof values === 'function' ? values(attempt) : values;
-    assert.equal((await gotoOk(page, FORM_URL)).status(), 200);
+    assert.equal((await gotoOk(page, formUrl)).status(), 200);
     for (const [id, value] of Object.entries(fields)) {
       if (id === 'country') await page.selectOption('#country', value);
       else if (id === 'consent') { if (value) await page.check('#consent'); }
@@ -458,4 +462,50 @@ test('register, open the confirmation link, press confirm, get the Zoom link; a 
 
   assertAllLocal(requests);
   await page.context().close();
+});
+
+// Last: once a program is published beside dev.sh's own, GET / is the list of both.
+test('a published program is listed beside the own one and registering on /programs/{id} emails its title and host', { timeout: 900_000 }, async () => {
+  const id = `browser-${Date.now().toString(36)}`;
+  const day = 24 * 3600 * 1000;
+  const at = (days) => new Date(Date.now() + days * day).toISOString().replace(/\.\d+Z$/, 'Z');
+  const title = 'Solar cells for small workshops';
+  const host = 'ECOSF Academy';
+  const file = join(mkdtempSync(join(tmpdir(), 'program-')), `${id}.toml`);
+  writeFileSync(file, [
+    `id = "${id}"`, `title = "${title}"`, `host = "${host}"`,
+    `starts_at = "${at(20)}"`, 'timezone = "Europe/Istanbul"',
+    `registration_opens_at = "${at(-1)}"`, `registration_closes_at = "${at(18)}"`,
+    'contact_email = "questions@example.org"', 'languages = ["en"]',
+    'zoom_join_url = "https://zoom.example/j/1111111111?pwd=solar"',
+    '[text.en]', 'summary = "For workshop owners.\\n\\nBring your questions."', '',
+  ].join('\n'));
+  const { stdout } = await promisify(exec)(`${ORGANIZER_CMD} program publish ${file}`, {
+    cwd: REPO_ROOT, timeout: 600_000, maxBuffer: 16 * 1024 * 1024,
+  });
+  assert.match(stdout, new RegExp(`published ${id}`));
+
+  // register reads the programs at most once a minute: the list shows within 60 s.
+  const page = await newPage(DESKTOP);
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    assert.equal((await gotoOk(page, FORM_URL)).status(), 200);
+    if (await page.locator(`a[href="/programs/${id}"]`).count()) break;
+    assert.ok(Date.now() < deadline, 'the published program is listed within 60 s');
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  assert.equal(await page.locator('h1').innerText(), 'Open for registration');
+  assert.equal(await page.locator('.programs li').count(), 2, 'the own program and the published one');
+  await screenshot(page, 'programs-list.png');
+
+  const formUrl = new URL(`/programs/${id}`, FORM_URL).href;
+  const address = `program.${Date.now()}.${process.pid}@example.com`;
+  const { response } = await fillAndSubmit(page, {
+    full_name: 'Ayşe Yılmaz', email: address, country: 'TR', organization: 'Atölye', consent: true,
+  }, formUrl);
+  assert.equal(response.status(), 201);
+  assert.match(await page.locator('h1').innerText(), /Check your email/);
+  await screenshot(page, 'program-check-your-email.png');
+  const [email] = await waitForEmail(address, (e) => e.subject.includes(title), 'confirmation naming the program');
+  assert.ok((email.body?.text ?? '').includes(host), 'the confirmation names the program\'s host');
 });

@@ -10,7 +10,8 @@
 #   3. waits for its banner (the first run compiles the functions: the timeout is
 #      generous) and for the form to answer
 #   4. runs `node --test tests/browser/form.test.mjs` with FORM_URL, SES_STORE_URL and
-#      SEND_LINKS_CMD (the banner's "Run send-links now" command)
+#      SEND_LINKS_CMD (the banner's "Run send-links now" command) and ORGANIZER_CMD
+#      (its organizer command, to publish a program)
 #   5. stops dev.sh with SIGINT to its process group (always: EXIT trap), which stops
 #      the emulators and `cargo lambda watch` it started, and exits with the test's
 #      status; on failure it prints the tail of dev.sh's log.
@@ -132,6 +133,8 @@ done
 FORM_URL=$(sed -n 's/^  Registration form: *//p' "$DEV_LOG" | head -n 1)
 SES_URL=$(sed -n 's/^  Email viewer (SES): *//p' "$DEV_LOG" | head -n 1)
 SEND_LINKS_CMD=$(sed -n 's/^  Run send-links now: *//p' "$DEV_LOG" | head -n 1)
+# The banner's organizer command, without its `stats`: the test adds its own.
+ORGANIZER_CMD=$(sed -n 's/^  Organizer command: *\(.*\) stats$/\1/p' "$DEV_LOG" | head -n 1)
 # The functions' configuration as dev.sh wrote it (cargo-lambda env file: KEY="value").
 fn_env() { sed -n "s/^$1=\"\(.*\)\"\$/\1/p" "$STATE_DIR/functions.env" | head -n 1; }
 EVENT_STARTS_AT=$(fn_env EVENT_STARTS_AT)
@@ -151,6 +154,7 @@ log "dev.sh ready after $((SECONDS - STARTED))s: form $FORM_URL, emails $SES_URL
 TEST_STARTED=$SECONDS
 set +e
 FORM_URL=$FORM_URL SES_STORE_URL=${SES_URL%/}/store SEND_LINKS_CMD=$SEND_LINKS_CMD \
+  ORGANIZER_CMD=$ORGANIZER_CMD \
   EVENT_STARTS_AT=$EVENT_STARTS_AT REGISTRATION_CLOSES_AT=$REGISTRATION_CLOSES_AT \
   EVENT_TIMEZONE=$EVENT_TIMEZONE ZOOM_JOIN_URL=$ZOOM_JOIN_URL \
   SCREENSHOT_DIR=$REPO_ROOT/target/screenshots \

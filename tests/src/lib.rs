@@ -301,10 +301,11 @@ impl TestApp {
         &self,
         store: S,
         ses: aws_sdk_sesv2::Client,
-    ) -> Registrar<S, SesMailer, FixedClock> {
+    ) -> Registrar<S, SesMailer, FixedClock, DynamoStore> {
         let config = RegisterConfig::from_source(&self.env).expect("register configuration");
         let mailer = SesMailer::new(ses, config.sender.clone());
-        Registrar::new(config, store, mailer, self.clock.clone())
+        let programs = self.store.clone();
+        Registrar::with_programs(config, programs, store, mailer, self.clock.clone())
     }
 
     /// Confirm with a token through the use case, then run what it deferred until
@@ -482,14 +483,15 @@ impl TestApp {
 }
 
 /// `POST /registrations` with a JSON body, through `register`'s handler.
-pub async fn post_json_to<S, M, C>(
-    registrar: &Registrar<S, M, C>,
+pub async fn post_json_to<S, M, C, P>(
+    registrar: &Registrar<S, M, C, P>,
     body: &serde_json::Value,
 ) -> TestResponse
 where
     S: RegistrationStore,
     M: registration::mail::Mailer,
     C: registration::platform::clock::Clock,
+    P: registration::program::ProgramSource<Error = registration::store::StoreError>,
 {
     let request = events::to_request(&events::post_registrations(
         "application/json",
@@ -501,14 +503,15 @@ where
 
 /// One `register` invocation as the Lambda runtime makes it: the handler's
 /// response, then the work it deferred until after the response.
-pub async fn invoke_register<S, M, C>(
-    registrar: &Registrar<S, M, C>,
+pub async fn invoke_register<S, M, C, P>(
+    registrar: &Registrar<S, M, C, P>,
     request: lambda_http::Request,
 ) -> lambda_http::Response<lambda_http::Body>
 where
     S: RegistrationStore,
     M: registration::mail::Mailer,
     C: registration::platform::clock::Clock,
+    P: registration::program::ProgramSource<Error = registration::store::StoreError>,
 {
     let response = register::handle(registrar, request).await;
     registrar.after_response.run().await;

@@ -157,6 +157,8 @@ fn required(function: &str) -> Vec<&'static str> {
         .into_iter()
         .map(|(name, _)| name)
         .filter(|name| *name != "RETENTION_DAYS")
+        // register serves published programs without a program of its own.
+        .filter(|name| !(function == "register" && *name == "EVENT_ID"))
         .collect()
 }
 
@@ -297,4 +299,30 @@ fn with_a_valid_configuration_each_function_gets_past_init_to_the_runtime_api() 
             );
         }
     }
+}
+
+#[test]
+fn register_without_event_id_or_its_programs_variables_gets_past_init() {
+    let own_program = [
+        "EVENT_ID",
+        "EVENT_TITLE",
+        "EVENT_STARTS_AT",
+        "EVENT_TIMEZONE",
+        "REGISTRATION_CLOSES_AT",
+    ];
+    let vars: Vec<_> = config("register")
+        .into_iter()
+        .filter(|(name, _)| !own_program.contains(name))
+        .collect();
+    let outcome = run("register", &vars);
+    assert!(
+        !outcome.output.contains("configuration variable"),
+        "{}",
+        outcome.output
+    );
+    assert!(
+        outcome.output.to_lowercase().contains("connect"),
+        "it reached the (closed) Runtime API:\n{}",
+        outcome.output
+    );
 }

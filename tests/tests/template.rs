@@ -163,6 +163,8 @@ fn pairs(expected: &[(&str, &str)]) -> BTreeSet<(String, String)> {
 const TABLE: &str = "!GetAtt RegistrationsTable.Arn";
 const OUTBOX_INDEX: &str = "!Sub ${RegistrationsTable.Arn}/index/outbox";
 const LINE_INDEX: &str = "!Sub ${RegistrationsTable.Arn}/index/line";
+const ROSTER_INDEX: &str = "!Sub ${RegistrationsTable.Arn}/index/roster";
+const EVENT_INDEX: &str = "!Sub ${RegistrationsTable.Arn}/index/event";
 
 #[test]
 fn each_function_may_make_only_the_dynamodb_calls_it_makes() {
@@ -186,6 +188,8 @@ fn each_function_may_make_only_the_dynamodb_calls_it_makes() {
             ("dynamodb:DeleteItem", TABLE),
             ("dynamodb:GetItem", TABLE),
             ("dynamodb:PutItem", TABLE),
+            ("dynamodb:Query", EVENT_INDEX),
+            ("dynamodb:Query", ROSTER_INDEX),
             ("dynamodb:UpdateItem", TABLE),
         ])
     );
@@ -329,7 +333,7 @@ fn each_link_has_its_page_and_its_action_and_each_function_its_settings() {
     let expect = |items: &[&str]| items.iter().map(|s| s.to_string()).collect();
     assert_eq!(
         routes(&template, "RegisterFunction"),
-        expect(&["GET /", "POST /registrations"])
+        expect(&["GET /", "GET /programs/{id}", "POST /registrations"])
     );
     assert_eq!(
         routes(&template, "ConfirmFunction"),

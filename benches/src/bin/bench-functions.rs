@@ -23,6 +23,8 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use system_tests::runtime_api::{FunctionProcess, release_binary};
 
+#[path = "bench-functions/programs.rs"]
+mod programs;
 #[path = "bench-functions/seats.rs"]
 mod seats;
 
@@ -370,6 +372,7 @@ async fn main() {
     }
     println!("| floor: raw PutItem + SendEmail (baseline) | {floor_rate:.1} | 1.00 |");
     seats::bench(&env, &dynamodb, &table, requests.min(2000)).await;
+    programs::bench(&env, &dynamodb, &table, requests.min(1000)).await;
 }
 
 /// Untimed rounds before the timed ones.
@@ -555,8 +558,9 @@ async fn send_confirmation(
     address: &str,
 ) {
     use registration::mail::Mailer;
+    let own = config.own.as_ref().expect("the bench's own program");
     let email = registration::mail::confirmation_email(
-        &config.event,
+        &own.event(&config.table_name),
         registration::domain::EmailAddress::parse(address).expect("an address"),
         "Bench Participant",
         &registration::mail::ActionUrls::new("https://register.example.org", "x"),

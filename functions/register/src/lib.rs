@@ -1,82 +1,80 @@
-//! The `register` function's HTTP edge: `GET /` serves the form, `POST /registrations`
-//! turns a request into a submission, makes one call into the registrar and turns the
-//! outcome into a JSON or HTML response.
+//! The `register` function's HTTP edge: `GET /` and `GET /programs/{id}` serve
+//! a program's form (or the list of the open ones, or why there is none),
+//! `POST /registrations` turns a request into a program and a submission, makes
+//! one call into the registrar and turns the outcome into a JSON or HTML
+//! response.
 
-use lambda_http::http::{Method, StatusCode, header};
+mod pages;
+
+use lambda_http::http::{Method, StatusCode};
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
+use pages::{failure, store_failure, too_many};
 use registration::domain::{FieldErrors, RawRegistration, Submission};
-use registration::limits::{Admission, SourceAddress};
+use registration::limits::SourceAddress;
 use registration::mail::Mailer;
 use registration::platform::clock::Clock;
+use registration::program::{ProgramSettings, ProgramSource};
 use registration::store::{RegistrationStore, StoreError};
 use registration::use_cases::registering::{RegisterError, Registrar};
 use registration::web::{
-    self, BackLink, Problem, Reply, form_page, html_response, json_response, message_page,
-    problem_json,
+    self, BackLink, Masthead, PROGRAM_FIELD, Problem, Reply, form_page, html_response,
+    json_response, message_page, problem_json,
 };
 use serde_json::json;
+use std::sync::Arc;
 
-pub async fn handle<S, M, C>(registrar: &Registrar<S, M, C>, request: Request) -> Response<Body>
+/// Where a program's form is: `/programs/{id}`.
+const PROGRAMS_PATH: &str = "/programs/";
+
+pub async fn handle<S, M, C, P>(
+    registrar: &Registrar<S, M, C, P>,
+    request: Request,
+) -> Response<Body>
 where
     S: RegistrationStore,
     M: Mailer,
     C: Clock,
+    P: ProgramSource<Error = StoreError>,
 {
     let path = request.uri().path().trim_end_matches('/');
-    match (request.method(), path) {
-        (&Method::GET | &Method::HEAD, "") => form(registrar, &request),
-        (&Method::POST, "/registrations") => submit(registrar, &request).await,
-        (_, "" | "/registrations") => failure(
-            registrar,
-            Reply::negotiate(request.headers()),
-            Problem::MethodNotAllowed,
-        ),
-        _ => failure(
-            registrar,
-            Reply::negotiate(request.headers()),
-            Problem::NotFound,
-        ),
+    let program_id = path.strip_prefix(PROGRAMS_PATH);
+    let reply = Reply::negotiate(request.headers());
+    let reads = matches!(request.method(), &Method::GET | &Method::HEAD);
+    match (request.method(), path, program_id) {
+        (_, _, Some(id)) if reads => pages::program(registrar, &request, id).await,
+        (_, "", _) if reads => pages::home(registrar, &request).await,
+        (&Method::POST, "/registrations", _) => submit(registrar, &request).await,
+        (_, "" | "/registrations", _) | (_, _, Some(_)) => {
+            failure(reply, Problem::MethodNotAllowed, None)
+        }
+        _ => failure(reply, Problem::NotFound, None),
     }
 }
 
-fn form<S: RegistrationStore, M: Mailer, C: Clock>(
-    registrar: &Registrar<S, M, C>,
-    request: &Request,
-) -> Response<Body> {
-    let source = SourceAddress::new(source_ip(request));
-    if let Admission::TooMany { retry_after_secs } = registrar.admit_form(&source) {
-        let reply = Reply::negotiate(request.headers());
-        return too_many(
-            failure(registrar, reply, Problem::TooManyRequests),
-            retry_after_secs,
-        );
-    }
-    let config = &registrar.config;
-    if !registrar.is_open() {
-        return closed_page(registrar, StatusCode::OK);
-    }
-    html_response(
-        StatusCode::OK,
-        form_page(
-            &config.event,
-            config.closes_at,
-            config.retention_days,
-            &RawRegistration::default(),
-            &FieldErrors::default(),
-        ),
-    )
-}
-
-async fn submit<S, M, C>(registrar: &Registrar<S, M, C>, request: &Request) -> Response<Body>
+/// `POST /registrations`. The contract's order of checks, with the program
+/// resolved where the body is first needed: every program closed (403, before
+/// anything else), origin (403), size and body (413, 415, 400), the program the
+/// body names (422 unknown; 403 not open yet or closed), fields (422), then the
+/// per-address limit (429) and uniqueness (409) in the registrar.
+async fn submit<S, M, C, P>(registrar: &Registrar<S, M, C, P>, request: &Request) -> Response<Body>
 where
     S: RegistrationStore,
     M: Mailer,
     C: Clock,
+    P: ProgramSource<Error = StoreError>,
 {
     let reply = Reply::negotiate(request.headers());
-    if !registrar.is_open() {
-        return failure(registrar, reply, Problem::RegistrationClosed);
+    match registrar.all_closed().await {
+        Ok(false) => {}
+        Ok(true) => {
+            return failure(
+                reply,
+                Problem::RegistrationClosed,
+                registrar.programs.own().as_deref(),
+            );
+        }
+        Err(err) => return store_failure(reply, &err),
     }
     let config = &registrar.config;
     if !web::origin_allowed(
@@ -85,50 +83,89 @@ where
         config.public_base_url.as_ref(),
     ) {
         tracing::info!("registration refused: posted from another site");
-        return failure(registrar, reply, Problem::CrossSite);
+        return failure(reply, Problem::CrossSite, None);
     }
     let raw = match read_body(request) {
         Ok(raw) => raw,
-        Err(problem) => return failure(registrar, reply, problem),
+        Err(problem) => return failure(reply, problem, None),
     };
-    let submission = match Submission::try_from(&raw) {
-        Ok(submission) => submission,
-        Err(errors) => return invalid(registrar, reply, &raw, &errors),
+    let (program, submission) = match program_and_submission(registrar, reply, &raw).await {
+        Ok(both) => both,
+        Err(response) => return response,
     };
     let base = link_base(registrar, request);
     let source = SourceAddress::new(source_ip(request));
-    match registrar.register(submission, &base, &source).await {
-        Ok(registered) => created(registrar, reply, &registered.registration_id),
-        Err(err) => {
-            if let RegisterError::Store(cause) = &err {
-                tracing::error!(error = %cause, "registration failed");
+    match registrar
+        .register(&program, submission, &base, &source)
+        .await
+    {
+        Ok(registered) => created(reply, &program, &registered.registration_id),
+        Err(err) => refused(reply, &err, Some(&program)),
+    }
+}
+
+/// The program the body names (or means) and its valid submission; else the
+/// answer: the program's window (403) before the fields, then every invalid
+/// field, the program among them (422).
+async fn program_and_submission<S, M, C, P>(
+    registrar: &Registrar<S, M, C, P>,
+    reply: Reply,
+    raw: &RawRegistration,
+) -> Result<(Arc<ProgramSettings>, Submission), Response<Body>>
+where
+    S: RegistrationStore,
+    M: Mailer,
+    C: Clock,
+    P: ProgramSource<Error = StoreError>,
+{
+    let program = match registrar.program_for(&raw.program).await {
+        Ok(program) => Some(program),
+        Err(RegisterError::UnknownProgram | RegisterError::ProgramRequired) => None,
+        Err(err) => return Err(refused(reply, &err, None)),
+    };
+    if let Some(program) = &program
+        && let Err(err) = registrar.window_check(program)
+    {
+        return Err(refused(reply, &err, Some(program)));
+    }
+    match (program, Submission::try_from(raw)) {
+        (Some(program), Ok(submission)) => Ok((program, submission)),
+        (program, submission) => {
+            let mut errors = submission.err().unwrap_or_default();
+            if program.is_none() {
+                errors.0.insert(PROGRAM_FIELD, program_message(raw));
             }
-            let response = failure(registrar, reply, problem_for(&err));
-            match err {
-                RegisterError::TooManyRequests { retry_after_secs } => {
-                    too_many(response, retry_after_secs)
-                }
-                _ => response,
-            }
+            Err(invalid(registrar, reply, program.as_deref(), raw, &errors))
         }
     }
 }
 
-/// A 429 with the seconds to wait.
-fn too_many(mut response: Response<Body>, retry_after_secs: u64) -> Response<Body> {
-    response
-        .headers_mut()
-        .insert(header::RETRY_AFTER, retry_after_secs.into());
-    response
+/// Why a post names no program this deployment serves.
+fn program_message(raw: &RawRegistration) -> String {
+    if raw.program.as_text().trim().is_empty() {
+        "is required: several programs are open, name the one to register for".into()
+    } else {
+        "is not a program open for registration here".into()
+    }
+}
+
+/// A registration refused by the registrar, as its problem.
+fn refused(reply: Reply, err: &RegisterError, program: Option<&ProgramSettings>) -> Response<Body> {
+    if let RegisterError::Store(cause) = err {
+        tracing::error!(error = %cause, "registration failed");
+    }
+    let response = failure(reply, problem_for(err), program);
+    match err {
+        RegisterError::TooManyRequests { retry_after_secs } => {
+            too_many(response, *retry_after_secs)
+        }
+        _ => response,
+    }
 }
 
 /// The 201 answer: the registration's id as JSON, or the page that says to
 /// check the email.
-fn created<S, M, C>(
-    registrar: &Registrar<S, M, C>,
-    reply: Reply,
-    registration_id: &str,
-) -> Response<Body> {
+fn created(reply: Reply, program: &ProgramSettings, registration_id: &str) -> Response<Body> {
     match reply {
         Reply::Json => json_response(
             StatusCode::CREATED,
@@ -137,7 +174,7 @@ fn created<S, M, C>(
         Reply::Html => html_response(
             StatusCode::CREATED,
             message_page(
-                &registrar.config.event.title,
+                Masthead::of(program),
                 "Check your email",
                 &[
                     "Thank you for registering. We have sent you an email with a link to confirm your registration.",
@@ -151,7 +188,7 @@ fn created<S, M, C>(
 
 /// The address the request came from, as API Gateway saw it (never stored or
 /// logged in clear).
-fn source_ip(request: &Request) -> String {
+pub(crate) fn source_ip(request: &Request) -> String {
     match request.request_context_ref() {
         Some(RequestContext::ApiGatewayV2(context)) => {
             context.http.source_ip.clone().unwrap_or_default()
@@ -172,35 +209,23 @@ fn read_body(request: &Request) -> Result<RawRegistration, Problem> {
         .map_err(Problem::from)
 }
 
-/// A submission with invalid fields: every message, as a problem or as the form
-/// filled again with what was typed.
-fn invalid<S, M, C>(
-    registrar: &Registrar<S, M, C>,
+/// A submission with invalid fields (the program among them): every message,
+/// as a problem or as the program's form filled again with what was typed.
+fn invalid<S, M, C, P>(
+    registrar: &Registrar<S, M, C, P>,
     reply: Reply,
+    program: Option<&ProgramSettings>,
     raw: &RawRegistration,
     errors: &FieldErrors,
-) -> Response<Body>
-where
-    S: RegistrationStore,
-    M: Mailer,
-    C: Clock,
-{
+) -> Response<Body> {
     tracing::info!(fields = ?errors.0.keys().collect::<Vec<_>>(), "submission refused: invalid fields");
-    match reply {
-        Reply::Json => problem_json(Problem::Validation, Some(errors)),
-        Reply::Html => {
-            let config = &registrar.config;
-            html_response(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                form_page(
-                    &config.event,
-                    config.closes_at,
-                    config.retention_days,
-                    raw,
-                    errors,
-                ),
-            )
-        }
+    match (reply, program) {
+        (Reply::Html, Some(program)) => html_response(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form_page(program, registrar.config.retention_days, raw, errors),
+        ),
+        (Reply::Html, None) => failure(reply, Problem::Validation, None),
+        (Reply::Json, _) => problem_json(Problem::Validation, Some(errors)),
     }
 }
 
@@ -208,6 +233,8 @@ where
 pub fn problem_for(err: &RegisterError) -> Problem {
     match err {
         RegisterError::Closed => Problem::RegistrationClosed,
+        RegisterError::NotOpen => Problem::RegistrationNotOpen,
+        RegisterError::UnknownProgram | RegisterError::ProgramRequired => Problem::Validation,
         RegisterError::AlreadyRegistered => Problem::AlreadyRegistered,
         RegisterError::TooManyRequests { .. } => Problem::TooManyRequests,
         RegisterError::Store(StoreError::Unavailable(_)) => Problem::Unavailable,
@@ -215,66 +242,8 @@ pub fn problem_for(err: &RegisterError) -> Problem {
     }
 }
 
-fn failure<S, M, C>(
-    registrar: &Registrar<S, M, C>,
-    reply: Reply,
-    problem: Problem,
-) -> Response<Body>
-where
-    S: RegistrationStore,
-    M: Mailer,
-    C: Clock,
-{
-    match reply {
-        Reply::Json => problem_json(problem, None),
-        Reply::Html if problem == Problem::RegistrationClosed => {
-            closed_page(registrar, problem.status())
-        }
-        Reply::Html => html_response(
-            problem.status(),
-            message_page(
-                &registrar.config.event.title,
-                problem.title(),
-                &[problem.detail()],
-                BackLink::ToForm,
-            ),
-        ),
-    }
-}
-
-fn closed_page<S, M, C>(registrar: &Registrar<S, M, C>, status: StatusCode) -> Response<Body>
-where
-    S: RegistrationStore,
-    M: Mailer,
-    C: Clock,
-{
-    let event = &registrar.config.event;
-    let closed_at = format!(
-        "Registration closed on {}. The webinar takes place on {}.",
-        event.local_time(registrar.config.closes_at),
-        event.local_time(event.starts_at)
-    );
-    html_response(
-        status,
-        message_page(
-            &event.title,
-            "Registration is closed",
-            &[
-                &closed_at,
-                "Registered participants receive the Zoom link by email before the webinar.",
-            ],
-            BackLink::Omitted,
-        ),
-    )
-}
-
 /// The absolute base of links in emails: `PUBLIC_BASE_URL`, else the API's own domain.
-fn link_base<S, M, C>(registrar: &Registrar<S, M, C>, request: &Request) -> String
-where
-    S: RegistrationStore,
-    M: Mailer,
-    C: Clock,
-{
+fn link_base<S, M, C, P>(registrar: &Registrar<S, M, C, P>, request: &Request) -> String {
     if let Some(url) = &registrar.config.public_base_url {
         return url.as_str().trim_end_matches('/').to_owned();
     }

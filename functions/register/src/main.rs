@@ -22,13 +22,14 @@ async fn main() -> Result<(), Error> {
     let aws = registration::platform::aws::sdk_config().await;
     let store = DynamoStore::new(
         registration::platform::aws::dynamodb(&aws),
-        &config.event.table_name,
+        &config.table_name,
     );
     let mailer = SesMailer::new(
         registration::platform::aws::sesv2(&aws),
         config.sender.clone(),
     )
     .with_configuration_set(config.configuration_set.clone());
+    // The registrar reads the programs from the store, through one cache per process.
     let registrar = Registrar::new(config, store, mailer, SystemClock);
     let handler = service_fn(|request| async {
         Ok::<_, std::convert::Infallible>(register::handle(&registrar, request).await)

@@ -49,7 +49,7 @@ async fn main() -> Result<(), String> {
     let sdk = registration::platform::aws::sdk_config().await;
     let store = DynamoStore::new(
         registration::platform::aws::dynamodb(&sdk),
-        &config.event.table_name,
+        &config.table_name,
     );
     // Warm up: resolve credentials and open a connection before the race starts.
     store
@@ -61,6 +61,11 @@ async fn main() -> Result<(), String> {
         config.sender.clone(),
     );
     let registrar = Registrar::new(config, store, mailer, SystemClock);
+    // …and read the programs once, as a warm function has them cached.
+    registrar
+        .all_closed()
+        .await
+        .map_err(|e| format!("the programs could not be read: {e}"))?;
 
     let start: u128 = if start == "-" {
         println!("ready");

@@ -4,6 +4,7 @@
 mod feedback;
 mod limits;
 mod own_program;
+mod register;
 mod seats;
 mod sender;
 mod source;
@@ -11,6 +12,7 @@ mod source;
 pub use feedback::FeedbackConfig;
 pub use limits::{EmailLimits, LimitsKey};
 pub use own_program::{DEFAULT_DURATION, DEFAULT_HOST, own_program};
+pub use register::RegisterConfig;
 pub use seats::{AllowedOrigins, CancelConfig, ConfirmConfig, LinkDelivery, SeatsConfig};
 pub use sender::Sender;
 pub use source::{Env, Source};
@@ -92,9 +94,7 @@ impl EventConfig {
 
     /// A time in the event's zone, for people: "Wednesday, 28 September 2022, 10:00 PKT".
     pub fn local_time(&self, at: Timestamp) -> String {
-        at.to_zoned_datetime(self.timezone.clone())
-            .strftime("%A, %-d %B %Y, %H:%M %Z (UTC%:z)")
-            .to_string()
+        local_time(&self.timezone, at)
     }
 
     pub fn utc_time(&self, at: Timestamp) -> String {
@@ -102,62 +102,11 @@ impl EventConfig {
     }
 }
 
-/// The `register` function's configuration.
-#[derive(Debug, Clone)]
-pub struct RegisterConfig {
-    pub event: EventConfig,
-    pub closes_at: Timestamp,
-    pub sender: Sender,
-    /// Every email is sent with this SES configuration set, when there is one.
-    pub configuration_set: Option<String>,
-    pub public_base_url: Option<Url>,
-    pub retention_days: u32,
-    pub allowed_origins: AllowedOrigins,
-    /// New registrations accepted from one source address in any hour.
-    pub max_registrations_per_ip_per_hour: u32,
-    /// The caps on confirmation emails (past one, they wait for a later run).
-    pub email_limits: EmailLimits,
-    /// An unconfirmed registration expires this long after its last
-    /// confirmation email.
-    pub pending_expires_after: jiff::SignedDuration,
-}
-
-impl RegisterConfig {
-    pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_source(&Env)
-    }
-
-    pub fn from_source(source: &dyn Source) -> Result<Self, ConfigError> {
-        let event = EventConfig::from_source(source)?;
-        let r = Reader(source);
-        let closes_at = r.instant("REGISTRATION_CLOSES_AT")?;
-        let sender = r.required("SENDER_EMAIL")?;
-        let sender = r.parsed("SENDER_EMAIL", sender, Sender::parse)?;
-        let configuration_set = sender::configuration_set(&r)?;
-        let public_base_url = r
-            .optional("PUBLIC_BASE_URL")
-            .map(|v| r.parsed("PUBLIC_BASE_URL", v, parse_base_url))
-            .transpose()?;
-        let retention_days = r.number("RETENTION_DAYS", 90u32, |d| (1..=3650).contains(d))?;
-        let allowed_origins = AllowedOrigins::from_reader(&r)?;
-        let per_ip = r.number("MAX_REGISTRATIONS_PER_IP_PER_HOUR", 20u32, |n| *n >= 1)?;
-        let email_limits = EmailLimits::from_source(source)?;
-        let pending_hours = r.number("PENDING_EXPIRES_AFTER_HOURS", 72i64, |h| {
-            (1..=24 * 3650).contains(h)
-        })?;
-        Ok(Self {
-            event,
-            closes_at,
-            sender,
-            configuration_set,
-            public_base_url,
-            retention_days,
-            allowed_origins,
-            max_registrations_per_ip_per_hour: per_ip,
-            email_limits,
-            pending_expires_after: jiff::SignedDuration::from_hours(pending_hours),
-        })
-    }
+/// A time in a zone, for people: "Wednesday, 28 September 2022, 10:00 PKT (UTC+05:00)".
+pub fn local_time(zone: &TimeZone, at: Timestamp) -> String {
+    at.to_zoned_datetime(zone.clone())
+        .strftime("%A, %-d %B %Y, %H:%M %Z (UTC%:z)")
+        .to_string()
 }
 
 /// An ISO 8601 duration (`PT1H`, `P1D`), positive, at most 30 days.
@@ -310,7 +259,8 @@ mod tests {
     #[test]
     fn the_seed_values_configure_every_function() {
         let register = RegisterConfig::from_source(&seed()).unwrap();
-        assert_eq!(register.event.event_id, "bnr-li-ion-2022");
+        let own = register.own.clone().expect("the own program");
+        assert_eq!(own.id.as_ref(), "bnr-li-ion-2022");
         assert_eq!(register.retention_days, 90);
         assert_eq!(register.max_registrations_per_ip_per_hour, 20);
         assert_eq!(register.email_limits.per_hour, 500);
@@ -320,13 +270,17 @@ mod tests {
             "no LIMITS_KEY: the local key"
         );
         assert_eq!(register.pending_expires_after.as_hours(), 72);
-        assert_eq!(register.closes_at.to_string(), "2022-09-26T19:00:00Z");
         assert_eq!(
-            register.event.local_time(register.event.starts_at),
+            own.registration_closes_at.to_string(),
+            "2022-09-26T19:00:00Z"
+        );
+        let event = own.event(&register.table_name);
+        assert_eq!(
+            event.local_time(event.starts_at),
             "Wednesday, 28 September 2022, 10:00 PKT (UTC+05:00)"
         );
         assert_eq!(
-            register.event.utc_time(register.event.starts_at),
+            event.utc_time(event.starts_at),
             "Wednesday, 28 September 2022, 05:00 UTC"
         );
         let links = SendLinksConfig::from_source(&seed()).unwrap();
@@ -354,9 +308,9 @@ mod tests {
 
     #[test]
     fn every_missing_required_variable_is_named() {
+        // EVENT_ID is optional: without it, there is no own program to require.
         for variable in [
             "TABLE_NAME",
-            "EVENT_ID",
             "EVENT_TITLE",
             "EVENT_STARTS_AT",
             "EVENT_TIMEZONE",

@@ -119,6 +119,9 @@ pub struct RawRegistration {
     pub phone: RawValue,
     pub consent: RawValue,
     pub website: RawValue,
+    /// The program registered for (the form carries it hidden); not a
+    /// participant's field: the registrar resolves it.
+    pub program: RawValue,
 }
 
 impl RawRegistration {

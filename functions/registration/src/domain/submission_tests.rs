@@ -12,6 +12,7 @@ fn valid_raw() -> RawRegistration {
         phone: RawValue::Absent,
         consent: RawValue::Flag(true),
         website: RawValue::Absent,
+        program: RawValue::Absent,
     }
 }
 
@@ -36,6 +37,7 @@ fn every_invalid_field_is_named() {
         phone: RawValue::Text("abc".into()),
         consent: RawValue::Flag(false),
         website: RawValue::Absent,
+        program: RawValue::Absent,
     };
     let errors = Submission::try_from(&raw).unwrap_err();
     let fields: Vec<_> = errors.0.keys().copied().collect();

@@ -50,16 +50,11 @@ impl Limits {
         }
     }
 
-    /// The counter of new registrations from `source` to `event_id` in the hour of `now`.
-    pub fn source_counter(
-        &self,
-        event_id: &str,
-        source: &SourceAddress,
-        now: Timestamp,
-    ) -> LimitCounter {
+    /// The counter of new registrations from `source`, to any program, in the
+    /// hour of `now`.
+    pub fn source_counter(&self, source: &SourceAddress, now: Timestamp) -> LimitCounter {
         let window = HourWindow::of(now);
         LimitCounter::Registrations {
-            event_id: event_id.to_owned(),
             window,
             source: self.emails.key.source(window, source),
         }

@@ -37,6 +37,7 @@ impl fmt::Display for TextValue<'_> {
 #[template(path = "email/confirmation.txt")]
 struct ConfirmationText<'a> {
     name: TextValue<'a>,
+    host: &'a str,
     title: &'a str,
     starts_local: &'a str,
     confirm_url: &'a str,
@@ -47,6 +48,7 @@ struct ConfirmationText<'a> {
 #[template(path = "email/confirmation.html")]
 struct ConfirmationHtml<'a> {
     name: &'a str,
+    host: &'a str,
     title: &'a str,
     starts_local: &'a str,
     confirm_url: &'a str,
@@ -64,6 +66,7 @@ pub fn confirmation_email(
     let starts_local = event.local_time(event.starts_at);
     let text = ConfirmationText {
         name: TextValue(name),
+        host: &event.host,
         title: &event.title,
         starts_local: &starts_local,
         confirm_url: &urls.confirm,
@@ -71,6 +74,7 @@ pub fn confirmation_email(
     };
     let html = ConfirmationHtml {
         name,
+        host: &event.host,
         title: &event.title,
         starts_local: &starts_local,
         confirm_url: &urls.confirm,

@@ -60,6 +60,11 @@ impl<S: ProgramSource, C: Clock> ProgramReader<S, C> {
         self
     }
 
+    /// The deployment's own program, when it has one.
+    pub fn own(&self) -> Option<Arc<ProgramSettings>> {
+        self.own.clone()
+    }
+
     fn fresh(&self, read_at: Timestamp) -> bool {
         self.clock.now() < read_at.saturating_add(CACHE_FOR).unwrap_or(read_at)
     }

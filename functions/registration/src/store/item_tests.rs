@@ -13,6 +13,7 @@ pub(crate) fn pending() -> PendingRegistration {
         phone: RawValue::Text("+92 300 1234567".into()),
         consent: RawValue::Flag(true),
         website: RawValue::Absent,
+        program: RawValue::Absent,
     };
     let Ok(Submission::Participant(participant)) = Submission::try_from(&raw) else {
         panic!("a valid submission");

@@ -14,13 +14,10 @@ use aws_sdk_dynamodb::types::AttributeValue;
 /// What a limit counts, and in which window.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LimitCounter {
-    /// New registrations to one event from one source address (its keyed hash)
-    /// in an hour.
-    Registrations {
-        event_id: String,
-        window: HourWindow,
-        source: String,
-    },
+    /// New registrations from one source address (its keyed hash) in an hour,
+    /// to any of the deployment's programs: posting to several programs does
+    /// not multiply a source's allowance.
+    Registrations { window: HourWindow, source: String },
     /// Confirmation emails to one event's participants in an hour.
     ConfirmationEmails {
         event_id: String,
@@ -36,11 +33,9 @@ const COUNT: &str = "count";
 impl LimitCounter {
     fn pk(&self) -> String {
         match self {
-            Self::Registrations {
-                event_id,
-                window,
-                source,
-            } => format!("EVENT#{event_id}#LIMITS#{}#SOURCE#{source}", window.id()),
+            Self::Registrations { window, source } => {
+                format!("LIMITS#{}#SOURCE#{source}", window.id())
+            }
             Self::ConfirmationEmails { event_id, window } => {
                 format!("EVENT#{event_id}#LIMITS#{}#EMAILS", window.id())
             }

@@ -1,7 +1,8 @@
-//! The registration use case: deadline, uniqueness, storage and the confirmation
-//! email, with every failure after the write left for the scheduled run to retry.
+//! The registration use case: the program's window, uniqueness, storage and the
+//! confirmation email, with every failure after the write left for the scheduled
+//! run to retry. Which program a request is for is [`super::program_choice`]'s.
 
-use crate::config::RegisterConfig;
+use crate::config::{EventConfig, RegisterConfig};
 use crate::domain::action_token::ActionToken;
 use crate::domain::key::RegistrationKey;
 use crate::domain::{NewRegistration, Submission};
@@ -10,6 +11,7 @@ use crate::mail::Mailer;
 use crate::platform::after_response::AfterResponse;
 use crate::platform::clock::{Clock, random_bytes, random_hex};
 use crate::platform::window::HourWindow;
+use crate::program::{ProgramReader, ProgramSettings, ProgramSource};
 use crate::store::{
     CreateError, Lease, LimitCounters, Outbox, Outboxes, PendingRegistration, Registration,
     Registrations, Renewal, StoreError, Tokens,
@@ -29,6 +31,12 @@ pub const FIRST_EMAIL_LEASE: SignedDuration = SignedDuration::from_mins(2);
 pub enum RegisterError {
     #[error("registration is closed")]
     Closed,
+    #[error("registration is not open yet")]
+    NotOpen,
+    #[error("no program was named and none is the only one open")]
+    ProgramRequired,
+    #[error("no program has this id")]
+    UnknownProgram,
     #[error("this email address is already registered for this event")]
     AlreadyRegistered,
     #[error("too many requests from this source address")]
@@ -43,9 +51,11 @@ pub struct Registered {
     pub registration_id: String,
 }
 
-/// Accepts registrations for one event.
-pub struct Registrar<S, M, C> {
+/// Accepts registrations for every program the deployment serves.
+pub struct Registrar<S, M, C, P = S> {
     pub config: RegisterConfig,
+    /// The programs, cached per process (the deployment's own first).
+    pub programs: ProgramReader<P, C>,
     pub store: S,
     pub mailer: M,
     pub clock: C,
@@ -56,25 +66,67 @@ pub struct Registrar<S, M, C> {
     pub limits: Limits,
 }
 
-impl<S: Registrations + Tokens + Outboxes + LimitCounters, M: Mailer, C: Clock> Registrar<S, M, C> {
+impl<S, M, C> Registrar<S, M, C>
+where
+    S: ProgramSource<Error = StoreError> + Clone,
+    C: Clock + Clone,
+{
+    /// A registrar that reads the programs from its own store.
     pub fn new(config: RegisterConfig, store: S, mailer: M, clock: C) -> Self {
+        Self::with_programs(config, store.clone(), store, mailer, clock)
+    }
+}
+
+impl<S, M, C: Clock + Clone, P: ProgramSource> Registrar<S, M, C, P> {
+    /// A registrar that reads the programs from `programs`.
+    pub fn with_programs(
+        config: RegisterConfig,
+        programs: P,
+        store: S,
+        mailer: M,
+        clock: C,
+    ) -> Self {
         let limits = Limits::new(
             config.max_registrations_per_ip_per_hour,
             config.email_limits.clone(),
         );
+        let mut reader = ProgramReader::new(programs, clock.clone());
+        if let Some(own) = config.own.clone() {
+            reader = reader.with_own(own);
+        }
         Self {
             limits,
             config,
+            programs: reader,
             store,
             mailer,
             clock,
             after_response: AfterResponse::default(),
         }
     }
+}
 
-    /// Registration is open strictly before the closing instant.
-    pub fn is_open(&self) -> bool {
-        self.clock.now() < self.config.closes_at
+impl<S, M, C, P> Registrar<S, M, C, P>
+where
+    S: Registrations + Tokens + Outboxes + LimitCounters,
+    M: Mailer,
+    C: Clock,
+    P: ProgramSource<Error = StoreError>,
+{
+    /// Whether `program` takes registrations now: `Closed` from its closing on,
+    /// `NotOpen` before its opening.
+    pub fn window_check(&self, program: &ProgramSettings) -> Result<(), RegisterError> {
+        let now = self.clock.now();
+        if now >= program.registration_closes_at {
+            Err(RegisterError::Closed)
+        } else if program
+            .registration_opens_at
+            .is_some_and(|opens| now < opens)
+        {
+            Err(RegisterError::NotOpen)
+        } else {
+            Ok(())
+        }
     }
 
     /// Count one registration posted from `source` against its rate on this
@@ -88,17 +140,16 @@ impl<S: Registrations + Tokens + Outboxes + LimitCounters, M: Mailer, C: Clock> 
         self.limits.form_rate.check(source)
     }
 
-    /// Register a submission from `source`. `link_base` is the absolute base of
-    /// the links in its emails.
+    /// Register a submission from `source` for `program`. `link_base` is the
+    /// absolute base of the links in its emails.
     pub async fn register(
         &self,
+        program: &ProgramSettings,
         submission: Submission,
         link_base: &str,
         source: &SourceAddress,
     ) -> Result<Registered, RegisterError> {
-        if !self.is_open() {
-            return Err(RegisterError::Closed);
-        }
+        self.window_check(program)?;
         if let Admission::TooMany { retry_after_secs } = self.admit(source) {
             // Not logged one by one: a flood would fill the log; the API's access
             // log counts the 429s.
@@ -115,8 +166,9 @@ impl<S: Registrations + Tokens + Outboxes + LimitCounters, M: Mailer, C: Clock> 
             }
         };
         let now = self.clock.now();
-        let pending = self.pending(participant, link_base, now);
-        self.store_and_email(pending, source, now).await
+        let pending = self.pending(program, participant, link_base, now);
+        let event = program.event(&self.config.table_name);
+        self.store_and_email(&event, pending, source, now).await
     }
 
     /// Store a pending registration, counted on its source address, and send its
@@ -126,13 +178,13 @@ impl<S: Registrations + Tokens + Outboxes + LimitCounters, M: Mailer, C: Clock> 
     /// mailbox's day), then SES.
     async fn store_and_email(
         &self,
+        event: &EventConfig,
         pending: PendingRegistration,
         source: &SourceAddress,
         now: Timestamp,
     ) -> Result<Registered, RegisterError> {
-        let event_id = &self.config.event.event_id;
         let token = ActionToken::generate(&pending.key);
-        let counter = self.limits.source_counter(event_id, source, now);
+        let counter = self.limits.source_counter(source, now);
         let limit = self.limits.registrations_per_source;
         let created = self
             .store
@@ -140,13 +192,13 @@ impl<S: Registrations + Tokens + Outboxes + LimitCounters, M: Mailer, C: Clock> 
             .await;
         let registration = match created {
             Ok(registration) => registration,
-            Err(err) => return Err(self.not_created(err, now).await),
+            Err(err) => return Err(self.not_created(event, err, now).await),
         };
         let span =
             tracing::info_span!("registration", registration_id = %registration.registration_id);
         async {
             tracing::info!("registration stored as pending");
-            self.email_if_allowed(&registration, &token, &pending.lease)
+            self.email_if_allowed(event, &registration, &token, &pending.lease)
                 .await;
         }
         .instrument(span)
@@ -157,7 +209,12 @@ impl<S: Registrations + Tokens + Outboxes + LimitCounters, M: Mailer, C: Clock> 
     }
 
     /// Why a registration was not stored.
-    async fn not_created(&self, err: CreateError, now: Timestamp) -> RegisterError {
+    async fn not_created(
+        &self,
+        event: &EventConfig,
+        err: CreateError,
+        now: Timestamp,
+    ) -> RegisterError {
         match err {
             CreateError::SourceLimitReached => {
                 tracing::info!("a source address passed its hourly limit");
@@ -167,7 +224,7 @@ impl<S: Registrations + Tokens + Outboxes + LimitCounters, M: Mailer, C: Clock> 
             }
             CreateError::AlreadyRegistered(existing) => {
                 if let Some(existing) = existing {
-                    self.resend_if_pending(*existing, now).await;
+                    self.resend_if_pending(event, *existing, now).await;
                 }
                 RegisterError::AlreadyRegistered
             }
@@ -182,12 +239,13 @@ impl<S: Registrations + Tokens + Outboxes + LimitCounters, M: Mailer, C: Clock> 
     /// registration is stored and the run retries the email.
     async fn email_if_allowed(
         &self,
+        event: &EventConfig,
         registration: &Registration,
         token: &ActionToken,
         lease: &Lease,
     ) {
         let owed = OwedEmails {
-            event: &self.config.event,
+            event,
             zoom: None,
             caps: Some(&self.limits.emails),
             store: &self.store,
@@ -204,21 +262,17 @@ impl<S: Registrations + Tokens + Outboxes + LimitCounters, M: Mailer, C: Clock> 
 
     /// When an unconfirmed registration expires: [`RegisterConfig::pending_expires_after`]
     /// after its last confirmation email, and never after its data's retention.
-    fn pending_expiry(&self, now: Timestamp) -> Timestamp {
+    fn pending_expiry(&self, starts_at: Timestamp, now: Timestamp) -> Timestamp {
         let expires = now
             .checked_add(self.config.pending_expires_after)
             .unwrap_or(now);
-        expires.min(self.retain_until())
+        expires.min(self.retain_until(starts_at))
     }
 
-    /// [`RegisterConfig::retention_days`] after the event.
-    fn retain_until(&self) -> Timestamp {
-        let event = &self.config.event;
+    /// [`RegisterConfig::retention_days`] after the program's start.
+    fn retain_until(&self, starts_at: Timestamp) -> Timestamp {
         let retention = SignedDuration::from_hours(24 * i64::from(self.config.retention_days));
-        event
-            .starts_at
-            .checked_add(retention)
-            .unwrap_or(event.starts_at)
+        starts_at.checked_add(retention).unwrap_or(starts_at)
     }
 
     /// What is stored for a new participant: pending, under this function's
@@ -227,21 +281,21 @@ impl<S: Registrations + Tokens + Outboxes + LimitCounters, M: Mailer, C: Clock> 
     /// [`retain_until`](Self::retain_until) once confirmed.
     fn pending(
         &self,
+        program: &ProgramSettings,
         participant: NewRegistration,
         link_base: &str,
         now: Timestamp,
     ) -> PendingRegistration {
-        let event = &self.config.event;
         let registration_id = new_registration_id();
         PendingRegistration {
-            key: RegistrationKey::for_address(&event.event_id, &participant.email),
+            key: RegistrationKey::for_address(program.id.as_ref(), &participant.email),
             lease: self.lease(&registration_id, now),
             registration_id,
             participant,
             link_base: link_base.to_owned(),
             registered_at: now,
-            expires_at: self.pending_expiry(now),
-            retain_until: self.retain_until(),
+            expires_at: self.pending_expiry(program.starts_at, now),
+            retain_until: self.retain_until(program.starts_at),
         }
     }
 
@@ -256,7 +310,7 @@ impl<S: Registrations + Tokens + Outboxes + LimitCounters, M: Mailer, C: Clock> 
     /// once per [`RESEND_INTERVAL`]. Failures here are logged: the participant's
     /// answer (409) does not depend on them.
     #[tracing::instrument(name = "registration", skip_all, fields(registration_id = %existing.registration_id))]
-    async fn resend_if_pending(&self, existing: Registration, now: Timestamp) {
+    async fn resend_if_pending(&self, event: &EventConfig, existing: Registration, now: Timestamp) {
         // Nothing goes to an address that bounced permanently or complained.
         if !existing.lifecycle().may_receive(Outbox::Confirmation) {
             return;
@@ -270,12 +324,13 @@ impl<S: Registrations + Tokens + Outboxes + LimitCounters, M: Mailer, C: Clock> 
             now,
             resend_before,
             lease: &lease,
-            expires_at: self.pending_expiry(now),
+            expires_at: self.pending_expiry(event.starts_at, now),
         };
         match self.store.renew_confirmation(&key, &renewal).await {
             Ok(true) => {
                 tracing::info!("confirmation email sent again for a duplicate");
-                self.email_if_allowed(&existing, &token, &lease).await;
+                self.email_if_allowed(event, &existing, &token, &lease)
+                    .await;
             }
             Ok(false) => {
                 tracing::info!(

@@ -88,6 +88,9 @@ pub fn parse_token(format: BodyFormat, body: &[u8]) -> Result<Option<String>, Bo
     }
 }
 
+/// The field that names the program registered for.
+pub const PROGRAM_FIELD: &str = "program";
+
 fn parse_json(text: &str) -> Result<RawRegistration, BodyError> {
     let value: Value = serde_json::from_str(text)
         .map_err(|e| BodyError::Malformed(format!("invalid JSON: {e}")))?;
@@ -103,6 +106,11 @@ fn parse_json(text: &str) -> Result<RawRegistration, BodyError> {
             Some(_) => RawValue::Other,
         };
     }
+    raw.program = match object.get(PROGRAM_FIELD) {
+        None | Some(Value::Null) => RawValue::Absent,
+        Some(Value::String(s)) => RawValue::Text(s.clone()),
+        Some(_) => RawValue::Other,
+    };
     // JSON consent must be the boolean `true`; a string does not count.
     if let RawValue::Text(_) = raw.consent {
         raw.consent = RawValue::Other;
@@ -113,10 +121,11 @@ fn parse_json(text: &str) -> Result<RawRegistration, BodyError> {
 fn parse_form(text: &str) -> RawRegistration {
     let mut raw = RawRegistration::default();
     for (name, value) in form_urlencoded::parse(text.as_bytes()) {
-        let Some(field) = Field::from_name(&name) else {
-            continue;
+        let slot = match Field::from_name(&name) {
+            Some(field) => raw.get_mut(field),
+            None if name == PROGRAM_FIELD => &mut raw.program,
+            None => continue,
         };
-        let slot = raw.get_mut(field);
         if *slot == RawValue::Absent {
             *slot = RawValue::Text(value.into_owned());
         }

@@ -2,11 +2,12 @@
 //! content negotiation and RFC 9457 problems ([`problem`]), the check against
 //! cross-site posts ([`origin`]), what a request to a link's route asks for
 //! ([`link`]), the edge both link routes share ([`link_route`]), the HTML pages
-//! ([`pages`]), and the headers every response carries.
+//! ([`pages`], and [`list_page`] of the programs open), and the headers every response carries.
 
 mod action;
 mod action_route;
 mod body;
+mod list_page;
 mod origin;
 mod pages;
 mod problem;
@@ -14,10 +15,14 @@ mod problem;
 pub use action::ActionRequest;
 pub use action_route::{ActionOutcome, ActionPage, ActionRoute, serve_action};
 pub use body::{
-    BodyError, BodyFormat, MAX_BODY_BYTES, body_format, parse_registration, parse_token,
+    BodyError, BodyFormat, MAX_BODY_BYTES, PROGRAM_FIELD, body_format, parse_registration,
+    parse_token,
 };
+pub use list_page::list_page;
 pub use origin::{api_domain, origin_allowed};
-pub use pages::{BackLink, Button, ButtonStyle, ECO_MEMBERS, action_page, form_page, message_page};
+pub use pages::{
+    BackLink, Button, ButtonStyle, ECO_MEMBERS, Masthead, action_page, form_page, message_page,
+};
 pub use problem::{PROBLEM_BASE, Problem, RETRY_UNAVAILABLE_AFTER_SECS, Reply, problem_json};
 
 use lambda_http::http::{StatusCode, header};

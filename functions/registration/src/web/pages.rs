@@ -2,12 +2,12 @@
 //! and every message), the page behind an emailed link (with the one button that
 //! posts its token back), and the message page every other outcome shows.
 
-use crate::config::EventConfig;
+use crate::config::{DEFAULT_HOST, local_time};
 use crate::domain::{
     Designation, EmailAddress, Field, FieldErrors, FullName, Organization, Phone, RawRegistration,
 };
+use crate::program::ProgramSettings;
 use askama::Template;
-use jiff::Timestamp;
 
 /// The ECO member states, shown first in the country list.
 pub const ECO_MEMBERS: [&str; 10] = ["AF", "AZ", "IR", "KZ", "KG", "PK", "TJ", "TR", "TM", "UZ"];
@@ -40,6 +40,11 @@ fn country_options() -> (Vec<CountryOption>, Vec<CountryOption>) {
 #[template(path = "form.html")]
 struct FormPage<'a> {
     title: &'a str,
+    host: Option<&'a str>,
+    /// The program's summary in its default language, paragraph by paragraph.
+    summary: Vec<&'a str>,
+    contact_email: Option<&'a str>,
+    program_id: &'a str,
     starts_local: String,
     closes_local: String,
     action: &'a str,
@@ -88,10 +93,24 @@ fn label(field: Field) -> &'static str {
     }
 }
 
-/// The registration form, empty or filled again with what was typed and every message.
+/// A program's summary in its default language, split into paragraphs at
+/// blank lines.
+pub(super) fn summary_paragraphs(program: &ProgramSettings) -> Vec<&str> {
+    program
+        .text
+        .get(&program.default_language())
+        .map(|text| text.summary.as_str())
+        .unwrap_or_default()
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// The registration form of `program`, empty or filled again with what was
+/// typed and every message. It posts the program's id (hidden).
 pub fn form_page(
-    event: &EventConfig,
-    closes_at: Timestamp,
+    program: &ProgramSettings,
     retention_days: u32,
     values: &RawRegistration,
     errors: &FieldErrors,
@@ -107,10 +126,15 @@ pub fn form_page(
         value: values.country.as_text().trim().to_ascii_uppercase(),
         ..input(Field::Country)
     };
+    let zone = program.time_zone();
     FormPage {
-        title: &event.title,
-        starts_local: event.local_time(event.starts_at),
-        closes_local: event.local_time(closes_at),
+        title: &program.title,
+        host: Some(&program.host),
+        summary: summary_paragraphs(program),
+        contact_email: program.contact_email.as_deref(),
+        program_id: program.id.as_ref(),
+        starts_local: local_time(&zone, program.starts_at),
+        closes_local: local_time(&zone, program.registration_closes_at),
         action: "/registrations",
         full_name: input(Field::FullName),
         email: input(Field::Email),
@@ -146,31 +170,53 @@ fn summary(errors: &FieldErrors) -> Vec<FieldMessage> {
 #[template(path = "message.html")]
 struct MessagePage<'a> {
     title: &'a str,
+    host: Option<&'a str>,
     heading: &'a str,
     paragraphs: &'a [&'a str],
     back_link: Option<&'a str>,
 }
 
-/// Whether a message page links back to the registration form.
+/// Whether a message page links back to a registration form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BackLink {
-    /// For an answer the participant can act on by filling the form again.
-    ToForm,
+pub enum BackLink<'a> {
+    /// For an answer the participant can act on by filling the form again:
+    /// the form's path.
+    ToForm(&'a str),
     Omitted,
+}
+
+/// What a page names at its top: the program's title and host, or none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Masthead<'a> {
+    pub title: &'a str,
+    pub host: Option<&'a str>,
+}
+
+impl<'a> Masthead<'a> {
+    pub fn of(program: &'a ProgramSettings) -> Self {
+        Self {
+            title: &program.title,
+            host: Some(&program.host),
+        }
+    }
 }
 
 /// A page with a heading and a few paragraphs, for every outcome that is not the form.
 pub fn message_page(
-    event_title: &str,
+    masthead: Masthead<'_>,
     heading: &str,
     paragraphs: &[&str],
-    back_link: BackLink,
+    back_link: BackLink<'_>,
 ) -> String {
     MessagePage {
-        title: event_title,
+        title: masthead.title,
+        host: masthead.host,
         heading,
         paragraphs,
-        back_link: (back_link == BackLink::ToForm).then_some("/"),
+        back_link: match back_link {
+            BackLink::ToForm(path) => Some(path),
+            BackLink::Omitted => None,
+        },
     }
     .render()
     .expect("the message template renders")
@@ -198,6 +244,7 @@ pub enum ButtonStyle {
 #[template(path = "action.html")]
 struct ActionPage<'a> {
     title: &'a str,
+    host: Option<&'a str>,
     heading: &'a str,
     paragraphs: &'a [String],
     button: Option<Button<'a>>,
@@ -214,6 +261,8 @@ pub fn action_page(
 ) -> String {
     ActionPage {
         title: event_title,
+        // The confirm and cancel pages do not know their program's host yet.
+        host: Some(DEFAULT_HOST),
         heading,
         paragraphs,
         button,
@@ -227,20 +276,44 @@ pub fn action_page(
 mod tests {
     use super::*;
     use crate::domain::RawValue;
+    use crate::program::parse_program_file;
+
+    /// A program hosted by a right-to-left name, its summary in two paragraphs.
+    fn program(title: &str) -> ProgramSettings {
+        let text = format!(
+            "id = \"li-ion-2022\"\ntitle = {title:?}\nhost = \"مرکز <آموزش>\"\n\
+             starts_at = \"2022-09-28T10:00:00+05:00\"\ntimezone = \"Asia/Karachi\"\n\
+             registration_closes_at = \"2022-09-27T00:00:00+05:00\"\n\
+             contact_email = \"help@example.org\"\nlanguages = [\"en\"]\n\
+             zoom_join_url = \"https://zoom.us/j/1\"\n[text.en]\n\
+             summary = \"For <cell> makers.\\n\\nSecond paragraph.\"\n"
+        );
+        parse_program_file(&text, None).expect("a valid program")
+    }
+
+    #[test]
+    fn the_form_names_its_programs_host_summary_and_contact_isolated_and_posts_its_id() {
+        let html = form_page(
+            &program("T"),
+            90,
+            &RawRegistration::default(),
+            &FieldErrors::default(),
+        );
+        assert!(html.contains(r#"<input type="hidden" name="program" value="li-ion-2022">"#));
+        assert!(
+            html.contains(r#"<p class="org" dir="auto">مرکز &#60;آموزش&#62;</p>"#),
+            "{html}"
+        );
+        assert!(html.contains("<bdi>مرکز &#60;آموزش&#62;</bdi> stores these details"));
+        assert!(html.contains(r#"<p dir="auto">For &#60;cell&#62; makers.</p>"#));
+        assert!(html.contains(r#"<p dir="auto">Second paragraph.</p>"#));
+        assert!(html.contains(r#"<a href="mailto:help@example.org">"#));
+        assert!(!html.contains("BTBU-ECOSF"), "no host in code");
+    }
 
     #[test]
     fn the_form_lists_eco_members_first_and_escapes_values() {
-        let env: std::collections::HashMap<String, String> = [
-            ("TABLE_NAME", "t"),
-            ("EVENT_ID", "e"),
-            ("EVENT_TITLE", "Powering <Belt> & Road"),
-            ("EVENT_STARTS_AT", "2022-09-28T10:00:00+05:00"),
-            ("EVENT_TIMEZONE", "Asia/Karachi"),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.into(), v.into()))
-        .collect();
-        let event = EventConfig::from_source(&env).unwrap();
+        let program = program("Powering <Belt> & Road");
         let values = RawRegistration {
             full_name: RawValue::Text("<script>alert(1)</script>".into()),
             country: RawValue::Text("tr".into()),
@@ -248,8 +321,7 @@ mod tests {
         };
         let mut errors = FieldErrors::default();
         errors.0.insert("email", "is required".into());
-        let closes = "2022-09-27T00:00:00+05:00".parse().unwrap();
-        let html = form_page(&event, closes, 90, &values, &errors);
+        let html = form_page(&program, 90, &values, &errors);
         assert!(!html.contains("<script>alert(1)"));
         assert!(!html.contains("Powering <Belt>"));
         assert!(html.contains("Email address is required"));
@@ -277,17 +349,7 @@ mod tests {
 
     #[test]
     fn the_form_shown_again_isolates_every_value_typed() {
-        let env: std::collections::HashMap<String, String> = [
-            ("TABLE_NAME", "t"),
-            ("EVENT_ID", "e"),
-            ("EVENT_TITLE", "T"),
-            ("EVENT_STARTS_AT", "2022-09-28T10:00:00+05:00"),
-            ("EVENT_TIMEZONE", "Asia/Karachi"),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.into(), v.into()))
-        .collect();
-        let event = EventConfig::from_source(&env).unwrap();
+        let program = program("T");
         let values = RawRegistration {
             full_name: RawValue::Text("علی\u{200C}رضا".into()),
             email: RawValue::Text("ali@دانشگاه".into()),
@@ -298,8 +360,7 @@ mod tests {
         };
         let mut errors = FieldErrors::default();
         errors.0.insert("email", "must be one email address".into());
-        let closes = "2022-09-27T00:00:00+05:00".parse().unwrap();
-        let html = form_page(&event, closes, 90, &values, &errors);
+        let html = form_page(&program, 90, &values, &errors);
         for (field, value) in [
             ("full_name", "علی\u{200C}رضا"),
             ("email", "ali@دانشگاه"),

@@ -52,6 +52,7 @@ impl Reply {
 pub enum Problem {
     MalformedBody,
     RegistrationClosed,
+    RegistrationNotOpen,
     AlreadyRegistered,
     PayloadTooLarge,
     UnsupportedMediaType,
@@ -75,7 +76,7 @@ impl Problem {
     pub fn status(self) -> StatusCode {
         match self {
             Problem::MalformedBody => StatusCode::BAD_REQUEST,
-            Problem::RegistrationClosed => StatusCode::FORBIDDEN,
+            Problem::RegistrationClosed | Problem::RegistrationNotOpen => StatusCode::FORBIDDEN,
             Problem::AlreadyRegistered => StatusCode::CONFLICT,
             Problem::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Problem::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -96,6 +97,7 @@ impl Problem {
         match self {
             Problem::MalformedBody => "malformed-body",
             Problem::RegistrationClosed => "registration-closed",
+            Problem::RegistrationNotOpen => "registration-not-open",
             Problem::AlreadyRegistered => "already-registered",
             Problem::PayloadTooLarge => "payload-too-large",
             Problem::UnsupportedMediaType => "unsupported-media-type",
@@ -116,6 +118,7 @@ impl Problem {
         match self {
             Problem::MalformedBody => "The request body is not well-formed",
             Problem::RegistrationClosed => "Registration is closed",
+            Problem::RegistrationNotOpen => "Registration is not open yet",
             Problem::AlreadyRegistered => "This email address is already registered",
             Problem::PayloadTooLarge => "The request body is too large",
             Problem::UnsupportedMediaType => "Unsupported content type",
@@ -137,6 +140,9 @@ impl Problem {
         match self {
             Problem::MalformedBody => "Send a JSON object or a URL-encoded form in UTF-8.",
             Problem::RegistrationClosed => "Registration for this event has closed.",
+            Problem::RegistrationNotOpen => {
+                "Registration for this program has not opened yet. Come back once it opens."
+            }
             Problem::AlreadyRegistered => {
                 "This email address is already registered for this event. If you have not confirmed yet, check your inbox: we have sent the confirmation link again unless we sent it in the last ten minutes."
             }
