@@ -42,7 +42,12 @@ where
     type Done = Cancelled;
 
     fn event_title(&self) -> &str {
-        &self.0.config.event.title
+        // Before the token is read the program is unknown: the deployment's own.
+        self.0
+            .config
+            .own
+            .as_ref()
+            .map_or(PAGE_TITLE, |own| own.title.as_str())
     }
 
     fn allowed_origins(&self) -> &AllowedOrigins {
@@ -194,6 +199,9 @@ fn generic(problem: Problem) -> ActionPage {
         button: None,
     }
 }
+
+/// The pages' title in a deployment without a program of its own.
+const PAGE_TITLE: &str = "Registration";
 
 #[cfg(test)]
 mod tests {

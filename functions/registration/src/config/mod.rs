@@ -10,7 +10,7 @@ mod source;
 
 pub use feedback::FeedbackConfig;
 pub use limits::{EmailLimits, LimitsKey};
-pub use own_program::{DEFAULT_DURATION, DEFAULT_HOST, own_program};
+pub use own_program::{DEFAULT_DURATION, DEFAULT_HOST, own_program, own_program_sending_links};
 pub use seats::{AllowedOrigins, CancelConfig, ConfirmConfig, LinkDelivery, SeatsConfig};
 pub use sender::Sender;
 pub use source::{Env, Source};
@@ -226,23 +226,23 @@ impl std::fmt::Debug for ZoomJoinUrl {
     }
 }
 
-/// The `send-links` function's configuration.
+/// The `send-links` function's configuration: what its runs share across
+/// programs (the sender, the one rate, the caps). Each program's start, Zoom
+/// link, seats, `links_send_at` and reminder are its own settings.
 #[derive(Debug, Clone)]
 pub struct SendLinksConfig {
-    pub event: EventConfig,
+    pub table_name: String,
+    /// The deployment's own program (`EVENT_ID` and its variables, with its
+    /// Zoom link), when it has one.
+    pub own: Option<crate::program::ProgramSettings>,
     pub sender: Sender,
     /// Every email is sent with this SES configuration set, when there is one.
     pub configuration_set: Option<String>,
-    pub zoom_join_url: ZoomJoinUrl,
-    pub links_send_at: Option<Timestamp>,
-    /// The most confirmed participants: a run fills seats freed by the organizer.
-    pub capacity: Option<u32>,
+    /// The most SES sends per second, all programs together.
     pub rate_per_second: u32,
     pub safety_margin: Duration,
     /// How long a claim on a registration holds before another run may take it.
     pub claim_lease: Duration,
-    /// With this set, one reminder from this long before the start.
-    pub reminder_before: Option<jiff::SignedDuration>,
     /// The caps on confirmation emails, which count the run's retries too.
     pub email_limits: EmailLimits,
 }
@@ -253,31 +253,25 @@ impl SendLinksConfig {
     }
 
     pub fn from_source(source: &dyn Source) -> Result<Self, ConfigError> {
-        let event = EventConfig::from_source(source)?;
         let r = Reader(source);
+        let table_name = r.required("TABLE_NAME")?;
+        let own = own_program_sending_links(source)?;
         let LinkDelivery {
             sender,
             configuration_set,
-            zoom_join_url,
-            links_send_at,
             claim_lease,
         } = LinkDelivery::from_source(source)?;
-        let reminder_before = reminder_before(&r)?;
-        let capacity = seats::capacity(&r)?;
         let rate_per_second =
             r.number("SEND_RATE_PER_SECOND", 10u32, |n| (1..=10_000).contains(n))?;
         let margin = r.number("SEND_SAFETY_MARGIN_SECS", 10u64, |n| *n <= 900)?;
         Ok(Self {
-            event,
+            table_name,
+            own,
             sender,
             configuration_set,
-            zoom_join_url,
-            links_send_at,
-            capacity,
             rate_per_second,
             safety_margin: Duration::from_secs(margin),
             claim_lease,
-            reminder_before,
             email_limits: EmailLimits::from_source(source)?,
         })
     }
@@ -332,21 +326,22 @@ mod tests {
         let links = SendLinksConfig::from_source(&seed()).unwrap();
         assert_eq!(links.rate_per_second, 10);
         assert_eq!(links.safety_margin, Duration::from_secs(10));
-        assert_eq!(links.reminder_before, None);
+        let own = |links: &SendLinksConfig| links.own.clone().expect("the own program");
+        assert_eq!(own(&links).reminder_before, None);
         assert_eq!(links.configuration_set, None);
         let mut env = seed();
         env.insert("REMINDER_BEFORE".into(), "P1D".into());
         env.insert("SES_CONFIGURATION_SET".into(), "btbu-feedback".into());
         let links = SendLinksConfig::from_source(&env).unwrap();
         assert_eq!(
-            links.reminder_before,
+            own(&links).reminder_before,
             Some(jiff::SignedDuration::from_hours(24))
         );
         assert_eq!(links.configuration_set.as_deref(), Some("btbu-feedback"));
         env.insert("REMINDER_BEFORE".into(), "PT1H30M".into());
         let links = SendLinksConfig::from_source(&env).unwrap();
         assert_eq!(
-            links.reminder_before,
+            own(&links).reminder_before,
             Some(jiff::SignedDuration::from_mins(90))
         );
         assert!(ConfirmConfig::from_source(&seed()).is_ok());
@@ -427,12 +422,12 @@ mod tests {
     #[test]
     fn seats_and_origins_are_read_and_a_malformed_one_is_named() {
         let seats = ConfirmConfig::from_source(&seed()).unwrap();
-        assert_eq!(seats.capacity, None);
+        assert_eq!(seats.own.unwrap().capacity, None);
         let mut env = seed();
         env.insert("CAPACITY".into(), "500".into());
         env.insert("ALLOWED_ORIGINS".into(), "https://ecosf.org".into());
         let seats = CancelConfig::from_source(&env).unwrap();
-        assert_eq!(seats.capacity, Some(500));
+        assert_eq!(seats.own.unwrap().capacity, Some(500));
         assert!(seats.allowed_origins.contains("https://ecosf.org"));
         for (variable, value) in [("CAPACITY", "-3"), ("ALLOWED_ORIGINS", "ecosf.org")] {
             let mut env = seed();

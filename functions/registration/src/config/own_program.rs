@@ -65,6 +65,21 @@ pub fn own_program(source: &dyn Source) -> Result<Option<ProgramSettings>, Confi
     }))
 }
 
+/// The deployment's own program as a function that sends its link emails
+/// reads it: with `EVENT_ID` set, `ZOOM_JOIN_URL` is required too.
+pub fn own_program_sending_links(
+    source: &dyn Source,
+) -> Result<Option<ProgramSettings>, ConfigError> {
+    let own = own_program(source)?;
+    if own.as_ref().is_some_and(|own| own.zoom_join_url.is_none()) {
+        return Err(ConfigError {
+            variable: "ZOOM_JOIN_URL",
+            problem: "is missing".into(),
+        });
+    }
+    Ok(own)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,10 +7,12 @@ mod file;
 #[cfg(test)]
 mod file_tests;
 mod reader;
+mod shared;
 
 pub use crate::config::ZoomJoinUrl;
 pub use file::{ProgramFileError, parse_program_file};
 pub use reader::{CACHE_FOR, ProgramReader, ProgramSource};
+pub use shared::Programs;
 
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
@@ -154,6 +156,12 @@ impl ProgramSettings {
     pub fn is_open(&self, now: Timestamp) -> bool {
         self.registration_opens_at.is_none_or(|opens| opens <= now)
             && now < self.registration_closes_at
+    }
+
+    /// Whether its link emails go out at `now`: from `links_send_at` on (at
+    /// once, without one).
+    pub fn links_open(&self, now: Timestamp) -> bool {
+        self.links_send_at.is_none_or(|at| now >= at)
     }
 
     /// What the functions' emails and pages read of it, as one event.

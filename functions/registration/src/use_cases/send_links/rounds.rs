@@ -116,7 +116,7 @@ where
         let page = send_links
             .store
             .due(
-                &send_links.config.event.event_id,
+                &self.event.event_id,
                 queue.outbox,
                 queue.cursor.take(),
                 PAGE_SIZE,
