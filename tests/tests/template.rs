@@ -716,7 +716,7 @@ fn the_abuse_limits_and_the_reminder_reach_their_functions_with_the_code_s_defau
         env.insert("REMINDER_BEFORE".into(), value.into());
         let config = registration::config::SendLinksConfig::from_source(&env).unwrap();
         assert_eq!(
-            config.reminder_before.map(|d| d.as_mins()),
+            config.own.unwrap().reminder_before.map(|d| d.as_mins()),
             minutes,
             "{value:?}"
         );
