@@ -28,13 +28,7 @@ async fn main() -> Result<(), String> {
         config.sender.clone(),
     )
     .with_configuration_set(config.configuration_set.clone());
-    let sender = Arc::new(SendLinks::new(
-        config,
-        store,
-        mailer,
-        SystemClock,
-        programs,
-    ));
+    let sender = Arc::new(SendLinks::new(config, store, mailer, SystemClock, programs));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(seconds);
     let report = sender.run(deadline).await;
     println!(
