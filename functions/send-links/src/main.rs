@@ -23,12 +23,6 @@ async fn main() -> Result<(), Error> {
         config.sender.clone(),
     )
     .with_configuration_set(config.configuration_set.clone());
-    let sender = Arc::new(SendLinks::new(
-        config,
-        store,
-        mailer,
-        SystemClock,
-        programs,
-    ));
+    let sender = Arc::new(SendLinks::new(config, store, mailer, SystemClock, programs));
     run(service_fn(|event| send_links::handle(&sender, event))).await
 }

@@ -1,7 +1,7 @@
 //! The `email-events` function's configuration.
 
-use super::source::{Reader, Source};
 use super::ConfigError;
+use super::source::{Reader, Source};
 use crate::program::ProgramSettings;
 
 /// What `email-events` knows: its table, the deployment's own program (the

@@ -161,9 +161,10 @@ mod tests {
             ActionToken::parse("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE")
                 .unwrap();
         assert_eq!(token.hash(), "GuswXq5j7W6smrJtRu8UatSPWuWcYIzUERXsSxm1zXI");
-        let named =
-            ActionToken::parse("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE.li-ion")
-                .unwrap();
+        let named = ActionToken::parse(
+            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE.li-ion",
+        )
+        .unwrap();
         assert_eq!(named.hash(), token.hash(), "the program is not the secret");
     }
 

@@ -240,6 +240,9 @@ fn every_email_names_the_programs_host_and_the_invitation_lasts_its_duration() {
     let ics = String::from_utf8(link.attachments[0].content.clone()).unwrap();
     assert!(ics.contains("DTSTART:20220928T050000Z\r\n"), "{ics}");
     assert!(ics.contains("DTEND:20220928T063000Z\r\n"), "{ics}");
-    assert!(ics.contains("PRODID:-//ECOSF Academy//Registration//EN\r\n"), "{ics}");
+    assert!(
+        ics.contains("PRODID:-//ECOSF Academy//Registration//EN\r\n"),
+        "{ics}"
+    );
     assert!(!ics.contains("BTBU"), "{ics}");
 }

@@ -199,7 +199,10 @@ impl<S: Feedback> FeedbackRecorder<S> {
             Err(why) => return Ok(self.ignored(why, detail)),
         };
         if !self.has_program(&key).await? {
-            return Ok(self.ignored("an email of a program this deployment does not have", detail));
+            return Ok(self.ignored(
+                "an email of a program this deployment does not have",
+                detail,
+            ));
         }
         let event = EmailEvent {
             kind,

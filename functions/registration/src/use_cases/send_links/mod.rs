@@ -172,7 +172,10 @@ where
             Ok(due) => due,
             Err(()) => {
                 report.failed_steps.push("programs");
-                tracing::error!(?report, "send-links run finished; the programs could not be read");
+                tracing::error!(
+                    ?report,
+                    "send-links run finished; the programs could not be read"
+                );
                 return report;
             }
         };
@@ -207,10 +210,7 @@ where
 
     /// The programs with emails possibly due: every one not yet started (closed
     /// ones too), soonest first. `Err` (logged) when they could not be read.
-    async fn programs_due(
-        &self,
-        now: jiff::Timestamp,
-    ) -> Result<Vec<Arc<ProgramSettings>>, ()> {
+    async fn programs_due(&self, now: jiff::Timestamp) -> Result<Vec<Arc<ProgramSettings>>, ()> {
         let mut programs = self.programs.all().await.map_err(|err| {
             tracing::error!(error = %err, "could not read the programs; nothing is sent");
         })?;

@@ -150,8 +150,8 @@ where
             .checked_sub(self.config.safety_margin)
             .unwrap_or_else(Instant::now);
         // The program's start as an instant of this run's clock.
-        let until_start = Duration::try_from(program.starts_at.duration_since(now))
-            .unwrap_or(Duration::ZERO);
+        let until_start =
+            Duration::try_from(program.starts_at.duration_since(now)).unwrap_or(Duration::ZERO);
         let at_start = started.checked_add(until_start).unwrap_or(by_deadline);
         let (last_start, last_start_is) = if at_start < by_deadline {
             (at_start, "event-started")
