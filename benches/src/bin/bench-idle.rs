@@ -12,7 +12,7 @@ use std::time::Instant;
 use system_tests::send_links::{run, sender, spawn_send_links_app};
 
 /// The template's schedule: `rate(5 minutes)`.
-const RUNS_PER_DAY: f64= 24.0 * 60.0 / 5.0;
+const RUNS_PER_DAY: f64 = 24.0 * 60.0 / 5.0;
 /// On-demand read request units, US East (N. Virginia), per million.
 const USD_PER_MILLION_READS: f64 = 0.125;
 
