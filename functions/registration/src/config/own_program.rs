@@ -132,4 +132,42 @@ mod tests {
         env.insert("EVENT_ID".into(), "Bad Id".into());
         assert_eq!(own_program(&env).unwrap_err().variable, "EVENT_ID");
     }
+
+    #[test]
+    fn without_event_id_the_link_functions_need_no_program_variables() {
+        let mut env = seed();
+        for variable in [
+            "EVENT_ID",
+            "EVENT_TITLE",
+            "EVENT_STARTS_AT",
+            "EVENT_TIMEZONE",
+            "REGISTRATION_CLOSES_AT",
+            "ZOOM_JOIN_URL",
+        ] {
+            env.remove(variable);
+        }
+        let seats = crate::config::SeatsConfig::from_source(&env).unwrap();
+        assert!(seats.own.is_none());
+        assert_eq!(seats.table_name, "registrations");
+        let links = crate::config::SendLinksConfig::from_source(&env).unwrap();
+        assert!(links.own.is_none());
+        let feedback = crate::config::FeedbackConfig::from_source(&env).unwrap();
+        assert!(feedback.own.is_none());
+    }
+
+    #[test]
+    fn with_event_id_the_link_functions_require_its_zoom_link() {
+        let mut env = seed();
+        env.remove("ZOOM_JOIN_URL");
+        let err = crate::config::SeatsConfig::from_source(&env).unwrap_err();
+        assert_eq!(err.variable, "ZOOM_JOIN_URL");
+        let err = crate::config::SendLinksConfig::from_source(&env).unwrap_err();
+        assert_eq!(err.variable, "ZOOM_JOIN_URL");
+        // email-events sends nothing: its own program needs no link.
+        let feedback = crate::config::FeedbackConfig::from_source(&env).unwrap();
+        assert_eq!(feedback.own.unwrap().id.as_ref(), "bnr-li-ion-2022");
+        env.remove("EVENT_TITLE");
+        let err = crate::config::SeatsConfig::from_source(&env).unwrap_err();
+        assert_eq!(err.variable, "EVENT_TITLE");
+    }
 }
