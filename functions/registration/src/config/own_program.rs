@@ -19,7 +19,16 @@ pub const DEFAULT_DURATION: SignedDuration = SignedDuration::from_hours(2);
 /// itself, in every language until it has its own words.
 const SEED_SUMMARY: &str = include_str!("../../seed/summary.en.txt");
 
-/// The deployment's own program, `None` without `EVENT_ID`. `EVENT_TITLE`,
+/// The variables that describe the deployment's own program besides its id.
+const OWN_PROGRAM_VARIABLES: [&str; 4] = [
+    "EVENT_TITLE",
+    "EVENT_STARTS_AT",
+    "EVENT_TIMEZONE",
+    "REGISTRATION_CLOSES_AT",
+];
+
+/// The deployment's own program, `None` without `EVENT_ID` (and its
+/// variables: with them, `EVENT_ID` is missing). `EVENT_TITLE`,
 /// `EVENT_STARTS_AT` and `EVENT_TIMEZONE` are then required;
 /// `REGISTRATION_CLOSES_AT` is read when set (else registration closes at the
 /// start: `register` requires it itself), `ZOOM_JOIN_URL` too (functions that
@@ -27,6 +36,17 @@ const SEED_SUMMARY: &str = include_str!("../../seed/summary.en.txt");
 pub fn own_program(source: &dyn Source) -> Result<Option<ProgramSettings>, ConfigError> {
     let r = Reader(source);
     let Some(id) = r.optional("EVENT_ID") else {
+        // The own program's variables without its id are a mistake, not "no
+        // own program": refused, as before programs were data.
+        if OWN_PROGRAM_VARIABLES
+            .iter()
+            .any(|v| r.optional(v).is_some())
+        {
+            return Err(ConfigError {
+                variable: "EVENT_ID",
+                problem: "is missing".into(),
+            });
+        }
         return Ok(None);
     };
     let id = r.parsed("EVENT_ID", id, ProgramId::own)?;
@@ -92,8 +112,27 @@ mod tests {
     #[test]
     fn without_event_id_there_is_no_own_program() {
         let mut env = seed();
-        env.remove("EVENT_ID");
+        for variable in ["EVENT_ID"].into_iter().chain(OWN_PROGRAM_VARIABLES) {
+            env.remove(variable);
+        }
         assert_eq!(own_program(&env).unwrap(), None);
+    }
+
+    #[test]
+    fn the_own_programs_variables_without_event_id_name_it_missing() {
+        for variable in OWN_PROGRAM_VARIABLES {
+            let mut env = seed();
+            env.retain(|name, _| !name.starts_with("EVENT_") && name != "REGISTRATION_CLOSES_AT");
+            env.insert(
+                variable.into(),
+                super::super::tests::seed()[variable].clone(),
+            );
+            let err = own_program(&env).unwrap_err();
+            assert_eq!(
+                (err.variable, err.problem.as_str()),
+                ("EVENT_ID", "is missing")
+            );
+        }
     }
 
     #[test]
