@@ -387,3 +387,33 @@ async fn email_events_records_a_published_programs_email_and_ignores_an_unknown_
         }
     }
 }
+
+#[tokio::test]
+async fn a_links_page_shows_its_own_programs_title_and_a_token_from_before_programs_still_serves() {
+    let app = spawn_send_links_app(|_| {}).await;
+    publish(
+        &app,
+        &program("page-b", "Solar B", "https://zoom.us/j/2", 5),
+    )
+    .await;
+    let email = unique_email();
+    let token = register(&app, "page-b", &email).await;
+    let page = app.confirm_page(Some(&format!("token={token}"))).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("· Solar B</title>"), "{}", page.body);
+    let own_title = app.sendlinks_config().own.unwrap().title;
+    assert!(!page.body.contains(&own_title), "{}", page.body);
+
+    // A token emailed before tokens named their program (no `.id`): the
+    // deployment's own program's registration.
+    let own_email = unique_email();
+    let own_token = register(&app, &app.event_id, &own_email).await;
+    let (old_token, program) = own_token.split_once('.').unwrap();
+    assert_eq!(program, app.event_id);
+    let confirmed = app.confirmer.confirm(Some(old_token)).await.unwrap();
+    assert!(matches!(confirmed, Confirmed::Now(_)), "{confirmed:?}");
+    assert_eq!(
+        status_of(&app, &app.event_id, &own_email).await,
+        Some(RegistrationStatus::Confirmed)
+    );
+}

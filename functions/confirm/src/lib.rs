@@ -40,13 +40,8 @@ where
     type Found = ConfirmPage;
     type Done = Confirmed;
 
-    fn event_title(&self) -> &str {
-        // Before the token is read the program is unknown: the deployment's own.
-        self.0
-            .config
-            .own
-            .as_ref()
-            .map_or(PAGE_TITLE, |own| own.title.as_str())
+    async fn event_title(&self, token: Option<&str>) -> String {
+        self.0.page_title(token).await
     }
 
     fn allowed_origins(&self) -> &AllowedOrigins {
@@ -171,9 +166,6 @@ fn refused_page(problem: Problem) -> ActionPage {
         button: None,
     }
 }
-
-/// The pages' title in a deployment without a program of its own.
-const PAGE_TITLE: &str = "Registration";
 
 #[cfg(test)]
 mod tests {

@@ -22,6 +22,33 @@ pub enum ActionError {
     Store(#[source] StoreError),
 }
 
+/// A link's page title when no program can be named: a deployment without a
+/// program of its own, and a token that names none it has.
+pub const NO_PROGRAM_TITLE: &str = "Registration";
+
+/// The title of the program a link's token names, for its page (read through
+/// the cache, which resolving the token has just filled); else the
+/// deployment's own program's.
+pub async fn program_title(
+    programs: &dyn Programs<Error = StoreError>,
+    own: Option<&ProgramSettings>,
+    token: Option<&str>,
+) -> String {
+    let own_id = own.map(|own| own.id.as_ref());
+    let named = token
+        .and_then(|token| ActionToken::parse(token.trim()))
+        .and_then(|token| token.key(own_id))
+        .and_then(|key| ProgramId::own(key.event_id()).ok());
+    let program = match named {
+        Some(id) => programs.program(&id).await.ok().flatten(),
+        None => None,
+    };
+    program
+        .map(|program| program.title.clone())
+        .or_else(|| own.map(|own| own.title.clone()))
+        .unwrap_or_else(|| NO_PROGRAM_TITLE.to_owned())
+}
+
 /// The registration a link's token names, with its program's settings, while
 /// that program has not started. A token naming a program this deployment
 /// does not have (any more) is unknown, as a tampered one is.

@@ -13,7 +13,7 @@ use crate::store::{
     CancelOutcome, Freed, LimitCounters, Outbox, Outboxes, Registration, Seats, SharedPrograms,
     Tokens,
 };
-use crate::use_cases::action::{ActionError, resolve};
+use crate::use_cases::action::{ActionError, program_title, resolve};
 use crate::use_cases::owed_email::OwedEmails;
 use jiff::Timestamp;
 use std::sync::Arc;
@@ -142,6 +142,11 @@ impl<
         let now = self.clock.now();
         let own = self.config.own.as_ref().map(|own| &own.id);
         resolve(&self.store, self.programs.as_ref(), own, now, token).await
+    }
+
+    /// The title of the link's page: its program's.
+    pub async fn page_title(&self, token: Option<&str>) -> String {
+        program_title(self.programs.as_ref(), self.config.own.as_ref(), token).await
     }
 }
 
