@@ -143,6 +143,8 @@ fn pairs(expected: &[(&str, &str)]) -> BTreeSet<(String, String)> {
 const TABLE: &str = "!GetAtt RegistrationsTable.Arn";
 const OUTBOX_INDEX: &str = "!Sub ${RegistrationsTable.Arn}/index/outbox";
 const LINE_INDEX: &str = "!Sub ${RegistrationsTable.Arn}/index/line";
+const ROSTER_INDEX: &str = "!Sub ${RegistrationsTable.Arn}/index/roster";
+const EVENT_INDEX: &str = "!Sub ${RegistrationsTable.Arn}/index/event";
 
 #[test]
 fn each_function_may_make_only_the_dynamodb_calls_it_makes() {
@@ -150,13 +152,16 @@ fn each_function_may_make_only_the_dynamodb_calls_it_makes() {
     // send-links claims, records, adds and takes back confirmation links and
     // gives seats the organizer freed in transactions of updates (UpdateItem),
     // reads the links a registration holds and the seats item (GetItem) and
-    // lists and counts the outbox (Query): it never creates or deletes an item.
+    // lists and counts the outbox and lists the programs (Query): it never
+    // creates or deletes an item.
     assert_eq!(
         allowed(&template, "SendLinksFunction", "dynamodb"),
         pairs(&[
             ("dynamodb:GetItem", TABLE),
+            ("dynamodb:Query", EVENT_INDEX),
             ("dynamodb:Query", LINE_INDEX),
             ("dynamodb:Query", OUTBOX_INDEX),
+            ("dynamodb:Query", ROSTER_INDEX),
             ("dynamodb:UpdateItem", TABLE),
         ])
     );
