@@ -36,9 +36,9 @@ where
         if !links_open {
             report.skipped = Some("before-links-send-at");
         }
-        self.serve(&run, now, links_open, &mut report).await;
+        let empty = self.serve(&run, now, links_open, &mut report).await;
         run.counters.fill(&mut report, run.last_start_is);
-        self.count_remaining(&run.event, &mut report).await;
+        self.count_remaining(&run.event, &empty, &mut report).await;
         // An unknown count is no zero: the alarm gets no figure from this run.
         if !report.failed_steps.contains(&"link-count") {
             emit_metrics(program, &report, now);
@@ -48,14 +48,15 @@ where
 
     /// Fill freed seats, then serve the open outboxes together. Links,
     /// promotions and reminders are time-critical before the start, so they
-    /// come first in each round; every outbox gets a page a round.
+    /// come first in each round; every outbox gets a page a round. Returns
+    /// the outboxes found empty.
     async fn serve(
         &self,
         run: &Arc<SendLinksRun<S, M, C>>,
         now: jiff::Timestamp,
         links_open: bool,
         report: &mut SendLinksReport,
-    ) {
+    ) -> Vec<Outbox> {
         self.fill_freed_seats(&run.program, now, links_open, report)
             .await;
         let mut outboxes = vec![Outbox::Promotion];
@@ -66,22 +67,37 @@ where
             outboxes.push(Outbox::Reminder);
         }
         outboxes.push(Outbox::Confirmation);
-        for (outbox, _) in SendLinksRun::serve_outboxes(run, &outboxes).await {
+        let served = SendLinksRun::serve_outboxes(run, &outboxes).await;
+        for (outbox, _) in served.failures {
             report.failed_steps.push(outbox_step(outbox));
         }
+        served.empty
     }
 
     /// What remains owed, into the report. The two counts are independent
     /// queries: one round trip instead of two; each reads at most
-    /// REMAINING_COUNTED keys.
-    async fn count_remaining(&self, event: &EventConfig, report: &mut SendLinksReport) {
+    /// REMAINING_COUNTED keys. An outbox this run found empty is not queried
+    /// again (an idle run's cost): nothing was owed in it.
+    async fn count_remaining(
+        &self,
+        event: &EventConfig,
+        empty: &[Outbox],
+        report: &mut SendLinksReport,
+    ) {
         let event_id = &event.event_id;
-        let (links, confirmations) = futures::join!(
+        let count = |outbox: Outbox| async move {
+            if empty.contains(&outbox) {
+                return Ok(DueCount {
+                    count: 0,
+                    at_least: false,
+                });
+            }
             self.store
-                .count_due_up_to(event_id, Outbox::Link, REMAINING_COUNTED),
-            self.store
-                .count_due_up_to(event_id, Outbox::Confirmation, REMAINING_COUNTED),
-        );
+                .count_due_up_to(event_id, outbox, REMAINING_COUNTED)
+                .await
+        };
+        let (links, confirmations) =
+            futures::join!(count(Outbox::Link), count(Outbox::Confirmation));
         for (counted, step) in [
             (&links, "link-count"),
             (&confirmations, "confirmation-count"),
