@@ -133,11 +133,12 @@ fuzz:
 # The bench programs are the `benches` crate's (benches/src/bin/), on the suites'
 # harness (the system-tests crate); each is built by --bin, as the functions are.
 bench: tools
-	cargo build --release --locked $(FUNCTIONS) --bin hello-lambda --bin bench-functions --bin bench-send-links --bin bench-email-events --bin bench-waiting-line
+	cargo build --release --locked $(FUNCTIONS) --bin hello-lambda --bin bench-functions --bin bench-send-links --bin bench-email-events --bin bench-waiting-line --bin bench-idle
 	bash $(EMULATORS) run -- target/release/bench-functions
 	bash $(EMULATORS) run -- target/release/bench-send-links
 	bash $(EMULATORS) run -- target/release/bench-email-events
 	bash $(EMULATORS) run -- target/release/bench-waiting-line
+	bash $(EMULATORS) run -- target/release/bench-idle
 
 # The organizer's export and stats over one event of BENCH_REGISTRATIONS (100,000)
 # registrations in DynamoDB Local: time, peak RSS and read units (BENCHMARKS.md).

@@ -132,16 +132,7 @@ pub async fn resolve(cli: &Cli, sdk: &aws_config::SdkConfig) -> Result<Target, F
         .map_err(|_| Failure::Config(format!("{timezone_name} is not an IANA time zone")))?;
     let capacity = match cli.capacity {
         Some(n) => Some(n),
-        None => stack
-            .capacity
-            .filter(|c| !c.trim().is_empty())
-            .or_else(|| env("CAPACITY"))
-            .map(|c| {
-                c.trim()
-                    .parse::<u32>()
-                    .map_err(|_| Failure::Config(format!("capacity {c:?} is not a whole number")))
-            })
-            .transpose()?,
+        None => capacity(stack.capacity)?,
     };
     let (title, starts_at) = heading_settings(named_stack, stack.title, stack.starts_at);
     Ok(Target {
@@ -153,6 +144,19 @@ pub async fn resolve(cli: &Cli, sdk: &aws_config::SdkConfig) -> Result<Target, F
         title,
         starts_at,
     })
+}
+
+/// The seats: the stack's `Capacity`, else `CAPACITY`; `None` without either.
+fn capacity(from_stack: Option<String>) -> Result<Option<u32>, Failure> {
+    from_stack
+        .filter(|c| !c.trim().is_empty())
+        .or_else(|| env("CAPACITY"))
+        .map(|c| {
+            c.trim()
+                .parse::<u32>()
+                .map_err(|_| Failure::Config(format!("capacity {c:?} is not a whole number")))
+        })
+        .transpose()
 }
 
 /// The program meant: the one named (`--program`, `EVENT_ID`, the stack's own),

@@ -221,6 +221,8 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut HashMap<String, String>)) -
     let store = DynamoStore::metered(dynamodb.clone(), &table);
     let clock = FixedClock::at(while_open());
     let mailer = SesMailer::new(ses.clone(), register_config.sender.clone());
+    // One reader for both, as one per process.
+    let programs = store.shared_programs(clock.clone(), confirm_config.own.clone());
     TestApp {
         registrar: Registrar::new(
             register_config,
@@ -228,8 +230,20 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut HashMap<String, String>)) -
             mailer.clone(),
             clock.clone(),
         ),
-        confirmer: Confirmer::new(confirm_config, store.clone(), mailer.clone(), clock.clone()),
-        canceller: Canceller::new(cancel_config, store.clone(), mailer, clock.clone()),
+        confirmer: Confirmer::new(
+            confirm_config,
+            store.clone(),
+            mailer.clone(),
+            clock.clone(),
+            programs.clone(),
+        ),
+        canceller: Canceller::new(
+            cancel_config,
+            store.clone(),
+            mailer,
+            clock.clone(),
+            programs,
+        ),
         table,
         event_id,
         env,
@@ -355,6 +369,13 @@ impl TestApp {
 
     pub fn sendlinks_config(&self) -> SendLinksConfig {
         SendLinksConfig::from_source(&self.env).expect("send-links configuration")
+    }
+
+    /// A new program reader over this app's table (nothing cached yet), with
+    /// the app's own program.
+    pub fn programs(&self) -> registration::store::SharedPrograms {
+        let own = self.sendlinks_config().own;
+        self.store.shared_programs(self.clock.clone(), own)
     }
 
     pub async fn call_register(&self, event: serde_json::Value) -> TestResponse {

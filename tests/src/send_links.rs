@@ -130,6 +130,7 @@ pub fn sender_over<S: SendLinksStore, M: Mailer + 'static>(
         store,
         mailer,
         app.clock.clone(),
+        app.programs(),
     ))
 }
 

@@ -135,6 +135,10 @@ async fn a_token_of_another_event_is_unknown() {
             registration::config::Sender::parse("T <t@example.org>").unwrap(),
         ),
         first.clock.clone(),
+        first.store.shared_programs(
+            first.clock.clone(),
+            registration::config::own_program(&env).unwrap(),
+        ),
     );
     let request = system_tests::events::to_request(&system_tests::events::get(
         "/registrations/confirm",

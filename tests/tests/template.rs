@@ -8,7 +8,6 @@
 //! function on its events; the abuse limits' parameters; the alarms and the
 //! topic they go to; and that the `sam local` env file matches the template.
 
-use jiff::Timestamp;
 use registration::platform::aws::{OPERATION_TIMEOUT, SES_OPERATION_TIMEOUT};
 use serde_norway::Value;
 use std::collections::BTreeSet;
@@ -18,12 +17,6 @@ fn default(template: &Value, parameter: &str) -> String {
         .as_str()
         .unwrap_or_else(|| panic!("{parameter} has a string default"))
         .to_owned()
-}
-
-fn instant(template: &Value, parameter: &str) -> Timestamp {
-    default(template, parameter)
-        .parse()
-        .unwrap_or_else(|e| panic!("{parameter}: {e}"))
 }
 
 #[test]
@@ -172,13 +165,16 @@ fn each_function_may_make_only_the_dynamodb_calls_it_makes() {
     // send-links claims, records, adds and takes back confirmation links and
     // gives seats the organizer freed in transactions of updates (UpdateItem),
     // reads the links a registration holds and the seats item (GetItem) and
-    // lists and counts the outbox (Query): it never creates or deletes an item.
+    // lists and counts the outbox and lists the programs (Query): it never
+    // creates or deletes an item.
     assert_eq!(
         allowed(&template, "SendLinksFunction", "dynamodb"),
         pairs(&[
             ("dynamodb:GetItem", TABLE),
+            ("dynamodb:Query", EVENT_INDEX),
             ("dynamodb:Query", LINE_INDEX),
             ("dynamodb:Query", OUTBOX_INDEX),
+            ("dynamodb:Query", ROSTER_INDEX),
             ("dynamodb:UpdateItem", TABLE),
         ])
     );
@@ -740,7 +736,7 @@ fn the_abuse_limits_and_the_reminder_reach_their_functions_with_the_code_s_defau
         env.insert("REMINDER_BEFORE".into(), value.into());
         let config = registration::config::SendLinksConfig::from_source(&env).unwrap();
         assert_eq!(
-            config.reminder_before.map(|d| d.as_mins()),
+            config.own.unwrap().reminder_before.map(|d| d.as_mins()),
             minutes,
             "{value:?}"
         );

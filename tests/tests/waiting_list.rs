@@ -245,8 +245,9 @@ fn through_front(
             store.clone(),
             mailer.clone(),
             app.clock.clone(),
+            app.programs(),
         ),
-        Canceller::new(config, store, mailer, app.clock.clone()),
+        Canceller::new(config, store, mailer, app.clock.clone(), app.programs()),
     )
 }
 

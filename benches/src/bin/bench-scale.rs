@@ -191,12 +191,14 @@ async fn raw_ses(
         registration::platform::aws::sesv2(&sdk),
         registration::config::Sender::parse("Bench <bench@example.org>").expect("a sender"),
     ));
-    let config = app.sendlinks_config();
+    let own = app.sendlinks_config().own.expect("the app's own program");
+    let event = own.event(&app.table);
+    let zoom = own.zoom_join_url.clone().expect("its Zoom link");
     let urls = registration::mail::ActionUrls::new("https://register.example.org", "raw");
     let emails: Vec<_> = (0..recipients)
         .map(|i| {
             registration::mail::link_email(
-                &config.event,
+                &event,
                 registration::domain::EmailAddress::parse(&format!("raw-{i}@example.org"))
                     .expect("an address"),
                 registration::mail::LinkEmailFor {
@@ -205,7 +207,7 @@ async fn raw_ses(
                     kind: registration::mail::LinkEmailKind::Confirmed,
                     urls: &urls,
                 },
-                &config.zoom_join_url,
+                &zoom,
                 Timestamp::now(),
             )
         })
@@ -463,6 +465,7 @@ async fn main() {
         store.clone(),
         system_tests::send_links::ses_mailer(&app, app.ses_paced.clone()),
         app.clock.clone(),
+        app.programs(),
     ));
     let http = reqwest::Client::new();
     let store_url = system_tests::required_env("SES_STORE_URL");

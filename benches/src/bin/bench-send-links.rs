@@ -59,12 +59,14 @@ async fn raw_ses(recipients: usize, concurrency: usize) -> f64 {
         registration::config::Sender::parse("Bench <bench@example.org>").expect("a sender");
     let mailer = Arc::new(registration::mail::SesMailer::new(client, sender));
     let app = spawn_send_links_app(|_| {}).await;
-    let config = app.sendlinks_config();
+    let own = app.sendlinks_config().own.expect("the app's own program");
+    let event = own.event(&app.table);
+    let zoom = own.zoom_join_url.clone().expect("its Zoom link");
     let urls = registration::mail::ActionUrls::new("https://register.example.org", "raw");
     let emails: Vec<_> = (0..recipients)
         .map(|i| {
             registration::mail::link_email(
-                &config.event,
+                &event,
                 registration::domain::EmailAddress::parse(&format!("raw-{i}@example.org"))
                     .expect("an address"),
                 registration::mail::LinkEmailFor {
@@ -73,7 +75,7 @@ async fn raw_ses(recipients: usize, concurrency: usize) -> f64 {
                     kind: registration::mail::LinkEmailKind::Confirmed,
                     urls: &urls,
                 },
-                &config.zoom_join_url,
+                &zoom,
                 jiff::Timestamp::now(),
             )
         })

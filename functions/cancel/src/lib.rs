@@ -41,8 +41,8 @@ where
     type Found = CancelPage;
     type Done = Cancelled;
 
-    fn event_title(&self) -> &str {
-        &self.0.config.event.title
+    async fn event_title(&self, token: Option<&str>) -> String {
+        self.0.page_title(token).await
     }
 
     fn allowed_origins(&self) -> &AllowedOrigins {

@@ -17,14 +17,15 @@ async fn main() -> Result<(), Error> {
     let aws = registration::platform::aws::sdk_config().await;
     let store = DynamoStore::new(
         registration::platform::aws::dynamodb(&aws),
-        &config.event.table_name,
+        &config.table_name,
     );
+    let programs = store.shared_programs(SystemClock, config.own.clone());
     let mailer = SesMailer::new(
         registration::platform::aws::sesv2(&aws),
         config.delivery.sender.clone(),
     )
     .with_configuration_set(config.delivery.configuration_set.clone());
-    let canceller = Canceller::new(config, store, mailer, SystemClock);
+    let canceller = Canceller::new(config, store, mailer, SystemClock, programs);
     let handler = service_fn(|request| async {
         Ok::<_, std::convert::Infallible>(cancel::handle(&canceller, request).await)
     });

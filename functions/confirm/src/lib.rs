@@ -40,8 +40,8 @@ where
     type Found = ConfirmPage;
     type Done = Confirmed;
 
-    fn event_title(&self) -> &str {
-        &self.0.config.event.title
+    async fn event_title(&self, token: Option<&str>) -> String {
+        self.0.page_title(token).await
     }
 
     fn allowed_origins(&self) -> &AllowedOrigins {

@@ -2,6 +2,7 @@
 
 use lambda_runtime::{Error, run, service_fn};
 use registration::config::{Env, FeedbackConfig};
+use registration::platform::clock::SystemClock;
 use registration::store::DynamoStore;
 use registration::use_cases::recording_feedback::FeedbackRecorder;
 
@@ -13,8 +14,9 @@ async fn main() -> Result<(), Error> {
     let aws = registration::platform::aws::sdk_config().await;
     let store = DynamoStore::new(
         registration::platform::aws::dynamodb(&aws),
-        &config.event.table_name,
+        &config.table_name,
     );
-    let recorder = FeedbackRecorder::new(config, store);
+    let programs = store.shared_programs(SystemClock, config.own.clone());
+    let recorder = FeedbackRecorder::new(config, store, programs);
     run(service_fn(|event| email_events::handle(&recorder, event))).await
 }

@@ -15,13 +15,14 @@ async fn main() -> Result<(), Error> {
     let aws = registration::platform::aws::sdk_config().await;
     let store = DynamoStore::new(
         registration::platform::aws::dynamodb(&aws),
-        &config.event.table_name,
+        &config.table_name,
     );
+    let programs = store.shared_programs(SystemClock, config.own.clone());
     let mailer = SesMailer::new(
         registration::platform::aws::sesv2_paced(&aws),
         config.sender.clone(),
     )
     .with_configuration_set(config.configuration_set.clone());
-    let sender = Arc::new(SendLinks::new(config, store, mailer, SystemClock));
+    let sender = Arc::new(SendLinks::new(config, store, mailer, SystemClock, programs));
     run(service_fn(|event| send_links::handle(&sender, event))).await
 }

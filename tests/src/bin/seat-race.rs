@@ -60,15 +60,16 @@ async fn main() -> Result<(), String> {
     let sdk = registration::platform::aws::sdk_config().await;
     let store = DynamoStore::new(
         registration::platform::aws::dynamodb(&sdk),
-        &config.event.table_name,
+        &config.table_name,
     );
+    let programs = store.shared_programs(SystemClock, config.own.clone());
     let mailer = SesMailer::new(
         registration::platform::aws::sesv2(&sdk),
         config.delivery.sender.clone(),
     );
     let lines = match action.as_str() {
         "confirm" => {
-            let confirmer = Confirmer::new(config, store, mailer, SystemClock);
+            let confirmer = Confirmer::new(config, store, mailer, SystemClock, programs);
             // Warm up: credentials and a connection, before the race starts.
             let _ = confirmer.check(Some("warm-up")).await;
             wait_for_start().await?;
@@ -91,7 +92,7 @@ async fn main() -> Result<(), String> {
                 .collect::<Vec<_>>()
         }
         "cancel" => {
-            let canceller = Canceller::new(config, store, mailer, SystemClock);
+            let canceller = Canceller::new(config, store, mailer, SystemClock, programs);
             let _ = canceller.check(Some("warm-up")).await;
             wait_for_start().await?;
             let outcomes = join_all(tokens.iter().map(|t| canceller.cancel(Some(t)))).await;

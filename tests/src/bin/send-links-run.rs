@@ -20,14 +20,15 @@ async fn main() -> Result<(), String> {
     let sdk = registration::platform::aws::sdk_config().await;
     let store = DynamoStore::new(
         registration::platform::aws::dynamodb(&sdk),
-        &config.event.table_name,
+        &config.table_name,
     );
+    let programs = store.shared_programs(SystemClock, config.own.clone());
     let mailer = SesMailer::new(
         registration::platform::aws::sesv2_paced(&sdk),
         config.sender.clone(),
     )
     .with_configuration_set(config.configuration_set.clone());
-    let sender = Arc::new(SendLinks::new(config, store, mailer, SystemClock));
+    let sender = Arc::new(SendLinks::new(config, store, mailer, SystemClock, programs));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(seconds);
     let report = sender.run(deadline).await;
     println!(

@@ -1,13 +1,16 @@
 //! The `email-events` function's configuration.
 
+use super::ConfigError;
 use super::source::{Reader, Source};
-use super::{ConfigError, EventConfig};
+use crate::program::ProgramSettings;
 
-/// What `email-events` knows: its event, and the stack's SES configuration set
-/// (`SES_CONFIGURATION_SET`), whose events alone it records.
+/// What `email-events` knows: its table, the deployment's own program (the
+/// published ones are read from the table), and the stack's SES configuration
+/// set (`SES_CONFIGURATION_SET`), whose events alone it records.
 #[derive(Debug, Clone)]
 pub struct FeedbackConfig {
-    pub event: EventConfig,
+    pub table_name: String,
+    pub own: Option<ProgramSettings>,
     /// `None` (unset or empty, as under `sam local`) takes every set's events.
     pub configuration_set: Option<String>,
 }
@@ -15,7 +18,8 @@ pub struct FeedbackConfig {
 impl FeedbackConfig {
     pub fn from_source(source: &dyn Source) -> Result<Self, ConfigError> {
         Ok(Self {
-            event: EventConfig::from_source(source)?,
+            table_name: Reader(source).required("TABLE_NAME")?,
+            own: super::own_program(source)?,
             configuration_set: super::sender::configuration_set(&Reader(source))?,
         })
     }

@@ -6,20 +6,22 @@ mod limits;
 mod own_program;
 mod register;
 mod seats;
+mod send_links;
 mod sender;
 mod source;
 
+pub use crate::program::{EventConfig, ZoomJoinUrl};
 pub use feedback::FeedbackConfig;
 pub use limits::{EmailLimits, LimitsKey};
-pub use own_program::{DEFAULT_DURATION, DEFAULT_HOST, own_program};
+pub use own_program::{DEFAULT_DURATION, DEFAULT_HOST, own_program, own_program_sending_links};
 pub use register::RegisterConfig;
 pub use seats::{AllowedOrigins, CancelConfig, ConfirmConfig, LinkDelivery, SeatsConfig};
+pub use send_links::SendLinksConfig;
 pub use sender::Sender;
 pub use source::{Env, Source};
 
 use jiff::{Timestamp, tz::TimeZone};
 use source::Reader;
-use std::time::Duration;
 use url::Url;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -27,20 +29,6 @@ use url::Url;
 pub struct ConfigError {
     pub variable: &'static str,
     pub problem: String,
-}
-
-/// What every function knows about the event (the program) it serves.
-#[derive(Debug, Clone)]
-pub struct EventConfig {
-    pub table_name: String,
-    pub event_id: String,
-    pub title: String,
-    /// Who runs it, named on pages and in emails.
-    pub host: String,
-    pub starts_at: Timestamp,
-    /// The webinar's length (the invitation's).
-    pub duration: jiff::SignedDuration,
-    pub timezone: TimeZone,
 }
 
 impl EventConfig {
@@ -146,96 +134,20 @@ fn parse_base_url(value: &str) -> Result<Url, String> {
     Ok(url)
 }
 
-/// The link the webinar is joined by. A secret: its `Debug` never shows it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ZoomJoinUrl(String);
-
-impl ZoomJoinUrl {
-    /// The link from `ZOOM_JOIN_URL`: an absolute http(s) URL. The value is a
-    /// secret, so an error names the variable but never echoes it.
-    pub fn parse(value: String) -> Result<Self, ConfigError> {
-        Url::parse(&value)
-            .ok()
-            .filter(|u| u.scheme() == "https" || u.scheme() == "http")
-            .map(|_| Self(value))
-            .ok_or(ConfigError {
-                variable: "ZOOM_JOIN_URL",
-                problem: "is malformed: expected an absolute https URL".into(),
-            })
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for ZoomJoinUrl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ZoomJoinUrl(<redacted>)")
-    }
-}
-
-/// The `send-links` function's configuration.
-#[derive(Debug, Clone)]
-pub struct SendLinksConfig {
-    pub event: EventConfig,
-    pub sender: Sender,
-    /// Every email is sent with this SES configuration set, when there is one.
-    pub configuration_set: Option<String>,
-    pub zoom_join_url: ZoomJoinUrl,
-    pub links_send_at: Option<Timestamp>,
-    /// The most confirmed participants: a run fills seats freed by the organizer.
-    pub capacity: Option<u32>,
-    pub rate_per_second: u32,
-    pub safety_margin: Duration,
-    /// How long a claim on a registration holds before another run may take it.
-    pub claim_lease: Duration,
-    /// With this set, one reminder from this long before the start.
-    pub reminder_before: Option<jiff::SignedDuration>,
-    /// The caps on confirmation emails, which count the run's retries too.
-    pub email_limits: EmailLimits,
-}
-
-impl SendLinksConfig {
-    pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_source(&Env)
-    }
-
-    pub fn from_source(source: &dyn Source) -> Result<Self, ConfigError> {
-        let event = EventConfig::from_source(source)?;
-        let r = Reader(source);
-        let LinkDelivery {
-            sender,
-            configuration_set,
-            zoom_join_url,
-            links_send_at,
-            claim_lease,
-        } = LinkDelivery::from_source(source)?;
-        let reminder_before = reminder_before(&r)?;
-        let capacity = seats::capacity(&r)?;
-        let rate_per_second =
-            r.number("SEND_RATE_PER_SECOND", 10u32, |n| (1..=10_000).contains(n))?;
-        let margin = r.number("SEND_SAFETY_MARGIN_SECS", 10u64, |n| *n <= 900)?;
-        Ok(Self {
-            event,
-            sender,
-            configuration_set,
-            zoom_join_url,
-            links_send_at,
-            capacity,
-            rate_per_second,
-            safety_margin: Duration::from_secs(margin),
-            claim_lease,
-            reminder_before,
-            email_limits: EmailLimits::from_source(source)?,
-        })
-    }
+/// `ZOOM_JOIN_URL`'s value: an absolute http(s) URL. The value is a secret, so
+/// an error names the variable but never echoes it.
+pub(crate) fn zoom_join_url(value: String) -> Result<ZoomJoinUrl, ConfigError> {
+    ZoomJoinUrl::parse(value).ok_or(ConfigError {
+        variable: "ZOOM_JOIN_URL",
+        problem: "is malformed: expected an absolute https URL".into(),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::HashMap;
+    use std::time::Duration;
 
     pub fn seed() -> HashMap<String, String> {
         [
@@ -286,21 +198,22 @@ mod tests {
         let links = SendLinksConfig::from_source(&seed()).unwrap();
         assert_eq!(links.rate_per_second, 10);
         assert_eq!(links.safety_margin, Duration::from_secs(10));
-        assert_eq!(links.reminder_before, None);
+        let own = |links: &SendLinksConfig| links.own.clone().expect("the own program");
+        assert_eq!(own(&links).reminder_before, None);
         assert_eq!(links.configuration_set, None);
         let mut env = seed();
         env.insert("REMINDER_BEFORE".into(), "P1D".into());
         env.insert("SES_CONFIGURATION_SET".into(), "btbu-feedback".into());
         let links = SendLinksConfig::from_source(&env).unwrap();
         assert_eq!(
-            links.reminder_before,
+            own(&links).reminder_before,
             Some(jiff::SignedDuration::from_hours(24))
         );
         assert_eq!(links.configuration_set.as_deref(), Some("btbu-feedback"));
         env.insert("REMINDER_BEFORE".into(), "PT1H30M".into());
         let links = SendLinksConfig::from_source(&env).unwrap();
         assert_eq!(
-            links.reminder_before,
+            own(&links).reminder_before,
             Some(jiff::SignedDuration::from_mins(90))
         );
         assert!(ConfirmConfig::from_source(&seed()).is_ok());
@@ -381,12 +294,12 @@ mod tests {
     #[test]
     fn seats_and_origins_are_read_and_a_malformed_one_is_named() {
         let seats = ConfirmConfig::from_source(&seed()).unwrap();
-        assert_eq!(seats.capacity, None);
+        assert_eq!(seats.own.unwrap().capacity, None);
         let mut env = seed();
         env.insert("CAPACITY".into(), "500".into());
         env.insert("ALLOWED_ORIGINS".into(), "https://ecosf.org".into());
         let seats = CancelConfig::from_source(&env).unwrap();
-        assert_eq!(seats.capacity, Some(500));
+        assert_eq!(seats.own.unwrap().capacity, Some(500));
         assert!(seats.allowed_origins.contains("https://ecosf.org"));
         for (variable, value) in [("CAPACITY", "-3"), ("ALLOWED_ORIGINS", "ecosf.org")] {
             let mut env = seed();

@@ -2,24 +2,30 @@
 //! one program exactly as before programs were data, served, listed and reported
 //! like any published one.
 
+use super::ConfigError;
 use super::source::{Reader, Source};
-use super::{ConfigError, ZoomJoinUrl};
 use crate::program::{Language, ProgramId, ProgramSettings, ProgramText};
-use jiff::SignedDuration;
 use std::collections::BTreeMap;
 
 /// `EVENT_HOST`'s default.
 pub const DEFAULT_HOST: &str = "BTBU-ECOSF Joint Training Center";
 
-/// The webinar's length when a program does not give one (the program file's
-/// default too).
-pub const DEFAULT_DURATION: SignedDuration = SignedDuration::from_hours(2);
+pub use crate::program::DEFAULT_DURATION;
 
 /// The seed program's summary: what the deployment's own program says about
 /// itself, in every language until it has its own words.
 const SEED_SUMMARY: &str = include_str!("../../seed/summary.en.txt");
 
-/// The deployment's own program, `None` without `EVENT_ID`. `EVENT_TITLE`,
+/// The variables that describe the deployment's own program besides its id.
+const OWN_PROGRAM_VARIABLES: [&str; 4] = [
+    "EVENT_TITLE",
+    "EVENT_STARTS_AT",
+    "EVENT_TIMEZONE",
+    "REGISTRATION_CLOSES_AT",
+];
+
+/// The deployment's own program, `None` without `EVENT_ID` (and its
+/// variables: with them, `EVENT_ID` is missing). `EVENT_TITLE`,
 /// `EVENT_STARTS_AT` and `EVENT_TIMEZONE` are then required;
 /// `REGISTRATION_CLOSES_AT` is read when set (else registration closes at the
 /// start: `register` requires it itself), `ZOOM_JOIN_URL` too (functions that
@@ -27,6 +33,17 @@ const SEED_SUMMARY: &str = include_str!("../../seed/summary.en.txt");
 pub fn own_program(source: &dyn Source) -> Result<Option<ProgramSettings>, ConfigError> {
     let r = Reader(source);
     let Some(id) = r.optional("EVENT_ID") else {
+        // The own program's variables without its id are a mistake, not "no
+        // own program": refused, as before programs were data.
+        if OWN_PROGRAM_VARIABLES
+            .iter()
+            .any(|v| r.optional(v).is_some())
+        {
+            return Err(ConfigError {
+                variable: "EVENT_ID",
+                problem: "is missing".into(),
+            });
+        }
         return Ok(None);
     };
     let id = r.parsed("EVENT_ID", id, ProgramId::own)?;
@@ -37,7 +54,7 @@ pub fn own_program(source: &dyn Source) -> Result<Option<ProgramSettings>, Confi
     };
     let zoom_join_url = r
         .optional("ZOOM_JOIN_URL")
-        .map(ZoomJoinUrl::parse)
+        .map(super::zoom_join_url)
         .transpose()?;
     let text = Language::ALL.map(|language| {
         let text = ProgramText {
@@ -65,9 +82,25 @@ pub fn own_program(source: &dyn Source) -> Result<Option<ProgramSettings>, Confi
     }))
 }
 
+/// The deployment's own program as a function that sends its link emails
+/// reads it: with `EVENT_ID` set, `ZOOM_JOIN_URL` is required too.
+pub fn own_program_sending_links(
+    source: &dyn Source,
+) -> Result<Option<ProgramSettings>, ConfigError> {
+    let own = own_program(source)?;
+    if own.as_ref().is_some_and(|own| own.zoom_join_url.is_none()) {
+        return Err(ConfigError {
+            variable: "ZOOM_JOIN_URL",
+            problem: "is missing".into(),
+        });
+    }
+    Ok(own)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jiff::SignedDuration;
     use std::collections::HashMap;
 
     fn seed() -> HashMap<String, String> {
@@ -77,8 +110,27 @@ mod tests {
     #[test]
     fn without_event_id_there_is_no_own_program() {
         let mut env = seed();
-        env.remove("EVENT_ID");
+        for variable in ["EVENT_ID"].into_iter().chain(OWN_PROGRAM_VARIABLES) {
+            env.remove(variable);
+        }
         assert_eq!(own_program(&env).unwrap(), None);
+    }
+
+    #[test]
+    fn the_own_programs_variables_without_event_id_name_it_missing() {
+        for variable in OWN_PROGRAM_VARIABLES {
+            let mut env = seed();
+            env.retain(|name, _| !name.starts_with("EVENT_") && name != "REGISTRATION_CLOSES_AT");
+            env.insert(
+                variable.into(),
+                super::super::tests::seed()[variable].clone(),
+            );
+            let err = own_program(&env).unwrap_err();
+            assert_eq!(
+                (err.variable, err.problem.as_str()),
+                ("EVENT_ID", "is missing")
+            );
+        }
     }
 
     #[test]
@@ -116,5 +168,43 @@ mod tests {
         assert_eq!(own_program(&env).unwrap().unwrap().id.as_ref(), id);
         env.insert("EVENT_ID".into(), "Bad Id".into());
         assert_eq!(own_program(&env).unwrap_err().variable, "EVENT_ID");
+    }
+
+    #[test]
+    fn without_event_id_the_link_functions_need_no_program_variables() {
+        let mut env = seed();
+        for variable in [
+            "EVENT_ID",
+            "EVENT_TITLE",
+            "EVENT_STARTS_AT",
+            "EVENT_TIMEZONE",
+            "REGISTRATION_CLOSES_AT",
+            "ZOOM_JOIN_URL",
+        ] {
+            env.remove(variable);
+        }
+        let seats = crate::config::SeatsConfig::from_source(&env).unwrap();
+        assert!(seats.own.is_none());
+        assert_eq!(seats.table_name, "registrations");
+        let links = crate::config::SendLinksConfig::from_source(&env).unwrap();
+        assert!(links.own.is_none());
+        let feedback = crate::config::FeedbackConfig::from_source(&env).unwrap();
+        assert!(feedback.own.is_none());
+    }
+
+    #[test]
+    fn with_event_id_the_link_functions_require_its_zoom_link() {
+        let mut env = seed();
+        env.remove("ZOOM_JOIN_URL");
+        let err = crate::config::SeatsConfig::from_source(&env).unwrap_err();
+        assert_eq!(err.variable, "ZOOM_JOIN_URL");
+        let err = crate::config::SendLinksConfig::from_source(&env).unwrap_err();
+        assert_eq!(err.variable, "ZOOM_JOIN_URL");
+        // email-events sends nothing: its own program needs no link.
+        let feedback = crate::config::FeedbackConfig::from_source(&env).unwrap();
+        assert_eq!(feedback.own.unwrap().id.as_ref(), "bnr-li-ion-2022");
+        env.remove("EVENT_TITLE");
+        let err = crate::config::SeatsConfig::from_source(&env).unwrap_err();
+        assert_eq!(err.variable, "EVENT_TITLE");
     }
 }

@@ -3,8 +3,8 @@
 //! sending a link email needs.
 
 use super::source::{Reader, Source};
-use super::{ConfigError, Env, EventConfig, Sender, ZoomJoinUrl};
-use jiff::Timestamp;
+use super::{ConfigError, Env, Sender};
+use crate::program::ProgramSettings;
 use std::time::Duration;
 use url::Url;
 
@@ -50,15 +50,13 @@ impl AllowedOrigins {
     }
 }
 
-/// What a function needs to send the link email itself.
+/// What a function needs to send a program's link email itself (the Zoom
+/// link and when links go out are the program's).
 #[derive(Debug, Clone)]
 pub struct LinkDelivery {
     pub sender: Sender,
     /// Every email is sent with this SES configuration set, when there is one.
     pub configuration_set: Option<String>,
-    pub zoom_join_url: ZoomJoinUrl,
-    /// Links go out only from this instant on (always, when unset).
-    pub links_send_at: Option<Timestamp>,
     /// How long a claim on a registration holds before another sender may take it.
     pub claim_lease: Duration,
 }
@@ -69,23 +67,14 @@ impl LinkDelivery {
         let sender = r.required("SENDER_EMAIL")?;
         let sender = r.parsed("SENDER_EMAIL", sender, Sender::parse)?;
         let configuration_set = super::sender::configuration_set(&r)?;
-        let zoom_join_url = ZoomJoinUrl::parse(r.required("ZOOM_JOIN_URL")?)?;
-        let links_send_at = r.optional_instant("LINKS_SEND_AT")?;
         // A claimed send may take up to about a minute: six attempts of at most
         // 5 s each, their backoff and slots, and up to five DynamoDB calls.
         let lease = r.number("SEND_CLAIM_LEASE_SECS", 120u64, |n| (90..=300).contains(n))?;
         Ok(Self {
             sender,
             configuration_set,
-            zoom_join_url,
-            links_send_at,
             claim_lease: Duration::from_secs(lease),
         })
-    }
-
-    /// Whether link emails go out at `now`.
-    pub fn links_open(&self, now: Timestamp) -> bool {
-        self.links_send_at.is_none_or(|at| now >= at)
     }
 }
 
@@ -104,12 +93,14 @@ pub(super) fn capacity(r: &Reader<'_>) -> Result<Option<u32>, ConfigError> {
 }
 
 /// The configuration of `confirm` and `cancel`: both change who holds a seat and
-/// send the emails that follow.
+/// send the emails that follow, for whichever program a link's registration
+/// belongs to (its seats, start and Zoom link are the program's).
 #[derive(Debug, Clone)]
 pub struct SeatsConfig {
-    pub event: EventConfig,
-    /// The most confirmed participants; `None`: no limit.
-    pub capacity: Option<u32>,
+    pub table_name: String,
+    /// The deployment's own program (`EVENT_ID` and its variables, with its
+    /// Zoom link), when it has one.
+    pub own: Option<ProgramSettings>,
     pub allowed_origins: AllowedOrigins,
     pub delivery: LinkDelivery,
 }
@@ -123,11 +114,10 @@ impl SeatsConfig {
     }
 
     pub fn from_source(source: &dyn Source) -> Result<Self, ConfigError> {
-        let event = EventConfig::from_source(source)?;
         let r = Reader(source);
         Ok(Self {
-            event,
-            capacity: capacity(&r)?,
+            table_name: r.required("TABLE_NAME")?,
+            own: super::own_program_sending_links(source)?,
             allowed_origins: AllowedOrigins::from_reader(&r)?,
             delivery: LinkDelivery::from_source(source)?,
         })

@@ -7,7 +7,7 @@ use crate::domain::EmailAddress;
 use askama::Template;
 use icu_properties::CodePointMapData;
 use icu_properties::props::BidiClass;
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use std::fmt;
 
 /// A participant's value in a text part. One that holds a right-to-left
@@ -135,6 +135,7 @@ pub enum LinkEmailKind {
 struct LinkText<'a> {
     name: TextValue<'a>,
     title: &'a str,
+    host: &'a str,
     starts_local: &'a str,
     starts_utc: &'a str,
     zoom: &'a str,
@@ -147,6 +148,7 @@ struct LinkText<'a> {
 struct LinkHtml<'a> {
     name: &'a str,
     title: &'a str,
+    host: &'a str,
     starts_local: &'a str,
     starts_utc: &'a str,
     zoom: &'a str,
@@ -178,6 +180,7 @@ pub fn link_email(
     let text = LinkText {
         name: TextValue(participant.name),
         title: &event.title,
+        host: &event.host,
         starts_local: &starts_local,
         starts_utc: &starts_utc,
         zoom: zoom.expose(),
@@ -187,6 +190,7 @@ pub fn link_email(
     let html = LinkHtml {
         name: participant.name,
         title: &event.title,
+        host: &event.host,
         starts_local: &starts_local,
         starts_utc: &starts_utc,
         zoom: zoom.expose(),
@@ -218,6 +222,7 @@ pub fn link_email(
 struct PromotionText<'a> {
     name: TextValue<'a>,
     title: &'a str,
+    host: &'a str,
     starts_local: &'a str,
     cancel_url: &'a str,
 }
@@ -227,6 +232,7 @@ struct PromotionText<'a> {
 struct PromotionHtml<'a> {
     name: &'a str,
     title: &'a str,
+    host: &'a str,
     starts_local: &'a str,
     cancel_url: &'a str,
 }
@@ -243,12 +249,14 @@ pub fn promotion_email(
     let text = PromotionText {
         name: TextValue(name),
         title: &event.title,
+        host: &event.host,
         starts_local: &starts_local,
         cancel_url: &urls.cancel,
     };
     let html = PromotionHtml {
         name,
         title: &event.title,
+        host: &event.host,
         starts_local: &starts_local,
         cancel_url: &urls.cancel,
     };
@@ -267,6 +275,7 @@ pub fn promotion_email(
 struct ReminderText<'a> {
     name: TextValue<'a>,
     title: &'a str,
+    host: &'a str,
     starts_local: &'a str,
     starts_utc: &'a str,
     zoom: &'a str,
@@ -278,6 +287,7 @@ struct ReminderText<'a> {
 struct ReminderHtml<'a> {
     name: &'a str,
     title: &'a str,
+    host: &'a str,
     starts_local: &'a str,
     starts_utc: &'a str,
     zoom: &'a str,
@@ -298,6 +308,7 @@ pub fn reminder_email(
     let text = ReminderText {
         name: TextValue(name),
         title: &event.title,
+        host: &event.host,
         starts_local: &starts_local,
         starts_utc: &starts_utc,
         zoom: zoom.expose(),
@@ -306,6 +317,7 @@ pub fn reminder_email(
     let html = ReminderHtml {
         name,
         title: &event.title,
+        host: &event.host,
         starts_local: &starts_local,
         starts_utc: &starts_utc,
         zoom: zoom.expose(),
@@ -321,9 +333,6 @@ pub fn reminder_email(
     }
 }
 
-/// How long the webinar is shown as lasting in calendars.
-const EVENT_LENGTH: SignedDuration = SignedDuration::from_hours(2);
-
 /// An RFC 5545 calendar with the one event. Written here because it is a dozen
 /// lines; only configuration values appear in it, escaped and folded.
 pub fn calendar_invitation(
@@ -335,12 +344,12 @@ pub fn calendar_invitation(
     let stamp = |t: Timestamp| t.strftime("%Y%m%dT%H%M%SZ").to_string();
     let ends_at = event
         .starts_at
-        .checked_add(EVENT_LENGTH)
+        .checked_add(event.duration)
         .unwrap_or(event.starts_at);
     let lines = [
         "BEGIN:VCALENDAR".to_owned(),
         "VERSION:2.0".to_owned(),
-        "PRODID:-//BTBU-ECOSF Joint Training Center//Registration//EN".to_owned(),
+        format!("PRODID:-//{}//Registration//EN", ical_text(&event.host)),
         "METHOD:PUBLISH".to_owned(),
         "BEGIN:VEVENT".to_owned(),
         format!(
@@ -353,7 +362,11 @@ pub fn calendar_invitation(
         format!("DTEND:{}", stamp(ends_at)),
         format!("SUMMARY:{}", ical_text(&event.title)),
         format!("LOCATION:{}", ical_text(zoom.expose())),
-        format!("DESCRIPTION:Join the webinar: {}", ical_text(zoom.expose())),
+        format!(
+            "DESCRIPTION:{}. Join the webinar: {}",
+            ical_text(&event.host),
+            ical_text(zoom.expose())
+        ),
         format!("URL:{}", zoom.expose()),
         "END:VEVENT".to_owned(),
         "END:VCALENDAR".to_owned(),

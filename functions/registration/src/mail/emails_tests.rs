@@ -20,21 +20,7 @@ fn event() -> EventConfig {
 }
 
 fn zoom() -> ZoomJoinUrl {
-    let env: HashMap<String, String> = [
-        ("TABLE_NAME", "t"),
-        ("EVENT_ID", "e"),
-        ("EVENT_TITLE", "T"),
-        ("EVENT_STARTS_AT", "2022-09-28T10:00:00+05:00"),
-        ("EVENT_TIMEZONE", "UTC"),
-        ("SENDER_EMAIL", "a@example.org"),
-        ("ZOOM_JOIN_URL", "https://zoom.example/j/987?pwd=abc"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.into(), v.into()))
-    .collect();
-    crate::config::SendLinksConfig::from_source(&env)
-        .unwrap()
-        .zoom_join_url
+    ZoomJoinUrl::parse("https://zoom.example/j/987?pwd=abc".to_owned()).unwrap()
 }
 
 fn to() -> EmailAddress {
@@ -221,4 +207,42 @@ fn a_left_to_right_name_is_written_as_typed_in_the_text_part() {
                 .contains("<p>Dear <bdi>Çağrı &#60;i&#62;</bdi>,</p>")
         );
     }
+}
+
+/// Every email names the program's host, and the invitation lasts the
+/// program's length: nothing of the sixth program is left in the mail.
+#[test]
+fn every_email_names_the_programs_host_and_the_invitation_lasts_its_duration() {
+    let mut program = event();
+    program.host = "ECOSF Academy".to_owned();
+    program.duration = jiff::SignedDuration::from_mins(90);
+    let urls = ActionUrls::new("https://x.example", "abc");
+    let participant = LinkEmailFor {
+        name: "Ali",
+        registration_id: "r-1",
+        kind: LinkEmailKind::Confirmed,
+        urls: &urls,
+    };
+    let now = "2022-09-20T00:00:00Z".parse().unwrap();
+    let link = link_email(&program, to(), participant, &zoom(), now);
+    let emails = [
+        confirmation_email(&program, to(), "Ali", &urls),
+        promotion_email(&program, to(), "Ali", &urls),
+        reminder_email(&program, to(), "Ali", &urls, &zoom()),
+        link.clone(),
+    ];
+    for email in &emails {
+        for part in [&email.text, &email.html] {
+            assert!(part.contains("ECOSF Academy"), "{part}");
+            assert!(!part.contains("BTBU"), "{part}");
+        }
+    }
+    let ics = String::from_utf8(link.attachments[0].content.clone()).unwrap();
+    assert!(ics.contains("DTSTART:20220928T050000Z\r\n"), "{ics}");
+    assert!(ics.contains("DTEND:20220928T063000Z\r\n"), "{ics}");
+    assert!(
+        ics.contains("PRODID:-//ECOSF Academy//Registration//EN\r\n"),
+        "{ics}"
+    );
+    assert!(!ics.contains("BTBU"), "{ics}");
 }

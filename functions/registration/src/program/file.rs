@@ -10,7 +10,7 @@ use jiff::{SignedDuration, Timestamp};
 use std::collections::BTreeMap;
 use toml::{Table, Value};
 
-pub use crate::config::DEFAULT_DURATION;
+use super::DEFAULT_DURATION;
 
 /// The most characters of a title or host (one line).
 const MAX_LINE_CHARS: usize = 200;
@@ -361,7 +361,7 @@ fn zoom_join_url(table: &Table, given: Option<&str>) -> Result<ZoomJoinUrl, Prog
         .ok()
         .is_some_and(|u| u.scheme() == "https" && u.host().is_some());
     match (https, ZoomJoinUrl::parse(link)) {
-        (true, Ok(link)) => Ok(link),
+        (true, Some(link)) => Ok(link),
         _ => refuse(KEY, "must be an absolute https URL"),
     }
 }

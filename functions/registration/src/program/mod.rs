@@ -7,14 +7,60 @@ mod file;
 #[cfg(test)]
 mod file_tests;
 mod reader;
+mod shared;
 
-pub use crate::config::ZoomJoinUrl;
 pub use file::{ProgramFileError, parse_program_file};
 pub use reader::{CACHE_FOR, ProgramReader, ProgramSource};
+pub use shared::Programs;
 
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use std::collections::BTreeMap;
+
+/// The webinar's length when a program does not give one (the program file's
+/// default, and the deployment's own program's).
+pub const DEFAULT_DURATION: SignedDuration = SignedDuration::from_hours(2);
+
+/// What every function's pages and emails read of one program (the event it
+/// serves); made from its settings by [`ProgramSettings::event`], or from the
+/// deployment's variables by the configuration.
+#[derive(Debug, Clone)]
+pub struct EventConfig {
+    pub table_name: String,
+    pub event_id: String,
+    pub title: String,
+    /// Who runs it, named on pages and in emails.
+    pub host: String,
+    pub starts_at: Timestamp,
+    /// The webinar's length (the invitation's).
+    pub duration: SignedDuration,
+    pub timezone: TimeZone,
+}
+
+/// The link the webinar is joined by. A secret: its `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ZoomJoinUrl(String);
+
+impl ZoomJoinUrl {
+    /// An absolute http(s) URL; `None` for anything else (the caller names
+    /// where the value came from, never echoing it).
+    pub fn parse(value: String) -> Option<Self> {
+        url::Url::parse(&value)
+            .ok()
+            .filter(|u| u.scheme() == "https" || u.scheme() == "http")
+            .map(|_| Self(value))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for ZoomJoinUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ZoomJoinUrl(<redacted>)")
+    }
+}
 
 /// A program's id: a slug of 3–40 of `a–z`, `0–9` and `-`. It names the
 /// program in every key, link and report, and never changes.
@@ -156,9 +202,15 @@ impl ProgramSettings {
             && now < self.registration_closes_at
     }
 
+    /// Whether its link emails go out at `now`: from `links_send_at` on (at
+    /// once, without one).
+    pub fn links_open(&self, now: Timestamp) -> bool {
+        self.links_send_at.is_none_or(|at| now >= at)
+    }
+
     /// What the functions' emails and pages read of it, as one event.
-    pub fn event(&self, table_name: &str) -> crate::config::EventConfig {
-        crate::config::EventConfig {
+    pub fn event(&self, table_name: &str) -> EventConfig {
+        EventConfig {
             table_name: table_name.to_owned(),
             event_id: self.id.to_string(),
             title: self.title.clone(),

@@ -37,7 +37,7 @@ pub use event::{
 pub use item::{LINE_INDEX, OUTBOX_INDEX, Registration, attr, seats_attr};
 pub use limits::LimitCounter;
 pub use meter::Consumed;
-pub use program::{PublishOutcome, PublishedProgram};
+pub use program::{PublishOutcome, PublishedProgram, SharedPrograms};
 pub use roles::{
     Feedback, LimitCounters, Outboxes, RegistrationStore, Registrations, Seats, Tokens,
 };

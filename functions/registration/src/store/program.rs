@@ -11,7 +11,10 @@ use super::dynamo::DynamoStore;
 use super::ext::{classify, from_item, n, s, to_item};
 use super::item::{self, attr, seats_attr};
 use super::transact::{Committed, contended, contention};
-use crate::program::{Language, ProgramId, ProgramSettings, ProgramText, ZoomJoinUrl};
+use crate::platform::clock::Clock;
+use crate::program::{
+    Language, ProgramId, ProgramReader, ProgramSettings, ProgramText, Programs, ZoomJoinUrl,
+};
 use aws_sdk_dynamodb::types::{ConditionCheck, Put, ReturnValue, TransactWriteItem};
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -150,7 +153,7 @@ impl ProgramItem {
         let settings = ProgramSettings {
             id: ProgramId::parse(&self.id).map_err(|_| bad("id"))?,
             zoom_join_url: Some(
-                ZoomJoinUrl::parse(self.zoom_join_url.clone()).map_err(|_| bad("Zoom link"))?,
+                ZoomJoinUrl::parse(self.zoom_join_url.clone()).ok_or_else(|| bad("Zoom link"))?,
             ),
             title: self.title,
             host: self.host,
@@ -319,5 +322,25 @@ impl crate::program::ProgramSource for DynamoStore {
     async fn programs(&self) -> Result<Vec<ProgramSettings>, StoreError> {
         let programs = self.published_programs().await?;
         Ok(programs.into_iter().map(|p| p.settings).collect())
+    }
+}
+
+/// The programs as a process's use cases share them: one [`ProgramReader`]
+/// over the table, cached, with the deployment's own program first.
+pub type SharedPrograms = std::sync::Arc<dyn Programs<Error = StoreError>>;
+
+impl DynamoStore {
+    /// The process's one program reader over this table, with the
+    /// deployment's own program when it has one.
+    pub fn shared_programs<C: Clock + 'static>(
+        &self,
+        clock: C,
+        own: Option<ProgramSettings>,
+    ) -> SharedPrograms {
+        let reader = ProgramReader::new(self.clone(), clock);
+        match own {
+            Some(own) => std::sync::Arc::new(reader.with_own(own)),
+            None => std::sync::Arc::new(reader),
+        }
     }
 }

@@ -1,11 +1,13 @@
-//! Links in emails: a token names its registration, found by one key lookup.
+//! Links in emails: a token names its registration (and its program), found
+//! by one key lookup.
 //! Resolving one is the first step of every page and action behind a link
 //! (confirm, cancel); a GET of such a page changes nothing.
 
-use crate::config::EventConfig;
 use crate::domain::action_token::ActionToken;
+use crate::program::{ProgramId, ProgramSettings, Programs};
 use crate::store::{Registration, StoreError, Tokens};
 use jiff::Timestamp;
+use std::sync::Arc;
 
 /// Why a link's page or action cannot go ahead.
 #[derive(Debug, thiserror::Error)]
@@ -20,29 +22,66 @@ pub enum ActionError {
     Store(#[source] StoreError),
 }
 
-/// The registration a link's token names, while the event has not started.
+/// A link's page title when no program can be named: a deployment without a
+/// program of its own, and a token that names none it has.
+pub const NO_PROGRAM_TITLE: &str = "Registration";
+
+/// The title of the program a link's token names, for its page (read through
+/// the cache, which resolving the token has just filled); else the
+/// deployment's own program's.
+pub async fn program_title(
+    programs: &dyn Programs<Error = StoreError>,
+    own: Option<&ProgramSettings>,
+    token: Option<&str>,
+) -> String {
+    let own_id = own.map(|own| own.id.as_ref());
+    let named = token
+        .and_then(|token| ActionToken::parse(token.trim()))
+        .and_then(|token| token.key(own_id))
+        .and_then(|key| ProgramId::own(key.event_id()).ok());
+    let program = match named {
+        Some(id) => programs.program(&id).await.ok().flatten(),
+        None => None,
+    };
+    program
+        .map(|program| program.title.clone())
+        .or_else(|| own.map(|own| own.title.clone()))
+        .unwrap_or_else(|| NO_PROGRAM_TITLE.to_owned())
+}
+
+/// The registration a link's token names, with its program's settings, while
+/// that program has not started. A token naming a program this deployment
+/// does not have (any more) is unknown, as a tampered one is.
 pub async fn resolve(
     store: &impl Tokens,
-    event: &EventConfig,
+    programs: &dyn Programs<Error = StoreError>,
+    own: Option<&ProgramId>,
     now: Timestamp,
     token: Option<&str>,
-) -> Result<Registration, ActionError> {
+) -> Result<(Registration, Arc<ProgramSettings>), ActionError> {
     let token = token
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or(ActionError::MissingToken)?;
-    if now >= event.starts_at {
-        return Err(ActionError::EventStarted);
-    }
     let token = ActionToken::parse(token).ok_or(ActionError::UnknownToken)?;
     let key = token
-        .key(&event.event_id)
+        .key(own.map(AsRef::as_ref))
         .ok_or(ActionError::UnknownToken)?;
-    store
+    let id = ProgramId::own(key.event_id()).map_err(|_| ActionError::UnknownToken)?;
+    let program = programs
+        .program(&id)
+        .await
+        .map_err(ActionError::Store)?
+        .ok_or(ActionError::UnknownToken)?;
+    if now >= program.starts_at {
+        return Err(ActionError::EventStarted);
+    }
+    let registration = store
         .find_by_token(&key, &token.hash())
         .await
         .map_err(ActionError::Store)?
         // An expired unconfirmed registration counts as absent.
         .filter(|registration| !registration.is_expired(now))
-        .ok_or(ActionError::UnknownToken)
+        .ok_or(ActionError::UnknownToken)?;
+    Ok((registration, program))
 }

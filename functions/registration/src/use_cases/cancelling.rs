@@ -1,19 +1,22 @@
 //! The cancellation use case: the link's page shows what cancelling would do and
 //! changes nothing; the action withdraws the registration (a pending one is
 //! deleted with everything it held). A freed seat goes to the first in line
-//! right after the response, with the email that tells them.
+//! of its program right after the response, with the email that tells them.
 
 use crate::config::CancelConfig;
 use crate::domain::lifecycle::RegistrationStatus;
 use crate::mail::Mailer;
 use crate::platform::after_response::AfterResponse;
 use crate::platform::clock::{Clock, random_hex};
+use crate::program::ProgramSettings;
 use crate::store::{
-    CancelOutcome, Freed, LimitCounters, Outbox, Outboxes, Registration, Seats, Tokens,
+    CancelOutcome, Freed, LimitCounters, Outbox, Outboxes, Registration, Seats, SharedPrograms,
+    Tokens,
 };
-use crate::use_cases::action::{ActionError, resolve};
+use crate::use_cases::action::{ActionError, program_title, resolve};
 use crate::use_cases::owed_email::OwedEmails;
 use jiff::Timestamp;
+use std::sync::Arc;
 use tracing::Instrument;
 
 /// The errors of a cancel link's page and action.
@@ -51,6 +54,8 @@ pub struct Canceller<S, M, C> {
     pub store: S,
     pub mailer: M,
     pub clock: C,
+    /// Every program's settings, cached (the process's one reader).
+    pub programs: SharedPrograms,
     /// Freed seats are given, and their emails sent, here, after the response.
     pub after_response: AfterResponse,
 }
@@ -61,19 +66,26 @@ impl<
     C: Clock + Clone + 'static,
 > Canceller<S, M, C>
 {
-    pub fn new(config: CancelConfig, store: S, mailer: M, clock: C) -> Self {
+    pub fn new(
+        config: CancelConfig,
+        store: S,
+        mailer: M,
+        clock: C,
+        programs: SharedPrograms,
+    ) -> Self {
         Self {
             config,
             store,
             mailer,
             clock,
+            programs,
             after_response: AfterResponse::default(),
         }
     }
 
     /// The page behind the link. Changes nothing.
     pub async fn check(&self, token: Option<&str>) -> Result<CancelPage, CancelError> {
-        let registration = self.resolve(token).await?;
+        let (registration, _) = self.resolve(token).await?;
         Ok(match registration.status {
             RegistrationStatus::Cancelled => CancelPage::AlreadyCancelled(registration),
             _ => CancelPage::Active(registration),
@@ -82,7 +94,7 @@ impl<
 
     /// The button: withdraw the registration (idempotently).
     pub async fn cancel(&self, token: Option<&str>) -> Result<Cancelled, CancelError> {
-        let registration = self.resolve(token).await?;
+        let (registration, program) = self.resolve(token).await?;
         let span =
             tracing::info_span!("registration", registration_id = %registration.registration_id);
         async {
@@ -97,7 +109,7 @@ impl<
                     tracing::info!(?freed, "registration cancelled");
                     // What this cancel's own write freed, not the status first read.
                     if freed == Freed::Seat {
-                        self.fill_freed_seat(now);
+                        self.fill_freed_seat(program, now);
                     }
                     Ok(Cancelled::Now(cancelled))
                 }
@@ -113,41 +125,52 @@ impl<
         .await
     }
 
-    /// After the response: the freed seat goes to the first in line, who is
-    /// emailed (with the Zoom link once links go out).
-    fn fill_freed_seat(&self, now: Timestamp) {
+    /// After the response: the freed seat goes to the first in line of the
+    /// same program, who is emailed (with the Zoom link once links go out).
+    fn fill_freed_seat(&self, program: Arc<ProgramSettings>, now: Timestamp) {
         let (config, store) = (self.config.clone(), self.store.clone());
         let (mailer, clock) = (self.mailer.clone(), self.clock.clone());
         self.after_response.defer(async move {
-            fill_freed_seats(&config, &store, &mailer, &clock, now).await;
+            fill_freed_seats(&config, &program, &store, &mailer, &clock, now).await;
         });
     }
 
-    async fn resolve(&self, token: Option<&str>) -> Result<Registration, CancelError> {
+    async fn resolve(
+        &self,
+        token: Option<&str>,
+    ) -> Result<(Registration, Arc<ProgramSettings>), CancelError> {
         let now = self.clock.now();
-        resolve(&self.store, &self.config.event, now, token).await
+        let own = self.config.own.as_ref().map(|own| &own.id);
+        resolve(&self.store, self.programs.as_ref(), own, now, token).await
+    }
+
+    /// The title of the link's page: its program's.
+    pub async fn page_title(&self, token: Option<&str>) -> String {
+        program_title(self.programs.as_ref(), self.config.own.as_ref(), token).await
     }
 }
 
-/// Give every free seat to the first in line and send each promoted
-/// participant their email. A failure is logged: the next send-links run fills
-/// the seat and sends what is owed.
+/// Give every free seat of `program` to its first in line and send each
+/// promoted participant their email. A failure is logged: the next send-links
+/// run fills the seat and sends what is owed.
 pub async fn fill_freed_seats<S: Seats + Outboxes + Tokens + LimitCounters, M: Mailer, C: Clock>(
     config: &CancelConfig,
+    program: &ProgramSettings,
     store: &S,
     mailer: &M,
     clock: &C,
     now: Timestamp,
 ) {
-    let owes = if config.delivery.links_open(now) {
+    let owes = if program.links_open(now) {
         Outbox::Link
     } else {
         Outbox::Promotion
     };
-    let event_id = &config.event.event_id;
+    let event = program.event(&config.table_name);
+    let event_id = &event.event_id;
     let owed = OwedEmails {
-        event: &config.event,
-        zoom: Some(&config.delivery.zoom_join_url),
+        event: &event,
+        zoom: program.zoom_join_url.as_ref(),
         caps: None,
         store,
         mailer,
@@ -155,7 +178,7 @@ pub async fn fill_freed_seats<S: Seats + Outboxes + Tokens + LimitCounters, M: M
     };
     loop {
         let promoted = match store
-            .promote_next(event_id, config.capacity, owes, now)
+            .promote_next(event_id, program.capacity, owes, now)
             .await
         {
             Ok(Some(promoted)) => promoted,

@@ -1,18 +1,24 @@
 //! The confirmation use case (double opt-in, then seats): the link's page shows
 //! where the registration stands and changes nothing; the action confirms a
 //! pending registration into a seat, or onto the waiting list when every seat is
-//! taken. Confirmed at or after `LINKS_SEND_AT`, the participant gets the link
-//! email right after the response, through the claim send-links uses.
+//! taken. Confirmed at or after its program's `links_send_at`, the participant
+//! gets the link email right after the response, through the claim send-links
+//! uses. The token names the registration, whose key names its program: that
+//! program's start, seats and Zoom link apply.
 
 use crate::config::ConfirmConfig;
 use crate::domain::lifecycle::RegistrationStatus;
 use crate::mail::Mailer;
 use crate::platform::after_response::AfterResponse;
 use crate::platform::clock::{Clock, random_hex};
-use crate::store::{LimitCounters, Outbox, Outboxes, Registration, SeatOutcome, Seats, Tokens};
-use crate::use_cases::action::{ActionError, resolve};
+use crate::program::ProgramSettings;
+use crate::store::{
+    LimitCounters, Outbox, Outboxes, Registration, SeatOutcome, Seats, SharedPrograms, Tokens,
+};
+use crate::use_cases::action::{ActionError, program_title, resolve};
 use crate::use_cases::owed_email::OwedEmails;
 use jiff::Timestamp;
+use std::sync::Arc;
 use tracing::Instrument;
 
 /// The errors of a confirmation link's page and action.
@@ -44,6 +50,8 @@ pub struct Confirmer<S, M, C> {
     pub store: S,
     pub mailer: M,
     pub clock: C,
+    /// Every program's settings, cached (the process's one reader).
+    pub programs: SharedPrograms,
     /// The link email of a late confirmation is sent here, after the response.
     pub after_response: AfterResponse,
 }
@@ -54,19 +62,26 @@ impl<
     C: Clock + Clone + 'static,
 > Confirmer<S, M, C>
 {
-    pub fn new(config: ConfirmConfig, store: S, mailer: M, clock: C) -> Self {
+    pub fn new(
+        config: ConfirmConfig,
+        store: S,
+        mailer: M,
+        clock: C,
+        programs: SharedPrograms,
+    ) -> Self {
         Self {
             config,
             store,
             mailer,
             clock,
+            programs,
             after_response: AfterResponse::default(),
         }
     }
 
     /// The page behind the link: where the registration stands. Changes nothing.
     pub async fn check(&self, token: Option<&str>) -> Result<ConfirmPage, ConfirmError> {
-        let registration = self.resolve(token).await?;
+        let (registration, _) = self.resolve(token).await?;
         match registration.status {
             RegistrationStatus::Pending => Ok(ConfirmPage::Pending(registration)),
             RegistrationStatus::Confirmed => Ok(ConfirmPage::Confirmed(registration)),
@@ -81,18 +96,24 @@ impl<
 
     /// The button: confirm a pending registration (idempotently).
     pub async fn confirm(&self, token: Option<&str>) -> Result<Confirmed, ConfirmError> {
-        let registration = self.resolve(token).await?;
+        let (registration, program) = self.resolve(token).await?;
         let span =
             tracing::info_span!("registration", registration_id = %registration.registration_id);
-        self.confirm_found(registration).instrument(span).await
+        self.confirm_found(registration, program)
+            .instrument(span)
+            .await
     }
 
-    async fn confirm_found(&self, registration: Registration) -> Result<Confirmed, ConfirmError> {
+    async fn confirm_found(
+        &self,
+        registration: Registration,
+        program: Arc<ProgramSettings>,
+    ) -> Result<Confirmed, ConfirmError> {
         let now = self.clock.now();
         let outcome = match registration.status {
             RegistrationStatus::Pending => self
                 .store
-                .confirm_seat(&registration, self.config.capacity, now)
+                .confirm_seat(&registration, program.capacity, now)
                 .await
                 .map_err(ActionError::Store)?,
             _ => SeatOutcome::Refused(Some(registration)),
@@ -100,7 +121,7 @@ impl<
         match outcome {
             SeatOutcome::Confirmed(registration) => {
                 tracing::info!("registration confirmed");
-                self.send_link_if_due(&registration, now);
+                self.send_link_if_due(&registration, program, now);
                 Ok(Confirmed::Now(registration))
             }
             SeatOutcome::Waitlisted(registration, position) => {
@@ -126,18 +147,25 @@ impl<
         }
     }
 
-    /// Confirmed once links go out: its link email leaves after the response.
-    fn send_link_if_due(&self, registration: &Registration, now: Timestamp) {
-        if !self.config.delivery.links_open(now) {
+    /// Confirmed once its program's links go out: its link email leaves
+    /// after the response.
+    fn send_link_if_due(
+        &self,
+        registration: &Registration,
+        program: Arc<ProgramSettings>,
+        now: Timestamp,
+    ) {
+        if !program.links_open(now) {
             return;
         }
         let (config, store) = (self.config.clone(), self.store.clone());
         let (mailer, clock) = (self.mailer.clone(), self.clock.clone());
         let key = registration.key();
         self.after_response.defer(async move {
+            let event = program.event(&config.table_name);
             let owed = OwedEmails {
-                event: &config.event,
-                zoom: Some(&config.delivery.zoom_join_url),
+                event: &event,
+                zoom: program.zoom_join_url.as_ref(),
                 caps: None,
                 store: &store,
                 mailer: &mailer,
@@ -158,8 +186,17 @@ impl<
         Ok(position.unwrap_or(0))
     }
 
-    async fn resolve(&self, token: Option<&str>) -> Result<Registration, ConfirmError> {
+    async fn resolve(
+        &self,
+        token: Option<&str>,
+    ) -> Result<(Registration, Arc<ProgramSettings>), ConfirmError> {
         let now = self.clock.now();
-        resolve(&self.store, &self.config.event, now, token).await
+        let own = self.config.own.as_ref().map(|own| &own.id);
+        resolve(&self.store, self.programs.as_ref(), own, now, token).await
+    }
+
+    /// The title of the link's page: its program's.
+    pub async fn page_title(&self, token: Option<&str>) -> String {
+        program_title(self.programs.as_ref(), self.config.own.as_ref(), token).await
     }
 }

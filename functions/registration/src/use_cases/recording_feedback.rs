@@ -2,8 +2,8 @@
 //! configuration set names its registration through the email's tags and its
 //! recipient; its news is recorded on that registration for the email it
 //! concerns (its kind, its SES message id). Events of another configuration set,
-//! another event id, for no known registration, or without tags are ignored and
-//! logged without any address.
+//! a program this deployment does not have, for no known registration, or
+//! without tags are ignored and logged without any address.
 
 use crate::config::FeedbackConfig;
 use crate::domain::EmailAddress;
@@ -11,7 +11,8 @@ use crate::domain::feedback::{DeliveryNews, EmailEvent};
 use crate::domain::key::RegistrationKey;
 use crate::domain::lifecycle::Outbox;
 use crate::mail::EmailTags;
-use crate::store::{Feedback, FeedbackOutcome, StoreError};
+use crate::program::ProgramId;
+use crate::store::{Feedback, FeedbackOutcome, SharedPrograms, StoreError};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -162,15 +163,22 @@ impl SesEventDetail {
     }
 }
 
-/// Records SES's news on the registrations of one event.
+/// Records SES's news on the registrations of every program the deployment
+/// has.
 pub struct FeedbackRecorder<S> {
     pub config: FeedbackConfig,
     pub store: S,
+    /// Every program's settings, cached (the process's one reader).
+    pub programs: SharedPrograms,
 }
 
 impl<S: Feedback> FeedbackRecorder<S> {
-    pub fn new(config: FeedbackConfig, store: S) -> Self {
-        Self { config, store }
+    pub fn new(config: FeedbackConfig, store: S, programs: SharedPrograms) -> Self {
+        Self {
+            config,
+            store,
+            programs,
+        }
     }
 
     /// Record one event. A DynamoDB failure is returned, so that the invocation
@@ -190,6 +198,12 @@ impl<S: Feedback> FeedbackRecorder<S> {
             Ok(target) => target,
             Err(why) => return Ok(self.ignored(why, detail)),
         };
+        if !self.has_program(&key).await? {
+            return Ok(self.ignored(
+                "an email of a program this deployment does not have",
+                detail,
+            ));
+        }
         let event = EmailEvent {
             kind,
             message_id: detail.mail.message_id.clone(),
@@ -205,7 +219,16 @@ impl<S: Feedback> FeedbackRecorder<S> {
             .store
             .record_feedback(&key, &registration_id, &event)
             .await?;
-        Ok(self.told(outcome, detail, &registration_id, &event))
+        Ok(self.told(outcome, detail, &key, &registration_id, &event))
+    }
+
+    /// Whether the program the key names is one this deployment has (its own,
+    /// or a published one).
+    async fn has_program(&self, key: &RegistrationKey) -> Result<bool, StoreError> {
+        let Ok(id) = ProgramId::own(key.event_id()) else {
+            return Ok(false);
+        };
+        Ok(self.programs.program(&id).await?.is_some())
     }
 
     /// What became of the event: counted and logged, once.
@@ -213,6 +236,7 @@ impl<S: Feedback> FeedbackRecorder<S> {
         &self,
         outcome: FeedbackOutcome,
         detail: &SesEventDetail,
+        key: &RegistrationKey,
         registration_id: &str,
         event: &EmailEvent,
     ) -> Recorded {
@@ -221,7 +245,7 @@ impl<S: Feedback> FeedbackRecorder<S> {
             FeedbackOutcome::Recorded => {
                 // Counted once: a repeated event is already known.
                 if let Some(metric) = alarm_metric(news) {
-                    crate::platform::metrics::emit(&self.config.event.event_id, &[(metric, 1)]);
+                    crate::platform::metrics::emit(key.event_id(), &[(metric, 1)]);
                 }
                 tracing::info!(
                     registration_id,
@@ -259,9 +283,6 @@ impl<S: Feedback> FeedbackRecorder<S> {
     ) -> Result<(RegistrationKey, String, Outbox), &'static str> {
         let tags =
             EmailTags::from_tags(&detail.mail.tags).ok_or("an email without this system's tags")?;
-        if tags.event_id != self.config.event.event_id {
-            return Err("another event's email");
-        }
         let to = detail
             .mail
             .destination

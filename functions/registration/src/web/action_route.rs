@@ -27,7 +27,9 @@ pub trait ActionRoute {
     /// What the action did (or had already done).
     type Done;
 
-    fn event_title(&self) -> &str;
+    /// The page's title: the program the token names (`None`: the
+    /// deployment's own).
+    fn event_title(&self, token: Option<&str>) -> impl Future<Output = String>;
     fn allowed_origins(&self) -> &AllowedOrigins;
     /// The link's page: changes nothing.
     fn check(&self, token: Option<&str>) -> impl Future<Output = Result<Self::Found, ActionError>>;
@@ -67,11 +69,11 @@ pub struct ActionPage {
 
 /// Answer one request to `route`'s path.
 pub async fn serve_action<R: ActionRoute>(route: &R, request: Request) -> Response<Body> {
-    let title = route.event_title();
     match ActionRequest::read(&request, R::PATH, route.allowed_origins()) {
         ActionRequest::Show { token } => {
             let found = route.check(token.as_deref()).await;
             log_failure::<R, _>(&found);
+            let title = &route.event_title(token.as_deref()).await;
             let outcome = found
                 .as_ref()
                 .map_or_else(ActionOutcome::refused, ActionOutcome::Shown);
@@ -80,12 +82,14 @@ pub async fn serve_action<R: ActionRoute>(route: &R, request: Request) -> Respon
         ActionRequest::Act { reply, token } => {
             let done = route.act(token.as_deref()).await;
             log_failure::<R, _>(&done);
+            let title = &route.event_title(token.as_deref()).await;
             let outcome = done
                 .as_ref()
                 .map_or_else(ActionOutcome::refused, ActionOutcome::Done);
             answer::<R>(reply, outcome, title)
         }
         ActionRequest::Refused { reply, problem } => {
+            let title = &route.event_title(None).await;
             answer::<R>(reply, ActionOutcome::Refused(problem), title)
         }
     }

@@ -18,8 +18,8 @@ impl ActionRoute for Route {
     type Found = usize;
     type Done = usize;
 
-    fn event_title(&self) -> &str {
-        "The <Webinar>"
+    async fn event_title(&self, _token: Option<&str>) -> String {
+        "The <Webinar>".to_owned()
     }
 
     fn allowed_origins(&self) -> &AllowedOrigins {

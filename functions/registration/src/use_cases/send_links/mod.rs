@@ -1,5 +1,12 @@
-//! The send-links run: the Zoom link to every confirmed participant, and the
-//! confirmation emails that failed at registration time.
+//! The send-links run: the Zoom link to every confirmed participant of every
+//! program, and the confirmation emails that failed at registration time.
+//!
+//! A run lists the programs (the deployment's own and every published one,
+//! one listing query cached at most 60 seconds) and serves each program that
+//! has not started, soonest first, through one pacer: the programs share
+//! `SEND_RATE_PER_SECOND` (SES's rate is the account's). Each program's
+//! emails carry its own title, start and Zoom link; its seats and outboxes are
+//! its own keys.
 //!
 //! Each registration that owes an email waits in a sparse outbox index. A run
 //! pages through it, and for each key: claims the registration with an expiring
@@ -15,6 +22,7 @@
 
 mod backoff;
 mod pacer;
+mod program_run;
 mod rounds;
 mod run;
 
@@ -22,14 +30,16 @@ pub use pacer::{Pacer, TokioClock};
 
 use crate::config::SendLinksConfig;
 use crate::mail::Mailer;
-use crate::platform::clock::{Clock, random_hex};
-use crate::store::{DueCount, LimitCounters, Outbox, Outboxes, Seats, Tokens};
-use run::{Counters, SendLinksRun};
+use crate::platform::clock::Clock;
+use crate::program::ProgramSettings;
+use crate::store::{LimitCounters, Outbox, Outboxes, Seats, SharedPrograms, Tokens};
+use run::Counters;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Duration;
 use tokio::time::Instant;
+use tracing::Instrument;
 
 /// How many owed emails a run's report counts at most: counting the whole
 /// outbox would make every run's cost grow with the queue.
@@ -68,6 +78,45 @@ pub struct SendLinksReport {
     /// `<outbox>-count`); every other step ran. The invocation then fails.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub failed_steps: Vec<&'static str>,
+    /// Each program served (not yet started), by id: its link emails.
+    pub programs: BTreeMap<String, ProgramReport>,
+}
+
+/// One program's part of a run's report: its link emails sent, failed and
+/// still owed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ProgramReport {
+    pub sent: u64,
+    pub failed: u64,
+    pub remaining: u64,
+}
+
+impl SendLinksReport {
+    /// A program's run, added to the whole run's report.
+    fn add(&mut self, id: &str, part: SendLinksReport) {
+        let program = ProgramReport {
+            sent: part.sent,
+            failed: part.failed,
+            remaining: part.remaining,
+        };
+        self.programs.insert(id.to_owned(), program);
+        self.sent += part.sent;
+        self.failed += part.failed;
+        self.remaining += part.remaining;
+        self.confirmations_sent += part.confirmations_sent;
+        self.confirmations_failed += part.confirmations_failed;
+        self.confirmations_remaining += part.confirmations_remaining;
+        self.remaining_at_least |= part.remaining_at_least;
+        self.promoted += part.promoted;
+        self.promotions_sent += part.promotions_sent;
+        self.reminders_sent += part.reminders_sent;
+        self.stopped = self.stopped.or(part.stopped);
+        for step in part.failed_steps {
+            if !self.failed_steps.contains(&step) {
+                self.failed_steps.push(step);
+            }
+        }
+    }
 }
 
 /// What a send-links run asks of the store: the outboxes and their tokens, the
@@ -76,13 +125,15 @@ pub trait SendLinksStore: Outboxes + Tokens + Seats + LimitCounters {}
 
 impl<S: Outboxes + Tokens + Seats + LimitCounters> SendLinksStore for S {}
 
-/// The send-links use case for one event: each call of [`SendLinks::run`] is one
-/// send-links run.
+/// The send-links use case: each call of [`SendLinks::run`] is one
+/// send-links run over every program.
 pub struct SendLinks<S, M, C> {
     pub config: SendLinksConfig,
     pub store: S,
     pub mailer: M,
     pub clock: C,
+    /// Every program's settings, cached (the process's one reader).
+    pub programs: SharedPrograms,
 }
 
 impl<S, M, C> SendLinks<S, M, C>
@@ -91,186 +142,81 @@ where
     M: Mailer + 'static,
     C: Clock + 'static,
 {
-    pub fn new(config: SendLinksConfig, store: S, mailer: M, clock: C) -> Self {
+    pub fn new(
+        config: SendLinksConfig,
+        store: S,
+        mailer: M,
+        clock: C,
+        programs: SharedPrograms,
+    ) -> Self {
         Self {
             config,
             store,
             mailer,
             clock,
+            programs,
         }
     }
 
-    /// One send-links run, which must return before `deadline` (the invocation's).
+    /// One send-links run, which must return before `deadline` (the
+    /// invocation's): every program not yet started, soonest first, through
+    /// one pacer. Once the deadline or an SES outage stops one program's
+    /// share, the programs after it are not started.
     pub async fn run(self: &Arc<Self>, deadline: Instant) -> SendLinksReport {
-        // Taken before the wall clock, so the event's start, placed on this run's
-        // clock below, falls no later than the real one.
+        // Taken before the wall clock, so a program's start, placed on this
+        // run's clock, falls no later than the real one.
         let started = Instant::now();
         let now = self.clock.now();
-        let event = &self.config.event;
         let mut report = SendLinksReport::default();
-        if now >= event.starts_at {
+        let due = match self.programs_due(now).await {
+            Ok(due) => due,
+            Err(()) => {
+                report.failed_steps.push("programs");
+                tracing::error!(
+                    ?report,
+                    "send-links run finished; the programs could not be read"
+                );
+                return report;
+            }
+        };
+        if due.is_empty() {
             report.skipped = Some("event-started");
-            tracing::info!(?report, "the event has started; nothing is sent");
+            tracing::info!(?report, "no program before its start; nothing is sent");
             return report;
         }
-        let run = Arc::new(self.start_run(started, now, deadline));
-        let links_open = self.config.links_send_at.is_none_or(|at| now >= at);
-        if !links_open {
-            report.skipped = Some("before-links-send-at");
+        let pacer = Arc::new(Pacer::per_second(self.config.rate_per_second));
+        let mut skipped = Vec::new();
+        for program in &due {
+            if matches!(report.stopped, Some("deadline" | "ses-unavailable")) {
+                break;
+            }
+            let span = tracing::info_span!("program", program = %program.id);
+            let part = self
+                .run_program(program, started, now, deadline, Arc::clone(&pacer))
+                .instrument(span)
+                .await;
+            skipped.push(part.skipped);
+            report.add(program.id.as_ref(), part);
         }
-        self.serve(&run, now, links_open, &mut report).await;
-        run.counters.fill(&mut report, run.last_start_is);
-        self.count_remaining(&mut report).await;
+        // Skipped as a whole only when every program was, for one reason.
+        report.skipped = skipped[0].filter(|_| skipped.iter().all(|s| *s == skipped[0]));
         if report.failed_steps.is_empty() {
             tracing::info!(?report, "send-links run finished");
         } else {
             tracing::error!(?report, failed_steps = ?report.failed_steps, "send-links run finished; DynamoDB failed some steps");
         }
-        // An unknown count is no zero: the alarm gets no figure from this run.
-        if !report.failed_steps.contains(&"link-count") {
-            self.emit_metrics(&report, now);
-        }
         report
     }
 
-    /// Fill freed seats, then serve the open outboxes together. Links,
-    /// promotions and reminders are time-critical before the start, so they
-    /// come first in each round; every outbox gets a page a round.
-    async fn serve(
-        &self,
-        run: &Arc<SendLinksRun<S, M, C>>,
-        now: jiff::Timestamp,
-        links_open: bool,
-        report: &mut SendLinksReport,
-    ) {
-        self.fill_freed_seats(now, links_open, report).await;
-        let mut outboxes = vec![Outbox::Promotion];
-        if links_open {
-            outboxes.push(Outbox::Link);
-        }
-        if self.reminders_open(now) {
-            outboxes.push(Outbox::Reminder);
-        }
-        outboxes.push(Outbox::Confirmation);
-        for (outbox, _) in SendLinksRun::serve_outboxes(run, &outboxes).await {
-            report.failed_steps.push(outbox_step(outbox));
-        }
-    }
-
-    /// What remains owed, into the report. The two counts are independent
-    /// queries: one round trip instead of two; each reads at most
-    /// REMAINING_COUNTED keys.
-    async fn count_remaining(&self, report: &mut SendLinksReport) {
-        let event_id = &self.config.event.event_id;
-        let (links, confirmations) = futures::join!(
-            self.store
-                .count_due_up_to(event_id, Outbox::Link, REMAINING_COUNTED),
-            self.store
-                .count_due_up_to(event_id, Outbox::Confirmation, REMAINING_COUNTED),
-        );
-        for (counted, step) in [
-            (&links, "link-count"),
-            (&confirmations, "confirmation-count"),
-        ] {
-            if let Err(err) = counted {
-                tracing::error!(error = %err, step, "could not count an outbox; its remaining count is unknown");
-                report.failed_steps.push(step);
-            }
-        }
-        let count = |counted: &Result<DueCount, _>| counted.as_ref().map_or(0, |c| c.count);
-        let at_least = |counted: &Result<DueCount, _>| counted.as_ref().is_ok_and(|c| c.at_least);
-        report.remaining = count(&links);
-        report.confirmations_remaining = count(&confirmations);
-        report.remaining_at_least = at_least(&links) || at_least(&confirmations);
-    }
-
-    /// The run's metric for the alarm on links still owed in the last hour
-    /// before the start (0 outside that hour).
-    fn emit_metrics(&self, report: &SendLinksReport, now: jiff::Timestamp) {
-        let starts_at = self.config.event.starts_at;
-        let last_hour = starts_at
-            .checked_sub(jiff::SignedDuration::from_hours(1))
-            .is_ok_and(|from| now >= from);
-        let owed = if last_hour { report.remaining } else { 0 };
-        crate::platform::metrics::emit(
-            &self.config.event.event_id,
-            &[("LinksOwedBeforeStart", owed)],
-        );
-    }
-
-    /// Whether reminders go out at `now`: `REMINDER_BEFORE` is set and its
-    /// instant before the start is reached (the start itself stops every send).
-    fn reminders_open(&self, now: jiff::Timestamp) -> bool {
-        let starts_at = self.config.event.starts_at;
-        self.config
-            .reminder_before
-            .and_then(|before| starts_at.checked_sub(before).ok())
-            .is_some_and(|from| now >= from)
-    }
-
-    /// Give each seat freed since the last run (an organizer's cancel, or a
-    /// function that died before promoting) to the first in line. A failure
-    /// ends only this step: the outboxes are served all the same.
-    async fn fill_freed_seats(
-        &self,
-        now: jiff::Timestamp,
-        links_open: bool,
-        report: &mut SendLinksReport,
-    ) {
-        let owes = if links_open {
-            Outbox::Link
-        } else {
-            Outbox::Promotion
-        };
-        let event_id = &self.config.event.event_id;
-        loop {
-            match self
-                .store
-                .promote_next(event_id, self.config.capacity, owes, now)
-                .await
-            {
-                Ok(Some(registration)) => {
-                    tracing::info!(registration_id = %registration.registration_id, "a freed seat went to the first in line");
-                    report.promoted += 1;
-                }
-                Ok(None) => return,
-                Err(err) => {
-                    tracing::error!(error = %err, "could not fill the freed seats; the outboxes are still served");
-                    report.failed_steps.push("promotion");
-                    return;
-                }
-            }
-        }
-    }
-
-    /// A run's state: no send starts at or after the event's start or the
-    /// invocation's deadline less the safety margin, whichever is first.
-    fn start_run(
-        self: &Arc<Self>,
-        started: Instant,
-        now: jiff::Timestamp,
-        deadline: Instant,
-    ) -> SendLinksRun<S, M, C> {
-        let by_deadline = deadline
-            .checked_sub(self.config.safety_margin)
-            .unwrap_or_else(Instant::now);
-        // The event's start as an instant of this run's clock.
-        let until_start = Duration::try_from(self.config.event.starts_at.duration_since(now))
-            .unwrap_or(Duration::ZERO);
-        let at_start = started.checked_add(until_start).unwrap_or(by_deadline);
-        let (last_start, last_start_is) = if at_start < by_deadline {
-            (at_start, "event-started")
-        } else {
-            (by_deadline, "deadline")
-        };
-        SendLinksRun {
-            send_links: Arc::clone(self),
-            pacer: Pacer::per_second(self.config.rate_per_second),
-            counters: Counters::default(),
-            owner: format!("send-links:{}", random_hex::<8>()),
-            last_start,
-            last_start_is,
-        }
+    /// The programs with emails possibly due: every one not yet started (closed
+    /// ones too), soonest first. `Err` (logged) when they could not be read.
+    async fn programs_due(&self, now: jiff::Timestamp) -> Result<Vec<Arc<ProgramSettings>>, ()> {
+        let mut programs = self.programs.all().await.map_err(|err| {
+            tracing::error!(error = %err, "could not read the programs; nothing is sent");
+        })?;
+        programs.retain(|program| now < program.starts_at);
+        programs.sort_by_key(|program| program.starts_at);
+        Ok(programs)
     }
 
     /// How many sends may be under way at once: enough to reach the rate when SES
@@ -282,7 +228,7 @@ where
 
 impl Counters {
     /// The run's counts, and why it stopped early, into its report.
-    fn fill(&self, report: &mut SendLinksReport, last_start_is: &'static str) {
+    pub(super) fn fill(&self, report: &mut SendLinksReport, last_start_is: &'static str) {
         report.sent = self.sent.load(Ordering::Relaxed);
         report.failed = self.failed.load(Ordering::Relaxed);
         report.confirmations_sent = self.confirmations_sent.load(Ordering::Relaxed);
@@ -300,7 +246,7 @@ impl Counters {
 }
 
 /// The report's name for serving `outbox`.
-fn outbox_step(outbox: Outbox) -> &'static str {
+pub(super) fn outbox_step(outbox: Outbox) -> &'static str {
     match outbox {
         Outbox::Confirmation => "confirmation-outbox",
         Outbox::Link => "link-outbox",

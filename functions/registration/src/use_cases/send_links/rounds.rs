@@ -24,6 +24,15 @@ struct Queue {
     outbox: Outbox,
     cursor: Option<OutboxCursor>,
     done: bool,
+    /// Its first page listed nobody and had no next: it was empty.
+    empty: bool,
+}
+
+/// What serving the outboxes came to: those whose query failed, with the
+/// cause, and those found empty (nothing owed at the run's start).
+pub(super) struct Served {
+    pub(super) failures: Vec<(Outbox, StoreError)>,
+    pub(super) empty: Vec<Outbox>,
 }
 
 /// The share of a run's sends under way that the confirmation outbox may hold:
@@ -61,12 +70,10 @@ where
 {
     /// Serve `outboxes` (in their order within each round) until each is
     /// empty, the time is up or SES is down. Returns the outboxes whose query
-    /// failed, with the cause; the others were served all the same. The sends
-    /// under way finish and are recorded before it returns.
-    pub(super) async fn serve_outboxes(
-        run: &Arc<Self>,
-        outboxes: &[Outbox],
-    ) -> Vec<(Outbox, StoreError)> {
+    /// failed, with the cause (the others were served all the same), and those
+    /// found empty. The sends under way finish and are recorded before it
+    /// returns.
+    pub(super) async fn serve_outboxes(run: &Arc<Self>, outboxes: &[Outbox]) -> Served {
         let mut sends = Sends::new(run.send_links.max_in_flight());
         let mut queues: Vec<Queue> = outboxes
             .iter()
@@ -74,6 +81,7 @@ where
                 outbox,
                 cursor: None,
                 done: false,
+                empty: false,
             })
             .collect();
         let mut failures = Vec::new();
@@ -97,7 +105,11 @@ where
             }
         }
         while sends.tasks.join_next().await.is_some() {}
-        failures
+        let empty = queues.iter().filter(|q| q.empty).map(|q| q.outbox);
+        Served {
+            failures,
+            empty: empty.collect(),
+        }
     }
 
     /// Whether another page may be served: the run is neither out of time nor
@@ -113,16 +125,18 @@ where
     /// The keys of `queue`'s next page, moving it on.
     async fn next_page(&self, queue: &mut Queue) -> Result<Vec<RegistrationKey>, StoreError> {
         let send_links = &self.send_links;
+        let first = queue.cursor.is_none();
         let page = send_links
             .store
             .due(
-                &send_links.config.event.event_id,
+                &self.event.event_id,
                 queue.outbox,
                 queue.cursor.take(),
                 PAGE_SIZE,
             )
             .await?;
         queue.done = page.next.is_none();
+        queue.empty = first && queue.done && page.keys.is_empty();
         queue.cursor = page.next;
         Ok(page.keys)
     }

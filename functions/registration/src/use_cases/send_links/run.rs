@@ -6,9 +6,11 @@ use super::SendLinks;
 use super::SendLinksStore;
 use super::backoff::PacedMailer;
 use super::pacer::Pacer;
+use crate::config::EventConfig;
 use crate::domain::key::RegistrationKey;
 use crate::mail::Mailer;
 use crate::platform::clock::Clock;
+use crate::program::ProgramSettings;
 use crate::store::{Attempt, Outbox};
 use crate::use_cases::owed_email::{Outcome, OwedEmails};
 use std::collections::HashSet;
@@ -71,15 +73,19 @@ impl Counters {
     }
 }
 
-/// One send-links run's state.
+/// One send-links run's state for one program.
 pub(super) struct SendLinksRun<S, M, C> {
     pub(super) send_links: Arc<SendLinks<S, M, C>>,
-    pub(super) pacer: Pacer,
+    /// The program served, and the event its emails show.
+    pub(super) program: Arc<ProgramSettings>,
+    pub(super) event: EventConfig,
+    /// The run's one pacer, shared by every program it serves.
+    pub(super) pacer: Arc<Pacer>,
     pub(super) counters: Counters,
     pub(super) owner: String,
     /// No send starts at or after this instant.
     pub(super) last_start: Instant,
-    /// What `last_start` is: the invocation's deadline or the event's start.
+    /// What `last_start` is: the invocation's deadline or the program's start.
     pub(super) last_start_is: &'static str,
 }
 
@@ -104,8 +110,8 @@ where
         let send_links = &self.send_links;
         let config = &send_links.config;
         let owed = OwedEmails {
-            event: &config.event,
-            zoom: Some(&config.zoom_join_url),
+            event: &self.event,
+            zoom: self.program.zoom_join_url.as_ref(),
             caps: Some(&config.email_limits),
             store: &send_links.store,
             mailer: &PacedMailer { run: self },
