@@ -3,6 +3,7 @@
 //! epoch numbers and `AttributeValue` never leave this module.
 
 mod claim;
+mod console;
 mod create;
 mod decorator;
 mod dynamo;
@@ -25,6 +26,7 @@ mod transact;
 mod withdraw;
 
 pub use crate::domain::lifecycle::{Attempt, MAX_EMAIL_ATTEMPTS, Outbox};
+pub use console::{AuditEntry, AuditPage, ConsoleSession};
 pub use decorator::{
     Decorator, PassesFeedback, PassesLimitCounters, PassesOutboxes, PassesRegistrations,
     PassesSeats, PassesTokens,
