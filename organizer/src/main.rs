@@ -3,6 +3,7 @@
 //! storage work is the library's (`registration::store`).
 
 mod actions;
+mod audit;
 mod cli;
 mod delivery;
 mod export;
@@ -73,6 +74,13 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         let out = program::run(&store, own.as_deref(), command).await?;
         return print(&out);
     }
+    if let Command::Audit { json } = &cli.command {
+        // The audit log is the deployment's, whatever program is selected.
+        let (table, _) = target::resolve_table(&cli, &sdk).await?;
+        let store = DynamoStore::new(registration::platform::aws::dynamodb(&sdk), &table);
+        store.check_access().await?;
+        return audit::run(&store, *json, &mut std::io::stdout().lock()).await;
+    }
     // Resolving checks the table's access before it reads the programs.
     let target = target::resolve(&cli, &sdk).await?;
     let store = DynamoStore::new(registration::platform::aws::dynamodb(&sdk), &target.table);
@@ -91,7 +99,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Erase { email, .. } => {
             actions::erase(&store, &key(&target, &email), &email).await?
         }
-        Command::Program(_) => unreachable!("handled above"),
+        Command::Program(_) | Command::Audit { .. } => unreachable!("handled above"),
         Command::Report { output } => {
             // Checked before reading: a report without its heading is not written.
             let heading = target.heading()?;
