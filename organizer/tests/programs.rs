@@ -391,10 +391,7 @@ async fn the_program_is_named_or_the_only_one_and_several_unnamed_are_a_usage_er
 #[tokio::test]
 async fn the_documented_program_file_publishes_with_its_zoom_link_on_stdin() {
     let app = spawn_app().await;
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../docs/programs/li-ion-2022.toml"
-    );
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/programs/li-ion-2022.toml");
     let published = run(
         &app,
         &[],
@@ -402,18 +399,10 @@ async fn the_documented_program_file_publishes_with_its_zoom_link_on_stdin() {
         Some(ZOOM),
     );
     assert_eq!(published.code, 0, "{}", published.stderr);
-    let show = run(
-        &app,
-        &[],
-        &["program", "show", "li-ion-2022", "--json"],
-        None,
-    );
+    let show = run(&app, &[], &["program", "show", "li-ion-2022", "--json"], None);
     assert_eq!(show.code, 0, "{}", show.stderr);
     let json: serde_json::Value = serde_json::from_str(&show.stdout).expect("JSON");
-    assert_eq!(
-        json["title"],
-        "Powering Belt and Road Lithium-ion batteries"
-    );
+    assert_eq!(json["title"], "Powering Belt and Road Lithium-ion batteries");
     assert_eq!(json["languages"].as_array().map(Vec::len), Some(6));
     assert!(!show.stdout.contains("zoom.us"), "{}", show.stdout);
 }
