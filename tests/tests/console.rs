@@ -473,3 +473,284 @@ async fn an_expired_sign_in_link_is_refused() {
     clock.advance(SignedDuration::from_hours(12));
     assert_eq!(app.session(&organizer.session).await.unwrap(), None);
 }
+
+// The pages behind the session: the list, one registration, the actions.
+
+use registration::domain::{
+    Country, EmailAddress, FullName, NewRegistration, Organization, RegistrationStatus,
+};
+use registration::store::Registrations;
+use system_tests::{key_for, pending_registration, store_as};
+
+const SCRIPT_NAME: &str = "<script>alert(1)</script>";
+/// Zahra Sadat, with the zero-width non-joiner Persian writes between its parts.
+const PERSIAN_NAME: &str = "زهرا\u{200c}سادات";
+
+fn person(name: &str, email: &str, country: &str, organization: &str) -> NewRegistration {
+    NewRegistration {
+        full_name: FullName::parse(name).expect("a valid name"),
+        email: EmailAddress::parse(email).expect("a valid address"),
+        country: Country::parse(country).expect("a country"),
+        organization: Organization::parse(organization).expect("an organization"),
+        designation: None,
+        phone: None,
+    }
+}
+
+impl TestConsole {
+    async fn seed(&self, who: NewRegistration, status: RegistrationStatus) -> String {
+        let now = jiff::Timestamp::now();
+        let pending = pending_registration(EVENT, who, now);
+        store_as(&self.store, &pending, status, now).await;
+        pending.key.id().to_owned()
+    }
+
+    async fn list(&self, session: &str, query: &str) -> Answer {
+        let path = format!("/organizer/programs/{EVENT}/registrations");
+        self.get(&path, Some(query), Some(session)).await
+    }
+
+    async fn act(
+        &self,
+        session: &str,
+        key_id: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> Answer {
+        let path = format!("/organizer/programs/{EVENT}/registrations/{key_id}/{action}");
+        self.post(&path, fields, Some(session), OWN_ORIGIN).await
+    }
+}
+
+/// The names in a list page's rows, in order.
+fn listed_names(answer: &Answer) -> Vec<String> {
+    answer
+        .body()
+        .split("<bdi dir=\"auto\">")
+        .skip(1)
+        .step_by(2)
+        .filter_map(|cell| cell.split("</bdi>").next().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn participant_values_are_escaped_and_isolated_on_every_page() {
+    let address = organizer_address();
+    let console = TestConsole::start(&address).await;
+    let script = console
+        .seed(
+            person(SCRIPT_NAME, "script@example.org", "PK", "<b>Org</b>"),
+            RegistrationStatus::Confirmed,
+        )
+        .await;
+    let persian = console
+        .seed(
+            person(PERSIAN_NAME, "zahra@example.org", "IR", "دانشگاه تهران"),
+            RegistrationStatus::Confirmed,
+        )
+        .await;
+    let session = console.sign_in(&address).await;
+    let list = console.list(&session, "").await;
+    assert_eq!(list.status(), 200);
+    let escaped = "&#60;script&#62;alert(1)&#60;/script&#62;";
+    for page in [
+        list,
+        console
+            .get(
+                &format!("/organizer/programs/{EVENT}/registrations/{script}"),
+                None,
+                Some(&session),
+            )
+            .await,
+    ] {
+        let body = page.body();
+        assert!(!body.contains(SCRIPT_NAME), "{body}");
+        assert!(!body.contains("<b>Org</b>"), "{body}");
+        let shown =
+            body.contains(escaped) || body.contains("&lt;script&gt;alert(1)&lt;/script&gt;");
+        assert!(shown, "{body}");
+    }
+    let page = console
+        .get(
+            &format!("/organizer/programs/{EVENT}/registrations/{persian}"),
+            None,
+            Some(&session),
+        )
+        .await;
+    assert!(
+        page.body()
+            .contains(&format!("<bdi dir=\"auto\">{PERSIAN_NAME}</bdi>")),
+        "{}",
+        page.body()
+    );
+    let logs = console.process.logs();
+    for secret in ["script@example.org", "zahra@example.org", PERSIAN_NAME] {
+        assert!(!logs.contains(secret), "{secret} in the logs");
+    }
+}
+
+#[tokio::test]
+async fn the_list_filters_by_status_country_and_searches_in_any_case_and_script() {
+    let address = organizer_address();
+    let console = TestConsole::start(&address).await;
+    let turkish = "Özgür Çelik";
+    console
+        .seed(
+            person(PERSIAN_NAME, "zahra@example.org", "IR", "Tehran University"),
+            RegistrationStatus::Confirmed,
+        )
+        .await;
+    console
+        .seed(
+            person(turkish, "Ozgur@Example.org", "TR", "ODTÜ"),
+            RegistrationStatus::Waitlisted,
+        )
+        .await;
+    console
+        .seed(
+            person(
+                "Aliya Nazarova",
+                "aliya@example.org",
+                "KZ",
+                "Satbayev University",
+            ),
+            RegistrationStatus::Pending,
+        )
+        .await;
+    let session = console.sign_in(&address).await;
+    let names = |query: &'static str| {
+        let console = &console;
+        let session = session.clone();
+        async move { listed_names(&console.list(&session, query).await) }
+    };
+    assert_eq!(names("").await.len(), 3);
+    assert_eq!(names("status=waitlisted").await, [turkish]);
+    assert_eq!(names("country=ir").await, [PERSIAN_NAME]);
+    assert_eq!(
+        names("q=%C3%96ZG%C3%9CR").await,
+        [turkish],
+        "ÖZGÜR, any case"
+    );
+    assert_eq!(
+        names("q=odt%C3%BC").await,
+        [turkish],
+        "a part of the organization"
+    );
+    // "‌سادات": the ZWNJ and what follows it.
+    assert_eq!(
+        names("q=%E2%80%8C%D8%B3%D8%A7%D8%AF%D8%A7%D8%AA").await,
+        [PERSIAN_NAME]
+    );
+    assert_eq!(
+        names("q=OZGUR%40EXAMPLE.ORG").await,
+        [turkish],
+        "a whole address, any case"
+    );
+    assert!(
+        names("q=ozgur%40example").await.is_empty(),
+        "a part of an address finds nothing"
+    );
+    assert!(names("status=cancelled").await.is_empty());
+}
+
+#[tokio::test]
+async fn the_list_shows_50_a_page_with_a_link_to_the_next() {
+    let address = organizer_address();
+    let console = TestConsole::start(&address).await;
+    for n in 0..51 {
+        let who = person(
+            &format!("Participant {n:02}"),
+            &format!("p{n}@example.org"),
+            "PK",
+            "Org",
+        );
+        console.seed(who, RegistrationStatus::Pending).await;
+    }
+    let session = console.sign_in(&address).await;
+    let first = console.list(&session, "").await;
+    assert_eq!(listed_names(&first).len(), 50);
+    let body = first.body();
+    let link = body
+        .split("href=\"")
+        .find_map(|h| h.split('"').next().filter(|h| h.contains("after=")))
+        .expect("a next page link")
+        .replace("&#38;", "&")
+        .replace("&amp;", "&");
+    let query = link.split_once('?').unwrap().1.to_owned();
+    let pairs: Vec<(String, String)> = query
+        .split('&')
+        .filter_map(|p| p.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())))
+        .collect();
+    let mut event = events::get(&format!("/organizer/programs/{EVENT}/registrations"), None);
+    event["rawQueryString"] = json!(query);
+    let params: serde_json::Map<String, Value> = pairs
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k, json!(v)))
+        .collect();
+    event["queryStringParameters"] = Value::Object(params);
+    event["headers"]["cookie"] = json!(format!("{}={session}", console::COOKIE));
+    let second = console.call(event).await;
+    assert_eq!(listed_names(&second).len(), 1, "{}", second.body());
+}
+
+#[tokio::test]
+async fn cancel_resend_and_erase_each_leave_one_audit_entry_without_the_address() {
+    let address = organizer_address();
+    let console = TestConsole::start(&address).await;
+    let participant = "leaving@example.org";
+    let key_id = console
+        .seed(
+            person("Leaving Soon", participant, "PK", "Org"),
+            RegistrationStatus::Confirmed,
+        )
+        .await;
+    let session = console.sign_in(&address).await;
+
+    let resent = console.act(&session, &key_id, "resend", &[]).await;
+    assert_eq!(resent.status(), 200, "{}", resent.body());
+    let cancelled = console.act(&session, &key_id, "cancel", &[]).await;
+    assert!(
+        cancelled.body().contains("Cancelled"),
+        "{}",
+        cancelled.body()
+    );
+    let key = key_for(EVENT, participant);
+    let stored = console.store.get(&key).await.unwrap().unwrap();
+    assert_eq!(stored.status, RegistrationStatus::Cancelled);
+
+    let mistyped = console
+        .act(
+            &session,
+            &key_id,
+            "erase",
+            &[("email", "other@example.org")],
+        )
+        .await;
+    assert!(mistyped.body().contains("Nothing was erased"));
+    assert!(console.store.get(&key).await.unwrap().is_some());
+    let erased = console
+        .act(
+            &session,
+            &key_id,
+            "erase",
+            &[("email", "LEAVING@example.org")],
+        )
+        .await;
+    assert_eq!(erased.status(), 303);
+    assert_eq!(console.store.get(&key).await.unwrap(), None);
+
+    let entries = console.store.audit_page(None, 50).await.unwrap().entries;
+    let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["erase", "cancel", "resend", "sign-in"]);
+    for entry in &entries[..3] {
+        assert_eq!(
+            entry.registration_id.as_deref(),
+            Some(stored.registration_id.as_str())
+        );
+        assert_eq!(entry.program.as_deref(), Some(EVENT));
+        assert_eq!(entry.organizer, address);
+    }
+    let all = format!("{entries:?}");
+    assert!(!all.to_lowercase().contains(participant), "{all}");
+}

@@ -213,9 +213,11 @@ fn each_function_may_make_only_the_dynamodb_calls_it_makes() {
         ])
     );
     // console stores sign-in links, sessions and audit entries (PutItem), uses
-    // a link and ends a session (DeleteItem), reads a session or a program
-    // (GetItem), counts sign-in emails (UpdateItem), lists programs and the
-    // audit log through the roster index (Query) and reads a page's audit
+    // a link, ends a session and erases or cancels a pending registration
+    // (DeleteItem), reads a session, a program or a registration (GetItem),
+    // counts sign-in emails and resends, cancels or erases (UpdateItem), lists
+    // programs, registrations and the audit log through the roster index and a
+    // place in line through the line index (Query), and reads a page's audit
     // entries whole (BatchGetItem).
     assert_eq!(
         allowed(&template, "ConsoleFunction", "dynamodb"),
@@ -224,6 +226,7 @@ fn each_function_may_make_only_the_dynamodb_calls_it_makes() {
             ("dynamodb:DeleteItem", TABLE),
             ("dynamodb:GetItem", TABLE),
             ("dynamodb:PutItem", TABLE),
+            ("dynamodb:Query", LINE_INDEX),
             ("dynamodb:Query", ROSTER_INDEX),
             ("dynamodb:UpdateItem", TABLE),
         ])

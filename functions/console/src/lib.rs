@@ -7,6 +7,8 @@ pub mod config;
 mod edge;
 mod email;
 mod pages;
+mod registrations;
+mod roster;
 pub mod sign_in;
 
 pub use edge::COOKIE;
@@ -74,13 +76,21 @@ pub async fn handle<M: Mailer, C: Clock>(
         (false, "/organizer") => home(console, &organizer).await,
         (false, "/organizer/audit") => audit(console, &organizer, &request).await,
         (true, "/organizer/sign-out") => sign_out(console, &organizer).await,
-        _ => Ok(pages::message(
-            StatusCode::NOT_FOUND,
-            "Not found",
-            "There is no console page at this address.",
-        )),
+        _ => match registrations::Route::parse(&path) {
+            Some(route) => registrations::serve(console, &organizer, &request, route, post).await,
+            None => Ok(not_found()),
+        },
     };
     answer.unwrap_or_else(|err| failed(&err))
+}
+
+/// 404: no console page here.
+pub(crate) fn not_found() -> Response<Body> {
+    pages::message(
+        StatusCode::NOT_FOUND,
+        "Not found",
+        "There is no console page at this address.",
+    )
 }
 
 fn failed(err: &StoreError) -> Response<Body> {
