@@ -126,7 +126,7 @@ impl TestConsole {
         let token = sign_in_tokens(address)
             .await
             .pop()
-            .expect("a sign-in email");
+            .unwrap_or_else(|| panic!("a sign-in email: {}", self.process.logs()));
         let page = self
             .get("/organizer/sign-in", Some(&format!("token={token}")), None)
             .await;
