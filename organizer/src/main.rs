@@ -5,8 +5,6 @@
 mod actions;
 mod audit;
 mod cli;
-mod delivery;
-mod export;
 mod failure;
 mod program;
 mod read;
@@ -20,6 +18,7 @@ use cli::{Cli, Command};
 use failure::Failure;
 use registration::domain::EmailAddress;
 use registration::domain::key::RegistrationKey;
+use registration::export;
 use registration::store::{DynamoStore, EventRegistrations, Registrations, Seats};
 use std::collections::HashMap;
 use std::io::Write;
@@ -185,12 +184,18 @@ async fn export<S: EventRegistrations>(
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
+    let format = match format {
+        cli::Format::Csv => export::Format::Csv,
+        cli::Format::Json => export::Format::Json,
+    };
     let mut exporter = export::Exporter::start(format, out)?;
     read::each_registration(store, &target.event_id, |r| {
-        exporter.write(&export::Row::new(r, &waitlist))
+        exporter
+            .write(&export::Row::new(r, &waitlist))
+            .map_err(Failure::from)
     })
     .await?;
-    exporter.finish()
+    exporter.finish().map_err(Failure::from)
 }
 
 async fn show<S: EventRegistrations + Registrations + Seats>(

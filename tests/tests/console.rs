@@ -754,3 +754,87 @@ async fn cancel_resend_and_erase_each_leave_one_audit_entry_without_the_address(
     let all = format!("{entries:?}");
     assert!(!all.to_lowercase().contains(participant), "{all}");
 }
+
+impl Answer {
+    /// The body's bytes, decoded when the function sent it base64-encoded.
+    fn bytes(&self) -> Vec<u8> {
+        use base64::Engine;
+        let body = self.0["body"].as_str().unwrap_or_default();
+        if self.0["isBase64Encoded"].as_bool() == Some(true) {
+            base64::engine::general_purpose::STANDARD
+                .decode(body)
+                .unwrap()
+        } else {
+            body.as_bytes().to_vec()
+        }
+    }
+
+    fn header(&self, name: &str) -> String {
+        self.0["headers"][name]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+#[tokio::test]
+async fn exports_download_as_attachments_with_the_organizer_export_s_records() {
+    let address = organizer_address();
+    let console = TestConsole::start(&address).await;
+    console
+        .seed(
+            person("Ayesha Khan", "ayesha@example.org", "PK", "=HYPERLINK(1)"),
+            RegistrationStatus::Confirmed,
+        )
+        .await;
+    console
+        .seed(
+            person(PERSIAN_NAME, "zahra@example.org", "IR", "دانشگاه"),
+            RegistrationStatus::Pending,
+        )
+        .await;
+    let session = console.sign_in(&address).await;
+    let path = format!("/organizer/programs/{EVENT}/export");
+
+    let csv = console.get(&path, Some("format=csv"), Some(&session)).await;
+    assert_eq!(csv.status(), 200);
+    assert_eq!(
+        csv.header("content-disposition"),
+        format!("attachment; filename=\"{EVENT}-registrations.csv\"")
+    );
+    assert!(csv.header("content-type").starts_with("text/csv"));
+    let text = String::from_utf8(csv.bytes()).unwrap();
+    let text = text.strip_prefix('\u{feff}').expect("a byte-order mark");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].starts_with("registration_id,full_name,email,country,organization"));
+    assert!(text.contains("'=HYPERLINK(1)"), "{text}");
+    assert!(text.contains(PERSIAN_NAME), "{text}");
+
+    let json = console
+        .get(&path, Some("format=json"), Some(&session))
+        .await;
+    assert_eq!(
+        json.header("content-disposition"),
+        format!("attachment; filename=\"{EVENT}-registrations.json\"")
+    );
+    let records: Vec<Value> = serde_json::from_slice(&json.bytes()).unwrap();
+    let mut statuses: Vec<&str> = records
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    statuses.sort();
+    assert_eq!(statuses, ["confirmed", "pending"]);
+    assert!(records.iter().all(|r| r["unreachable"] == false));
+
+    let without = console.get(&path, Some("format=csv"), None).await;
+    assert!(without.is_sign_in_page(), "no export without a session");
+    let entries = console.store.audit_page(None, 50).await.unwrap().entries;
+    let exports: Vec<_> = entries.iter().filter(|e| e.action == "export").collect();
+    assert_eq!(exports.len(), 2);
+    assert!(
+        exports
+            .iter()
+            .all(|e| e.program.as_deref() == Some(EVENT) && e.registration_id.is_none())
+    );
+}

@@ -6,6 +6,7 @@
 pub mod config;
 mod edge;
 mod email;
+mod export;
 mod pages;
 mod registrations;
 mod roster;
@@ -76,12 +77,37 @@ pub async fn handle<M: Mailer, C: Clock>(
         (false, "/organizer") => home(console, &organizer).await,
         (false, "/organizer/audit") => audit(console, &organizer, &request).await,
         (true, "/organizer/sign-out") => sign_out(console, &organizer).await,
-        _ => match registrations::Route::parse(&path) {
-            Some(route) => registrations::serve(console, &organizer, &request, route, post).await,
-            None => Ok(not_found()),
+        _ => match (registrations::Route::parse(&path), export_of(&path)) {
+            (Some(route), _) => {
+                registrations::serve(console, &organizer, &request, route, post).await
+            }
+            (None, Some(program)) if !post => {
+                let format = query(&request, "format");
+                export(console, &organizer, program, format.as_deref()).await
+            }
+            _ => Ok(not_found()),
         },
     };
     answer.unwrap_or_else(|err| failed(&err))
+}
+
+/// The program of `/organizer/programs/{id}/export`.
+fn export_of(path: &str) -> Option<&str> {
+    path.strip_prefix("/organizer/programs/")?
+        .strip_suffix("/export")
+        .filter(|program| !program.contains('/'))
+}
+
+async fn export<M: Mailer, C: Clock>(
+    console: &Console<M, C>,
+    organizer: &Organizer,
+    program: &str,
+    format: Option<&str>,
+) -> Result<Response<Body>, StoreError> {
+    if !console.known_program(program).await? {
+        return Ok(not_found());
+    }
+    export::serve(console, organizer, program, format).await
 }
 
 /// 404: no console page here.

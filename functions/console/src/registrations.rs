@@ -46,7 +46,7 @@ impl<'a> Route<'a> {
 
 impl<M: Mailer, C: Clock> Console<M, C> {
     /// Whether `id` is a program of this deployment: its own or a published one.
-    async fn known_program(&self, id: &str) -> Result<bool, StoreError> {
+    pub(crate) async fn known_program(&self, id: &str) -> Result<bool, StoreError> {
         if self
             .config
             .own_program

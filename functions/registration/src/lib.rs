@@ -5,6 +5,7 @@
 //! - `domain`: the participant's fields, a registration's key, status and token.
 //! - `program`: a program's settings, its file and their cached reader.
 //! - `config`: the environment variables, read once at init.
+//! - `export`: the export's records (as `organizer export` and the console write them).
 //! - `limits`: the per-hour and per-mailbox caps.
 //! - `store`: DynamoDB, behind one trait per role.
 //! - `mail`: the emails and SES.
@@ -13,6 +14,7 @@
 
 pub mod config;
 pub mod domain;
+pub mod export;
 pub mod limits;
 pub mod mail;
 pub mod platform;
