@@ -78,6 +78,8 @@ pub async fn serve<M: Mailer, C: Clock>(
         .header(header::CONTENT_DISPOSITION, disposition)
         .header(header::CACHE_CONTROL, "no-store")
         .header("x-content-type-options", "nosniff")
-        .body(Body::Binary(body))
+        // Text, not bytes: lambda_http decodes a text type's bytes and would drop
+        // the CSV's byte-order mark, which spreadsheets need to read UTF-8.
+        .body(Body::Text(String::from_utf8_lossy(&body).into_owned()))
         .expect("a response with valid headers"))
 }

@@ -9,6 +9,7 @@ mod decorator;
 mod dynamo;
 mod epoch;
 mod event;
+mod event_cursor;
 mod ext;
 mod feedback;
 mod item;
