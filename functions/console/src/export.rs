@@ -78,8 +78,10 @@ pub async fn serve<M: Mailer, C: Clock>(
         .header(header::CONTENT_DISPOSITION, disposition)
         .header(header::CACHE_CONTROL, "no-store")
         .header("x-content-type-options", "nosniff")
-        // Text, not bytes: lambda_http decodes a text type's bytes and would drop
-        // the CSV's byte-order mark, which spreadsheets need to read UTF-8.
-        .body(Body::Text(String::from_utf8_lossy(&body).into_owned()))
+        // lambda_http re-decodes a text type's body, which drops the CSV's
+        // byte-order mark (spreadsheets need it to read UTF-8); with a content
+        // coding it passes the bytes through as they are (base64 to API Gateway).
+        .header(header::CONTENT_ENCODING, "identity")
+        .body(Body::Binary(body))
         .expect("a response with valid headers"))
 }
