@@ -18,7 +18,7 @@ export CARGO_TERM_COLOR ?= never
 
 # The functions' release binaries. Named by --bin (not -p) so that the features
 # resolved are the ones `cargo lambda watch` and the suites use: one release build.
-FUNCTIONS := --bin register --bin confirm --bin cancel --bin send-links --bin email-events
+FUNCTIONS := --bin register --bin confirm --bin cancel --bin send-links --bin email-events --bin console
 
 help:
 	@echo "make dev    run the whole system locally (emulators, functions, form, email viewer)"

@@ -15,7 +15,8 @@
 #              SES_PORT (default 8005), LOCAL_STATE_DIR (default <repo>/.local/dev),
 #              DEV_TABLE (default registrations-local), DEV_CAPACITY (CAPACITY,
 #              default empty: no limit),
-#              DEV_NO_RELOAD=1 (do not rebuild the functions when code changes).
+#              DEV_NO_RELOAD=1 (do not rebuild the functions when code changes),
+#              DEV_ORGANIZER_EMAIL (ORGANIZER_EMAILS, default organizer@example.org).
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -31,7 +32,7 @@ TABLE=${DEV_TABLE:-registrations-local}
 EMULATORS=$SCRIPT_DIR/emulators.sh
 WATCH_PID_FILE=$LOCAL_STATE_DIR/watch.pid
 FUNCTIONS_ENV=$LOCAL_STATE_DIR/functions.env
-HTTP_FUNCTIONS=(register confirm cancel)
+HTTP_FUNCTIONS=(register confirm cancel console)
 
 log() { echo "dev: $*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -168,6 +169,8 @@ now = d.datetime.now(tz).replace(minute=0, second=0, microsecond=0) + d.timedelt
 print((now + d.timedelta(days=14)).isoformat(), (now + d.timedelta(days=12)).isoformat())')
 
 PUBLIC_BASE_URL=http://127.0.0.1:$DEV_PORT
+# The local organizer: its sign-in links land in the email viewer.
+ORGANIZER_EMAIL=${DEV_ORGANIZER_EMAIL:-organizer@example.org}
 {
   for kv in \
     "TABLE_NAME=$TABLE" \
@@ -179,6 +182,7 @@ PUBLIC_BASE_URL=http://127.0.0.1:$DEV_PORT
     "SENDER_EMAIL=BTBU-ECOSF Training <training@example.org>" \
     "PUBLIC_BASE_URL=$PUBLIC_BASE_URL" \
     "ALLOWED_ORIGINS=$PUBLIC_BASE_URL" \
+    "ORGANIZER_EMAILS=$ORGANIZER_EMAIL" \
     "CAPACITY=${DEV_CAPACITY:-}" \
     "ZOOM_JOIN_URL=https://zoom.example/j/0000000000?pwd=local" \
     "AWS_ENDPOINT_URL_DYNAMODB=$AWS_ENDPOINT_URL_DYNAMODB" \
@@ -230,6 +234,7 @@ cat >&2 <<EOF
 
   Registration form:   $PUBLIC_BASE_URL/
   Email viewer (SES):  http://127.0.0.1:$SES_PORT/
+  Organizer console:   $PUBLIC_BASE_URL/organizer/ (sign in as $ORGANIZER_EMAIL; the link shows in the email viewer)
   Run send-links now:  $SEND_LINKS
   Organizer command:   AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:$DYNAMODB_PORT AWS_REGION=$AWS_REGION AWS_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY cargo run -q -p organizer -- --table $TABLE --event local-dev stats
 

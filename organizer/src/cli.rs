@@ -108,6 +108,13 @@ pub enum Command {
     /// Publish, list, show and close programs.
     #[command(subcommand)]
     Program(ProgramCommand),
+    /// The deployment's audit log, every program's, newest first: who signed
+    /// in or out of the console and each action, with the registration id.
+    Audit {
+        /// Print one JSON array of entries.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// The programs the deployment serves, as data in its table.

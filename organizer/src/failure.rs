@@ -37,6 +37,12 @@ pub enum Failure {
     Aws(String),
 }
 
+impl From<registration::export::ExportError> for Failure {
+    fn from(err: registration::export::ExportError) -> Self {
+        Self::Output(err.to_string())
+    }
+}
+
 impl From<StoreError> for Failure {
     fn from(err: StoreError) -> Self {
         Self::Aws(err.to_string())

@@ -3,9 +3,8 @@
 //! storage work is the library's (`registration::store`).
 
 mod actions;
+mod audit;
 mod cli;
-mod delivery;
-mod export;
 mod failure;
 mod program;
 mod read;
@@ -19,6 +18,7 @@ use cli::{Cli, Command};
 use failure::Failure;
 use registration::domain::EmailAddress;
 use registration::domain::key::RegistrationKey;
+use registration::export;
 use registration::store::{DynamoStore, EventRegistrations, Registrations, Seats};
 use std::collections::HashMap;
 use std::io::Write;
@@ -73,6 +73,13 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         let out = program::run(&store, own.as_deref(), command).await?;
         return print(&out);
     }
+    if let Command::Audit { json } = &cli.command {
+        // The audit log is the deployment's, whatever program is selected.
+        let (table, _) = target::resolve_table(&cli, &sdk).await?;
+        let store = DynamoStore::new(registration::platform::aws::dynamodb(&sdk), &table);
+        store.check_access().await?;
+        return audit::run(&store, *json, &mut std::io::stdout().lock()).await;
+    }
     // Resolving checks the table's access before it reads the programs.
     let target = target::resolve(&cli, &sdk).await?;
     let store = DynamoStore::new(registration::platform::aws::dynamodb(&sdk), &target.table);
@@ -91,7 +98,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Erase { email, .. } => {
             actions::erase(&store, &key(&target, &email), &email).await?
         }
-        Command::Program(_) => unreachable!("handled above"),
+        Command::Program(_) | Command::Audit { .. } => unreachable!("handled above"),
         Command::Report { output } => {
             // Checked before reading: a report without its heading is not written.
             let heading = target.heading()?;
@@ -177,12 +184,18 @@ async fn export<S: EventRegistrations>(
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
+    let format = match format {
+        cli::Format::Csv => export::Format::Csv,
+        cli::Format::Json => export::Format::Json,
+    };
     let mut exporter = export::Exporter::start(format, out)?;
     read::each_registration(store, &target.event_id, |r| {
-        exporter.write(&export::Row::new(r, &waitlist))
+        exporter
+            .write(&export::Row::new(r, &waitlist))
+            .map_err(Failure::from)
     })
     .await?;
-    exporter.finish()
+    exporter.finish().map_err(Failure::from)
 }
 
 async fn show<S: EventRegistrations + Registrations + Seats>(

@@ -2,10 +2,10 @@
 //! thing happened (UTC and the event's zone), and each email's history. The
 //! item's tokens and token hashes are never read out.
 
-use crate::delivery::{self, Delivery};
 use crate::tally::{country_name, is_eco_member};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use registration::export::delivery::{self, Delivery};
 use registration::store::Registration;
 
 pub fn render(r: &Registration, position: Option<u32>, timezone: &TimeZone) -> String {

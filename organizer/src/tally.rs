@@ -1,9 +1,9 @@
 //! The counts of `stats` (and the report's charts), added up one registration
 //! at a time: what it keeps grows with days and countries, never with the event.
 
-use crate::delivery::{self, Delivery};
 use jiff::tz::TimeZone;
 use registration::domain::RegistrationStatus;
+use registration::export::delivery::{self, Delivery};
 use registration::store::Registration;
 use registration::web::ECO_MEMBERS;
 use serde::Serialize;

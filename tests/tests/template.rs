@@ -211,6 +211,25 @@ fn each_function_may_make_only_the_dynamodb_calls_it_makes() {
             ("dynamodb:UpdateItem", TABLE),
         ])
     );
+    // console stores sign-in links, sessions and audit entries (PutItem), uses
+    // a link, ends a session and erases or cancels a pending registration
+    // (DeleteItem), reads a session, a program or a registration (GetItem),
+    // counts sign-in emails and resends, cancels or erases (UpdateItem), lists
+    // programs, registrations and the audit log through the roster index and a
+    // place in line through the line index (Query), and reads a page's audit
+    // entries whole (BatchGetItem).
+    assert_eq!(
+        allowed(&template, "ConsoleFunction", "dynamodb"),
+        pairs(&[
+            ("dynamodb:BatchGetItem", TABLE),
+            ("dynamodb:DeleteItem", TABLE),
+            ("dynamodb:GetItem", TABLE),
+            ("dynamodb:PutItem", TABLE),
+            ("dynamodb:Query", LINE_INDEX),
+            ("dynamodb:Query", ROSTER_INDEX),
+            ("dynamodb:UpdateItem", TABLE),
+        ])
+    );
 }
 
 /// Evaluate the intrinsic functions the template uses on strings (`!Ref`, `!Sub`
@@ -275,6 +294,7 @@ fn every_email_permission_is_bound_to_the_sender_address() {
         "ConfirmFunction",
         "CancelFunction",
         "SendLinksFunction",
+        "ConsoleFunction",
     ] {
         for statement in statements(&template, function) {
             let actions = one_or_many(&statement["Action"]);
@@ -298,7 +318,7 @@ fn every_email_permission_is_bound_to_the_sender_address() {
         }
     }
     assert_eq!(
-        bound, 4,
+        bound, 5,
         "every function sends email, each bound to the sender"
     );
 }
@@ -338,6 +358,24 @@ fn each_link_has_its_page_and_its_action_and_each_function_its_settings() {
     assert_eq!(
         routes(&template, "CancelFunction"),
         expect(&["GET /registrations/cancel", "POST /registrations/cancel"])
+    );
+    assert_eq!(
+        routes(&template, "ConsoleFunction"),
+        expect(&[
+            "GET /organizer/",
+            "GET /organizer/{proxy+}",
+            "POST /organizer/",
+            "POST /organizer/{proxy+}",
+        ])
+    );
+    assert_eq!(
+        template["Parameters"]["OrganizerEmails"]["Default"].as_str(),
+        Some(""),
+        "nobody may sign in to the console unless the deployment names them"
+    );
+    assert_eq!(
+        written(&variables(&template, "ConsoleFunction")["ORGANIZER_EMAILS"]),
+        "!Ref OrganizerEmails"
     );
     assert_eq!(
         template["Parameters"]["Capacity"]["Default"].as_str(),
@@ -446,11 +484,12 @@ fn variables(template: &Value, function: &str) -> Value {
 }
 
 /// The functions that send email.
-const SENDERS: [&str; 4] = [
+const SENDERS: [&str; 5] = [
     "RegisterFunction",
     "ConfirmFunction",
     "CancelFunction",
     "SendLinksFunction",
+    "ConsoleFunction",
 ];
 
 #[test]
@@ -882,7 +921,7 @@ fn the_organizer_is_alarmed_by_failures_owed_links_and_bounce_and_complaint_rate
     let all = alarms(&template);
     assert_eq!(
         all.len(),
-        2 + 5 + 1 + 2 + 1,
+        2 + 6 + 1 + 2 + 1,
         "{:?}",
         all.iter().map(|(id, _)| id).collect::<Vec<_>>()
     );
@@ -921,7 +960,7 @@ fn the_organizer_is_alarmed_by_failures_owed_links_and_bounce_and_complaint_rate
         .filter(|(_, r)| r["Type"].as_str() == Some("AWS::Serverless::Function"))
         .map(|(id, _)| id.as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(functions.len(), 5);
+    assert_eq!(functions.len(), 6);
     for function in &functions {
         let alarm = alarm_on(
             &template,

@@ -6,6 +6,7 @@
 //! - `i18n`: the message catalogs, language choice, dates and country names.
 //! - `program`: a program's settings, its file and their cached reader.
 //! - `config`: the environment variables, read once at init.
+//! - `export`: the export's records (as `organizer export` and the console write them).
 //! - `limits`: the per-hour and per-mailbox caps.
 //! - `store`: DynamoDB, behind one trait per role.
 //! - `mail`: the emails and SES.
@@ -14,6 +15,7 @@
 
 pub mod config;
 pub mod domain;
+pub mod export;
 pub mod i18n;
 pub mod limits;
 pub mod mail;

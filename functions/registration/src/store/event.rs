@@ -32,7 +32,7 @@ const ERASE_ATTEMPTS: u32 = 12;
 
 /// Where the next page of an event's registrations starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EventCursor(HashMap<String, String>);
+pub struct EventCursor(pub(super) HashMap<String, String>);
 
 /// One page of an event's registrations, oldest first.
 #[derive(Debug, Clone, Default)]

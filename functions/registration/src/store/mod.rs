@@ -3,11 +3,13 @@
 //! epoch numbers and `AttributeValue` never leave this module.
 
 mod claim;
+mod console;
 mod create;
 mod decorator;
 mod dynamo;
 mod epoch;
 mod event;
+mod event_cursor;
 mod ext;
 mod feedback;
 mod item;
@@ -25,6 +27,7 @@ mod transact;
 mod withdraw;
 
 pub use crate::domain::lifecycle::{Attempt, MAX_EMAIL_ATTEMPTS, Outbox};
+pub use console::{AuditEntry, AuditPage, ConsoleSession};
 pub use decorator::{
     Decorator, PassesFeedback, PassesLimitCounters, PassesOutboxes, PassesRegistrations,
     PassesSeats, PassesTokens,

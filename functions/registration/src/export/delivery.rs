@@ -2,8 +2,8 @@
 //! latest news about it (delivered, delayed, bounced, complained, as
 //! email-events records it), else `sent` once SES accepted it, else `owed`.
 
-use registration::domain::RegistrationStatus;
-use registration::store::{Outbox, Registration};
+use crate::domain::RegistrationStatus;
+use crate::store::{Outbox, Registration};
 use serde::Serialize;
 
 /// Where an email stands; `None` in its place means no such email is due.

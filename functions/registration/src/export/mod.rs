@@ -3,10 +3,9 @@
 //! a spreadsheet would run as a formula prefixed with `'`) or one JSON array,
 //! each written as the registrations stream by.
 
-use crate::cli::Format;
-use crate::delivery;
-use crate::failure::Failure;
-use registration::store::Registration;
+pub mod delivery;
+
+use crate::store::Registration;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::Write;
@@ -119,6 +118,18 @@ pub fn defuse(cell: String) -> String {
     }
 }
 
+/// The export's formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Json,
+}
+
+/// Why an export could not be written (its output failed).
+#[derive(Debug, thiserror::Error)]
+#[error("the export: {0}")]
+pub struct ExportError(String);
+
 /// Writes records as they come, in one format.
 pub enum Exporter<W: Write> {
     Csv(Box<csv::Writer<W>>),
@@ -128,7 +139,7 @@ pub enum Exporter<W: Write> {
 const BYTE_ORDER_MARK: &[u8] = "\u{feff}".as_bytes();
 
 impl<W: Write> Exporter<W> {
-    pub fn start(format: Format, mut out: W) -> Result<Self, Failure> {
+    pub fn start(format: Format, mut out: W) -> Result<Self, ExportError> {
         match format {
             Format::Csv => {
                 out.write_all(BYTE_ORDER_MARK).map_err(output)?;
@@ -145,7 +156,7 @@ impl<W: Write> Exporter<W> {
         }
     }
 
-    pub fn write(&mut self, row: &Row<'_>) -> Result<(), Failure> {
+    pub fn write(&mut self, row: &Row<'_>) -> Result<(), ExportError> {
         match self {
             Self::Csv(csv) => csv.write_record(row.cells()).map_err(output),
             Self::Json { out, first } => {
@@ -157,20 +168,34 @@ impl<W: Write> Exporter<W> {
         }
     }
 
-    pub fn finish(self) -> Result<(), Failure> {
+    pub fn finish(self) -> Result<(), ExportError> {
+        let mut out = self.into_output()?;
+        out.flush().map_err(output)
+    }
+
+    /// What was written so far (less what the CSV writer still buffers).
+    pub fn output(&self) -> &W {
         match self {
-            Self::Csv(mut csv) => csv.flush().map_err(output),
+            Self::Csv(csv) => csv.get_ref(),
+            Self::Json { out, .. } => out,
+        }
+    }
+
+    /// Close the records (the JSON array) and hand the output back.
+    pub fn into_output(self) -> Result<W, ExportError> {
+        match self {
+            Self::Csv(csv) => csv.into_inner().map_err(output),
             Self::Json { mut out, first } => {
                 let end: &[u8] = if first { b"]\n" } else { b"\n]\n" };
                 out.write_all(end).map_err(output)?;
-                out.flush().map_err(output)
+                Ok(out)
             }
         }
     }
 }
 
-fn output(err: impl std::fmt::Display) -> Failure {
-    Failure::Output(format!("the export: {err}"))
+fn output(err: impl std::fmt::Display) -> ExportError {
+    ExportError(err.to_string())
 }
 
 #[cfg(test)]
