@@ -83,7 +83,7 @@ impl TestConsole {
     async fn get(&self, path: &str, query: Option<&str>, cookie: Option<&str>) -> Answer {
         let mut event = events::get(path, query);
         if let Some(cookie) = cookie {
-            event["headers"]["cookie"] = json!(format!("{}={cookie}", console::COOKIE));
+            event["headers"]["cookie"] = json!(format!("{}={cookie}", organizer_console::COOKIE));
         }
         self.call(event).await
     }
@@ -102,7 +102,7 @@ impl TestConsole {
             "origin": origin,
         });
         if let Some(cookie) = cookie {
-            headers["cookie"] = json!(format!("{}={cookie}", console::COOKIE));
+            headers["cookie"] = json!(format!("{}={cookie}", organizer_console::COOKIE));
         }
         let body = events::form_body(fields);
         self.call(events::request("POST", path, headers, Some(&body)))
@@ -170,7 +170,7 @@ impl Answer {
     }
 
     fn session_cookie(&self) -> Option<String> {
-        let prefix = format!("{}=", console::COOKIE);
+        let prefix = format!("{}=", organizer_console::COOKIE);
         self.cookies().iter().find_map(|cookie| {
             let value = cookie.strip_prefix(&prefix)?.split(';').next()?;
             (!value.is_empty()).then(|| value.to_owned())
@@ -188,7 +188,7 @@ async fn sign_in_tokens(address: &str) -> Vec<String> {
         .to(address)
         .await
         .iter()
-        .filter(|email| email.subject == console::SIGN_IN_SUBJECT)
+        .filter(|email| email.subject == organizer_console::SIGN_IN_SUBJECT)
         .filter_map(|email| {
             email
                 .text()
@@ -456,13 +456,15 @@ async fn an_expired_sign_in_link_is_refused() {
         .await
         .unwrap();
     let config =
-        console::config::ConsoleConfig::from_source(&console_env(&table, &address)).unwrap();
+        organizer_console::config::ConsoleConfig::from_source(&console_env(&table, &address))
+            .unwrap();
     let mailer = registration::mail::SesMailer::new(
         registration::platform::aws::sesv2(&sdk),
         config.sender.clone(),
     );
     let clock = FixedClock::at(jiff::Timestamp::now());
-    let app = console::Console::new(config, store_for(&table).await, mailer, clock.clone());
+    let app =
+        organizer_console::Console::new(config, store_for(&table).await, mailer, clock.clone());
     app.request_sign_in(&address, OWN_ORIGIN).await;
     let token = sign_in_tokens(&address).await.pop().unwrap();
     clock.advance(SignedDuration::from_mins(15));
@@ -689,7 +691,7 @@ async fn the_list_shows_50_a_page_with_a_link_to_the_next() {
         .map(|(k, v)| (k, json!(v)))
         .collect();
     event["queryStringParameters"] = Value::Object(params);
-    event["headers"]["cookie"] = json!(format!("{}={session}", console::COOKIE));
+    event["headers"]["cookie"] = json!(format!("{}={session}", organizer_console::COOKIE));
     let second = console.call(event).await;
     assert_eq!(listed_names(&second).len(), 1, "{}", second.body());
 }

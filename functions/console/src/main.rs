@@ -1,8 +1,8 @@
 //! Wiring only: configuration, the store and mailer clients, and the runtime loop.
 
-use console::Console;
-use console::config::ConsoleConfig;
 use lambda_http::{Error, run, service_fn};
+use organizer_console::Console;
+use organizer_console::config::ConsoleConfig;
 use registration::mail::SesMailer;
 use registration::platform::clock::SystemClock;
 use registration::store::DynamoStore;
@@ -24,7 +24,7 @@ async fn main() -> Result<(), Error> {
     .with_configuration_set(config.configuration_set.clone());
     let console = Console::new(config, store, mailer, SystemClock);
     run(service_fn(|request| async {
-        Ok::<_, std::convert::Infallible>(console::handle(&console, request).await)
+        Ok::<_, std::convert::Infallible>(organizer_console::handle(&console, request).await)
     }))
     .await
 }
