@@ -79,7 +79,16 @@ type Register = Registrar<DynamoStore, SesMailer, FixedClock>;
 /// app's table, SES and clock.
 fn without_own_program(app: &TestApp) -> Register {
     let mut env = app.env.clone();
-    env.remove("EVENT_ID");
+    // Without its id, the own program's variables are refused (decision 114).
+    for variable in [
+        "EVENT_ID",
+        "EVENT_TITLE",
+        "EVENT_STARTS_AT",
+        "EVENT_TIMEZONE",
+        "REGISTRATION_CLOSES_AT",
+    ] {
+        env.remove(variable);
+    }
     let config = RegisterConfig::from_source(&env).expect("configured without EVENT_ID");
     let mailer = SesMailer::new(app.ses.clone(), config.sender.clone());
     Registrar::new(config, app.store.clone(), mailer, app.clock.clone())
