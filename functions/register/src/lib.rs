@@ -11,6 +11,7 @@ use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 use pages::{failure, store_failure, too_many};
 use registration::domain::{FieldErrors, RawRegistration, Submission};
+use registration::i18n::choose_language;
 use registration::limits::SourceAddress;
 use registration::mail::Mailer;
 use registration::platform::clock::Clock;
@@ -222,7 +223,13 @@ fn invalid<S, M, C, P>(
     match (reply, program) {
         (Reply::Html, Some(program)) => html_response(
             StatusCode::UNPROCESSABLE_ENTITY,
-            form_page(program, registrar.config.retention_days, raw, errors),
+            form_page(
+                program,
+                choose_language(Some(raw.language.as_text()), None, &program.languages),
+                registrar.config.retention_days,
+                raw,
+                errors,
+            ),
         ),
         (Reply::Html, None) => failure(reply, Problem::Validation, None),
         (Reply::Json, _) => problem_json(Problem::Validation, Some(errors)),

@@ -3,9 +3,10 @@
 
 use crate::source_ip;
 use lambda_http::http::{StatusCode, header};
-use lambda_http::{Body, Request, Response};
+use lambda_http::{Body, Request, RequestExt, Response};
 use registration::config::local_time;
 use registration::domain::{FieldErrors, RawRegistration};
+use registration::i18n::{Language, choose_language};
 use registration::limits::{Admission, SourceAddress};
 use registration::mail::Mailer;
 use registration::platform::clock::Clock;
@@ -35,7 +36,7 @@ where
         return refused;
     }
     match registrar.home().await {
-        Ok(Home::Form(program)) => empty_form(registrar, &program),
+        Ok(Home::Form(program)) => empty_form(registrar, request, &program),
         Ok(Home::List(programs)) => html_response(StatusCode::OK, list_page(&programs)),
         Ok(Home::Closed(own)) => closed_page(own.as_deref(), StatusCode::OK),
         Err(err) => store_failure(Reply::Html, &err),
@@ -58,7 +59,7 @@ where
         return refused;
     }
     match registrar.program_page(id).await {
-        Ok(ProgramPage::Form(program)) => empty_form(registrar, &program),
+        Ok(ProgramPage::Form(program)) => empty_form(registrar, request, &program),
         Ok(ProgramPage::NotYetOpen(program)) => not_open_page(&program, StatusCode::OK),
         Ok(ProgramPage::Closed(program)) => closed_page(Some(&program), StatusCode::OK),
         Ok(ProgramPage::NotFound) => failure(Reply::Html, Problem::NotFound, None),
@@ -88,8 +89,21 @@ where
     }
 }
 
+/// The language a page of `program` speaks for `request`: the link's
+/// `?lang=`, then `Accept-Language`, then the program's first.
+pub fn page_language(request: &Request, program: &ProgramSettings) -> Language {
+    let query = request.query_string_parameters_ref();
+    let accept = request.headers().get(header::ACCEPT_LANGUAGE);
+    choose_language(
+        query.and_then(|q| q.first("lang")),
+        accept.and_then(|value| value.to_str().ok()),
+        &program.languages,
+    )
+}
+
 fn empty_form<S, M, C, P>(
     registrar: &Registrar<S, M, C, P>,
+    request: &Request,
     program: &ProgramSettings,
 ) -> Response<Body> {
     let retention_days = registrar.config.retention_days;
@@ -97,6 +111,7 @@ fn empty_form<S, M, C, P>(
         StatusCode::OK,
         form_page(
             program,
+            page_language(request, program),
             retention_days,
             &RawRegistration::default(),
             &FieldErrors::default(),

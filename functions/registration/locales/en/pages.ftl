@@ -17,7 +17,7 @@ form-phone-hint = (optional: digits, spaces, +, -, parentheses)
 form-country-choose = Choose your country
 form-country-eco = ECO member states
 form-country-all = All countries
-form-consent = I agree that the BTBU-ECOSF Joint Training Center stores these details to run this training program and emails me about it. They are deleted { $days ->
+form-consent = I agree that { $host } stores these details to run this training program and emails me about it. They are deleted { $days ->
         [one] one day
        *[other] { $days } days
     } after the webinar.

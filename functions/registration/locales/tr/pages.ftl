@@ -17,7 +17,7 @@ form-phone-hint = (isteğe bağlı: rakam, boşluk, +, -, parantez)
 form-country-choose = Ülkenizi seçin
 form-country-eco = EİT üyesi ülkeler
 form-country-all = Tüm ülkeler
-form-consent = BTBU-ECOSF Ortak Eğitim Merkezi'nin bu bilgileri eğitim programını yürütmek için saklamasını ve program hakkında bana e-posta göndermesini kabul ediyorum. Bilgiler webinardan { $days } gün sonra silinir.
+form-consent = { $host }'nin bu bilgileri eğitim programını yürütmek için saklamasını ve program hakkında bana e-posta göndermesini kabul ediyorum. Bilgiler webinardan { $days } gün sonra silinir.
 form-submit = Kaydol
 
 registered-heading = E-postanızı kontrol edin

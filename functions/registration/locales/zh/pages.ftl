@@ -17,7 +17,7 @@ form-phone-hint = （选填：数字、空格、+、-、括号）
 form-country-choose = 请选择您的国家或地区
 form-country-eco = 经济合作组织成员国
 form-country-all = 所有国家和地区
-form-consent = 我同意 BTBU-ECOSF 联合培训中心保存上述信息，用于举办本培训项目，并就此向我发送电子邮件。这些信息将在研讨会结束 { $days } 天后删除。
+form-consent = 我同意 { $host }保存上述信息，用于举办本培训项目，并就此向我发送电子邮件。这些信息将在研讨会结束 { $days } 天后删除。
 form-submit = 报名
 
 registered-heading = 请查收电子邮件

@@ -122,6 +122,9 @@ pub struct RawRegistration {
     /// The program registered for (the form carries it hidden); not a
     /// participant's field: the registrar resolves it.
     pub program: RawValue,
+    /// The language of the page it was posted from (the form carries it
+    /// hidden); checked against the program's languages.
+    pub language: RawValue,
 }
 
 impl RawRegistration {

@@ -13,6 +13,7 @@ fn valid_raw() -> RawRegistration {
         consent: RawValue::Flag(true),
         website: RawValue::Absent,
         program: RawValue::Absent,
+        language: RawValue::Absent,
     }
 }
 
@@ -38,6 +39,7 @@ fn every_invalid_field_is_named() {
         consent: RawValue::Flag(false),
         website: RawValue::Absent,
         program: RawValue::Absent,
+        language: RawValue::Absent,
     };
     let errors = Submission::try_from(&raw).unwrap_err();
     let fields: Vec<_> = errors.0.keys().copied().collect();

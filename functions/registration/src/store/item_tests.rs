@@ -14,6 +14,7 @@ pub(crate) fn pending() -> PendingRegistration {
         consent: RawValue::Flag(true),
         website: RawValue::Absent,
         program: RawValue::Absent,
+        language: RawValue::Absent,
     };
     let Ok(Submission::Participant(participant)) = Submission::try_from(&raw) else {
         panic!("a valid submission");

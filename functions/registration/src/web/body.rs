@@ -91,6 +91,9 @@ pub fn parse_token(format: BodyFormat, body: &[u8]) -> Result<Option<String>, Bo
 /// The field that names the program registered for.
 pub const PROGRAM_FIELD: &str = "program";
 
+/// The field that names the language of the page a registration was posted from.
+pub const LANGUAGE_FIELD: &str = "language";
+
 fn parse_json(text: &str) -> Result<RawRegistration, BodyError> {
     let value: Value = serde_json::from_str(text)
         .map_err(|e| BodyError::Malformed(format!("invalid JSON: {e}")))?;
@@ -111,6 +114,10 @@ fn parse_json(text: &str) -> Result<RawRegistration, BodyError> {
         Some(Value::String(s)) => RawValue::Text(s.clone()),
         Some(_) => RawValue::Other,
     };
+    raw.language = match object.get(LANGUAGE_FIELD) {
+        Some(Value::String(s)) => RawValue::Text(s.clone()),
+        _ => RawValue::Absent,
+    };
     // JSON consent must be the boolean `true`; a string does not count.
     if let RawValue::Text(_) = raw.consent {
         raw.consent = RawValue::Other;
@@ -124,6 +131,7 @@ fn parse_form(text: &str) -> RawRegistration {
         let slot = match Field::from_name(&name) {
             Some(field) => raw.get_mut(field),
             None if name == PROGRAM_FIELD => &mut raw.program,
+            None if name == LANGUAGE_FIELD => &mut raw.language,
             None => continue,
         };
         if *slot == RawValue::Absent {

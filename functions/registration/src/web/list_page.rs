@@ -17,6 +17,7 @@ struct ListedProgram<'a> {
 #[derive(Template)]
 #[template(path = "list.html")]
 struct ListPage<'a> {
+    page: super::page_language::PageLanguage,
     /// Named at the top when every program listed has the same host.
     host: Option<&'a str>,
     programs: Vec<ListedProgram<'a>>,
@@ -38,7 +39,11 @@ pub fn list_page(programs: &[Arc<ProgramSettings>]) -> String {
             }
         })
         .collect();
-    ListPage { host, programs }
-        .render()
-        .expect("the list template renders")
+    ListPage {
+        page: super::page_language::PageLanguage::english(),
+        host,
+        programs,
+    }
+    .render()
+    .expect("the list template renders")
 }

@@ -9,6 +9,7 @@ mod action_route;
 mod body;
 mod list_page;
 mod origin;
+mod page_language;
 mod pages;
 mod problem;
 
@@ -20,6 +21,7 @@ pub use body::{
 };
 pub use list_page::list_page;
 pub use origin::{api_domain, origin_allowed};
+pub use page_language::{LanguageLink, PageLanguage};
 pub use pages::{
     BackLink, Button, ButtonStyle, ECO_MEMBERS, Masthead, action_page, form_page, message_page,
 };

@@ -2,51 +2,41 @@
 //! and every message), the page behind an emailed link (with the one button that
 //! posts its token back), and the message page every other outcome shows.
 
-use crate::config::{DEFAULT_HOST, local_time};
+use super::page_language::PageLanguage;
+use crate::config::DEFAULT_HOST;
 use crate::domain::{
     Designation, EmailAddress, Field, FieldErrors, FullName, Organization, Phone, RawRegistration,
 };
+use crate::i18n::{self, Arg, Catalog, CountryName, Language, country_names};
 use crate::program::ProgramSettings;
 use askama::Template;
 
 /// The ECO member states, shown first in the country list.
 pub const ECO_MEMBERS: [&str; 10] = ["AF", "AZ", "IR", "KZ", "KG", "PK", "TJ", "TR", "TM", "UZ"];
 
-/// A country in the form's list.
-struct CountryOption {
-    code: &'static str,
-    name: &'static str,
-}
-
-fn country_options() -> (Vec<CountryOption>, Vec<CountryOption>) {
-    let option = |c: &isocountry::CountryCode| CountryOption {
-        code: c.alpha2(),
-        name: c.name(),
-    };
-    let eco = ECO_MEMBERS
-        .iter()
-        .filter_map(|code| isocountry::CountryCode::for_alpha2(code).ok())
-        .map(|c| option(&c))
-        .collect();
-    let mut all: Vec<CountryOption> = isocountry::CountryCode::iter()
-        .filter(|c| !ECO_MEMBERS.contains(&c.alpha2()))
-        .map(option)
-        .collect();
-    all.sort_by(|a, b| a.name.cmp(b.name));
-    (eco, all)
+/// The country list in `language`: the ECO member states first, then every
+/// other country, each group in that language's alphabetical order.
+fn country_options(language: Language) -> (Vec<CountryName>, Vec<CountryName>) {
+    country_names(language)
+        .into_iter()
+        .partition(|c| ECO_MEMBERS.contains(&c.code))
 }
 
 #[derive(Template)]
 #[template(path = "form.html")]
 struct FormPage<'a> {
+    page: PageLanguage,
+    cat: Catalog,
+    page_title: String,
     title: &'a str,
     host: Option<&'a str>,
-    /// The program's summary in its default language, paragraph by paragraph.
+    /// The program's summary in the page's language, paragraph by paragraph.
     summary: Vec<&'a str>,
     contact_email: Option<&'a str>,
     program_id: &'a str,
-    starts_local: String,
-    closes_local: String,
+    when: String,
+    closes: String,
+    consent_text: String,
     action: &'a str,
     full_name: FormField<'a>,
     email: FormField<'a>,
@@ -57,48 +47,44 @@ struct FormPage<'a> {
     consent: FormField<'a>,
     website: FormField<'a>,
     consent_given: bool,
-    retention_days: u32,
     errors: Vec<FieldMessage>,
-    eco_countries: Vec<CountryOption>,
-    other_countries: Vec<CountryOption>,
+    eco_countries: Vec<CountryName>,
+    other_countries: Vec<CountryName>,
 }
 
 /// One input of the form: its name, its label, what was typed and its message.
 struct FormField<'a> {
     name: &'static str,
-    label: &'static str,
+    label: String,
     value: String,
-    error: Option<&'a str>,
+    /// The field's message, after its label as the page's language puts them.
+    error: Option<String>,
+    #[allow(dead_code)]
+    lifetime: std::marker::PhantomData<&'a ()>,
 }
 
 /// A line of the error summary, linking to its field.
 struct FieldMessage {
     field: &'static str,
-    label: &'static str,
-    message: String,
+    /// The label and the message, as the page's language puts them together.
+    text: String,
 }
 
 /// The label a field has on the form and in the error summary.
-fn label(field: Field) -> &'static str {
-    match field {
-        Field::FullName => "Full name",
-        Field::Email => "Email address",
-        Field::Country => "Country",
-        Field::Organization => "Organization",
-        Field::Designation => "Designation",
-        Field::Phone => "Phone",
-        Field::Consent => "Consent",
-        // The honeypot's label tells people (and screen readers) to skip it.
-        Field::Website => "Leave this field empty",
+fn label(cat: Catalog, field: &str) -> String {
+    match Field::from_name(field) {
+        Some(field) => cat.text(&format!("field-{}", field.name())),
+        None => cat.text("field-any"),
     }
 }
 
-/// A program's summary in its default language, split into paragraphs at
-/// blank lines.
-pub(super) fn summary_paragraphs(program: &ProgramSettings) -> Vec<&str> {
+/// A program's summary in `language` (else in its default language), split
+/// into paragraphs at blank lines.
+pub(super) fn summary_paragraphs(program: &ProgramSettings, language: Language) -> Vec<&str> {
     program
         .text
-        .get(&program.default_language())
+        .get(&language)
+        .or_else(|| program.text.get(&program.default_language()))
         .map(|text| text.summary.as_str())
         .unwrap_or_default()
         .split("\n\n")
@@ -107,34 +93,56 @@ pub(super) fn summary_paragraphs(program: &ProgramSettings) -> Vec<&str> {
         .collect()
 }
 
-/// The registration form of `program`, empty or filled again with what was
-/// typed and every message. It posts the program's id (hidden).
+/// A program's title in `language`, else its own.
+fn title_in(program: &ProgramSettings, language: Language) -> &str {
+    program
+        .text
+        .get(&language)
+        .and_then(|text| text.title.as_deref())
+        .unwrap_or(&program.title)
+}
+
+/// The registration form of `program` in `language`, empty or filled again
+/// with what was typed and every message. It posts the program's id and the
+/// page's language (hidden).
 pub fn form_page(
     program: &ProgramSettings,
+    language: Language,
     retention_days: u32,
     values: &RawRegistration,
     errors: &FieldErrors,
 ) -> String {
-    let (eco_countries, other_countries) = country_options();
+    let cat = Catalog::new(language);
+    let (eco_countries, other_countries) = country_options(language);
     let input = |field: Field| FormField {
         name: field.name(),
-        label: label(field),
+        label: label(cat, field.name()),
         value: values.get(field).as_text().to_owned(),
-        error: errors.get(field.name()),
+        error: errors
+            .get(field.name())
+            .map(|message| field_message(cat, field.name(), message)),
+        lifetime: std::marker::PhantomData,
     };
     let country = FormField {
         value: values.country.as_text().trim().to_ascii_uppercase(),
         ..input(Field::Country)
     };
     let zone = program.time_zone();
+    let title = title_in(program, language);
+    let starts = i18n::local_time(language, program.starts_at, &zone);
+    let closes = i18n::local_time(language, program.registration_closes_at, &zone);
     FormPage {
-        title: &program.title,
+        page: PageLanguage::new(language, &program.languages),
+        cat,
+        page_title: cat.format("page-title-form", &[("title", Arg::Text(title))]),
+        title,
         host: Some(&program.host),
-        summary: summary_paragraphs(program),
+        summary: summary_paragraphs(program, language),
         contact_email: program.contact_email.as_deref(),
         program_id: program.id.as_ref(),
-        starts_local: local_time(&zone, program.starts_at),
-        closes_local: local_time(&zone, program.registration_closes_at),
+        when: cat.format("form-when", &[("starts", Arg::Text(&starts))]),
+        closes: cat.format("form-closes", &[("closes", Arg::Text(&closes))]),
+        consent_text: consent_text(cat, &program.host, retention_days),
         action: "/registrations",
         full_name: input(Field::FullName),
         email: input(Field::Email),
@@ -145,8 +153,7 @@ pub fn form_page(
         consent: input(Field::Consent),
         website: input(Field::Website),
         consent_given: values.consent.gives_consent(),
-        retention_days,
-        errors: summary(errors),
+        errors: summary(cat, errors),
         eco_countries,
         other_countries,
     }
@@ -154,21 +161,47 @@ pub fn form_page(
     .expect("the form template renders")
 }
 
-fn summary(errors: &FieldErrors) -> Vec<FieldMessage> {
+fn summary(cat: Catalog, errors: &FieldErrors) -> Vec<FieldMessage> {
     errors
         .0
         .iter()
         .map(|(field, message)| FieldMessage {
             field,
-            label: Field::from_name(field).map_or("Field", label),
-            message: message.clone(),
+            text: field_message(cat, field, message),
         })
         .collect()
+}
+
+/// The consent's sentence, naming the program's host (the default host by
+/// its name in the page's language).
+fn consent_text(cat: Catalog, host: &str, retention_days: u32) -> String {
+    let host = if host == DEFAULT_HOST {
+        cat.text("org-name")
+    } else {
+        host.to_owned()
+    };
+    let args = [
+        ("host", Arg::Text(&host)),
+        ("days", Arg::Number(retention_days.into())),
+    ];
+    cat.format("form-consent", &args)
+}
+
+/// A field's label and message, as the page's language puts them together.
+fn field_message(cat: Catalog, field: &str, message: &str) -> String {
+    cat.format(
+        "field-message",
+        &[
+            ("field", Arg::Text(&label(cat, field))),
+            ("message", Arg::Text(message)),
+        ],
+    )
 }
 
 #[derive(Template)]
 #[template(path = "message.html")]
 struct MessagePage<'a> {
+    page: PageLanguage,
     title: &'a str,
     host: Option<&'a str>,
     heading: &'a str,
@@ -209,6 +242,7 @@ pub fn message_page(
     back_link: BackLink<'_>,
 ) -> String {
     MessagePage {
+        page: PageLanguage::english(),
         title: masthead.title,
         host: masthead.host,
         heading,
@@ -243,6 +277,7 @@ pub enum ButtonStyle {
 #[derive(Template)]
 #[template(path = "action.html")]
 struct ActionPage<'a> {
+    page: PageLanguage,
     title: &'a str,
     host: Option<&'a str>,
     heading: &'a str,
@@ -260,6 +295,7 @@ pub fn action_page(
     button: Option<Button<'_>>,
 ) -> String {
     ActionPage {
+        page: PageLanguage::english(),
         title: event_title,
         // The confirm and cancel pages do not know their program's host yet.
         host: Some(DEFAULT_HOST),
@@ -295,6 +331,7 @@ mod tests {
     fn the_form_names_its_programs_host_summary_and_contact_isolated_and_posts_its_id() {
         let html = form_page(
             &program("T"),
+            Language::En,
             90,
             &RawRegistration::default(),
             &FieldErrors::default(),
@@ -304,7 +341,9 @@ mod tests {
             html.contains(r#"<p class="org" dir="auto">مرکز &#60;آموزش&#62;</p>"#),
             "{html}"
         );
-        assert!(html.contains("<bdi>مرکز &#60;آموزش&#62;</bdi> stores these details"));
+        assert!(
+            html.contains("I agree that \u{2068}مرکز &#60;آموزش&#62;\u{2069} stores these details")
+        );
         assert!(html.contains(r#"<p dir="auto">For &#60;cell&#62; makers.</p>"#));
         assert!(html.contains(r#"<p dir="auto">Second paragraph.</p>"#));
         assert!(html.contains(r#"<a href="mailto:help@example.org">"#));
@@ -321,12 +360,13 @@ mod tests {
         };
         let mut errors = FieldErrors::default();
         errors.0.insert("email", "is required".into());
-        let html = form_page(&program, 90, &values, &errors);
+        let html = form_page(&program, Language::En, 90, &values, &errors);
+        let html = html.replace(['\u{2068}', '\u{2069}'], "");
         assert!(!html.contains("<script>alert(1)"));
         assert!(!html.contains("Powering <Belt>"));
         assert!(html.contains("Email address is required"));
-        assert!(html.contains("Wednesday, 28 September 2022, 10:00 PKT"));
-        assert!(html.contains("Tuesday, 27 September 2022, 00:00 PKT"));
+        assert!(html.contains("Wednesday, 28 September 2022 at 10:00 Pakistan Standard Time"));
+        assert!(html.contains("Tuesday, 27 September 2022 at 00:00 Pakistan Standard Time"));
         assert!(html.contains(r#"<option value="TR" selected>"#));
         let afghanistan = html.find(r#"value="AF""#).unwrap();
         let albania = html.find(r#"value="AL""#).unwrap();
@@ -360,7 +400,7 @@ mod tests {
         };
         let mut errors = FieldErrors::default();
         errors.0.insert("email", "must be one email address".into());
-        let html = form_page(&program, 90, &values, &errors);
+        let html = form_page(&program, Language::En, 90, &values, &errors);
         for (field, value) in [
             ("full_name", "علی\u{200C}رضا"),
             ("email", "ali@دانشگاه"),
