@@ -128,8 +128,7 @@ pub async fn resolve(cli: &Cli, sdk: &aws_config::SdkConfig) -> Result<Target, F
         .or(stack.timezone)
         .or_else(|| env("EVENT_TIMEZONE"))
         .unwrap_or_else(|| DEFAULT_TIMEZONE.to_owned());
-    let timezone = TimeZone::get(&timezone_name)
-        .map_err(|_| Failure::Config(format!("{timezone_name} is not an IANA time zone")))?;
+    let timezone = zone(&timezone_name)?;
     let capacity = match cli.capacity {
         Some(n) => Some(n),
         None => capacity(stack.capacity)?,
@@ -144,6 +143,11 @@ pub async fn resolve(cli: &Cli, sdk: &aws_config::SdkConfig) -> Result<Target, F
         title,
         starts_at,
     })
+}
+
+/// The IANA zone of that name, or a failure naming it.
+fn zone(name: &str) -> Result<TimeZone, Failure> {
+    TimeZone::get(name).map_err(|_| Failure::Config(format!("{name} is not an IANA time zone")))
 }
 
 /// The seats: the stack's `Capacity`, else `CAPACITY`; `None` without either.
@@ -168,12 +172,12 @@ async fn choose_program(
 ) -> Result<(String, Option<ProgramSettings>), Failure> {
     if let Some(id) = named {
         let published = match ProgramId::parse(&id) {
-            Ok(parsed) => store.published_program(&parsed).await.map_err(access)?,
+            Ok(parsed) => store.published_program(&parsed).await?,
             Err(_) => None,
         };
         return Ok((id, published.map(|p| p.settings)));
     }
-    let mut programs = store.published_programs().await.map_err(access)?;
+    let mut programs = store.published_programs().await?;
     match programs.len() {
         1 => {
             let settings = programs.remove(0).settings;
@@ -190,17 +194,11 @@ async fn choose_program(
     }
 }
 
-/// A store failure while choosing: a missing table or credentials named as such.
-fn access(err: registration::store::StoreError) -> Failure {
-    Failure::Aws(err.to_string())
-}
-
 /// The target of a published program: its zone, seats, title and start, unless
 /// `--timezone` or `--capacity` say otherwise.
 fn from_program(cli: &Cli, table: String, program: ProgramSettings) -> Result<Target, Failure> {
     let timezone_name = cli.timezone.clone().unwrap_or(program.timezone.clone());
-    let timezone = TimeZone::get(&timezone_name)
-        .map_err(|_| Failure::Config(format!("{timezone_name} is not an IANA time zone")))?;
+    let timezone = zone(&timezone_name)?;
     let source = format!("program {}", program.id);
     Ok(Target {
         table,
