@@ -40,7 +40,7 @@ const PHONE = { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch:
 // The ECO member states, in the order the form lists them first.
 const ECO = [
   ['AF', 'Afghanistan'], ['AZ', 'Azerbaijan'], ['IR', 'Iran'], ['KZ', 'Kazakhstan'],
-  ['KG', 'Kyrgyzstan'], ['PK', 'Pakistan'], ['TJ', 'Tajikistan'], ['TR', 'Turkey'],
+  ['KG', 'Kyrgyzstan'], ['PK', 'Pakistan'], ['TJ', 'Tajikistan'], ['TR', 'Türkiye'],
   ['TM', 'Turkmenistan'], ['UZ', 'Uzbekistan'],
 ];
 
