@@ -510,8 +510,8 @@ pub async fn post_json_to<S, M, C, P>(
 ) -> TestResponse
 where
     S: RegistrationStore,
-    M: registration::mail::Mailer,
-    C: registration::platform::clock::Clock,
+    M: registration::mail::Mailer + Clone + 'static,
+    C: registration::platform::clock::Clock + Clone + 'static,
     P: registration::program::ProgramSource<Error = registration::store::StoreError>,
 {
     let request = events::to_request(&events::post_registrations(
@@ -530,8 +530,8 @@ pub async fn invoke_register<S, M, C, P>(
 ) -> lambda_http::Response<lambda_http::Body>
 where
     S: RegistrationStore,
-    M: registration::mail::Mailer,
-    C: registration::platform::clock::Clock,
+    M: registration::mail::Mailer + Clone + 'static,
+    C: registration::platform::clock::Clock + Clone + 'static,
     P: registration::program::ProgramSource<Error = registration::store::StoreError>,
 {
     let response = register::handle(registrar, request).await;

@@ -34,8 +34,8 @@ pub async fn handle<S, M, C, P>(
 ) -> Response<Body>
 where
     S: RegistrationStore,
-    M: Mailer,
-    C: Clock,
+    M: Mailer + Clone + 'static,
+    C: Clock + Clone + 'static,
     P: ProgramSource<Error = StoreError>,
 {
     let path = request.uri().path().trim_end_matches('/');
@@ -61,8 +61,8 @@ where
 async fn submit<S, M, C, P>(registrar: &Registrar<S, M, C, P>, request: &Request) -> Response<Body>
 where
     S: RegistrationStore,
-    M: Mailer,
-    C: Clock,
+    M: Mailer + Clone + 'static,
+    C: Clock + Clone + 'static,
     P: ProgramSource<Error = StoreError>,
 {
     let reply = Reply::negotiate(request.headers());
@@ -115,8 +115,8 @@ async fn program_and_submission<S, M, C, P>(
 ) -> Result<(Arc<ProgramSettings>, Submission), Response<Body>>
 where
     S: RegistrationStore,
-    M: Mailer,
-    C: Clock,
+    M: Mailer + Clone + 'static,
+    C: Clock + Clone + 'static,
     P: ProgramSource<Error = StoreError>,
 {
     let program = match registrar.program_for(&raw.program).await {

@@ -28,8 +28,8 @@ pub async fn home<S, M, C, P>(
 ) -> Response<Body>
 where
     S: RegistrationStore,
-    M: Mailer,
-    C: Clock,
+    M: Mailer + Clone + 'static,
+    C: Clock + Clone + 'static,
     P: ProgramSource<Error = StoreError>,
 {
     if let Some(refused) = refuse_flood(registrar, request) {
@@ -51,8 +51,8 @@ pub async fn program<S, M, C, P>(
 ) -> Response<Body>
 where
     S: RegistrationStore,
-    M: Mailer,
-    C: Clock,
+    M: Mailer + Clone + 'static,
+    C: Clock + Clone + 'static,
     P: ProgramSource<Error = StoreError>,
 {
     if let Some(refused) = refuse_flood(registrar, request) {
@@ -74,8 +74,8 @@ fn refuse_flood<S, M, C, P>(
 ) -> Option<Response<Body>>
 where
     S: RegistrationStore,
-    M: Mailer,
-    C: Clock,
+    M: Mailer + Clone + 'static,
+    C: Clock + Clone + 'static,
     P: ProgramSource<Error = StoreError>,
 {
     let source = SourceAddress::new(source_ip(request));

@@ -37,8 +37,8 @@ pub enum ProgramPage {
 impl<S, M, C, P> Registrar<S, M, C, P>
 where
     S: Registrations + Tokens + Outboxes + LimitCounters,
-    M: Mailer,
-    C: Clock,
+    M: Mailer + Clone + 'static,
+    C: Clock + Clone + 'static,
     P: ProgramSource<Error = StoreError>,
 {
     /// What `GET /` shows now.

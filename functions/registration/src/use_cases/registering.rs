@@ -2,7 +2,7 @@
 //! confirmation email, with every failure after the write left for the scheduled
 //! run to retry. Which program a request is for is [`super::program_choice`]'s.
 
-use crate::config::{EventConfig, RegisterConfig};
+use crate::config::{EmailLimits, EventConfig, RegisterConfig};
 use crate::domain::action_token::ActionToken;
 use crate::domain::key::RegistrationKey;
 use crate::domain::{NewRegistration, Submission};
@@ -109,8 +109,8 @@ impl<S, M, C: Clock + Clone, P: ProgramSource> Registrar<S, M, C, P> {
 impl<S, M, C, P> Registrar<S, M, C, P>
 where
     S: Registrations + Tokens + Outboxes + LimitCounters,
-    M: Mailer,
-    C: Clock,
+    M: Mailer + Clone + 'static,
+    C: Clock + Clone + 'static,
     P: ProgramSource<Error = StoreError>,
 {
     /// Whether `program` takes registrations now: `Closed` from its closing on,
@@ -171,11 +171,11 @@ where
         self.store_and_email(&event, pending, source, now).await
     }
 
-    /// Store a pending registration, counted on its source address, and send its
-    /// confirmation email: one DynamoDB round trip (the put and its source's
-    /// count at once), one for the email caps' two counters (at once; taken only
-    /// for a registration stored, so concurrent duplicates cannot use up a
-    /// mailbox's day), then SES.
+    /// Store a pending registration, counted on its source address: one DynamoDB
+    /// round trip (the put and its source's count at once) before the answer. Its
+    /// confirmation email follows the answer: the email caps' two counters (taken
+    /// only for a registration stored, so concurrent duplicates cannot use up a
+    /// mailbox's day), SES, then the outcome recorded.
     async fn store_and_email(
         &self,
         event: &EventConfig,
@@ -192,29 +192,19 @@ where
             .await;
         let registration = match created {
             Ok(registration) => registration,
-            Err(err) => return Err(self.not_created(event, err, now).await),
+            Err(err) => return Err(self.not_created(event, err, now)),
         };
-        let span =
-            tracing::info_span!("registration", registration_id = %registration.registration_id);
-        async {
-            tracing::info!("registration stored as pending");
-            self.email_if_allowed(event, &registration, &token, &pending.lease)
-                .await;
-        }
-        .instrument(span)
-        .await;
-        Ok(Registered {
-            registration_id: registration.registration_id,
-        })
+        let registration_id = registration.registration_id.clone();
+        let span = tracing::info_span!("registration", %registration_id);
+        span.in_scope(|| tracing::info!("registration stored as pending"));
+        let lease = pending.lease.owner;
+        self.email_after_response(event, registration, token, lease, span);
+        Ok(Registered { registration_id })
     }
 
-    /// Why a registration was not stored.
-    async fn not_created(
-        &self,
-        event: &EventConfig,
-        err: CreateError,
-        now: Timestamp,
-    ) -> RegisterError {
+    /// Why a registration was not stored (a duplicate's email again follows the
+    /// answer).
+    fn not_created(&self, event: &EventConfig, err: CreateError, now: Timestamp) -> RegisterError {
         match err {
             CreateError::SourceLimitReached => {
                 tracing::info!("a source address passed its hourly limit");
@@ -224,7 +214,7 @@ where
             }
             CreateError::AlreadyRegistered(existing) => {
                 if let Some(existing) = existing {
-                    self.resend_if_pending(event, *existing, now).await;
+                    self.resend_if_pending(event, *existing, now);
                 }
                 RegisterError::AlreadyRegistered
             }
@@ -232,32 +222,32 @@ where
         }
     }
 
-    /// Send the confirmation email of a registration held under `lease`, through
-    /// the owed-email pipeline, when the email caps allow it; past a cap, the
-    /// registration is released to the paced send-links run. Its outcome is
-    /// recorded after the response. A failed email keeps the 201: the
-    /// registration is stored and the run retries the email.
-    async fn email_if_allowed(
+    /// After the response: send the confirmation email of `registration`, held
+    /// by the lease `owner`, and record its outcome. A failed email changes
+    /// nothing for the answer already given: the registration is stored and the
+    /// run retries the email, as it does if the process dies first.
+    fn email_after_response(
         &self,
         event: &EventConfig,
-        registration: &Registration,
-        token: &ActionToken,
-        lease: &Lease,
+        registration: Registration,
+        token: ActionToken,
+        owner: String,
+        span: tracing::Span,
     ) {
-        let owed = OwedEmails {
-            event,
-            zoom: None,
-            caps: Some(&self.limits.emails),
-            store: &self.store,
-            mailer: &self.mailer,
-            clock: &self.clock,
-        };
-        let claimed = Claimed::registered(registration.clone(), &lease.owner, token.clone());
-        let unrecorded = owed.send(claimed).await;
-        let store = self.store.clone();
-        self.after_response.defer(async move {
-            unrecorded.record(&store).await;
-        });
+        let email = self.confirmation_email(event);
+        self.after_response
+            .defer(async move { email.send(registration, &owner, token).await }.instrument(span));
+    }
+
+    /// What a confirmation email sent after the response needs, owned.
+    fn confirmation_email(&self, event: &EventConfig) -> ConfirmationEmail<S, M, C> {
+        ConfirmationEmail {
+            event: event.clone(),
+            caps: self.limits.emails.clone(),
+            store: self.store.clone(),
+            mailer: self.mailer.clone(),
+            clock: self.clock.clone(),
+        }
     }
 
     /// When an unconfirmed registration expires: [`RegisterConfig::pending_expires_after`]
@@ -307,38 +297,68 @@ where
     }
 
     /// A duplicate of a still-pending registration gets its email again, at most
-    /// once per [`RESEND_INTERVAL`]. Failures here are logged: the participant's
-    /// answer (409) does not depend on them.
-    #[tracing::instrument(name = "registration", skip_all, fields(registration_id = %existing.registration_id))]
-    async fn resend_if_pending(&self, event: &EventConfig, existing: Registration, now: Timestamp) {
+    /// once per [`RESEND_INTERVAL`], after the response: the participant's answer
+    /// (409) depends on none of it, and failures are logged.
+    fn resend_if_pending(&self, event: &EventConfig, existing: Registration, now: Timestamp) {
         // Nothing goes to an address that bounced permanently or complained.
         if !existing.lifecycle().may_receive(Outbox::Confirmation) {
             return;
         }
+        let span = tracing::info_span!("registration", registration_id = %existing.registration_id);
         let key = existing.key();
         let token = ActionToken::generate(&key);
         let lease = self.lease(&existing.registration_id, now);
+        let expires_at = self.pending_expiry(event.starts_at, now);
         let resend_before = now.checked_sub(RESEND_INTERVAL).unwrap_or(now);
-        let renewal = Renewal {
-            token_hash: &token.hash(),
-            now,
-            resend_before,
-            lease: &lease,
-            expires_at: self.pending_expiry(event.starts_at, now),
+        let email = self.confirmation_email(event);
+        self.after_response.defer(
+            async move {
+                let renewal = Renewal {
+                    token_hash: &token.hash(),
+                    now,
+                    resend_before,
+                    lease: &lease,
+                    expires_at,
+                };
+                match email.store.renew_confirmation(&key, &renewal).await {
+                    Ok(true) => {
+                        tracing::info!("confirmation email sent again for a duplicate");
+                        email.send(existing, &lease.owner, token).await;
+                    }
+                    Ok(false) => tracing::info!(
+                        "duplicate within the re-send interval, or with the most links a registration may hold; no email"
+                    ),
+                    Err(err) => tracing::error!(error = %err, "could not renew a confirmation token"),
+                }
+            }
+            .instrument(span),
+        );
+    }
+}
+
+/// A confirmation email owed after the response: through the owed-email
+/// pipeline when the email caps allow it (past a cap, the registration is
+/// released to the paced send-links run), then its outcome recorded.
+struct ConfirmationEmail<S, M, C> {
+    event: EventConfig,
+    caps: EmailLimits,
+    store: S,
+    mailer: M,
+    clock: C,
+}
+
+impl<S: Tokens + Outboxes + LimitCounters, M: Mailer, C: Clock> ConfirmationEmail<S, M, C> {
+    async fn send(&self, registration: Registration, owner: &str, token: ActionToken) {
+        let owed = OwedEmails {
+            event: &self.event,
+            zoom: None,
+            caps: Some(&self.caps),
+            store: &self.store,
+            mailer: &self.mailer,
+            clock: &self.clock,
         };
-        match self.store.renew_confirmation(&key, &renewal).await {
-            Ok(true) => {
-                tracing::info!("confirmation email sent again for a duplicate");
-                self.email_if_allowed(event, &existing, &token, &lease)
-                    .await;
-            }
-            Ok(false) => {
-                tracing::info!(
-                    "duplicate within the re-send interval, or with the most links a registration may hold; no email"
-                );
-            }
-            Err(err) => tracing::error!(error = %err, "could not renew a confirmation token"),
-        }
+        let claimed = Claimed::registered(registration, owner, token);
+        owed.send(claimed).await.record(&self.store).await;
     }
 }
 
