@@ -224,3 +224,7 @@ pub fn closed_page(
         message_page(&masthead, &heading, &paragraphs, BackLink::Omitted),
     )
 }
+
+#[cfg(test)]
+#[path = "pages_tests.rs"]
+mod tests;

@@ -150,13 +150,13 @@ fn frame(
         return Masthead::without_program(asked.among(&Language::ALL));
     };
     let masthead = Masthead::of(&program, asked.among(&program.languages));
-    // A token is URL-safe base64; anything else is left out of the links.
+    // A token is URL-safe (base64url and dots); anything else is left out of the links.
     let keep = token
         .map(str::trim)
         .filter(|t| {
             !t.is_empty()
                 && t.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                    .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
         })
         .map_or_else(|| "?".to_owned(), |token| format!("?token={token}&"));
     Masthead {
