@@ -11,7 +11,7 @@ page-back-to-form = رجسٹریشن فارم پر واپس جائیں
 registration-title = رجسٹریشن
 # Before the organizers' contact address on the form.
 form-questions = سوالات کے لیے:
-programs-choose = رجسٹریشن کے لیے کوئی پروگرام منتخب کریں۔
+programs-choose = رجسٹریشن کے لیے کوئی پروگرام منتخب کیجیے۔
 
 form-when = Zoom ویبینار: { $starts }۔
 form-closes = رجسٹریشن کی آخری تاریخ: { $closes }۔
