@@ -150,6 +150,36 @@ async fn a_form_post_is_answered_in_the_posted_language_created_or_already_regis
 }
 
 #[tokio::test]
+async fn the_form_shown_again_says_each_fields_message_in_the_posted_language() {
+    let app = spawn_app().await;
+    for code in CODES {
+        let body = events::form_body(&[("email", "not-an-address"), ("language", code)]);
+        let post = events::post_registrations(
+            "application/x-www-form-urlencoded",
+            &body,
+            Some("text/html"),
+        );
+        let response = app.call_register(post).await;
+        assert_eq!(response.status, 422, "{code}");
+        assert_in(&response, code, "form-error-summary", true);
+        let cat = Catalog::new(language(code));
+        let html = plain(&response.body);
+        for rule in [Invalid::Email, Invalid::Required, Invalid::Consent] {
+            assert!(
+                html.contains(&plain(&cat.invalid(rule))),
+                "{code}: {rule:?}"
+            );
+            if code != "en" {
+                assert!(
+                    !html.contains(&rule.to_string()),
+                    "{code}: English {rule:?}"
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
 async fn a_refused_body_is_answered_in_the_browsers_language() {
     let app = spawn_app().await;
     for code in CODES {
