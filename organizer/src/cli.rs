@@ -157,5 +157,5 @@ pub enum Format {
 }
 
 fn parse_email(value: &str) -> Result<EmailAddress, String> {
-    EmailAddress::parse(value.trim())
+    EmailAddress::parse(value.trim()).map_err(|rule| rule.to_string())
 }

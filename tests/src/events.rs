@@ -132,3 +132,14 @@ fn encode(value: &str) -> String {
 pub fn to_request(event: &Value) -> lambda_http::Request {
     lambda_http::request::from_str(&event.to_string()).expect("a valid HTTP API 2.0 event")
 }
+
+/// A request with a query string (a page's button posting to `path?lang=xx`).
+pub fn request_with_query(
+    method: &str,
+    path: &str,
+    query: &str,
+    headers: Value,
+    body: Option<&str>,
+) -> Value {
+    event(method, path, Some(query), headers, body.map(|b| (b, false)))
+}

@@ -10,12 +10,14 @@ use registration::config::AllowedOrigins;
 use registration::domain::lifecycle::RegistrationStatus;
 use registration::mail::Mailer;
 use registration::platform::clock::Clock;
+use registration::program::ProgramSettings;
 use registration::store::RegistrationStore;
 use registration::use_cases::cancelling::{CancelError, CancelPage, Cancelled, Canceller};
 use registration::web::{
-    ActionOutcome, ActionPage, ActionRoute, ButtonStyle, Problem, serve_action,
+    ActionOutcome, ActionPage, ActionRoute, ButtonStyle, Problem, Words, serve_action,
 };
 use serde_json::json;
+use std::sync::Arc;
 
 pub async fn handle<S, M, C>(canceller: &Canceller<S, M, C>, request: Request) -> Response<Body>
 where
@@ -41,8 +43,8 @@ where
     type Found = CancelPage;
     type Done = Cancelled;
 
-    async fn event_title(&self, token: Option<&str>) -> String {
-        self.0.page_title(token).await
+    async fn program(&self, token: Option<&str>) -> Option<Arc<ProgramSettings>> {
+        self.0.page_program(token).await
     }
 
     fn allowed_origins(&self) -> &AllowedOrigins {
@@ -69,128 +71,77 @@ where
 /// What a request to the cancel link came to.
 type Outcome<'a> = ActionOutcome<'a, CancelPage, Cancelled>;
 
-const CANCELLED: &str = "Your registration is cancelled";
-const NO_MORE_EMAIL: &str = "We will send you no further email about this webinar. While registration is open, you can register again.";
+const CANCELLED: Words = Words::Message("cancelled-heading");
+const NO_MORE_EMAIL: Words = Words::Message("cancel-no-more-email");
 
-/// The page table: every outcome of a cancel link, and the page it gets.
+/// The page table: every outcome of a cancel link, and the page it gets
+/// (its words are catalog messages, said in the page's language).
 fn page_for(outcome: Outcome<'_>) -> ActionPage {
     match outcome {
         Outcome::Shown(CancelPage::Active(registration)) => ActionPage {
-            button: Some("Cancel my registration"),
+            button: Some("cancel-button"),
             ..active_page(registration.status)
         },
         Outcome::Shown(CancelPage::AlreadyCancelled(_)) | Outcome::Done(Cancelled::Already(_)) => {
-            ok(
-                CANCELLED,
-                &[
-                    "It was already cancelled; there is nothing more to do.",
-                    NO_MORE_EMAIL,
-                ],
-            )
+            ok(CANCELLED, &["cancelled-already"], true)
         }
-        Outcome::Done(Cancelled::Now(_)) => ok(
-            CANCELLED,
-            &[
-                "Thank you for letting us know: your place goes to the next person waiting.",
-                NO_MORE_EMAIL,
-            ],
-        ),
-        Outcome::Done(Cancelled::Deleted(_)) => ok(
-            CANCELLED,
-            &[
-                "We have deleted the registration and everything it held.",
-                NO_MORE_EMAIL,
-            ],
-        ),
+        Outcome::Done(Cancelled::Now(_)) => ok(CANCELLED, &["cancelled-now"], true),
+        Outcome::Done(Cancelled::Deleted(_)) => ok(CANCELLED, &["cancelled-deleted"], true),
         Outcome::Refused(problem) => refused_page(problem),
     }
 }
 
-/// A 200 page without a button.
-fn ok(heading: &'static str, paragraphs: &[&str]) -> ActionPage {
+/// A 200 page without a button; a cancelled one ends saying no more email comes.
+fn ok(heading: Words, paragraphs: &[&'static str], cancelled: bool) -> ActionPage {
+    let mut paragraphs: Vec<Words> = paragraphs.iter().map(|id| Words::Message(id)).collect();
+    if cancelled {
+        paragraphs.push(NO_MORE_EMAIL);
+    }
     ActionPage {
         status: StatusCode::OK,
         heading,
-        paragraphs: owned(paragraphs),
+        paragraphs,
         button: None,
     }
-}
-
-fn owned(paragraphs: &[&str]) -> Vec<String> {
-    paragraphs.iter().map(|p| (*p).to_owned()).collect()
 }
 
 /// What the page says before the button, by where the registration stands.
 fn active_page(status: RegistrationStatus) -> ActionPage {
-    match status {
-        RegistrationStatus::Pending => ok(
-            "Cancel this registration?",
-            &[
-                "If you did not register for this webinar, or no longer want to, cancel here: we delete the registration and everything it holds.",
-            ],
-        ),
-        RegistrationStatus::Waitlisted => ok(
-            "Leave the waiting list?",
-            &[
-                "If you can no longer attend, cancel here. We will send you no further email about this webinar.",
-            ],
-        ),
-        _ => ok(
-            "Cancel your registration?",
-            &[
-                "If you can no longer attend, cancel here so that your seat goes to the next person waiting. We will send you no further email about this webinar.",
-            ],
-        ),
-    }
+    let (heading, paragraph) = match status {
+        RegistrationStatus::Pending => ("cancel-pending-heading", "cancel-pending"),
+        RegistrationStatus::Waitlisted => ("cancel-waitlisted-heading", "cancel-waitlisted"),
+        _ => ("cancel-confirmed-heading", "cancel-confirmed"),
+    };
+    ok(Words::Message(heading), &[paragraph], false)
 }
 
 /// The page of a refused page or action.
 fn refused_page(problem: Problem) -> ActionPage {
-    let (heading, paragraphs): (&'static str, &'static [&'static str]) = match problem {
-        Problem::MissingToken => (
-            "This link is incomplete",
-            &["Open the whole cancel link from your email; some email programs cut long links."],
-        ),
-        Problem::UnknownToken => (
-            "This link is not valid",
-            &[
-                "The cancel link is unknown or was changed, or the registration was already deleted. Open the link from your latest email about this webinar.",
-            ],
-        ),
-        Problem::EventStarted => (
-            "The webinar has started",
-            &["Registrations can no longer be cancelled once the webinar has begun."],
-        ),
-        Problem::CrossSite => (
-            "Please cancel from the link in your email",
-            &[
-                "This request came from another site. Open the cancel link from your email and press the button there.",
-            ],
-        ),
-        Problem::Unavailable | Problem::Internal => (
-            "We could not cancel your registration just now",
-            &["Your link stays valid; please try again in a few minutes."],
-        ),
+    let (heading, paragraph) = match problem {
+        Problem::MissingToken => ("link-incomplete-heading", "cancel-incomplete"),
+        Problem::UnknownToken => ("link-invalid-heading", "cancel-invalid"),
+        Problem::EventStarted => ("link-started-heading", "cancel-started"),
+        Problem::CrossSite => ("cancel-cross-site-heading", "cancel-cross-site"),
+        Problem::Unavailable | Problem::Internal => ("cancel-failed-heading", "link-kept"),
         other => return generic(other),
     };
     ActionPage {
         status: problem.status(),
-        heading,
-        paragraphs: owned(paragraphs),
-        button: None,
+        ..ok(Words::Message(heading), &[paragraph], false)
     }
 }
 
 /// A refusal no participant meets by following a link: the problem's own words.
 fn generic(problem: Problem) -> ActionPage {
+    let paragraph = match problem {
+        Problem::NotFound => Words::ProblemDetail(problem),
+        Problem::MethodNotAllowed => Words::Message("cancel-open-link"),
+        _ => Words::Message("cancel-open-link-button"),
+    };
     ActionPage {
         status: problem.status(),
-        heading: problem.title(),
-        paragraphs: owned(match problem {
-            Problem::NotFound => &["There is nothing at this address."],
-            Problem::MethodNotAllowed => &["Open the cancel link from your email."],
-            _ => &["Open the cancel link from your email and press the button there."],
-        }),
+        heading: Words::ProblemTitle(problem),
+        paragraphs: vec![paragraph],
         button: None,
     }
 }
@@ -237,7 +188,7 @@ mod tests {
         for status in ["pending", "confirmed", "waitlisted"] {
             let page = page_for(Outcome::Shown(&CancelPage::Active(registration(status))));
             assert_eq!(page.status, StatusCode::OK);
-            assert_eq!(page.button, Some("Cancel my registration"), "{status}");
+            assert_eq!(page.button, Some("cancel-button"), "{status}");
         }
         let done = registration("cancelled");
         for page in [

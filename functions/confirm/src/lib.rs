@@ -9,12 +9,14 @@ use lambda_http::{Body, Request, Response};
 use registration::config::AllowedOrigins;
 use registration::mail::Mailer;
 use registration::platform::clock::Clock;
+use registration::program::ProgramSettings;
 use registration::store::{Registration, RegistrationStore};
 use registration::use_cases::confirming::{ConfirmError, ConfirmPage, Confirmed, Confirmer};
 use registration::web::{
-    ActionOutcome, ActionPage, ActionRoute, ButtonStyle, Problem, serve_action,
+    ActionOutcome, ActionPage, ActionRoute, ButtonStyle, Problem, Words, serve_action,
 };
 use serde_json::json;
+use std::sync::Arc;
 
 pub async fn handle<S, M, C>(confirmer: &Confirmer<S, M, C>, request: Request) -> Response<Body>
 where
@@ -40,8 +42,8 @@ where
     type Found = ConfirmPage;
     type Done = Confirmed;
 
-    async fn event_title(&self, token: Option<&str>) -> String {
-        self.0.page_title(token).await
+    async fn program(&self, token: Option<&str>) -> Option<Arc<ProgramSettings>> {
+        self.0.page_program(token).await
     }
 
     fn allowed_origins(&self) -> &AllowedOrigins {
@@ -86,51 +88,34 @@ pub fn confirmed_json(done: &Confirmed) -> serde_json::Value {
     })
 }
 
-const LINK_KEPT: &str = "Your link stays valid; please try again in a few minutes.";
-const ZOOM_LINK_COMING: &str = "We will email you the Zoom link before the webinar starts.";
-
-fn place_in_line(position: u32) -> String {
-    match position {
-        0 => "Every seat is taken. We will email you if one becomes free.".to_owned(),
-        n => format!(
-            "Every seat is taken. You are number {n} in line; we will email you if a seat becomes free."
-        ),
-    }
-}
-
-/// The page table: every outcome of a confirmation link, and the page it gets.
+/// The page table: every outcome of a confirmation link, and the page it
+/// gets (its words are catalog messages, said in the page's language).
 fn page_for(outcome: Outcome<'_>) -> ActionPage {
     match outcome {
         Outcome::Shown(ConfirmPage::Pending(_)) => ActionPage {
-            button: Some("Confirm my registration"),
-            ..ok(
-                "Confirm your registration",
-                vec!["Press the button to confirm that you will attend. We will then email you the Zoom link before the webinar starts.".into()],
-            )
+            button: Some("confirm-button"),
+            ..ok("confirm-heading", Words::Message("confirm-prompt"))
         },
-        Outcome::Shown(ConfirmPage::Confirmed(_)) | Outcome::Done(Confirmed::Already(_)) => ok(
-            "Your registration is confirmed",
-            vec![format!("You have already confirmed. {ZOOM_LINK_COMING}")],
-        ),
+        Outcome::Shown(ConfirmPage::Confirmed(_)) | Outcome::Done(Confirmed::Already(_)) => {
+            ok("confirmed-heading", Words::Message("confirmed-already"))
+        }
         Outcome::Shown(ConfirmPage::Waitlisted(_, position))
-        | Outcome::Done(Confirmed::Waitlisted(_, position)) => ok(
-            "You are on the waiting list",
-            vec![place_in_line(*position)],
-        ),
-        Outcome::Done(Confirmed::Now(_)) => ok(
-            "Your registration is confirmed",
-            vec![format!("Thank you. {ZOOM_LINK_COMING}")],
-        ),
+        | Outcome::Done(Confirmed::Waitlisted(_, position)) => {
+            ok("waitlisted-heading", Words::Place(*position))
+        }
+        Outcome::Done(Confirmed::Now(_)) => {
+            ok("confirmed-heading", Words::Message("confirmed-now"))
+        }
         Outcome::Refused(problem) => refused_page(problem),
     }
 }
 
 /// A 200 page without a button.
-fn ok(heading: &'static str, paragraphs: Vec<String>) -> ActionPage {
+fn ok(heading: &'static str, paragraph: Words) -> ActionPage {
     ActionPage {
         status: StatusCode::OK,
-        heading,
-        paragraphs,
+        heading: Words::Message(heading),
+        paragraphs: vec![paragraph],
         button: None,
     }
 }
@@ -138,31 +123,24 @@ fn ok(heading: &'static str, paragraphs: Vec<String>) -> ActionPage {
 /// The page of a refused page or action.
 fn refused_page(problem: Problem) -> ActionPage {
     let (heading, paragraph) = match problem {
-        Problem::MissingToken => (
-            "This link is incomplete",
-            "Open the whole link from your confirmation email; some email programs cut long links.",
-        ),
-        Problem::UnknownToken => (
-            "This link is not valid",
-            "The confirmation link is unknown or was changed. Open the link from your latest confirmation email, or register again to receive a new one.",
-        ),
-        Problem::EventStarted => (
-            "The webinar has started",
-            "Confirmation closed when the webinar began.",
-        ),
-        Problem::CrossSite => (
-            "Please confirm from the link in your email",
-            "This request came from another site. Open the link from your confirmation email and press the button there.",
-        ),
-        Problem::Unavailable | Problem::Internal => {
-            ("We could not confirm your registration just now", LINK_KEPT)
+        Problem::MissingToken => ("link-incomplete-heading", "confirm-incomplete"),
+        Problem::UnknownToken => ("link-invalid-heading", "confirm-invalid"),
+        Problem::EventStarted => ("link-started-heading", "confirm-started"),
+        Problem::CrossSite => ("confirm-cross-site-heading", "confirm-cross-site"),
+        Problem::Unavailable | Problem::Internal => ("confirm-failed-heading", "link-kept"),
+        other => {
+            return ActionPage {
+                status: other.status(),
+                heading: Words::ProblemTitle(other),
+                paragraphs: vec![Words::ProblemDetail(other)],
+                button: None,
+            };
         }
-        other => (other.title(), other.detail()),
     };
     ActionPage {
         status: problem.status(),
-        heading,
-        paragraphs: vec![paragraph.to_owned()],
+        heading: Words::Message(heading),
+        paragraphs: vec![Words::Message(paragraph)],
         button: None,
     }
 }
@@ -224,11 +202,8 @@ mod tests {
             assert_eq!((page.status, page.button), (StatusCode::OK, None));
         }
         let line = page_for(Outcome::Done(&Confirmed::Waitlisted(r, 3)));
-        assert!(
-            line.paragraphs[0].contains("number 3 in line"),
-            "{:?}",
-            line.paragraphs
-        );
+        assert_eq!(line.paragraphs, [Words::Place(3)]);
+        assert_eq!(line.heading, Words::Message("waitlisted-heading"));
     }
 
     #[test]

@@ -5,6 +5,7 @@ use crate::config::ConsoleConfig;
 use lambda_http::http::{HeaderValue, StatusCode, header};
 use lambda_http::{Body, Request, RequestExt, Response};
 use registration::config::AllowedOrigins;
+use registration::i18n::Language;
 use registration::web::{Problem, Reply, api_domain, origin_allowed, problem_json};
 use serde_json::json;
 
@@ -107,7 +108,8 @@ pub fn cross_site(request: &Request) -> Response<Body> {
             "This request came from another site",
             "Open the organizer console at its own address and try again there.",
         ),
-        Reply::Json => problem_json(Problem::CrossSite, None),
+        // The console speaks English (the contract's).
+        Reply::Json => problem_json(Problem::CrossSite, None, Language::En),
     }
 }
 

@@ -10,8 +10,8 @@ use lambda_http::http::{Method, StatusCode};
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 use pages::{failure, store_failure, too_many};
-use registration::domain::{FieldErrors, RawRegistration, Submission};
-use registration::i18n::choose_language;
+use registration::domain::{FieldErrors, Invalid, RawRegistration, Submission};
+use registration::i18n::{Catalog, Language};
 use registration::limits::SourceAddress;
 use registration::mail::Mailer;
 use registration::platform::clock::Clock;
@@ -19,7 +19,7 @@ use registration::program::{ProgramSettings, ProgramSource};
 use registration::store::{RegistrationStore, StoreError};
 use registration::use_cases::registering::{RegisterError, Registrar};
 use registration::web::{
-    self, BackLink, Masthead, PROGRAM_FIELD, Problem, Reply, form_page, html_response,
+    self, BackLink, LanguageAsked, PROGRAM_FIELD, Problem, Reply, form_page, html_response,
     json_response, message_page, problem_json,
 };
 use serde_json::json;
@@ -42,14 +42,15 @@ where
     let program_id = path.strip_prefix(PROGRAMS_PATH);
     let reply = Reply::negotiate(request.headers());
     let reads = matches!(request.method(), &Method::GET | &Method::HEAD);
+    let asked = LanguageAsked::of(&request);
     match (request.method(), path, program_id) {
         (_, _, Some(id)) if reads => pages::program(registrar, &request, id).await,
         (_, "", _) if reads => pages::home(registrar, &request).await,
         (&Method::POST, "/registrations", _) => submit(registrar, &request).await,
         (_, "" | "/registrations", _) | (_, _, Some(_)) => {
-            failure(reply, Problem::MethodNotAllowed, None)
+            failure(reply, Problem::MethodNotAllowed, None, &asked)
         }
-        _ => failure(reply, Problem::NotFound, None),
+        _ => failure(reply, Problem::NotFound, None, &asked),
     }
 }
 
@@ -66,16 +67,14 @@ where
     P: ProgramSource<Error = StoreError>,
 {
     let reply = Reply::negotiate(request.headers());
+    let asked = LanguageAsked::of(request);
     match registrar.all_closed().await {
         Ok(false) => {}
         Ok(true) => {
-            return failure(
-                reply,
-                Problem::RegistrationClosed,
-                registrar.programs.own().as_deref(),
-            );
+            let own = registrar.programs.own();
+            return failure(reply, Problem::RegistrationClosed, own.as_deref(), &asked);
         }
-        Err(err) => return store_failure(reply, &err),
+        Err(err) => return store_failure(reply, &err, &asked),
     }
     let config = &registrar.config;
     if !web::origin_allowed(
@@ -84,13 +83,19 @@ where
         config.public_base_url.as_ref(),
     ) {
         tracing::info!("registration refused: posted from another site");
-        return failure(reply, Problem::CrossSite, None);
+        return failure(reply, Problem::CrossSite, None, &asked);
     }
     let raw = match read_body(request) {
         Ok(raw) => raw,
-        Err(problem) => return failure(reply, problem, None),
+        Err(problem) => return failure(reply, problem, None, &asked),
     };
-    let (program, submission) = match program_and_submission(registrar, reply, &raw).await {
+    // The posted page's language, when it names one, before the browser's.
+    let asked = asked.naming(raw.language.as_text());
+    let answer = Answer {
+        reply,
+        asked: &asked,
+    };
+    let (program, submission) = match program_and_submission(registrar, answer, &raw).await {
         Ok(both) => both,
         Err(response) => return response,
     };
@@ -100,8 +105,8 @@ where
         .register(&program, submission, &base, &source)
         .await
     {
-        Ok(registered) => created(reply, &program, &registered.registration_id),
-        Err(err) => refused(reply, &err, Some(&program)),
+        Ok(registered) => created(answer, &program, &registered.registration_id),
+        Err(err) => refused(answer, &err, Some(&program)),
     }
 }
 
@@ -110,7 +115,7 @@ where
 /// field, the program among them (422).
 async fn program_and_submission<S, M, C, P>(
     registrar: &Registrar<S, M, C, P>,
-    reply: Reply,
+    answer: Answer<'_>,
     raw: &RawRegistration,
 ) -> Result<(Arc<ProgramSettings>, Submission), Response<Body>>
 where
@@ -122,12 +127,12 @@ where
     let program = match registrar.program_for(&raw.program).await {
         Ok(program) => Some(program),
         Err(RegisterError::UnknownProgram | RegisterError::ProgramRequired) => None,
-        Err(err) => return Err(refused(reply, &err, None)),
+        Err(err) => return Err(refused(answer, &err, None)),
     };
     if let Some(program) = &program
         && let Err(err) = registrar.window_check(program)
     {
-        return Err(refused(reply, &err, Some(program)));
+        return Err(refused(answer, &err, Some(program)));
     }
     match (program, Submission::try_from(raw)) {
         (Some(program), Ok(submission)) => Ok((program, submission)),
@@ -136,26 +141,48 @@ where
             if program.is_none() {
                 errors.0.insert(PROGRAM_FIELD, program_message(raw));
             }
-            Err(invalid(registrar, reply, program.as_deref(), raw, &errors))
+            Err(invalid(registrar, answer, program.as_deref(), raw, &errors))
         }
     }
 }
 
 /// Why a post names no program this deployment serves.
-fn program_message(raw: &RawRegistration) -> String {
+fn program_message(raw: &RawRegistration) -> Invalid {
     if raw.program.as_text().trim().is_empty() {
-        "is required: several programs are open, name the one to register for".into()
+        Invalid::ProgramRequired
     } else {
-        "is not a program open for registration here".into()
+        Invalid::ProgramUnknown
+    }
+}
+
+/// How a post is answered: JSON or a page, in the language it asks for.
+#[derive(Clone, Copy)]
+struct Answer<'a> {
+    reply: Reply,
+    asked: &'a LanguageAsked,
+}
+
+impl Answer<'_> {
+    /// The answer's language: the one asked for among `program`'s (without
+    /// one, among all).
+    fn language(self, program: Option<&ProgramSettings>) -> Language {
+        match program {
+            Some(program) => self.asked.among(&program.languages),
+            None => self.asked.among(&Language::ALL),
+        }
     }
 }
 
 /// A registration refused by the registrar, as its problem.
-fn refused(reply: Reply, err: &RegisterError, program: Option<&ProgramSettings>) -> Response<Body> {
+fn refused(
+    answer: Answer<'_>,
+    err: &RegisterError,
+    program: Option<&ProgramSettings>,
+) -> Response<Body> {
     if let RegisterError::Store(cause) = err {
         tracing::error!(error = %cause, "registration failed");
     }
-    let response = failure(reply, problem_for(err), program);
+    let response = failure(answer.reply, problem_for(err), program, answer.asked);
     match err {
         RegisterError::TooManyRequests { retry_after_secs } => {
             too_many(response, *retry_after_secs)
@@ -166,25 +193,25 @@ fn refused(reply: Reply, err: &RegisterError, program: Option<&ProgramSettings>)
 
 /// The 201 answer: the registration's id as JSON, or the page that says to
 /// check the email.
-fn created(reply: Reply, program: &ProgramSettings, registration_id: &str) -> Response<Body> {
-    match reply {
-        Reply::Json => json_response(
+fn created(answer: Answer<'_>, program: &ProgramSettings, registration_id: &str) -> Response<Body> {
+    if answer.reply == Reply::Json {
+        return json_response(
             StatusCode::CREATED,
             &json!({"registration_id": registration_id, "status": "pending"}),
-        ),
-        Reply::Html => html_response(
-            StatusCode::CREATED,
-            message_page(
-                Masthead::of(program),
-                "Check your email",
-                &[
-                    "Thank you for registering. We have sent you an email with a link to confirm your registration.",
-                    "Open that link to confirm. If the email does not arrive within a few minutes, look in your spam folder.",
-                ],
-                BackLink::Omitted,
-            ),
-        ),
+        );
     }
+    let masthead = pages::masthead(Some(program), answer.asked);
+    let cat = Catalog::new(masthead.language());
+    let paragraphs = [cat.text("registered-sent"), cat.text("registered-spam")];
+    html_response(
+        StatusCode::CREATED,
+        message_page(
+            &masthead,
+            &cat.text("registered-heading"),
+            &paragraphs,
+            BackLink::Omitted,
+        ),
+    )
 }
 
 /// The address the request came from, as API Gateway saw it (never stored or
@@ -214,25 +241,26 @@ fn read_body(request: &Request) -> Result<RawRegistration, Problem> {
 /// as a problem or as the program's form filled again with what was typed.
 fn invalid<S, M, C, P>(
     registrar: &Registrar<S, M, C, P>,
-    reply: Reply,
+    answer: Answer<'_>,
     program: Option<&ProgramSettings>,
     raw: &RawRegistration,
     errors: &FieldErrors,
 ) -> Response<Body> {
     tracing::info!(fields = ?errors.0.keys().collect::<Vec<_>>(), "submission refused: invalid fields");
-    match (reply, program) {
+    let language = answer.language(program);
+    match (answer.reply, program) {
         (Reply::Html, Some(program)) => html_response(
             StatusCode::UNPROCESSABLE_ENTITY,
             form_page(
                 program,
-                choose_language(Some(raw.language.as_text()), None, &program.languages),
+                language,
                 registrar.config.retention_days,
                 raw,
                 errors,
             ),
         ),
-        (Reply::Html, None) => failure(reply, Problem::Validation, None),
-        (Reply::Json, _) => problem_json(Problem::Validation, Some(errors)),
+        (Reply::Html, None) => failure(answer.reply, Problem::Validation, None, answer.asked),
+        (Reply::Json, _) => problem_json(Problem::Validation, Some(errors), language),
     }
 }
 

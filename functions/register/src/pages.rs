@@ -3,10 +3,9 @@
 
 use crate::source_ip;
 use lambda_http::http::{StatusCode, header};
-use lambda_http::{Body, Request, RequestExt, Response};
-use registration::config::local_time;
+use lambda_http::{Body, Request, Response};
 use registration::domain::{FieldErrors, RawRegistration};
-use registration::i18n::{Language, choose_language};
+use registration::i18n::{self, Arg, Catalog, Language};
 use registration::limits::{Admission, SourceAddress};
 use registration::mail::Mailer;
 use registration::platform::clock::Clock;
@@ -16,8 +15,8 @@ use registration::store::{RegistrationStore, StoreError};
 use registration::use_cases::program_choice::{Home, ProgramPage};
 use registration::use_cases::registering::Registrar;
 use registration::web::{
-    BackLink, Masthead, Problem, Reply, form_page, html_response, list_page, message_page,
-    problem_json,
+    BackLink, LanguageAsked, Masthead, Problem, Reply, form_page, html_response, list_page,
+    message_page, problem_json,
 };
 
 /// `GET /`: the only open program's form, the list of the open ones, or the
@@ -35,11 +34,12 @@ where
     if let Some(refused) = refuse_flood(registrar, request) {
         return refused;
     }
+    let asked = LanguageAsked::of(request);
     match registrar.home().await {
-        Ok(Home::Form(program)) => empty_form(registrar, request, &program),
-        Ok(Home::List(programs)) => html_response(StatusCode::OK, list_page(&programs)),
-        Ok(Home::Closed(own)) => closed_page(own.as_deref(), StatusCode::OK),
-        Err(err) => store_failure(Reply::Html, &err),
+        Ok(Home::Form(program)) => empty_form(registrar, &asked, &program),
+        Ok(Home::List(programs)) => html_response(StatusCode::OK, list_page(&programs, &asked)),
+        Ok(Home::Closed(own)) => closed_page(own.as_deref(), StatusCode::OK, &asked),
+        Err(err) => store_failure(Reply::Html, &err, &asked),
     }
 }
 
@@ -58,12 +58,13 @@ where
     if let Some(refused) = refuse_flood(registrar, request) {
         return refused;
     }
+    let asked = LanguageAsked::of(request);
     match registrar.program_page(id).await {
-        Ok(ProgramPage::Form(program)) => empty_form(registrar, request, &program),
-        Ok(ProgramPage::NotYetOpen(program)) => not_open_page(&program, StatusCode::OK),
-        Ok(ProgramPage::Closed(program)) => closed_page(Some(&program), StatusCode::OK),
-        Ok(ProgramPage::NotFound) => failure(Reply::Html, Problem::NotFound, None),
-        Err(err) => store_failure(Reply::Html, &err),
+        Ok(ProgramPage::Form(program)) => empty_form(registrar, &asked, &program),
+        Ok(ProgramPage::NotYetOpen(program)) => not_open_page(&program, StatusCode::OK, &asked),
+        Ok(ProgramPage::Closed(program)) => closed_page(Some(&program), StatusCode::OK, &asked),
+        Ok(ProgramPage::NotFound) => failure(Reply::Html, Problem::NotFound, None, &asked),
+        Err(err) => store_failure(Reply::Html, &err, &asked),
     }
 }
 
@@ -83,27 +84,16 @@ where
         Admission::Admitted => None,
         Admission::TooMany { retry_after_secs } => {
             let reply = Reply::negotiate(request.headers());
-            let response = failure(reply, Problem::TooManyRequests, None);
+            let asked = LanguageAsked::of(request);
+            let response = failure(reply, Problem::TooManyRequests, None, &asked);
             Some(too_many(response, retry_after_secs))
         }
     }
 }
 
-/// The language a page of `program` speaks for `request`: the link's
-/// `?lang=`, then `Accept-Language`, then the program's first.
-pub fn page_language(request: &Request, program: &ProgramSettings) -> Language {
-    let query = request.query_string_parameters_ref();
-    let accept = request.headers().get(header::ACCEPT_LANGUAGE);
-    choose_language(
-        query.and_then(|q| q.first("lang")),
-        accept.and_then(|value| value.to_str().ok()),
-        &program.languages,
-    )
-}
-
 fn empty_form<S, M, C, P>(
     registrar: &Registrar<S, M, C, P>,
-    request: &Request,
+    asked: &LanguageAsked,
     program: &ProgramSettings,
 ) -> Response<Body> {
     let retention_days = registrar.config.retention_days;
@@ -111,12 +101,21 @@ fn empty_form<S, M, C, P>(
         StatusCode::OK,
         form_page(
             program,
-            page_language(request, program),
+            asked.among(&program.languages),
             retention_days,
             &RawRegistration::default(),
             &FieldErrors::default(),
         ),
     )
+}
+
+/// The top of a page about `program` (or about none), in the language
+/// `asked` chooses among the program's (without one, among all).
+pub fn masthead(program: Option<&ProgramSettings>, asked: &LanguageAsked) -> Masthead {
+    match program {
+        Some(program) => Masthead::of(program, asked.among(&program.languages)),
+        None => Masthead::without_program(asked.among(&Language::ALL)),
+    }
 }
 
 /// A 429 with the seconds to wait.
@@ -128,96 +127,104 @@ pub fn too_many(mut response: Response<Body>, retry_after_secs: u64) -> Response
 }
 
 /// A store that failed: logged with its cause, answered without it.
-pub fn store_failure(reply: Reply, err: &StoreError) -> Response<Body> {
+pub fn store_failure(reply: Reply, err: &StoreError, asked: &LanguageAsked) -> Response<Body> {
     tracing::error!(error = %err, "programs could not be read");
     let problem = match err {
         StoreError::Unavailable(_) => Problem::Unavailable,
         StoreError::Internal(_) => Problem::Internal,
     };
-    failure(reply, problem, None)
+    failure(reply, problem, None, asked)
 }
 
-/// The problem as JSON, or its page, naming `program` when there is one.
+/// The problem as JSON, or its page, naming `program` when there is one; its
+/// words in the language `asked` chooses.
 pub fn failure(
     reply: Reply,
     problem: Problem,
     program: Option<&ProgramSettings>,
+    asked: &LanguageAsked,
 ) -> Response<Body> {
-    match reply {
-        Reply::Json => problem_json(problem, None),
-        Reply::Html if problem == Problem::RegistrationClosed => {
-            closed_page(program, problem.status())
+    let masthead = masthead(program, asked);
+    let language = masthead.language();
+    match (reply, problem, program) {
+        (Reply::Json, _, _) => problem_json(problem, None, language),
+        (Reply::Html, Problem::RegistrationClosed, _) => {
+            closed_page(program, problem.status(), asked)
         }
-        Reply::Html => match (problem, program) {
-            (Problem::RegistrationNotOpen, Some(program)) => {
-                not_open_page(program, problem.status())
-            }
-            _ => {
-                let form = program.map(|p| format!("/programs/{}", p.id));
-                let back = BackLink::ToForm(form.as_deref().unwrap_or("/"));
-                let page = message_page(
-                    masthead(program),
-                    problem.title(),
-                    &[problem.detail()],
-                    back,
-                );
-                html_response(problem.status(), page)
-            }
-        },
+        (Reply::Html, Problem::RegistrationNotOpen, Some(program)) => {
+            not_open_page(program, problem.status(), asked)
+        }
+        (Reply::Html, _, _) => {
+            let form = program.map(|p| format!("/programs/{}?lang={}", p.id, language.code()));
+            let back = BackLink::ToForm(form.as_deref().unwrap_or("/"));
+            let heading = problem.title_in(language);
+            let page = message_page(&masthead, &heading, &[problem.detail_in(language)], back);
+            html_response(problem.status(), page)
+        }
     }
 }
 
+/// `id`'s words with times, each written as the page's language writes it.
+fn said_with_times(cat: Catalog, id: &str, times: &[(&str, String)]) -> String {
+    let args: Vec<(&str, Arg<'_>)> = times
+        .iter()
+        .map(|(name, text)| (*name, Arg::Text(text)))
+        .collect();
+    cat.format(id, &args)
+}
+
 /// The page of a program whose registration has not opened yet.
-fn not_open_page(program: &ProgramSettings, status: StatusCode) -> Response<Body> {
+fn not_open_page(
+    program: &ProgramSettings,
+    status: StatusCode,
+    asked: &LanguageAsked,
+) -> Response<Body> {
+    let masthead = masthead(Some(program), asked);
+    let cat = Catalog::new(masthead.language());
     let zone = program.time_zone();
-    let opens = program
-        .registration_opens_at
-        .map(|opens| format!("Registration opens on {}.", local_time(&zone, opens)))
-        .unwrap_or_default();
-    let starts = format!(
-        "The webinar takes place on {}.",
-        local_time(&zone, program.starts_at)
-    );
+    let local = |at| i18n::local_time(cat.language(), at, &zone);
+    // A program is not open yet only when it has an opening.
+    let opens = program.registration_opens_at.unwrap_or(program.starts_at);
+    let times = [
+        ("opens", local(opens)),
+        ("starts", local(program.starts_at)),
+    ];
+    let when = said_with_times(cat, "not-open-when", &times);
+    let heading = cat.text("not-open-heading");
     html_response(
         status,
-        message_page(
-            Masthead::of(program),
-            "Registration is not open yet",
-            &[&opens, &starts],
-            BackLink::Omitted,
-        ),
+        message_page(&masthead, &heading, &[when], BackLink::Omitted),
     )
 }
 
 /// The page that says registration is closed: for `program`, or for every one.
-pub fn closed_page(program: Option<&ProgramSettings>, status: StatusCode) -> Response<Body> {
-    let closed_at = program.map(|program| {
-        let zone = program.time_zone();
-        format!(
-            "Registration closed on {}. The webinar takes place on {}.",
-            local_time(&zone, program.registration_closes_at),
-            local_time(&zone, program.starts_at)
-        )
-    });
-    let mut paragraphs: Vec<&str> = closed_at.iter().map(String::as_str).collect();
-    paragraphs.push("Registered participants receive the Zoom link by email before the webinar.");
+pub fn closed_page(
+    program: Option<&ProgramSettings>,
+    status: StatusCode,
+    asked: &LanguageAsked,
+) -> Response<Body> {
+    let masthead = masthead(program, asked);
+    let cat = Catalog::new(masthead.language());
+    let mut paragraphs: Vec<String> = program
+        .map(|program| {
+            let zone = program.time_zone();
+            let local = |at| i18n::local_time(cat.language(), at, &zone);
+            let times = [
+                ("closes", local(program.registration_closes_at)),
+                ("starts", local(program.starts_at)),
+            ];
+            said_with_times(cat, "closed-when", &times)
+        })
+        .into_iter()
+        .collect();
+    paragraphs.push(cat.text("closed-zoom"));
+    let heading = cat.text("closed-heading");
     html_response(
         status,
-        message_page(
-            masthead(program),
-            "Registration is closed",
-            &paragraphs,
-            BackLink::Omitted,
-        ),
+        message_page(&masthead, &heading, &paragraphs, BackLink::Omitted),
     )
 }
 
-fn masthead(program: Option<&ProgramSettings>) -> Masthead<'_> {
-    program.map_or(
-        Masthead {
-            title: "Registration",
-            host: None,
-        },
-        Masthead::of,
-    )
-}
+#[cfg(test)]
+#[path = "pages_tests.rs"]
+mod tests;

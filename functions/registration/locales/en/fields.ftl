@@ -31,3 +31,4 @@ error-country-code = must be a two-letter ISO 3166-1 country code
 error-country-unknown = is not a known ISO 3166-1 country code
 error-consent = must be given to register (tick the consent box)
 error-program-unknown = is not a program open for registration
+error-program-required = is required: several programs are open, name the one to register for

@@ -7,6 +7,11 @@ language-switcher = Language
 page-title-form = Register · { $title }
 page-title-message = { $heading } · { $title }
 page-back-to-form = Back to the registration form
+# A page's title when no program can be named (a link that names none).
+registration-title = Registration
+# Before the organizers' contact address on the form.
+form-questions = Questions:
+programs-choose = Choose a program to register for it.
 
 form-when = A Zoom webinar on { $starts }.
 form-closes = Registration closes on { $closes }.

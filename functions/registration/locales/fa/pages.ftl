@@ -7,6 +7,11 @@ language-switcher = زبان
 page-title-form = ثبت‌نام · { $title }
 page-title-message = { $heading } · { $title }
 page-back-to-form = بازگشت به فرم ثبت‌نام
+# A page's title when no program can be named (a link that names none).
+registration-title = ثبت‌نام
+# Before the organizers' contact address on the form.
+form-questions = پرسش‌ها:
+programs-choose = برای ثبت‌نام، یکی از دوره‌ها را انتخاب کنید.
 
 form-when = وبینار در Zoom: { $starts }.
 form-closes = پایان مهلت ثبت‌نام: { $closes }.

@@ -7,6 +7,11 @@ language-switcher = Язык
 page-title-form = Регистрация · { $title }
 page-title-message = { $heading } · { $title }
 page-back-to-form = Вернуться к регистрационной форме
+# A page's title when no program can be named (a link that names none).
+registration-title = Регистрация
+# Before the organizers' contact address on the form.
+form-questions = Вопросы:
+programs-choose = Выберите программу, чтобы зарегистрироваться на неё.
 
 form-when = Вебинар в Zoom: { $starts }.
 form-closes = Регистрация закрывается: { $closes }.

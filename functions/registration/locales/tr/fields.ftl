@@ -28,3 +28,4 @@ error-country-code = iki harfli bir ISO 3166-1 ülke kodu olmalıdır
 error-country-unknown = bilinen bir ISO 3166-1 ülke kodu değildir
 error-consent = kayıt için gereklidir (onay kutusunu işaretleyin)
 error-program-unknown = kayıtları açık bir program değildir
+error-program-required = zorunludur: birden fazla programın kayıtları açık, kaydolmak istediğiniz programı belirtin

@@ -7,6 +7,11 @@ language-switcher = Dil
 page-title-form = Kayıt · { $title }
 page-title-message = { $heading } · { $title }
 page-back-to-form = Kayıt formuna dön
+# A page's title when no program can be named (a link that names none).
+registration-title = Kayıt
+# Before the organizers' contact address on the form.
+form-questions = Sorularınız için:
+programs-choose = Kaydolmak için bir program seçin.
 
 form-when = Zoom üzerinden webinar: { $starts }.
 form-closes = Kayıtların kapanışı: { $closes }.

@@ -7,6 +7,11 @@ language-switcher = زبان
 page-title-form = رجسٹریشن · { $title }
 page-title-message = { $heading } · { $title }
 page-back-to-form = رجسٹریشن فارم پر واپس جائیں
+# A page's title when no program can be named (a link that names none).
+registration-title = رجسٹریشن
+# Before the organizers' contact address on the form.
+form-questions = سوالات کے لیے:
+programs-choose = رجسٹریشن کے لیے کوئی پروگرام منتخب کیجیے۔
 
 form-when = Zoom ویبینار: { $starts }۔
 form-closes = رجسٹریشن کی آخری تاریخ: { $closes }۔

@@ -28,3 +28,4 @@ error-country-code = 必须是 ISO 3166-1 两字母国家代码
 error-country-unknown = 不是已知的 ISO 3166-1 国家代码
 error-consent = 为报名所必需（请勾选同意框）
 error-program-unknown = 不是正在报名的项目
+error-program-required = 为必填项：目前有多个项目正在报名，请注明您要报名的项目

@@ -7,6 +7,11 @@ language-switcher = 语言
 page-title-form = 报名 · { $title }
 page-title-message = { $heading } · { $title }
 page-back-to-form = 返回报名表
+# A page's title when no program can be named (a link that names none).
+registration-title = 报名
+# Before the organizers' contact address on the form.
+form-questions = 咨询：
+programs-choose = 请选择要报名的项目。
 
 form-when = Zoom 网络研讨会时间：{ $starts }。
 form-closes = 报名截止时间：{ $closes }。

@@ -2,6 +2,7 @@
 //! (the recipient), so its rule is the strictest.
 
 use super::Redacted;
+use super::invalid::Invalid;
 use std::fmt;
 
 /// A deliverable email address of the form `local@domain.tld`, held in ASCII.
@@ -14,34 +15,34 @@ use std::fmt;
 #[derive(Clone, PartialEq, Eq)]
 pub struct EmailAddress(String);
 
-const INVALID: &str = "must be one email address like name@example.org";
-
 impl EmailAddress {
     pub const MAX_CHARS: usize = 254;
 
-    pub fn parse(input: &str) -> Result<Self, String> {
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
         let value = input.trim();
         if value.is_empty() {
-            return Err("is required".into());
+            return Err(Invalid::Required);
         }
-        let too_long = || format!("must be at most {} characters", Self::MAX_CHARS);
+        let too_long = Invalid::TooLong {
+            max: Self::MAX_CHARS,
+        };
         if value.chars().count() > Self::MAX_CHARS {
-            return Err(too_long());
+            return Err(too_long);
         }
         let Some((local, domain)) = value.split_once('@') else {
-            return Err(INVALID.into());
+            return Err(Invalid::Email);
         };
-        let domain = ascii_domain(domain).ok_or(INVALID)?;
+        let domain = ascii_domain(domain).ok_or(Invalid::Email)?;
         let value = format!("{local}@{domain}");
         if value.len() > Self::MAX_CHARS {
-            return Err(too_long());
+            return Err(too_long);
         }
         // The crate checks the RFC grammar; the rules here narrow it to what SES delivers.
         if !is_local_part(local)
             || !is_ascii_domain(&domain)
             || !email_address::EmailAddress::is_valid(&value)
         {
-            return Err(INVALID.into());
+            return Err(Invalid::Email);
         }
         Ok(Self(value))
     }
@@ -207,7 +208,7 @@ mod tests {
         assert!(long.len() > 254);
         assert_eq!(
             EmailAddress::parse(&long).unwrap_err(),
-            "must be at most 254 characters"
+            Invalid::TooLong { max: 254 }
         );
     }
 

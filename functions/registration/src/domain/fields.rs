@@ -8,6 +8,7 @@
 //! disguised message.
 
 use super::Redacted;
+use super::invalid::Invalid;
 use super::text::bounded_text;
 use super::web_address::contains_web_address;
 use std::fmt;
@@ -18,16 +19,13 @@ use std::fmt;
 #[derive(Clone, PartialEq, Eq)]
 pub struct FullName(String);
 
-const WEB_ADDRESS_MESSAGE: &str =
-    "must be a name, not a web address (no ://, www. or domain such as example.com)";
-
 impl FullName {
     pub const MAX_CHARS: usize = 100;
 
-    pub fn parse(input: &str) -> Result<Self, String> {
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
         let value = bounded_text(input, Self::MAX_CHARS)?;
         if contains_web_address(&value) {
-            return Err(WEB_ADDRESS_MESSAGE.into());
+            return Err(Invalid::WebAddress);
         }
         Ok(Self(value))
     }
@@ -53,7 +51,7 @@ pub struct Organization(String);
 impl Organization {
     pub const MAX_CHARS: usize = 150;
 
-    pub fn parse(input: &str) -> Result<Self, String> {
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
         Ok(Self(bounded_text(input, Self::MAX_CHARS)?))
     }
 }
@@ -80,7 +78,7 @@ pub struct Designation(String);
 impl Designation {
     pub const MAX_CHARS: usize = 100;
 
-    pub fn parse(input: &str) -> Result<Option<Self>, String> {
+    pub fn parse(input: &str) -> Result<Option<Self>, Invalid> {
         if input.trim().is_empty() {
             return Ok(None);
         }
@@ -111,22 +109,24 @@ pub struct Phone(String);
 impl Phone {
     pub const MAX_CHARS: usize = 32;
 
-    pub fn parse(input: &str) -> Result<Option<Self>, String> {
+    pub fn parse(input: &str) -> Result<Option<Self>, Invalid> {
         let value: String = input.trim().chars().map(ascii_digit).collect();
         if value.is_empty() {
             return Ok(None);
         }
         if value.chars().count() > Self::MAX_CHARS {
-            return Err(format!("must be at most {} characters", Self::MAX_CHARS));
+            return Err(Invalid::TooLong {
+                max: Self::MAX_CHARS,
+            });
         }
         if !value
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')'))
         {
-            return Err("may contain only digits, spaces and + - ( )".into());
+            return Err(Invalid::PhoneCharacters);
         }
         if !value.chars().any(|c| c.is_ascii_digit()) {
-            return Err("must contain digits".into());
+            return Err(Invalid::PhoneDigits);
         }
         Ok(Some(Self(value)))
     }
@@ -160,14 +160,14 @@ impl fmt::Debug for Phone {
 pub struct Country(isocountry::CountryCode);
 
 impl Country {
-    pub fn parse(input: &str) -> Result<Self, String> {
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
         let code = input.trim().to_ascii_uppercase();
         if code.len() != 2 {
-            return Err("must be a two-letter ISO 3166-1 country code".into());
+            return Err(Invalid::CountryCode);
         }
         isocountry::CountryCode::for_alpha2(&code)
             .map(Self)
-            .map_err(|_| "is not a known ISO 3166-1 country code".into())
+            .map_err(|_| Invalid::CountryUnknown)
     }
 
     pub fn code(&self) -> &'static str {

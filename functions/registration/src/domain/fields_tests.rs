@@ -1,7 +1,8 @@
 //! Tests of the rules in `fields.rs`.
 use super::*;
 use crate::domain::EmailAddress;
-use crate::domain::text::{FORMAT_MESSAGE, JOINER_MESSAGE, is_format_char};
+use crate::domain::Invalid;
+use crate::domain::text::is_format_char;
 use icu_normalizer::ComposingNormalizerBorrowed;
 use proptest::prelude::*;
 
@@ -24,9 +25,9 @@ fn a_name_is_bounded_to_one_hundred_characters() {
     assert!(FullName::parse(&"ж".repeat(100)).is_ok());
     assert_eq!(
         FullName::parse(&"ж".repeat(101)).unwrap_err(),
-        "must be at most 100 characters"
+        Invalid::TooLong { max: 100 }
     );
-    assert_eq!(FullName::parse("   ").unwrap_err(), "is required");
+    assert_eq!(FullName::parse("   ").unwrap_err(), Invalid::Required);
 }
 
 #[test]
@@ -153,7 +154,7 @@ fn is_named_invisible(c: char) -> bool {
 
 #[test]
 fn names_organizations_and_designations_with_format_characters_are_refused() {
-    let rule = FORMAT_MESSAGE;
+    let rule = Invalid::FormatCharacters;
     for text in WITH_FORMAT_CHARACTERS {
         assert_eq!(FullName::parse(text).unwrap_err(), rule, "{text:?}");
         assert_eq!(Organization::parse(text).unwrap_err(), rule, "{text:?}");
@@ -203,11 +204,11 @@ fn zero_width_joiners_out_of_place_are_refused() {
     ] {
         assert_eq!(
             FullName::parse(text).unwrap_err(),
-            JOINER_MESSAGE,
+            Invalid::Joiner,
             "{text:?}"
         );
-        assert_eq!(Organization::parse(text).unwrap_err(), JOINER_MESSAGE);
-        assert_eq!(Designation::parse(text).unwrap_err(), JOINER_MESSAGE);
+        assert_eq!(Organization::parse(text).unwrap_err(), Invalid::Joiner);
+        assert_eq!(Designation::parse(text).unwrap_err(), Invalid::Joiner);
     }
 }
 
@@ -220,7 +221,7 @@ fn other_format_characters_stay_refused_between_letters_and_beside_a_joiner() {
     ] {
         assert_eq!(
             FullName::parse(text).unwrap_err(),
-            FORMAT_MESSAGE,
+            Invalid::FormatCharacters,
             "{text:?}"
         );
     }
@@ -246,7 +247,7 @@ fn a_name_with_a_web_address_is_refused() {
     ] {
         assert_eq!(
             FullName::parse(name).unwrap_err(),
-            "must be a name, not a web address (no ://, www. or domain such as example.com)",
+            Invalid::WebAddress,
             "{name:?}"
         );
     }

@@ -10,6 +10,7 @@ pub mod action_token;
 mod email;
 pub mod feedback;
 mod fields;
+mod invalid;
 pub mod key;
 pub mod lifecycle;
 mod submission;
@@ -19,6 +20,7 @@ mod web_address;
 pub use crate::domain::lifecycle::RegistrationStatus;
 pub use email::EmailAddress;
 pub use fields::{Country, Designation, FullName, Organization, Phone};
+pub use invalid::Invalid;
 pub use submission::{
     CONSENT_WORDS, Field, FieldErrors, NewRegistration, RawRegistration, RawValue, Submission,
 };

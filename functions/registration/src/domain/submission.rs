@@ -4,6 +4,7 @@
 use super::Redacted;
 use super::email::EmailAddress;
 use super::fields::{Country, Designation, FullName, Organization, Phone};
+use super::invalid::Invalid;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -155,17 +156,17 @@ impl RawRegistration {
     }
 }
 
-/// The message for each invalid field, keyed by [`Field::name`]. The messages
-/// state the rule and never quote what was typed.
+/// The rule each invalid field broke, keyed by [`Field::name`]. Its message
+/// states the rule and never quotes what was typed.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct FieldErrors(pub BTreeMap<&'static str, String>);
+pub struct FieldErrors(pub BTreeMap<&'static str, Invalid>);
 
 impl FieldErrors {
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.get(field).map(String::as_str)
+    pub fn get(&self, field: &str) -> Option<Invalid> {
+        self.0.get(field).copied()
     }
 
-    fn insert(&mut self, field: Field, message: String) {
+    fn insert(&mut self, field: Field, message: Invalid) {
         self.0.insert(field.name(), message);
     }
 }
@@ -200,10 +201,7 @@ impl TryFrom<&RawRegistration> for Submission {
         let mut errors = FieldErrors::default();
         let registration = read_fields(raw, &mut errors);
         if !raw.consent.gives_consent() {
-            errors.insert(
-                Field::Consent,
-                "must be given to register (tick the consent box)".into(),
-            );
+            errors.insert(Field::Consent, Invalid::Consent);
         }
         match registration {
             Some(registration) if errors.0.is_empty() => Ok(Submission::Participant(registration)),
@@ -235,12 +233,12 @@ fn required<T>(
     raw: &RawRegistration,
     errors: &mut FieldErrors,
     field: Field,
-    parse: impl Fn(&str) -> Result<T, String>,
+    parse: impl Fn(&str) -> Result<T, Invalid>,
 ) -> Option<T> {
     let result = match raw.get(field) {
-        RawValue::Absent => Err("is required".to_owned()),
+        RawValue::Absent => Err(Invalid::Required),
         RawValue::Text(text) => parse(text),
-        RawValue::Flag(_) | RawValue::Other => Err("must be text".to_owned()),
+        RawValue::Flag(_) | RawValue::Other => Err(Invalid::NotText),
     };
     result.map_err(|message| errors.insert(field, message)).ok()
 }
@@ -249,7 +247,7 @@ fn optional<T>(
     raw: &RawRegistration,
     errors: &mut FieldErrors,
     field: Field,
-    parse: impl Fn(&str) -> Result<Option<T>, String>,
+    parse: impl Fn(&str) -> Result<Option<T>, Invalid>,
 ) -> Option<Option<T>> {
     match raw.get(field) {
         RawValue::Absent => Some(None),

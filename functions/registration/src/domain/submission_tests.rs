@@ -116,8 +116,8 @@ fn non_text_json_values_are_refused_per_field() {
         ..valid_raw()
     };
     let errors = Submission::try_from(&raw).unwrap_err();
-    assert_eq!(errors.get("full_name"), Some("must be text"));
-    assert_eq!(errors.get("phone"), Some("must be text"));
+    assert_eq!(errors.get("full_name"), Some(Invalid::NotText));
+    assert_eq!(errors.get("phone"), Some(Invalid::NotText));
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! characters and no invisible format character, except the joiners that
 //! Persian, Urdu, Pashto and Indic names need, between two letters.
 
+use super::Invalid;
 use icu_normalizer::ComposingNormalizerBorrowed;
 use icu_properties::CodePointMapData;
 use icu_properties::props::{GeneralCategory, GeneralCategoryGroup};
@@ -11,25 +12,20 @@ pub(super) const ZWNJ: char = '\u{200C}';
 /// The zero-width joiner (the virama + ZWJ of Indic conjuncts, `क्‍ष`).
 pub(super) const ZWJ: char = '\u{200D}';
 
-pub(super) const FORMAT_MESSAGE: &str =
-    "must not contain invisible formatting characters (direction marks, zero-width spaces)";
-pub(super) const JOINER_MESSAGE: &str =
-    "may hold a zero-width joiner or non-joiner only between two letters";
-
 /// NFC-normalize and trim, then require 1..=max characters (counted composed)
 /// with no control characters and no format characters but a joiner between
 /// two letters.
-pub(super) fn bounded_text(input: &str, max: usize) -> Result<String, String> {
+pub(super) fn bounded_text(input: &str, max: usize) -> Result<String, Invalid> {
     let normalized = ComposingNormalizerBorrowed::new_nfc().normalize(input);
     let value = normalized.trim();
     if value.is_empty() {
-        return Err("is required".into());
+        return Err(Invalid::Required);
     }
     if value.chars().count() > max {
-        return Err(format!("must be at most {max} characters"));
+        return Err(Invalid::TooLong { max });
     }
     if value.chars().any(is_forbidden_char) {
-        return Err("must not contain control characters".into());
+        return Err(Invalid::Control);
     }
     let chars: Vec<char> = value.chars().collect();
     let mut stray = (0..chars.len())
@@ -38,8 +34,8 @@ pub(super) fn bounded_text(input: &str, max: usize) -> Result<String, String> {
     match stray.clone().next() {
         None => Ok(value.to_owned()),
         // Only joiners out of place: their own message, as they were typed on purpose.
-        Some(_) if stray.all(is_joiner) => Err(JOINER_MESSAGE.into()),
-        Some(_) => Err(FORMAT_MESSAGE.into()),
+        Some(_) if stray.all(is_joiner) => Err(Invalid::Joiner),
+        Some(_) => Err(Invalid::FormatCharacters),
     }
 }
 

@@ -13,6 +13,7 @@ mod countries;
 mod dates;
 #[cfg(test)]
 mod english_tests;
+mod invalid;
 
 pub use crate::program::Language;
 pub use catalog::{Arg, Catalog};

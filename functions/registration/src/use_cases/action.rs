@@ -22,18 +22,14 @@ pub enum ActionError {
     Store(#[source] StoreError),
 }
 
-/// A link's page title when no program can be named: a deployment without a
-/// program of its own, and a token that names none it has.
-pub const NO_PROGRAM_TITLE: &str = "Registration";
-
-/// The title of the program a link's token names, for its page (read through
-/// the cache, which resolving the token has just filled); else the
-/// deployment's own program's.
-pub async fn program_title(
+/// The program a link's token names, for its page's title, host and
+/// languages (read through the cache, which resolving the token has just
+/// filled); else the deployment's own; `None` when there is neither.
+pub async fn link_program(
     programs: &dyn Programs<Error = StoreError>,
     own: Option<&ProgramSettings>,
     token: Option<&str>,
-) -> String {
+) -> Option<Arc<ProgramSettings>> {
     let own_id = own.map(|own| own.id.as_ref());
     let named = token
         .and_then(|token| ActionToken::parse(token.trim()))
@@ -43,10 +39,7 @@ pub async fn program_title(
         Some(id) => programs.program(&id).await.ok().flatten(),
         None => None,
     };
-    program
-        .map(|program| program.title.clone())
-        .or_else(|| own.map(|own| own.title.clone()))
-        .unwrap_or_else(|| NO_PROGRAM_TITLE.to_owned())
+    program.or_else(|| own.map(|own| Arc::new(own.clone())))
 }
 
 /// The registration a link's token names, with its program's settings, while

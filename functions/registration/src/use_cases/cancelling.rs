@@ -13,7 +13,7 @@ use crate::store::{
     CancelOutcome, Freed, LimitCounters, Outbox, Outboxes, Registration, Seats, SharedPrograms,
     Tokens,
 };
-use crate::use_cases::action::{ActionError, program_title, resolve};
+use crate::use_cases::action::{ActionError, link_program, resolve};
 use crate::use_cases::owed_email::OwedEmails;
 use jiff::Timestamp;
 use std::sync::Arc;
@@ -144,9 +144,10 @@ impl<
         resolve(&self.store, self.programs.as_ref(), own, now, token).await
     }
 
-    /// The title of the link's page: its program's.
-    pub async fn page_title(&self, token: Option<&str>) -> String {
-        program_title(self.programs.as_ref(), self.config.own.as_ref(), token).await
+    /// The program of the link's page: the one its token names, else the
+    /// deployment's own.
+    pub async fn page_program(&self, token: Option<&str>) -> Option<Arc<ProgramSettings>> {
+        link_program(self.programs.as_ref(), self.config.own.as_ref(), token).await
     }
 }
 

@@ -15,7 +15,7 @@ use crate::program::ProgramSettings;
 use crate::store::{
     LimitCounters, Outbox, Outboxes, Registration, SeatOutcome, Seats, SharedPrograms, Tokens,
 };
-use crate::use_cases::action::{ActionError, program_title, resolve};
+use crate::use_cases::action::{ActionError, link_program, resolve};
 use crate::use_cases::owed_email::OwedEmails;
 use jiff::Timestamp;
 use std::sync::Arc;
@@ -195,8 +195,9 @@ impl<
         resolve(&self.store, self.programs.as_ref(), own, now, token).await
     }
 
-    /// The title of the link's page: its program's.
-    pub async fn page_title(&self, token: Option<&str>) -> String {
-        program_title(self.programs.as_ref(), self.config.own.as_ref(), token).await
+    /// The program of the link's page: the one its token names, else the
+    /// deployment's own.
+    pub async fn page_program(&self, token: Option<&str>) -> Option<Arc<ProgramSettings>> {
+        link_program(self.programs.as_ref(), self.config.own.as_ref(), token).await
     }
 }

@@ -5,14 +5,17 @@
 //! route's page table. A route supplies only its path, its calls and its table.
 
 use super::{
-    ActionRequest, Button, ButtonStyle, Problem, Reply, action_page, html_response, json_response,
-    problem_json,
+    ActionRequest, Button, ButtonStyle, LanguageAsked, Masthead, Problem, Reply, action_page,
+    html_response, json_response, problem_json,
 };
 use crate::config::AllowedOrigins;
+use crate::i18n::{Arg, Catalog, Language};
+use crate::program::ProgramSettings;
 use crate::use_cases::action::ActionError;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde_json::Value;
+use std::sync::Arc;
 
 /// What one link's route adds to the shared edge.
 pub trait ActionRoute {
@@ -27,9 +30,9 @@ pub trait ActionRoute {
     /// What the action did (or had already done).
     type Done;
 
-    /// The page's title: the program the token names (`None`: the
-    /// deployment's own).
-    fn event_title(&self, token: Option<&str>) -> impl Future<Output = String>;
+    /// The program the token names (without one: the deployment's own), for
+    /// the page's title, host and languages; `None` when there is neither.
+    fn program(&self, token: Option<&str>) -> impl Future<Output = Option<Arc<ProgramSettings>>>;
     fn allowed_origins(&self) -> &AllowedOrigins;
     /// The link's page: changes nothing.
     fn check(&self, token: Option<&str>) -> impl Future<Output = Result<Self::Found, ActionError>>;
@@ -58,40 +61,107 @@ impl<Found, Done> ActionOutcome<'_, Found, Done> {
 }
 
 /// What the participant sees: a status, a heading, a few paragraphs and, on the
-/// link's page when there is something to do, the button's label.
+/// link's page when there is something to do, the button's label, each as
+/// the catalog words the page's language says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActionPage {
     pub status: StatusCode,
-    pub heading: &'static str,
-    pub paragraphs: Vec<String>,
+    pub heading: Words,
+    pub paragraphs: Vec<Words>,
+    /// The id of the button's catalog message.
     pub button: Option<&'static str>,
 }
 
-/// Answer one request to `route`'s path.
+/// Words of a link's page, said in the page's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Words {
+    /// A catalog message without placeholders, by its id.
+    Message(&'static str),
+    /// The waiting list's place (0: not known), `waitlisted-place`.
+    Place(u32),
+    /// A problem's title, for a refusal no link leads to.
+    ProblemTitle(Problem),
+    ProblemDetail(Problem),
+}
+
+impl Words {
+    pub fn say(self, language: Language) -> String {
+        let cat = Catalog::new(language);
+        match self {
+            Words::Message(id) => cat.text(id),
+            Words::Place(position) => cat.format(
+                "waitlisted-place",
+                &[("position", Arg::Number(position.into()))],
+            ),
+            Words::ProblemTitle(problem) => problem.title_in(language),
+            Words::ProblemDetail(problem) => problem.detail_in(language),
+        }
+    }
+}
+
+/// Answer one request to `route`'s path, in the language the request asks
+/// for (`?lang=`, which the button's action keeps; `Accept-Language`) among
+/// the program's.
 pub async fn serve_action<R: ActionRoute>(route: &R, request: Request) -> Response<Body> {
+    let asked = LanguageAsked::of(&request);
     match ActionRequest::read(&request, R::PATH, route.allowed_origins()) {
         ActionRequest::Show { token } => {
             let found = route.check(token.as_deref()).await;
             log_failure::<R, _>(&found);
-            let title = &route.event_title(token.as_deref()).await;
+            let frame = frame(
+                route.program(token.as_deref()).await,
+                &asked,
+                token.as_deref(),
+            );
             let outcome = found
                 .as_ref()
                 .map_or_else(ActionOutcome::refused, ActionOutcome::Shown);
-            html::<R>(&R::page_for(outcome), title, token.as_deref())
+            html::<R>(&R::page_for(outcome), &frame, token.as_deref())
         }
         ActionRequest::Act { reply, token } => {
             let done = route.act(token.as_deref()).await;
             log_failure::<R, _>(&done);
-            let title = &route.event_title(token.as_deref()).await;
+            let frame = frame(
+                route.program(token.as_deref()).await,
+                &asked,
+                token.as_deref(),
+            );
             let outcome = done
                 .as_ref()
                 .map_or_else(ActionOutcome::refused, ActionOutcome::Done);
-            answer::<R>(reply, outcome, title)
+            answer::<R>(reply, outcome, &frame)
         }
         ActionRequest::Refused { reply, problem } => {
-            let title = &route.event_title(None).await;
-            answer::<R>(reply, ActionOutcome::Refused(problem), title)
+            let frame = frame(route.program(None).await, &asked, None);
+            answer::<R>(reply, ActionOutcome::Refused(problem), &frame)
         }
+    }
+}
+
+/// The top of a link's page, in the language `asked` chooses among the
+/// program's (without a program, among all). Its switcher links to the same
+/// page in another language, keeping the token.
+fn frame(
+    program: Option<Arc<ProgramSettings>>,
+    asked: &LanguageAsked,
+    token: Option<&str>,
+) -> Masthead {
+    let Some(program) = program else {
+        return Masthead::without_program(asked.among(&Language::ALL));
+    };
+    let masthead = Masthead::of(&program, asked.among(&program.languages));
+    // A token is URL-safe (base64url and dots); anything else is left out of the links.
+    let keep = token
+        .map(str::trim)
+        .filter(|t| {
+            !t.is_empty()
+                && t.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+        })
+        .map_or_else(|| "?".to_owned(), |token| format!("?token={token}&"));
+    Masthead {
+        page: masthead.page.linking_to(keep),
+        ..masthead
     }
 }
 
@@ -106,28 +176,37 @@ fn log_failure<R: ActionRoute, T>(outcome: &Result<T, ActionError>) {
 fn answer<R: ActionRoute>(
     reply: Reply,
     outcome: ActionOutcome<'_, R::Found, R::Done>,
-    title: &str,
+    frame: &Masthead,
 ) -> Response<Body> {
     match (reply, &outcome) {
         (Reply::Json, ActionOutcome::Done(done)) => {
             json_response(StatusCode::OK, &R::done_json(done))
         }
-        (Reply::Json, ActionOutcome::Refused(problem)) => problem_json(*problem, None),
-        _ => html::<R>(&R::page_for(outcome), title, None),
+        (Reply::Json, ActionOutcome::Refused(problem)) => {
+            problem_json(*problem, None, frame.language())
+        }
+        _ => html::<R>(&R::page_for(outcome), frame, None),
     }
 }
 
 /// The page as HTML; the button, if the page has one, posts `token` back.
-fn html<R: ActionRoute>(page: &ActionPage, title: &str, token: Option<&str>) -> Response<Body> {
-    let button = page.button.zip(token).map(|(label, token)| Button {
+fn html<R: ActionRoute>(
+    page: &ActionPage,
+    frame: &Masthead,
+    token: Option<&str>,
+) -> Response<Body> {
+    let language = frame.language();
+    let label = page.button.map(|id| Catalog::new(language).text(id));
+    let button = label.as_deref().zip(token).map(|(label, token)| Button {
         action: R::PATH,
         token,
         label,
         style: R::BUTTON_STYLE,
     });
+    let paragraphs: Vec<String> = page.paragraphs.iter().map(|w| w.say(language)).collect();
     html_response(
         page.status,
-        action_page(title, page.heading, &page.paragraphs, button),
+        action_page(frame, &page.heading.say(language), &paragraphs, button),
     )
 }
 

@@ -1,30 +1,32 @@
 //! The HTTP edge shared by the functions: reading a request body ([`body`]),
 //! content negotiation and RFC 9457 problems ([`problem`]), the check against
 //! cross-site posts ([`origin`]), what a request to a link's route asks for
-//! ([`link`]), the edge both link routes share ([`link_route`]), the HTML pages
-//! ([`pages`], and [`list_page`] of the programs open), and the headers every response carries.
+//! ([`action`]), the edge both link routes share ([`action_route`]), the HTML
+//! pages in the page's language ([`page_language`]: the form in [`pages`], the
+//! others in [`message_pages`], [`list_page`] of the programs open), and the
+//! headers every response carries.
 
 mod action;
 mod action_route;
 mod body;
 mod list_page;
+mod message_pages;
 mod origin;
 mod page_language;
 mod pages;
 mod problem;
 
 pub use action::ActionRequest;
-pub use action_route::{ActionOutcome, ActionPage, ActionRoute, serve_action};
+pub use action_route::{ActionOutcome, ActionPage, ActionRoute, Words, serve_action};
 pub use body::{
     BodyError, BodyFormat, MAX_BODY_BYTES, PROGRAM_FIELD, body_format, parse_registration,
     parse_token,
 };
 pub use list_page::list_page;
+pub use message_pages::{BackLink, Button, ButtonStyle, Masthead, action_page, message_page};
 pub use origin::{api_domain, origin_allowed};
-pub use page_language::{LanguageLink, PageLanguage};
-pub use pages::{
-    BackLink, Button, ButtonStyle, ECO_MEMBERS, Masthead, action_page, form_page, message_page,
-};
+pub use page_language::{LANG_PARAMETER, LanguageAsked, LanguageLink, PageLanguage};
+pub use pages::{ECO_MEMBERS, form_page};
 pub use problem::{PROBLEM_BASE, Problem, RETRY_UNAVAILABLE_AFTER_SECS, Reply, problem_json};
 
 use lambda_http::http::{StatusCode, header};

@@ -1,11 +1,11 @@
-//! The HTML pages: the registration form (empty, or again with what was typed
-//! and every message), the page behind an emailed link (with the one button that
-//! posts its token back), and the message page every other outcome shows.
+//! The registration form, in the page's language: empty, or again with what
+//! was typed and every field's message.
 
+use super::message_pages::{host_in, title_in};
 use super::page_language::PageLanguage;
-use crate::config::DEFAULT_HOST;
 use crate::domain::{
-    Designation, EmailAddress, Field, FieldErrors, FullName, Organization, Phone, RawRegistration,
+    Designation, EmailAddress, Field, FieldErrors, FullName, Invalid, Organization, Phone,
+    RawRegistration,
 };
 use crate::i18n::{self, Arg, Catalog, CountryName, Language, country_names};
 use crate::program::ProgramSettings;
@@ -29,7 +29,7 @@ struct FormPage<'a> {
     cat: Catalog,
     page_title: String,
     title: &'a str,
-    host: Option<&'a str>,
+    host: Option<String>,
     /// The program's summary in the page's language, paragraph by paragraph.
     summary: Vec<&'a str>,
     contact_email: Option<&'a str>,
@@ -74,6 +74,7 @@ struct FieldMessage {
 fn label(cat: Catalog, field: &str) -> String {
     match Field::from_name(field) {
         Some(field) => cat.text(&format!("field-{}", field.name())),
+        None if field == super::PROGRAM_FIELD => cat.text("field-program"),
         None => cat.text("field-any"),
     }
 }
@@ -91,15 +92,6 @@ pub(super) fn summary_paragraphs(program: &ProgramSettings, language: Language) 
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .collect()
-}
-
-/// A program's title in `language`, else its own.
-fn title_in(program: &ProgramSettings, language: Language) -> &str {
-    program
-        .text
-        .get(&language)
-        .and_then(|text| text.title.as_deref())
-        .unwrap_or(&program.title)
 }
 
 /// The registration form of `program` in `language`, empty or filled again
@@ -120,7 +112,7 @@ pub fn form_page(
         value: values.get(field).as_text().to_owned(),
         error: errors
             .get(field.name())
-            .map(|message| field_message(cat, field.name(), message)),
+            .map(|rule| field_message(cat, field.name(), rule)),
         lifetime: std::marker::PhantomData,
     };
     let country = FormField {
@@ -136,7 +128,7 @@ pub fn form_page(
         cat,
         page_title: cat.format("page-title-form", &[("title", Arg::Text(title))]),
         title,
-        host: Some(&program.host),
+        host: Some(host_in(cat, &program.host)),
         summary: summary_paragraphs(program, language),
         contact_email: program.contact_email.as_deref(),
         program_id: program.id.as_ref(),
@@ -165,9 +157,9 @@ fn summary(cat: Catalog, errors: &FieldErrors) -> Vec<FieldMessage> {
     errors
         .0
         .iter()
-        .map(|(field, message)| FieldMessage {
+        .map(|(field, rule)| FieldMessage {
             field,
-            text: field_message(cat, field, message),
+            text: field_message(cat, field, *rule),
         })
         .collect()
 }
@@ -175,11 +167,7 @@ fn summary(cat: Catalog, errors: &FieldErrors) -> Vec<FieldMessage> {
 /// The consent's sentence, naming the program's host (the default host by
 /// its name in the page's language).
 fn consent_text(cat: Catalog, host: &str, retention_days: u32) -> String {
-    let host = if host == DEFAULT_HOST {
-        cat.text("org-name")
-    } else {
-        host.to_owned()
-    };
+    let host = host_in(cat, host);
     let args = [
         ("host", Arg::Text(&host)),
         ("days", Arg::Number(retention_days.into())),
@@ -188,124 +176,14 @@ fn consent_text(cat: Catalog, host: &str, retention_days: u32) -> String {
 }
 
 /// A field's label and message, as the page's language puts them together.
-fn field_message(cat: Catalog, field: &str, message: &str) -> String {
+fn field_message(cat: Catalog, field: &str, rule: Invalid) -> String {
     cat.format(
         "field-message",
         &[
             ("field", Arg::Text(&label(cat, field))),
-            ("message", Arg::Text(message)),
+            ("message", Arg::Text(&cat.invalid(rule))),
         ],
     )
-}
-
-#[derive(Template)]
-#[template(path = "message.html")]
-struct MessagePage<'a> {
-    page: PageLanguage,
-    title: &'a str,
-    host: Option<&'a str>,
-    heading: &'a str,
-    paragraphs: &'a [&'a str],
-    back_link: Option<&'a str>,
-}
-
-/// Whether a message page links back to a registration form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BackLink<'a> {
-    /// For an answer the participant can act on by filling the form again:
-    /// the form's path.
-    ToForm(&'a str),
-    Omitted,
-}
-
-/// What a page names at its top: the program's title and host, or none.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Masthead<'a> {
-    pub title: &'a str,
-    pub host: Option<&'a str>,
-}
-
-impl<'a> Masthead<'a> {
-    pub fn of(program: &'a ProgramSettings) -> Self {
-        Self {
-            title: &program.title,
-            host: Some(&program.host),
-        }
-    }
-}
-
-/// A page with a heading and a few paragraphs, for every outcome that is not the form.
-pub fn message_page(
-    masthead: Masthead<'_>,
-    heading: &str,
-    paragraphs: &[&str],
-    back_link: BackLink<'_>,
-) -> String {
-    MessagePage {
-        page: PageLanguage::english(),
-        title: masthead.title,
-        host: masthead.host,
-        heading,
-        paragraphs,
-        back_link: match back_link {
-            BackLink::ToForm(path) => Some(path),
-            BackLink::Omitted => None,
-        },
-    }
-    .render()
-    .expect("the message template renders")
-}
-
-/// The one button of a link's page: a form that posts the token back, so that
-/// the action needs no JavaScript and a mail scanner's GET changes nothing.
-#[derive(Debug, Clone, Copy)]
-pub struct Button<'a> {
-    /// Where the form posts (`/registrations/confirm`, `/registrations/cancel`).
-    pub action: &'a str,
-    pub token: &'a str,
-    pub label: &'a str,
-    pub style: ButtonStyle,
-}
-
-/// How a button looks: the usual blue, or red for what cannot be undone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ButtonStyle {
-    Primary,
-    Destructive,
-}
-
-#[derive(Template)]
-#[template(path = "action.html")]
-struct ActionPage<'a> {
-    page: PageLanguage,
-    title: &'a str,
-    host: Option<&'a str>,
-    heading: &'a str,
-    paragraphs: &'a [String],
-    button: Option<Button<'a>>,
-    destructive: bool,
-}
-
-/// The page behind an emailed link: a heading, a few paragraphs and, when there
-/// is something to do, its button.
-pub fn action_page(
-    event_title: &str,
-    heading: &str,
-    paragraphs: &[String],
-    button: Option<Button<'_>>,
-) -> String {
-    ActionPage {
-        page: PageLanguage::english(),
-        title: event_title,
-        // The confirm and cancel pages do not know their program's host yet.
-        host: Some(DEFAULT_HOST),
-        heading,
-        paragraphs,
-        button,
-        destructive: button.is_some_and(|b| b.style == ButtonStyle::Destructive),
-    }
-    .render()
-    .expect("the action template renders")
 }
 
 #[cfg(test)]
@@ -359,7 +237,7 @@ mod tests {
             ..Default::default()
         };
         let mut errors = FieldErrors::default();
-        errors.0.insert("email", "is required".into());
+        errors.0.insert("email", Invalid::Required);
         let html = form_page(&program, Language::En, 90, &values, &errors);
         let html = html.replace(['\u{2068}', '\u{2069}'], "");
         assert!(!html.contains("<script>alert(1)"));
@@ -399,7 +277,7 @@ mod tests {
             ..Default::default()
         };
         let mut errors = FieldErrors::default();
-        errors.0.insert("email", "must be one email address".into());
+        errors.0.insert("email", Invalid::Email);
         let html = form_page(&program, Language::En, 90, &values, &errors);
         for (field, value) in [
             ("full_name", "علی\u{200C}رضا"),
@@ -413,32 +291,5 @@ mod tests {
                 "{field}"
             );
         }
-    }
-
-    #[test]
-    fn an_action_page_posts_its_token_back_escaped() {
-        let html = action_page(
-            "Powering <Belt> & Road",
-            "Confirm your registration",
-            &["One <b>click</b>.".to_owned()],
-            Some(Button {
-                action: "/registrations/confirm",
-                token: "abc\"><script>",
-                label: "Confirm my registration",
-                style: ButtonStyle::Primary,
-            }),
-        );
-        assert!(html.contains(r#"<form method="post" action="/registrations/confirm">"#));
-        assert!(
-            html.contains(
-                r#"<input type="hidden" name="token" value="abc&#34;&#62;&#60;script&#62;">"#
-            ),
-            "{html}"
-        );
-        assert!(html.contains("Confirm my registration</button>"));
-        assert!(!html.contains("<b>click</b>") && !html.contains("Powering <Belt>"));
-        assert!(!html.contains("class=\"destructive\""));
-        let done = action_page("T", "Done", &[], None);
-        assert!(!done.contains("<form"));
     }
 }

@@ -4,6 +4,7 @@
 use super::body::{BodyError, BodyFormat, body_format};
 use super::respond;
 use crate::domain::FieldErrors;
+use crate::i18n::{Catalog, Language};
 use crate::store::StoreError;
 use crate::use_cases::action::ActionError;
 use lambda_http::http::{HeaderMap, StatusCode, header};
@@ -114,61 +115,20 @@ impl Problem {
         }
     }
 
-    pub fn title(self) -> &'static str {
-        match self {
-            Problem::MalformedBody => "The request body is not well-formed",
-            Problem::RegistrationClosed => "Registration is closed",
-            Problem::RegistrationNotOpen => "Registration is not open yet",
-            Problem::AlreadyRegistered => "This email address is already registered",
-            Problem::PayloadTooLarge => "The request body is too large",
-            Problem::UnsupportedMediaType => "Unsupported content type",
-            Problem::Validation => "Some fields are invalid",
-            Problem::TooManyRequests => "Too many registrations from your network",
-            Problem::Internal => "Something went wrong on our side",
-            Problem::Unavailable => "The service is temporarily unavailable",
-            Problem::NotFound => "Not found",
-            Problem::MethodNotAllowed => "Method not allowed",
-            Problem::CrossSite => "This request came from another site",
-            Problem::MissingToken => "The link has no token",
-            Problem::UnknownToken => "This link is not valid",
-            Problem::EventStarted => "The webinar has started",
-        }
+    /// The `title` of a JSON answer: English, whatever the request's
+    /// language, as the contract keeps `type` and `title`.
+    pub fn title(self) -> String {
+        self.title_in(Language::En)
     }
 
-    /// Words for a participant: never an internal detail.
-    pub fn detail(self) -> &'static str {
-        match self {
-            Problem::MalformedBody => "Send a JSON object or a URL-encoded form in UTF-8.",
-            Problem::RegistrationClosed => "Registration for this event has closed.",
-            Problem::RegistrationNotOpen => {
-                "Registration for this program has not opened yet. Come back once it opens."
-            }
-            Problem::AlreadyRegistered => {
-                "This email address is already registered for this event. If you have not confirmed yet, check your inbox: we have sent the confirmation link again unless we sent it in the last ten minutes."
-            }
-            Problem::PayloadTooLarge => "The request body must be at most 16 KiB.",
-            Problem::UnsupportedMediaType => {
-                "Send application/json or application/x-www-form-urlencoded in UTF-8."
-            }
-            Problem::Validation => "One or more fields are invalid; see errors.",
-            Problem::TooManyRequests => {
-                "Too many registrations came from your network in the last hour. Please try again later."
-            }
-            Problem::Internal => "Please try again later.",
-            Problem::Unavailable => "Please try again in a few minutes.",
-            Problem::NotFound => "There is nothing at this address.",
-            Problem::MethodNotAllowed => "This address does not accept that method.",
-            Problem::CrossSite => {
-                "Only this site's own pages may send this request. Open the link from your email and use the button on its page."
-            }
-            Problem::MissingToken => "Send the token from the emailed link.",
-            Problem::UnknownToken => {
-                "The token is unknown or was changed. Use the link from your latest email."
-            }
-            Problem::EventStarted => {
-                "Registrations cannot be changed once the webinar has started."
-            }
-        }
+    /// The title in `language`: a problem page's heading.
+    pub fn title_in(self, language: Language) -> String {
+        Catalog::new(language).text(&format!("problem-{}-title", self.slug()))
+    }
+
+    /// Words for a participant in `language`: never an internal detail.
+    pub fn detail_in(self, language: Language) -> String {
+        Catalog::new(language).text(&format!("problem-{}-detail", self.slug()))
     }
 }
 
@@ -196,19 +156,25 @@ impl From<&ActionError> for Problem {
     }
 }
 
-/// An `application/problem+json` response, with per-field errors for `validation`.
-pub fn problem_json(problem: Problem, errors: Option<&FieldErrors>) -> Response<Body> {
+/// An `application/problem+json` response, with per-field errors for
+/// `validation`; `detail` and the field messages in `language`.
+pub fn problem_json(
+    problem: Problem,
+    errors: Option<&FieldErrors>,
+    language: Language,
+) -> Response<Body> {
     let mut body = json!({
         "type": format!("{PROBLEM_BASE}{}", problem.slug()),
         "title": problem.title(),
         "status": problem.status().as_u16(),
-        "detail": problem.detail(),
+        "detail": problem.detail_in(language),
     });
     if let Some(errors) = errors {
+        let catalog = Catalog::new(language);
         let map: Map<String, Value> = errors
             .0
             .iter()
-            .map(|(field, message)| ((*field).to_owned(), Value::String(message.clone())))
+            .map(|(field, rule)| ((*field).to_owned(), catalog.invalid(*rule).into()))
             .collect();
         body["errors"] = Value::Object(map);
     }
@@ -278,20 +244,20 @@ mod tests {
 
     #[test]
     fn an_unavailable_answer_says_when_to_try_again() {
-        let response = problem_json(Problem::Unavailable, None);
+        let response = problem_json(Problem::Unavailable, None, Language::En);
         assert_eq!(response.status(), 503);
         assert_eq!(response.headers()[header::RETRY_AFTER], "10");
         let page = super::super::html_response(StatusCode::SERVICE_UNAVAILABLE, String::new());
         assert_eq!(page.headers()[header::RETRY_AFTER], "10");
-        let internal = problem_json(Problem::Internal, None);
+        let internal = problem_json(Problem::Internal, None, Language::En);
         assert!(internal.headers().get(header::RETRY_AFTER).is_none());
     }
 
     #[test]
     fn problems_follow_rfc_9457() {
         let mut errors = FieldErrors::default();
-        errors.0.insert("email", "is required".into());
-        let response = problem_json(Problem::Validation, Some(&errors));
+        errors.0.insert("email", crate::domain::Invalid::Required);
+        let response = problem_json(Problem::Validation, Some(&errors), Language::En);
         assert_eq!(response.status(), 422);
         assert_eq!(
             response.headers()[header::CONTENT_TYPE],
@@ -304,6 +270,32 @@ mod tests {
         assert_eq!(body["type"], format!("{PROBLEM_BASE}validation"));
         assert_eq!(body["status"], 422);
         assert_eq!(body["errors"]["email"], "is required");
-        assert!(body["title"].is_string() && body["detail"].is_string());
+        assert_eq!(body["title"], "Some fields are invalid");
+        assert_eq!(
+            body["detail"],
+            "One or more fields are invalid; see errors."
+        );
+    }
+
+    #[test]
+    fn a_problems_detail_and_field_messages_follow_the_language_and_its_names_do_not() {
+        let mut errors = FieldErrors::default();
+        errors.0.insert("email", crate::domain::Invalid::Email);
+        errors.0.insert("consent", crate::domain::Invalid::Consent);
+        let response = problem_json(Problem::Validation, Some(&errors), Language::Ru);
+        let Body::Text(text) = response.body() else {
+            panic!()
+        };
+        let body: Value = serde_json::from_str(text).unwrap();
+        let russian = Catalog::new(Language::Ru);
+        assert_eq!(body["type"], format!("{PROBLEM_BASE}validation"));
+        assert_eq!(body["title"], "Some fields are invalid");
+        assert_eq!(body["detail"], russian.text("problem-validation-detail"));
+        assert_eq!(
+            body["errors"]["email"],
+            "должно быть одним адресом электронной почты вида name@example.org"
+        );
+        assert_eq!(body["errors"]["consent"], russian.text("error-consent"));
+        assert_eq!(body["errors"].as_object().unwrap().len(), 2);
     }
 }
