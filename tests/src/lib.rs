@@ -589,6 +589,7 @@ pub fn pending_registration(
         // DynamoDB Local expires items by the real clock.
         expires_at: now + jiff::SignedDuration::from_hours(24 * 3650),
         retain_until: now + jiff::SignedDuration::from_hours(24 * 3650),
+        language: registration::program::Language::En,
     }
 }
 
