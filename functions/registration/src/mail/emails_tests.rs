@@ -398,4 +398,3 @@ fn a_language_the_program_does_not_offer_or_none_gives_the_programs_first() {
         "Powering Belt and Road Lithium-ion batteries"
     );
 }
-
