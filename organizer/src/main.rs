@@ -202,7 +202,7 @@ async fn export<S: EventRegistrations>(
     let mut exporter = export::Exporter::start(format, out)?;
     read::each_registration(store, &target.event_id, |r| {
         exporter
-            .write(&export::Row::new(r, &waitlist))
+            .write(&export::Row::new(r, &waitlist, target.language))
             .map_err(Failure::from)
     })
     .await?;
@@ -221,5 +221,10 @@ async fn show<S: EventRegistrations + Registrations + Seats>(
         .filter(|r| r.expires_at > jiff::Timestamp::now())
         .ok_or_else(|| Failure::NoSuchRegistration(email.to_string()))?;
     let position = store.waitlist_position(&key).await?;
-    Ok(show::render(&registration, position, &target.timezone))
+    Ok(show::render(
+        &registration,
+        position,
+        &target.timezone,
+        target.language,
+    ))
 }
