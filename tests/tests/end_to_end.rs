@@ -619,7 +619,7 @@ async fn a_participant_registers_confirms_and_cancels_through_the_lambda_runtime
         "{}",
         page.body
     );
-    assert_button(&page.body, "/registrations/confirm", token);
+    assert_button(&page.body, "/registrations/confirm?lang=en", token);
     let unchanged = store.get(&key).await.expect("read the registration");
     assert_eq!(
         unchanged.as_ref(),
@@ -680,7 +680,7 @@ async fn a_participant_registers_confirms_and_cancels_through_the_lambda_runtime
         "{}",
         page.body
     );
-    assert_button(&page.body, "/registrations/cancel", token);
+    assert_button(&page.body, "/registrations/cancel?lang=en", token);
     let before_cancel = store.get(&key).await.expect("read the registration");
     assert_eq!(
         before_cancel.as_ref().map(|r| r.status),
