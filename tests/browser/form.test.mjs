@@ -534,14 +534,15 @@ async function assertFormIn(page, lang, dir) {
   assert.equal((await page.locator('label[for=full_name]').innerText()).trim(), catalog(lang, 'fields', 'field-full_name'));
   const g = await formGeometry(page);
   const near = (a, b) => Math.abs(a - b) <= 1;
+  // The checkbox keeps Chromium's own margin (3-4 px) on its outer side.
   if (dir === 'rtl') {
     assert.ok(near(g.label.right, g.form.right), `the label starts at the form's right edge: ${JSON.stringify(g)}`);
     assert.ok(g.label.left > g.form.left + 40, `the label's words leave the left side free: ${JSON.stringify(g)}`);
-    assert.ok(near(g.checkbox.right, g.form.right), `the consent box sits on the right: ${JSON.stringify(g)}`);
+    assert.ok(g.form.right - g.checkbox.right < 6, `the consent box sits on the right: ${JSON.stringify(g)}`);
     assert.ok(g.checkbox.left >= g.consent.right, `the consent words follow it to its left: ${JSON.stringify(g)}`);
   } else {
     assert.ok(near(g.label.left, g.form.left), `the label starts at the form's left edge: ${JSON.stringify(g)}`);
-    assert.ok(near(g.checkbox.left, g.form.left), `the consent box sits on the left: ${JSON.stringify(g)}`);
+    assert.ok(g.checkbox.left - g.form.left < 6, `the consent box sits on the left: ${JSON.stringify(g)}`);
     assert.ok(g.checkbox.right <= g.consent.left, `the consent words follow it to its right: ${JSON.stringify(g)}`);
   }
   // The switcher names every language in itself and marks this one as current.

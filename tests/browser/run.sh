@@ -2,7 +2,7 @@
 # The browser test (`make test` runs it last): headless Chromium, driven by
 # playwright-core, against the whole system as `make dev` serves it.
 #   1. installs what it needs if missing: Debian's `chromium` and fonts for
-#      Chinese, Persian and Urdu (apt-get), the pinned
+#      Chinese and Persian (apt-get), the pinned
 #      playwright-core (npm ci in tests/browser), cargo-lambda (`make tools`)
 #   2. starts infra/local/dev.sh in the background, in a session (and so a process
 #      group) of its own, on free ports with a state dir of its own and one seat
@@ -51,10 +51,10 @@ if [[ ! -x $CHROMIUM ]]; then
   log "installing chromium (apt-get)"
   apt_install chromium
 fi
-# The pages load no font: Chinese, Persian and Urdu need installed fonts that have
-# them (the test checks each is drawn with one).
+# The pages load no font: Chinese and Persian need installed fonts that have them
+# (the test checks each is drawn with one).
 command -v fc-list >/dev/null || apt_install fontconfig
-for lang_font in zh:fonts-wqy-microhei fa:fonts-dejavu-core ur:fonts-dejavu-core; do
+for lang_font in zh:fonts-wqy-microhei fa:fonts-dejavu-core; do
   if [[ -z $(fc-list ":lang=${lang_font%%:*}" family 2>/dev/null) ]]; then
     log "installing a font for ${lang_font%%:*} (apt-get install ${lang_font#*:})"
     apt_install "${lang_font#*:}"
