@@ -551,6 +551,13 @@ async function assertFormIn(page, lang, dir) {
   assert.equal(await current.getAttribute('lang'), lang);
   assert.deepEqual(await page.locator('nav.languages a, nav.languages span').allInnerTexts(),
     ['English', 'Русский', '中文', 'فارسی', 'Türkçe', 'اردو']);
+  // Each name is isolated, so the list runs in the page's direction (unisolated, the
+  // Latin and Chinese names would form one left-to-right run inside a Persian page).
+  const names = await page.evaluate(() => [...document.querySelectorAll('nav.languages a, nav.languages span')]
+    .map((e) => ({ text: e.textContent, top: Math.round(e.getBoundingClientRect().top), left: e.getBoundingClientRect().left })));
+  for (const [a, b] of names.slice(0, -1).map((n, i) => [n, names[i + 1]]).filter(([x, y]) => x.top === y.top)) {
+    assert.ok(dir === 'rtl' ? a.left > b.left : a.left < b.left, `${b.text} follows ${a.text} ${dir}: ${JSON.stringify(names)}`);
+  }
 }
 
 // The form in `lang` through ?lang= at desktop width and 375 px, and through
@@ -628,7 +635,7 @@ test('a Persian registration: the name with its ZWNJ through the form, the email
     assert.equal(withoutIsolates(email.subject), subject);
     assert.ok(email.body.text.includes(fullName), `the text part holds the name, ZWNJ included: ${email.body.text}`);
     link = linkIn(email, '/registrations/confirm');
-    assert.equal(new URL(link).searchParams.get('lang'), 'fa', link);
+    assert.equal(new URL(link).searchParams.get('lang'), 'fa', `the confirm link opens its page in Persian: ${email.body.text}`);
   });
 
   await t.test('the link opens the Persian confirm page; its button answers in Persian', async () => {
