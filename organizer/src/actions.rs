@@ -3,6 +3,7 @@
 //! `erase` deletes it with its seat or place in line. Freed seats go to the
 //! first in line at the next send-links run, which fills them.
 
+use crate::audit::Done;
 use crate::failure::Failure;
 use jiff::Timestamp;
 use registration::domain::key::RegistrationKey;
@@ -14,7 +15,8 @@ pub async fn resend<S: EventRegistrations>(
     key: &RegistrationKey,
     email: &EmailAddress,
     confirmation: bool,
-) -> Result<String, Failure> {
+) -> Result<Done, Failure> {
+    let program = key.event_id().to_owned();
     let outbox = if confirmation {
         Outbox::Confirmation
     } else {
@@ -22,13 +24,16 @@ pub async fn resend<S: EventRegistrations>(
     };
     let what = if confirmation { "confirmation" } else { "link" };
     match store.requeue(key, outbox).await? {
-        Requeued::Queued(_) => Ok(format!(
-            "queued: the {what} email to {email}; the next send-links run sends it once\n"
+        Requeued::Queued(r) => Ok(Done::action(
+            format!("queued: the {what} email to {email}; the next send-links run sends it once\n"),
+            "resend",
+            &program,
+            Some(&r.registration_id),
         )),
-        Requeued::AlreadyQueued(r) => Ok(format!(
+        Requeued::AlreadyQueued(r) => Ok(Done::read(format!(
             "already queued: {email} waits in the {} outbox; the next send-links run sends it\n",
             r.owes().map_or("", Outbox::as_str)
-        )),
+        ))),
         Requeued::NotDue(None) => Err(Failure::NoSuchRegistration(email.to_string())),
         Requeued::NotDue(Some(r)) if r.unreachable => Err(Failure::NotApplicable(format!(
             "{email} is unreachable (a permanent bounce or a complaint): no email goes to it"
@@ -49,15 +54,23 @@ pub async fn cancel<S: EventRegistrations + Seats>(
     store: &S,
     key: &RegistrationKey,
     email: &EmailAddress,
-) -> Result<String, Failure> {
+) -> Result<Done, Failure> {
+    let program = key.event_id().to_owned();
+    let cancelled = |out: String, id: &str| Done::action(out, "cancel", &program, Some(id));
     match store.cancel(key, Timestamp::now()).await? {
-        CancelOutcome::Cancelled(..) => Ok(format!(
-            "cancelled: {email}; a freed seat goes to the first in line at the next send-links run\n"
+        CancelOutcome::Cancelled(r, _) => Ok(cancelled(
+            format!(
+                "cancelled: {email}; a freed seat goes to the first in line at the next send-links run\n"
+            ),
+            &r.registration_id,
         )),
-        CancelOutcome::Deleted(_) => Ok(format!(
-            "deleted: {email} was pending (never confirmed), so it is gone with everything it held\n"
+        CancelOutcome::Deleted(r) => Ok(cancelled(
+            format!(
+                "deleted: {email} was pending (never confirmed), so it is gone with everything it held\n"
+            ),
+            &r.registration_id,
         )),
-        CancelOutcome::Refused(Some(_)) => Ok(format!("already cancelled: {email}\n")),
+        CancelOutcome::Refused(Some(_)) => Ok(Done::read(format!("already cancelled: {email}\n"))),
         CancelOutcome::Refused(None) => Err(Failure::NoSuchRegistration(email.to_string())),
     }
 }
@@ -66,7 +79,7 @@ pub async fn erase<S: EventRegistrations>(
     store: &S,
     key: &RegistrationKey,
     email: &EmailAddress,
-) -> Result<String, Failure> {
+) -> Result<Done, Failure> {
     match store.erase(key).await? {
         Erased::Deleted(was) => {
             let seat = match was.status {
@@ -76,9 +89,13 @@ pub async fn erase<S: EventRegistrations>(
                 RegistrationStatus::Waitlisted => "; it left the waiting list",
                 _ => "",
             };
-            Ok(format!(
-                "erased: {email} (was {}){seat}\n",
-                was.status.as_str()
+            let out = format!("erased: {email} (was {}){seat}\n", was.status.as_str());
+            let program = key.event_id();
+            Ok(Done::action(
+                out,
+                "erase",
+                program,
+                Some(&was.registration_id),
             ))
         }
         Erased::Absent => Err(Failure::NoSuchRegistration(email.to_string())),

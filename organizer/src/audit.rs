@@ -1,10 +1,69 @@
-//! `organizer audit`: the deployment's audit log (every program's), newest
-//! first, a page at a time: one line per action, or with `--json` one array of
-//! objects (`at`, `organizer`, `action`, `program`, `registration_id`).
+//! The deployment's audit log: each action of the command written to it
+//! ([`Done`], [`record`]), and `organizer audit`, which prints it (every
+//! program's), newest first, a page at a time: one line per action, or with
+//! `--json` one array of objects (`at`, `organizer`, `action`, `program`,
+//! `registration_id`).
 
 use crate::failure::Failure;
+use jiff::Timestamp;
 use registration::store::{AuditEntry, DynamoStore};
 use std::io::Write;
+
+/// What a command did: what to print, and the action to write in the audit
+/// log when it changed or handed out anything (none for a read, or for an
+/// action that found nothing to do).
+pub struct Done {
+    pub out: String,
+    pub action: Option<Action>,
+}
+
+/// One action, as its audit entry names it (never a participant's address).
+pub struct Action {
+    pub name: &'static str,
+    pub program: String,
+    pub registration_id: Option<String>,
+}
+
+impl Done {
+    /// Nothing to write in the audit log.
+    pub fn read(out: String) -> Self {
+        Self { out, action: None }
+    }
+
+    /// `name` done on `program` (and on one registration of it).
+    pub fn action(out: String, name: &'static str, program: &str, id: Option<&str>) -> Self {
+        let action = Action {
+            name,
+            program: program.to_owned(),
+            registration_id: id.map(str::to_owned),
+        };
+        Self {
+            out,
+            action: Some(action),
+        }
+    }
+}
+
+/// Write `done`'s action, by `organizer`, to the audit log. The action has
+/// happened: a failed write says so, naming the cause.
+pub async fn record(store: &DynamoStore, organizer: &str, done: &Done) -> Result<(), Failure> {
+    let Some(action) = &done.action else {
+        return Ok(());
+    };
+    let entry = AuditEntry {
+        at: Timestamp::now(),
+        organizer: organizer.to_owned(),
+        action: action.name.to_owned(),
+        program: Some(action.program.clone()),
+        registration_id: action.registration_id.clone(),
+    };
+    store.append_audit(&entry).await.map_err(|e| {
+        Failure::Output(format!(
+            "{} was done, but its audit entry could not be written: {e}",
+            action.name
+        ))
+    })
+}
 
 /// Entries read per request.
 const PAGE: i32 = 100;

@@ -44,8 +44,28 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "N")]
     pub capacity: Option<u32>,
 
+    /// Your address, written (lower-cased) with each action in the deployment's
+    /// audit log (else ORGANIZER_ADDRESS, else `command:` and your login name).
+    #[arg(long, global = true, value_name = "ADDRESS", env = "ORGANIZER_ADDRESS", value_parser = parse_email)]
+    pub organizer: Option<EmailAddress>,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// Who the audit log names for this command's actions.
+    pub fn organizer_name(&self) -> String {
+        match &self.organizer {
+            Some(address) => address.to_string().to_lowercase(),
+            None => {
+                let login = ["USER", "LOGNAME", "USERNAME"]
+                    .iter()
+                    .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()));
+                format!("command:{}", login.as_deref().unwrap_or("unknown"))
+            }
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -13,6 +13,7 @@ mod show;
 mod tally;
 mod target;
 
+use audit::Done;
 use clap::Parser;
 use cli::{Cli, Command};
 use failure::Failure;
@@ -70,8 +71,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         let (table, own) = target::resolve_table(&cli, &sdk).await?;
         let store = DynamoStore::new(registration::platform::aws::dynamodb(&sdk), &table);
         store.check_access().await?;
-        let out = program::run(&store, own.as_deref(), command).await?;
-        return print(&out);
+        let done = program::run(&store, own.as_deref(), command).await?;
+        print(&done.out)?;
+        return audit::record(&store, &cli.organizer_name(), &done).await;
     }
     if let Command::Audit { json } = &cli.command {
         // The audit log is the deployment's, whatever program is selected.
@@ -83,13 +85,14 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     // Resolving checks the table's access before it reads the programs.
     let target = target::resolve(&cli, &sdk).await?;
     let store = DynamoStore::new(registration::platform::aws::dynamodb(&sdk), &target.table);
-    let out = match cli.command {
-        Command::Stats { json } => stats(&store, &target, json).await?,
+    let organizer = cli.organizer_name();
+    let done = match cli.command {
+        Command::Stats { json } => Done::read(stats(&store, &target, json).await?),
         Command::Export { format, output } => {
             export(&store, &target, format, output.as_deref()).await?;
-            String::new()
+            Done::action(String::new(), "export", &target.event_id, None)
         }
-        Command::Show { email } => show(&store, &target, &email).await?,
+        Command::Show { email } => Done::read(show(&store, &target, &email).await?),
         Command::Resend {
             email,
             confirmation,
@@ -99,23 +102,31 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             actions::erase(&store, &key(&target, &email), &email).await?
         }
         Command::Program(_) | Command::Audit { .. } => unreachable!("handled above"),
-        Command::Report { output } => {
-            // Checked before reading: a report without its heading is not written.
-            let heading = target.heading()?;
-            let tally = tally(&store, &target).await?;
-            let event = report::Event {
-                heading: &heading,
-                timezone: &target.timezone,
-                timezone_name: &target.timezone_name,
-            };
-            let page = report::render(&tally, &event)
-                .map_err(|e| Failure::Output(format!("the report: {e}")))?;
-            std::fs::write(&output, page)
-                .map_err(|e| Failure::Output(format!("{}: {e}", output.display())))?;
-            format!("report written to {}\n", output.display())
-        }
+        Command::Report { output } => Done::read(report(&store, &target, &output).await?),
     };
-    print(&out)
+    print(&done.out)?;
+    audit::record(&store, &organizer, &done).await
+}
+
+/// `report`: the page written to `output`; what to print.
+async fn report(
+    store: &DynamoStore,
+    target: &Target,
+    output: &std::path::Path,
+) -> Result<String, Failure> {
+    // Checked before reading: a report without its heading is not written.
+    let heading = target.heading()?;
+    let tally = tally(store, target).await?;
+    let event = report::Event {
+        heading: &heading,
+        timezone: &target.timezone,
+        timezone_name: &target.timezone_name,
+    };
+    let page =
+        report::render(&tally, &event).map_err(|e| Failure::Output(format!("the report: {e}")))?;
+    std::fs::write(output, page)
+        .map_err(|e| Failure::Output(format!("{}: {e}", output.display())))?;
+    Ok(format!("report written to {}\n", output.display()))
 }
 
 fn print(out: &str) -> Result<(), Failure> {
@@ -191,7 +202,7 @@ async fn export<S: EventRegistrations>(
     let mut exporter = export::Exporter::start(format, out)?;
     read::each_registration(store, &target.event_id, |r| {
         exporter
-            .write(&export::Row::new(r, &waitlist))
+            .write(&export::Row::new(r, &waitlist, target.language))
             .map_err(Failure::from)
     })
     .await?;
@@ -210,5 +221,10 @@ async fn show<S: EventRegistrations + Registrations + Seats>(
         .filter(|r| r.expires_at > jiff::Timestamp::now())
         .ok_or_else(|| Failure::NoSuchRegistration(email.to_string()))?;
     let position = store.waitlist_position(&key).await?;
-    Ok(show::render(&registration, position, &target.timezone))
+    Ok(show::render(
+        &registration,
+        position,
+        &target.timezone,
+        target.language,
+    ))
 }

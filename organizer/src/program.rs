@@ -2,6 +2,7 @@
 //! serves, as data in its table. A program file is checked whole before
 //! anything is written; the Zoom link is stored but never printed.
 
+use crate::audit::Done;
 use crate::cli::ProgramCommand;
 use crate::failure::Failure;
 use jiff::Timestamp;
@@ -12,12 +13,13 @@ use std::io::Read;
 use std::path::Path;
 
 /// Run one program command on the table; `own` is the deployment's own
-/// program id, which publish refuses. What to print on stdout.
+/// program id, which publish refuses. What to print on stdout, and what
+/// publish and close did, for the audit log.
 pub async fn run(
     store: &DynamoStore,
     own: Option<&str>,
     command: &ProgramCommand,
-) -> Result<String, Failure> {
+) -> Result<Done, Failure> {
     let now = Timestamp::now();
     match command {
         ProgramCommand::Publish {
@@ -26,20 +28,20 @@ pub async fn run(
         } => publish(store, own, file, *zoom_join_url_stdin, now).await,
         ProgramCommand::List { json } => {
             let programs = store.published_programs().await?;
-            Ok(if *json {
+            Ok(Done::read(if *json {
                 let all: Vec<Value> = programs.iter().map(|p| to_json(p, now)).collect();
                 pretty(&Value::Array(all))
             } else {
                 list_text(&programs, now)
-            })
+            }))
         }
         ProgramCommand::Show { id, json } => {
             let program = find(store, id).await?;
-            Ok(if *json {
+            Ok(Done::read(if *json {
                 pretty(&to_json(&program, now))
             } else {
                 show_text(&program, now)
-            })
+            }))
         }
         ProgramCommand::Close { id } => {
             let id = program_id(id)?;
@@ -48,7 +50,8 @@ pub async fn run(
                 .await?
                 .ok_or_else(|| Failure::NoSuchProgram(id.to_string()))?;
             let closed = program.settings.registration_closes_at;
-            Ok(format!("{id}: registration closed at {closed}\n"))
+            let out = format!("{id}: registration closed at {closed}\n");
+            Ok(Done::action(out, "program-close", id.as_ref(), None))
         }
     }
 }
@@ -59,7 +62,7 @@ async fn publish(
     file: &Path,
     zoom_join_url_stdin: bool,
     now: Timestamp,
-) -> Result<String, Failure> {
+) -> Result<Done, Failure> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| Failure::Refused(format!("{}: {e}", file.display())))?;
     let zoom = if zoom_join_url_stdin {
@@ -81,7 +84,12 @@ async fn publish(
         )));
     }
     match store.publish_program(&settings, now).await? {
-        PublishOutcome::Published => Ok(format!("published {}: {}\n", settings.id, settings.title)),
+        PublishOutcome::Published => Ok(Done::action(
+            format!("published {}: {}\n", settings.id, settings.title),
+            "program-publish",
+            settings.id.as_ref(),
+            None,
+        )),
         PublishOutcome::CapacityBelowSeats { taken } => Err(refused(format!(
             "capacity: {} is below the {taken} seats already taken",
             settings.capacity.unwrap_or_default()

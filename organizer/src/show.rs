@@ -6,9 +6,17 @@ use crate::tally::{country_name, is_eco_member};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use registration::export::delivery::{self, Delivery};
+use registration::i18n::Language;
 use registration::store::Registration;
 
-pub fn render(r: &Registration, position: Option<u32>, timezone: &TimeZone) -> String {
+/// `program_language` is the program's first: the language of a registration
+/// stored without one.
+pub fn render(
+    r: &Registration,
+    position: Option<u32>,
+    timezone: &TimeZone,
+    program_language: Language,
+) -> String {
     let time = |at: Option<Timestamp>| match at {
         Some(at) => format!(
             "{}  ({})",
@@ -19,6 +27,8 @@ pub fn render(r: &Registration, position: Option<u32>, timezone: &TimeZone) -> S
         None => "-".to_owned(),
     };
     let mut lines = fields(r, position);
+    let language = r.language().unwrap_or(program_language);
+    lines.push(format!("language       {}", language.code()));
     lines.push(format!("registered     {}", time(Some(r.registered_at))));
     lines.push(format!("confirmed      {}", time(r.confirmed_at)));
     lines.push(format!("promoted       {}", time(r.promoted_at)));

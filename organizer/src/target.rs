@@ -9,7 +9,7 @@ use aws_sdk_cloudformation::error::{DisplayErrorContext, ProvideErrorMetadata};
 use aws_sdk_cloudformation::types::Stack;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use registration::program::{ProgramId, ProgramSettings};
+use registration::program::{Language, ProgramId, ProgramSettings};
 use registration::store::{DynamoStore, EventRegistrations};
 
 /// The time zone of the seed event, when nothing names one.
@@ -27,6 +27,8 @@ pub struct Target {
     pub title: Setting,
     /// When the event starts (`EVENT_STARTS_AT`), RFC 3339.
     pub starts_at: Setting,
+    /// The program's first language: that of its registrations stored without one.
+    pub language: Language,
 }
 
 /// A setting only some commands need, with where it was looked for, so that a
@@ -142,6 +144,8 @@ pub async fn resolve(cli: &Cli, sdk: &aws_config::SdkConfig) -> Result<Target, F
         capacity,
         title,
         starts_at,
+        // The deployment's own program offers every language, English first.
+        language: Language::En,
     })
 }
 
@@ -208,6 +212,7 @@ fn from_program(cli: &Cli, table: String, program: ProgramSettings) -> Result<Ta
         capacity: cli.capacity.or(program.capacity),
         title: Setting::new(Some(program.title.clone()), &source),
         starts_at: Setting::new(Some(program.starts_at.to_string()), &source),
+        language: program.default_language(),
     })
 }
 

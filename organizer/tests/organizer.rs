@@ -4,6 +4,7 @@
 
 mod common;
 
+use aws_sdk_dynamodb::types::AttributeValue;
 use common::{CHINESE_ORG, on, organizer, scan_all, seed};
 use registration::store::{Registrations, Requeued};
 use serde_json::json;
@@ -43,7 +44,7 @@ async fn stats_for_people_mark_eco_members_and_name_countries() {
     assert!(run.stdout.contains("capacity no limit"), "{}", run.stdout);
 }
 
-const HEADER: &str = "registration_id,full_name,email,country,organization,designation,phone,status,waitlist_position,unreachable,registered_at,confirmed_at,cancelled_at,confirmation_delivery,link_sent_at,link_delivery,reminder_sent_at";
+const HEADER: &str = "registration_id,full_name,email,country,organization,designation,phone,status,waitlist_position,unreachable,registered_at,confirmed_at,cancelled_at,confirmation_delivery,link_sent_at,link_delivery,reminder_sent_at,language";
 
 #[tokio::test]
 async fn csv_export_has_a_bom_a_header_and_exactly_this_events_rows_that_round_trip() {
@@ -87,6 +88,7 @@ async fn csv_export_has_a_bom_a_header_and_exactly_this_events_rows_that_round_t
     assert_eq!(&c1[col("link_delivery")], "sent");
     assert_eq!(&c1[col("registered_at")], "2022-09-19T04:00:00Z");
     assert_eq!(&c1[col("confirmation_delivery")], "sent");
+    assert_eq!(&c1[col("language")], "en");
     assert_eq!(
         &by_email("p2@example.org")[col("confirmation_delivery")],
         "owed"
@@ -156,10 +158,23 @@ async fn json_export_to_a_file_has_the_columns_in_order_with_typed_values() {
 async fn show_prints_the_history_and_never_a_token() {
     let app = spawn_app().await;
     seed(&app).await;
+    // Registered from the Turkish form.
+    let key = system_tests::key_for(&app.event_id, "c1@example.org");
+    app.dynamodb
+        .update_item()
+        .table_name(&app.table)
+        .key("pk", AttributeValue::S(system_tests::pk_of(&key)))
+        .update_expression("SET #language = :tr")
+        .expression_attribute_names("#language", "language")
+        .expression_attribute_values(":tr", AttributeValue::S("tr".into()))
+        .send()
+        .await
+        .expect("the language set");
     let run = on(&app, &["show", "C1@Example.org"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("Confirmed Sent"), "{}", run.stdout);
     assert!(run.stdout.contains("status         confirmed"));
+    assert!(run.stdout.contains("language       tr"), "{}", run.stdout);
     assert!(run.stdout.contains("link-msg"), "the link's message id");
     assert!(run.stdout.contains("Pakistan (PK, ECO member)"));
     let item = scan_all(&app)

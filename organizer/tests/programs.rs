@@ -417,3 +417,45 @@ async fn the_documented_program_file_publishes_with_its_zoom_link_on_stdin() {
     assert_eq!(json["languages"].as_array().map(Vec::len), Some(6));
     assert!(!show.stdout.contains("zoom.us"), "{}", show.stdout);
 }
+
+#[tokio::test]
+async fn publish_and_close_each_leave_one_audit_entry_naming_the_organizer() {
+    let app = spawn_app().await;
+    let who = [("ORGANIZER_ADDRESS", "lead@example.org")];
+    let path = write_file(&file("cobalt-2031", "Cobalt", 20));
+    let published = run(&app, &who, &["program", "publish", &path], None);
+    assert_eq!(published.code, 0, "{}", published.stderr);
+    // Reading changes nothing and writes no entry.
+    assert_eq!(run(&app, &who, &["program", "list"], None).code, 0);
+    let closed = run(
+        &app,
+        &[("USER", "dana")],
+        &["program", "close", "cobalt-2031"],
+        None,
+    );
+    assert_eq!(closed.code, 0, "{}", closed.stderr);
+    // A refused publish did nothing and writes no entry.
+    let broken = file("cobalt-2031", "Cobalt", 20).replace("timezone = \"Asia/Karachi\"", "");
+    assert_eq!(publish(&app, &broken).code, 1);
+    let entries = json(&run(&app, &[], &["audit", "--json"], None));
+    let entries: Vec<(&str, &str, &str)> = entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            assert!(e["registration_id"].is_null(), "{e}");
+            (
+                e["action"].as_str().unwrap(),
+                e["organizer"].as_str().unwrap(),
+                e["program"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            ("program-close", "command:dana", "cobalt-2031"),
+            ("program-publish", "lead@example.org", "cobalt-2031"),
+        ]
+    );
+}

@@ -492,12 +492,14 @@ impl TestApp {
         registrations
     }
 
-    /// The token string in the last confirmation link sent to `address`.
+    /// The token string in the last confirmation link sent to `address`
+    /// (without the link's `&lang=`).
     pub async fn confirmation_token(&self, address: &str) -> String {
         let link = self.mailbox.confirmation_urls(address).await;
         let link = link.last().expect("a confirmation email with a link");
         link.split("token=")
             .nth(1)
+            .and_then(|rest| rest.split('&').next())
             .expect("a token in the link")
             .to_owned()
     }
@@ -589,6 +591,7 @@ pub fn pending_registration(
         // DynamoDB Local expires items by the real clock.
         expires_at: now + jiff::SignedDuration::from_hours(24 * 3650),
         retain_until: now + jiff::SignedDuration::from_hours(24 * 3650),
+        language: registration::program::Language::En,
     }
 }
 

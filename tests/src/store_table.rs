@@ -146,6 +146,7 @@ pub fn registration(event_id: &str, email: &str, registered_at: Timestamp) -> Pe
         // 2032: DynamoDB Local expires items by the real clock.
         expires_at: at("2032-09-28T05:00:00Z"),
         retain_until: at("2032-09-28T05:00:00Z"),
+        language: registration::program::Language::Ru,
     }
 }
 

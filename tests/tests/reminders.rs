@@ -113,7 +113,7 @@ async fn every_participant_who_got_the_link_gets_one_reminder_from_its_instant_u
     let text = reminder.text();
     assert!(text.contains("https://zoom.example/j/2022092810?pwd=s3cr3t"));
     assert!(
-        text.contains("10:00 PKT") && text.contains("05:00 UTC"),
+        text.contains("10:00 Pakistan Standard Time") && text.contains("05:00 UTC"),
         "{text}"
     );
     assert!(text.contains("/registrations/cancel?token="));

@@ -559,11 +559,16 @@ async fn send_confirmation(
 ) {
     use registration::mail::Mailer;
     let own = config.own.as_ref().expect("the bench's own program");
+    let language = registration::program::Language::En;
+    let urls = registration::mail::ActionUrls::new("https://register.example.org", "x", language);
     let email = registration::mail::confirmation_email(
         &own.event(&config.table_name),
         registration::domain::EmailAddress::parse(address).expect("an address"),
-        "Bench Participant",
-        &registration::mail::ActionUrls::new("https://register.example.org", "x"),
+        registration::mail::Participant {
+            name: "Bench Participant",
+            language,
+            urls: &urls,
+        },
     );
     mailer.send(&email).await.expect("the raw send");
 }

@@ -194,7 +194,11 @@ async fn raw_ses(
     let own = app.sendlinks_config().own.expect("the app's own program");
     let event = own.event(&app.table);
     let zoom = own.zoom_join_url.clone().expect("its Zoom link");
-    let urls = registration::mail::ActionUrls::new("https://register.example.org", "raw");
+    let urls = registration::mail::ActionUrls::new(
+        "https://register.example.org",
+        "raw",
+        registration::program::Language::En,
+    );
     let emails: Vec<_> = (0..recipients)
         .map(|i| {
             registration::mail::link_email(
@@ -202,10 +206,13 @@ async fn raw_ses(
                 registration::domain::EmailAddress::parse(&format!("raw-{i}@example.org"))
                     .expect("an address"),
                 registration::mail::LinkEmailFor {
-                    name: "Raw Baseline",
+                    participant: registration::mail::Participant {
+                        name: "Raw Baseline",
+                        language: registration::program::Language::En,
+                        urls: &urls,
+                    },
                     registration_id: "raw",
                     kind: registration::mail::LinkEmailKind::Confirmed,
-                    urls: &urls,
                 },
                 &zoom,
                 Timestamp::now(),

@@ -8,6 +8,7 @@ use crate::sign_in::Organizer;
 use lambda_http::http::{StatusCode, header};
 use lambda_http::{Body, Response};
 use registration::export::{Exporter, Format, Row};
+use registration::i18n::Language;
 use registration::mail::Mailer;
 use registration::platform::clock::Clock;
 use registration::store::{EventRegistrations, StoreError};
@@ -16,10 +17,11 @@ use std::collections::HashMap;
 /// A Lambda response carries 6 MB; headers and the encoding need some of it.
 const MAX_EXPORT_BYTES: usize = 5_500_000;
 
-/// The program's records in `format`, or `None` when they outgrow a response.
+/// The program's records in `format`, or `None` when they outgrow a response;
+/// `language` is the program's first.
 async fn records<M: Mailer, C: Clock>(
     console: &Console<M, C>,
-    program: &str,
+    (program, language): (&str, Language),
     format: Format,
 ) -> Result<Option<Vec<u8>>, StoreError> {
     let waitlist: HashMap<String, u32> = console
@@ -37,7 +39,9 @@ async fn records<M: Mailer, C: Clock>(
     loop {
         let page = console.store.event_page(program, cursor, None).await?;
         for r in page.registrations.iter().filter(|r| r.expires_at > now) {
-            exporter.write(&Row::new(r, &waitlist)).map_err(internal)?;
+            exporter
+                .write(&Row::new(r, &waitlist, language))
+                .map_err(internal)?;
         }
         if exporter.output().len() > MAX_EXPORT_BYTES {
             return Ok(None);
@@ -50,18 +54,19 @@ async fn records<M: Mailer, C: Clock>(
     exporter.into_output().map(Some).map_err(internal)
 }
 
-/// `GET /organizer/programs/{id}/export?format=csv|json`: the download, audited.
+/// `GET /organizer/programs/{id}/export?format=csv|json`: the download, audited
+/// (`language`: the program's first).
 pub async fn serve<M: Mailer, C: Clock>(
     console: &Console<M, C>,
     organizer: &Organizer,
-    program: &str,
+    (program, language): (&str, Language),
     format: Option<&str>,
 ) -> Result<Response<Body>, StoreError> {
     let (format, content_type, extension) = match format {
         Some("json") => (Format::Json, "application/json", "json"),
         _ => (Format::Csv, "text/csv; charset=utf-8", "csv"),
     };
-    let Some(body) = records(console, program, format).await? else {
+    let Some(body) = records(console, (program, language), format).await? else {
         return Ok(crate::pages::message(
             StatusCode::PAYLOAD_TOO_LARGE,
             "This export is too large to download here",

@@ -104,10 +104,10 @@ async fn export<M: Mailer, C: Clock>(
     program: &str,
     format: Option<&str>,
 ) -> Result<Response<Body>, StoreError> {
-    if !console.known_program(program).await? {
+    let Some(language) = console.program_language(program).await? else {
         return Ok(not_found());
-    }
-    export::serve(console, organizer, program, format).await
+    };
+    export::serve(console, organizer, (program, language), format).await
 }
 
 /// 404: no console page here.

@@ -13,7 +13,7 @@ use registration::domain::key::RegistrationKey;
 use registration::domain::lifecycle::RegistrationStatus;
 use registration::mail::Mailer;
 use registration::platform::clock::Clock;
-use registration::program::ProgramId;
+use registration::program::{Language, ProgramId};
 use registration::store::{
     EventCursor, EventRegistrations, Outbox, Registration, Registrations, Seats, StoreError,
 };
@@ -47,18 +47,25 @@ impl<'a> Route<'a> {
 impl<M: Mailer, C: Clock> Console<M, C> {
     /// Whether `id` is a program of this deployment: its own or a published one.
     pub(crate) async fn known_program(&self, id: &str) -> Result<bool, StoreError> {
-        if self
+        Ok(self.program_language(id).await?.is_some())
+    }
+
+    /// The first language of the program `id` (the one of its registrations
+    /// stored without a language); `None` when there is no such program.
+    pub(crate) async fn program_language(&self, id: &str) -> Result<Option<Language>, StoreError> {
+        if let Some(own) = self
             .config
             .own_program
             .as_ref()
-            .is_some_and(|p| p.id.as_ref() == id)
+            .filter(|p| p.id.as_ref() == id)
         {
-            return Ok(true);
+            return Ok(Some(own.default_language()));
         }
         let Ok(id) = ProgramId::parse(id) else {
-            return Ok(false);
+            return Ok(None);
         };
-        Ok(self.store.published_program(&id).await?.is_some())
+        let published = self.store.published_program(&id).await?;
+        Ok(published.map(|p| p.settings.default_language()))
     }
 
     async fn registration(

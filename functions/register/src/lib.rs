@@ -101,8 +101,10 @@ where
     };
     let base = link_base(registrar, request);
     let source = SourceAddress::new(source_ip(request));
+    // The page's language when the program offers it, else the program's first.
+    let language = choose_language(Some(raw.language.as_text()), None, &program.languages);
     match registrar
-        .register(&program, submission, &base, &source)
+        .register(&program, submission, language, &base, &source)
         .await
     {
         Ok(registered) => created(answer, &program, &registered.registration_id),

@@ -10,6 +10,8 @@ email-join-text = Join the Zoom webinar with this link:
 confirmation-subject = Please confirm your registration: { $title }
 confirmation-thanks = Thank you for registering for "{ $title }", a Zoom webinar on { $starts }.
 confirmation-open-link = Please confirm your registration by opening this link:
+# The HTML part's button that opens the confirmation link.
+confirmation-button = Confirm my registration
 confirmation-next = Once you have confirmed, we will email you the Zoom link before the webinar starts.
 confirmation-not-me = If you did not register, you can ignore this email; nothing more will be sent.
 confirmation-delete = To have this registration deleted now, open:
@@ -23,6 +25,7 @@ link-invitation = The attached invitation adds the webinar to your calendar. Ple
 
 promotion-subject = A seat is yours: { $title }
 promotion-seat = A seat has become free for "{ $title }", a Zoom webinar on { $starts }, and it is yours: you are no longer on the waiting list.
+promotion-next = We will email you the Zoom link before the webinar starts.
 
 reminder-subject = Reminder: { $title } starts soon
 reminder-starts = A reminder: "{ $title }" starts on { $starts } ({ $starts_utc }).

@@ -10,6 +10,8 @@ email-join-text = با این پیوند وارد وبینار Zoom شوید:
 confirmation-subject = لطفاً ثبت‌نام خود را تأیید کنید: { $title }
 confirmation-thanks = از ثبت‌نام شما در «{ $title }»، وبیناری در Zoom در { $starts }، سپاسگزاریم.
 confirmation-open-link = لطفاً با باز کردن این پیوند، ثبت‌نام خود را تأیید کنید:
+# The HTML part's button that opens the confirmation link.
+confirmation-button = ثبت‌نامم را تأیید می‌کنم
 confirmation-next = پس از تأیید، پیش از آغاز وبینار پیوند Zoom را برایتان ایمیل می‌کنیم.
 confirmation-not-me = اگر ثبت‌نام نکرده‌اید، این ایمیل را نادیده بگیرید؛ ایمیل دیگری فرستاده نمی‌شود.
 confirmation-delete = برای اینکه این ثبت‌نام همین حالا پاک شود، این پیوند را باز کنید:
@@ -23,6 +25,7 @@ link-invitation = دعوت‌نامهٔ پیوست، وبینار را به تق
 
 promotion-subject = جایی برای شما باز شد: { $title }
 promotion-seat = در «{ $title }»، وبیناری در Zoom در { $starts }، جایی خالی شده و از آنِ شماست: دیگر در فهرست انتظار نیستید.
+promotion-next = پیش از آغاز وبینار، پیوند Zoom را برایتان ایمیل می‌کنیم.
 
 reminder-subject = یادآوری: { $title } به‌زودی آغاز می‌شود
 reminder-starts = یادآوری: «{ $title }» در { $starts } ({ $starts_utc }) آغاز می‌شود.

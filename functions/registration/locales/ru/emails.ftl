@@ -10,6 +10,8 @@ email-join-text = Войдите в вебинар в Zoom по этой ссы�
 confirmation-subject = Пожалуйста, подтвердите регистрацию: { $title }
 confirmation-thanks = Благодарим Вас за регистрацию на вебинар в Zoom «{ $title }», который состоится { $starts }.
 confirmation-open-link = Пожалуйста, подтвердите регистрацию, открыв эту ссылку:
+# The HTML part's button that opens the confirmation link.
+confirmation-button = Подтвердить регистрацию
 confirmation-next = После подтверждения мы пришлём Вам ссылку на Zoom по электронной почте до начала вебинара.
 confirmation-not-me = Если Вы не регистрировались, просто не обращайте внимания на это письмо: больше писем не будет.
 confirmation-delete = Чтобы удалить эту регистрацию сейчас, откройте:
@@ -23,6 +25,7 @@ link-invitation = Приложенное приглашение добавит �
 
 promotion-subject = Место Ваше: { $title }
 promotion-seat = На вебинаре в Zoom «{ $title }», который состоится { $starts }, освободилось место, и оно Ваше: Вы больше не в листе ожидания.
+promotion-next = Мы пришлём Вам ссылку на Zoom по электронной почте до начала вебинара.
 
 reminder-subject = Напоминание: скоро начнётся { $title }
 reminder-starts = Напоминаем: вебинар «{ $title }» начнётся { $starts } ({ $starts_utc }).

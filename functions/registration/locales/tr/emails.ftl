@@ -10,6 +10,8 @@ email-join-text = Zoom webinarına bu bağlantıyla katılın:
 confirmation-subject = Lütfen kaydınızı onaylayın: { $title }
 confirmation-thanks = { $starts } tarihindeki Zoom webinarı “{ $title }” için kaydolduğunuz için teşekkür ederiz.
 confirmation-open-link = Lütfen bu bağlantıyı açarak kaydınızı onaylayın:
+# The HTML part's button that opens the confirmation link.
+confirmation-button = Kaydımı onayla
 confirmation-next = Onayladıktan sonra Zoom bağlantısını webinar başlamadan önce size e-postayla göndereceğiz.
 confirmation-not-me = Kaydolmadıysanız bu e-postayı dikkate almayın; size başka bir şey gönderilmeyecek.
 confirmation-delete = Bu kaydın hemen silinmesi için şu bağlantıyı açın:
@@ -23,6 +25,7 @@ link-invitation = Ekteki davet, webinarı takviminize ekler. Lütfen bu bağlant
 
 promotion-subject = Yer sizin: { $title }
 promotion-seat = { $starts } tarihindeki Zoom webinarı “{ $title }” için bir yer boşaldı ve artık sizin: bekleme listesinde değilsiniz.
+promotion-next = Zoom bağlantısını webinar başlamadan önce size e-postayla göndereceğiz.
 
 reminder-subject = Hatırlatma: { $title } yakında başlıyor
 reminder-starts = Hatırlatma: “{ $title }” { $starts } ({ $starts_utc }) tarihinde başlıyor.

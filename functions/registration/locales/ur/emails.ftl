@@ -10,6 +10,8 @@ email-join-text = اس لنک کے ذریعے Zoom ویبینار میں شام�
 confirmation-subject = براہِ کرم اپنی رجسٹریشن کی تصدیق کیجیے: { $title }
 confirmation-thanks = “{ $title }” کے لیے رجسٹریشن کا شکریہ، جو { $starts } کو ہونے والا Zoom ویبینار ہے۔
 confirmation-open-link = براہِ کرم یہ لنک کھول کر اپنی رجسٹریشن کی تصدیق کیجیے:
+# The HTML part's button that opens the confirmation link.
+confirmation-button = میری رجسٹریشن کی تصدیق کیجیے
 confirmation-next = تصدیق کے بعد ہم ویبینار شروع ہونے سے پہلے آپ کو Zoom کا لنک ای میل کریں گے۔
 confirmation-not-me = اگر آپ نے رجسٹریشن نہیں کی تو اس ای میل کو نظر انداز کر دیجیے؛ مزید کچھ نہیں بھیجا جائے گا۔
 confirmation-delete = یہ رجسٹریشن ابھی حذف کروانے کے لیے یہ لنک کھولیے:
@@ -23,6 +25,7 @@ link-invitation = منسلک دعوت نامہ ویبینار کو آپ کے ک�
 
 promotion-subject = نشست آپ کی ہے: { $title }
 promotion-seat = “{ $title }” میں، جو { $starts } کو ہونے والا Zoom ویبینار ہے، ایک نشست خالی ہوئی ہے اور اب آپ کی ہے: آپ اب انتظار کی فہرست میں نہیں ہیں۔
+promotion-next = ہم ویبینار شروع ہونے سے پہلے آپ کو Zoom کا لنک ای میل کریں گے۔
 
 reminder-subject = یاد دہانی: { $title } جلد شروع ہو رہا ہے
 reminder-starts = یاد دہانی: “{ $title }” { $starts } ({ $starts_utc }) کو شروع ہوگا۔

@@ -77,6 +77,8 @@ impl EventConfig {
             starts_at,
             duration: DEFAULT_DURATION,
             timezone,
+            languages: crate::program::Language::ALL.to_vec(),
+            titles: std::collections::BTreeMap::new(),
         })
     }
 

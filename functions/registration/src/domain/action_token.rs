@@ -116,6 +116,15 @@ impl std::fmt::Debug for ActionToken {
     }
 }
 
+/// Compare two token hashes without stopping at the first difference.
+pub(crate) fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |diff, (x, y)| diff | (x ^ y))
+            == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

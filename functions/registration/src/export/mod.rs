@@ -5,13 +5,14 @@
 
 pub mod delivery;
 
+use crate::program::Language;
 use crate::store::Registration;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::Write;
 
 /// The contract's columns, in order.
-pub const COLUMNS: [&str; 17] = [
+pub const COLUMNS: [&str; 18] = [
     "registration_id",
     "full_name",
     "email",
@@ -29,6 +30,7 @@ pub const COLUMNS: [&str; 17] = [
     "link_sent_at",
     "link_delivery",
     "reminder_sent_at",
+    "language",
 ];
 
 /// One exported record; its fields are the columns, in order.
@@ -51,6 +53,7 @@ pub struct Row<'a> {
     link_sent_at: Option<String>,
     link_delivery: Option<&'static str>,
     reminder_sent_at: Option<String>,
+    language: &'static str,
 }
 
 /// RFC 3339 in UTC, to the second (as stored, which is UTC already).
@@ -59,7 +62,13 @@ fn utc(at: jiff::Timestamp) -> String {
 }
 
 impl<'a> Row<'a> {
-    pub fn new(r: &'a Registration, waitlist: &HashMap<String, u32>) -> Self {
+    /// The record of `r`, its place in `waitlist` (by key id), and its language,
+    /// `program_language` (the program's first) when it was stored without one.
+    pub fn new(
+        r: &'a Registration,
+        waitlist: &HashMap<String, u32>,
+        program_language: Language,
+    ) -> Self {
         Self {
             registration_id: &r.registration_id,
             full_name: &r.full_name,
@@ -78,11 +87,12 @@ impl<'a> Row<'a> {
             link_sent_at: r.link_sent_at.map(utc),
             link_delivery: delivery::link(r).map(|d| d.as_str()),
             reminder_sent_at: delivery::reminder_sent_at(r).map(utc),
+            language: r.language().unwrap_or(program_language).code(),
         }
     }
 
     /// The CSV cells, in the columns' order, each made safe for spreadsheets.
-    fn cells(&self) -> [String; 17] {
+    fn cells(&self) -> [String; COLUMNS.len()] {
         let text = |v: Option<&str>| v.unwrap_or_default().to_owned();
         [
             self.registration_id.to_owned(),
@@ -104,6 +114,7 @@ impl<'a> Row<'a> {
             text(self.link_sent_at.as_deref()),
             text(self.link_delivery),
             text(self.reminder_sent_at.as_deref()),
+            self.language.to_owned(),
         ]
         .map(defuse)
     }
@@ -237,7 +248,7 @@ mod tests {
     fn a_json_record_has_the_contracts_columns_in_order() {
         let r = registration();
         let waitlist = HashMap::from([("AAAAAAAAAAAAAAAAAAAAAA".to_owned(), 3)]);
-        let json = serde_json::to_string(&Row::new(&r, &waitlist)).unwrap();
+        let json = serde_json::to_string(&Row::new(&r, &waitlist, Language::Ru)).unwrap();
         let mut at = 0;
         for column in COLUMNS {
             let found = json[at..].find(&format!("\"{column}\":")).expect(column);
@@ -249,16 +260,29 @@ mod tests {
         assert_eq!(value["designation"], serde_json::Value::Null);
         assert_eq!(value["confirmation_delivery"], "sent");
         assert_eq!(value["link_delivery"], serde_json::Value::Null);
+        // Stored before registrations kept a language: the program's first.
+        assert_eq!(value["language"], "ru");
     }
 
     #[test]
     fn csv_cells_are_defused_and_absent_values_empty() {
         let r = registration();
-        let cells = Row::new(&r, &HashMap::new()).cells();
+        let cells = Row::new(&r, &HashMap::new(), Language::En).cells();
         assert_eq!(cells[4], "'=cmd");
         assert_eq!(cells[6], "'+90 1");
         assert_eq!(cells[5], "");
         assert_eq!(cells[8], "");
         assert_eq!(cells[9], "false");
+        assert_eq!(cells[17], "en");
+    }
+
+    #[test]
+    fn a_registration_s_own_language_is_exported_after_the_reminder() {
+        let mut stored = serde_json::to_value(registration()).unwrap();
+        stored["language"] = "fa".into();
+        let r: Registration = serde_json::from_value(stored).unwrap();
+        let cells = Row::new(&r, &HashMap::new(), Language::En).cells();
+        assert_eq!(COLUMNS[16..], ["reminder_sent_at", "language"]);
+        assert_eq!(cells[17], "fa");
     }
 }

@@ -7,12 +7,14 @@
 use crate::program::Language;
 use icu_calendar::{Date, Iso};
 use icu_datetime::DateTimeFormatter;
+use icu_datetime::DateTimeFormatterLoadError;
 use icu_datetime::fieldsets::zone::{SpecificLong, SpecificShort};
 use icu_datetime::fieldsets::{Combo, YMDET};
 use icu_datetime::options::TimePrecision;
 use icu_time::zone::{TimeZoneInfo, UtcOffset};
 use icu_time::{DateTime, Time, TimeZone, ZonedDateTime};
 use jiff::Timestamp;
+use std::cell::OnceCell;
 
 /// The weekday, date and time to the minute, then the zone: its name where
 /// the time is the program's (`Pakistan Standard Time`), `UTC` for UTC.
@@ -34,13 +36,17 @@ pub fn local_time(language: Language, at: Timestamp, zone: &jiff::tz::TimeZone) 
         time: date_time.time,
         zone: time_zone,
     };
-    match DateTimeFormatter::<LocalFields>::try_new(
-        prefs(language),
-        date_time_fields().with_zone(SpecificLong),
-    ) {
-        Ok(formatter) => formatter.format(&zoned).to_string(),
-        Err(err) => no_format(language, &err, at),
-    }
+    let make =
+        || DateTimeFormatter::try_new(prefs(language), date_time_fields().with_zone(SpecificLong));
+    with_formatter(
+        &LOCAL_FORMATTERS,
+        language,
+        make,
+        |formatter| match formatter {
+            Ok(formatter) => formatter.format(&zoned).to_string(),
+            Err(err) => no_format(language, err, at),
+        },
+    )
 }
 
 /// `at` in UTC, as `language` writes it.
@@ -52,13 +58,42 @@ pub fn utc_time(language: Language, at: Timestamp) -> String {
         time: date_time.time,
         zone,
     };
-    match DateTimeFormatter::<UtcFields>::try_new(
-        prefs(language),
-        date_time_fields().with_zone(SpecificShort),
-    ) {
-        Ok(formatter) => formatter.format(&zoned).to_string(),
-        Err(err) => no_format(language, &err, at),
-    }
+    let make =
+        || DateTimeFormatter::try_new(prefs(language), date_time_fields().with_zone(SpecificShort));
+    with_formatter(
+        &UTC_FORMATTERS,
+        language,
+        make,
+        |formatter| match formatter {
+            Ok(formatter) => formatter.format(&zoned).to_string(),
+            Err(err) => no_format(language, err, at),
+        },
+    )
+}
+
+type Formatters<F> = [OnceCell<Result<DateTimeFormatter<F>, DateTimeFormatterLoadError>>; 6];
+
+// Each language's formatters, made on first use in each thread: making one
+// loads its data (milliseconds in a debug build), formatting with it takes
+// microseconds, and a send-links run writes the same dates in every email.
+// Per thread, as ICU4X's data is not `Sync` without its `sync` feature.
+thread_local! {
+    static LOCAL_FORMATTERS: Formatters<LocalFields> = const { [const { OnceCell::new() }; 6] };
+    static UTC_FORMATTERS: Formatters<UtcFields> = const { [const { OnceCell::new() }; 6] };
+}
+
+/// `write` with `language`'s formatter from `formatters`, made by `make` the first time.
+fn with_formatter<F: icu_datetime::scaffold::DateTimeMarkers>(
+    formatters: &'static std::thread::LocalKey<Formatters<F>>,
+    language: Language,
+    make: impl FnOnce() -> Result<DateTimeFormatter<F>, DateTimeFormatterLoadError>,
+    write: impl FnOnce(&Result<DateTimeFormatter<F>, DateTimeFormatterLoadError>) -> String,
+) -> String {
+    let index = Language::ALL
+        .iter()
+        .position(|l| *l == language)
+        .unwrap_or(0);
+    formatters.with(|formatters| write(formatters[index].get_or_init(make)))
 }
 
 fn prefs(language: Language) -> icu_datetime::DateTimeFormatterPreferences {

@@ -1,115 +1,80 @@
-//! What each email says: text and HTML templates (askama escapes the HTML part)
-//! and the iCalendar invitation.
+//! What each email to a participant says, in their language: the confirmation,
+//! link, promotion and reminder emails (their words in [`super::words`]) and
+//! the iCalendar invitation.
 
+use super::words::{Block, Body, Frame};
 use super::{EmailAttachment, OutgoingEmail};
 use crate::config::{EventConfig, ZoomJoinUrl};
 use crate::domain::EmailAddress;
-use askama::Template;
-use icu_properties::CodePointMapData;
-use icu_properties::props::BidiClass;
+use crate::i18n::Language;
 use jiff::Timestamp;
-use std::fmt;
-
-/// A participant's value in a text part. One that holds a right-to-left
-/// character is set between U+2068 FIRST STRONG ISOLATE and U+2069 POP
-/// DIRECTIONAL ISOLATE, so that it cannot reorder the words around it (the
-/// HTML part puts it in `<bdi>`); a left-to-right one is written as typed.
-struct TextValue<'a>(&'a str);
-
-impl fmt::Display for TextValue<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let bidi = CodePointMapData::<BidiClass>::new();
-        let right_to_left = [
-            BidiClass::RightToLeft,
-            BidiClass::ArabicLetter,
-            BidiClass::ArabicNumber,
-        ];
-        let right_to_left = self.0.chars().any(|c| right_to_left.contains(&bidi.get(c)));
-        if right_to_left {
-            write!(f, "\u{2068}{}\u{2069}", self.0)
-        } else {
-            f.write_str(self.0)
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "email/confirmation.txt")]
-struct ConfirmationText<'a> {
-    name: TextValue<'a>,
-    host: &'a str,
-    title: &'a str,
-    starts_local: &'a str,
-    confirm_url: &'a str,
-    cancel_url: &'a str,
-}
-
-#[derive(Template)]
-#[template(path = "email/confirmation.html")]
-struct ConfirmationHtml<'a> {
-    name: &'a str,
-    host: &'a str,
-    title: &'a str,
-    starts_local: &'a str,
-    confirm_url: &'a str,
-    cancel_url: &'a str,
-}
 
 /// The double opt-in email: its text part holds the absolute confirmation link,
 /// and the cancel link for "this wasn't me".
 pub fn confirmation_email(
     event: &EventConfig,
     to: EmailAddress,
-    name: &str,
-    urls: &ActionUrls,
+    participant: Participant<'_>,
 ) -> OutgoingEmail {
-    let starts_local = event.local_time(event.starts_at);
-    let text = ConfirmationText {
-        name: TextValue(name),
-        host: &event.host,
-        title: &event.title,
-        starts_local: &starts_local,
-        confirm_url: &urls.confirm,
-        cancel_url: &urls.cancel,
-    };
-    let html = ConfirmationHtml {
-        name,
-        host: &event.host,
-        title: &event.title,
-        starts_local: &starts_local,
-        confirm_url: &urls.confirm,
-        cancel_url: &urls.cancel,
-    };
-    OutgoingEmail {
+    let frame = Frame::new(event, participant.language);
+    let urls = participant.urls;
+    let title = ("title", frame.title);
+    let blocks = vec![
+        frame.greeting(participant.name),
+        Block::Paragraph(frame.message("confirmation-thanks", &[title, ("starts", &frame.starts)])),
+        Block::Action {
+            button: frame.cat.text("confirmation-button"),
+            prompt: frame.text("confirmation-open-link"),
+            copy: frame.text("email-copy-link"),
+            url: urls.confirm.clone(),
+        },
+        Block::Paragraph(frame.text("confirmation-next")),
+        Block::Paragraph(frame.text("confirmation-not-me")),
+        frame.cancel(
+            "confirmation-delete",
+            "confirmation-not-me-link",
+            &urls.cancel,
+        ),
+        frame.signature(),
+    ];
+    let subject = frame.message("confirmation-subject", &[title]).text();
+    email(
         to,
-        subject: format!("Please confirm your registration: {}", event.title),
-        text: text
-            .render()
-            .expect("the confirmation text template renders"),
-        html: html
-            .render()
-            .expect("the confirmation HTML template renders"),
-        attachments: Vec::new(),
-        tags: None,
-    }
+        subject,
+        &Body {
+            frame: &frame,
+            blocks,
+        },
+    )
 }
 
-/// The absolute links an email to a participant carries.
+/// To whom an email goes: their name, their language and their links.
+#[derive(Debug, Clone, Copy)]
+pub struct Participant<'a> {
+    pub name: &'a str,
+    /// One of the program's languages.
+    pub language: Language,
+    pub urls: &'a ActionUrls,
+}
+
+/// The absolute links an email to a participant carries, in their language.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ActionUrls {
-    /// `<base>/registrations/confirm?token=…` (shown in the confirmation email).
+    /// `<base>/registrations/confirm?token=…&lang=xx` (in the confirmation email).
     pub confirm: String,
-    /// `<base>/registrations/cancel?token=…` (in every email).
+    /// `<base>/registrations/cancel?token=…&lang=xx` (in every email).
     pub cancel: String,
 }
 
 impl ActionUrls {
-    /// The links of a registration whose emails link to `base`, with `token`.
-    pub fn new(base: &str, token: &str) -> Self {
+    /// The links of a registration whose emails link to `base`, with `token`,
+    /// opening their pages in `language`.
+    pub fn new(base: &str, token: &str, language: Language) -> Self {
         let base = base.trim_end_matches('/');
+        let lang = language.code();
         Self {
-            confirm: format!("{base}/registrations/confirm?token={token}"),
-            cancel: format!("{base}/registrations/cancel?token={token}"),
+            confirm: format!("{base}/registrations/confirm?token={token}&lang={lang}"),
+            cancel: format!("{base}/registrations/cancel?token={token}&lang={lang}"),
         }
     }
 }
@@ -130,39 +95,12 @@ pub enum LinkEmailKind {
     Promoted,
 }
 
-#[derive(Template)]
-#[template(path = "email/link.txt")]
-struct LinkText<'a> {
-    name: TextValue<'a>,
-    title: &'a str,
-    host: &'a str,
-    starts_local: &'a str,
-    starts_utc: &'a str,
-    zoom: &'a str,
-    promoted: bool,
-    cancel_url: &'a str,
-}
-
-#[derive(Template)]
-#[template(path = "email/link.html")]
-struct LinkHtml<'a> {
-    name: &'a str,
-    title: &'a str,
-    host: &'a str,
-    starts_local: &'a str,
-    starts_utc: &'a str,
-    zoom: &'a str,
-    promoted: bool,
-    cancel_url: &'a str,
-}
-
 /// What a link email says beyond the event: to whom, why, and its cancel link.
 #[derive(Debug, Clone, Copy)]
 pub struct LinkEmailFor<'a> {
-    pub name: &'a str,
+    pub participant: Participant<'a>,
     pub registration_id: &'a str,
     pub kind: LinkEmailKind,
-    pub urls: &'a ActionUrls,
 }
 
 /// The webinar email: the Zoom link, the start time in the event's zone and in UTC,
@@ -170,71 +108,48 @@ pub struct LinkEmailFor<'a> {
 pub fn link_email(
     event: &EventConfig,
     to: EmailAddress,
-    participant: LinkEmailFor<'_>,
+    link: LinkEmailFor<'_>,
     zoom: &ZoomJoinUrl,
     now: Timestamp,
 ) -> OutgoingEmail {
-    let starts_local = event.local_time(event.starts_at);
-    let starts_utc = event.utc_time(event.starts_at);
-    let promoted = participant.kind == LinkEmailKind::Promoted;
-    let text = LinkText {
-        name: TextValue(participant.name),
-        title: &event.title,
-        host: &event.host,
-        starts_local: &starts_local,
-        starts_utc: &starts_utc,
-        zoom: zoom.expose(),
-        promoted,
-        cancel_url: &participant.urls.cancel,
-    };
-    let html = LinkHtml {
-        name: participant.name,
-        title: &event.title,
-        host: &event.host,
-        starts_local: &starts_local,
-        starts_utc: &starts_utc,
-        zoom: zoom.expose(),
-        promoted,
-        cancel_url: &participant.urls.cancel,
-    };
-    let registration_id = participant.registration_id;
+    let participant = link.participant;
+    let frame = Frame::new(event, participant.language);
+    let promoted = link.kind == LinkEmailKind::Promoted;
+    let mut blocks = vec![frame.greeting(participant.name)];
+    if promoted {
+        blocks.push(Block::Paragraph(frame.text("link-promoted")));
+    }
+    blocks.extend([
+        Block::Paragraph(starts(&frame, "link-starts")),
+        join(&frame, zoom),
+        Block::Paragraph(frame.text("link-invitation")),
+        frame.cancel(
+            "email-cancel-prompt",
+            "email-cancel-link",
+            &participant.urls.cancel,
+        ),
+        frame.signature(),
+    ]);
     let subject = if promoted {
-        format!("A seat is yours, with your Zoom link: {}", event.title)
+        "link-subject-promoted"
     } else {
-        format!("Your Zoom link: {}", event.title)
+        "link-subject"
     };
-    OutgoingEmail {
+    let subject = frame.message(subject, &[("title", frame.title)]).text();
+    let mut email = email(
         to,
         subject,
-        text: text.render().expect("the link text template renders"),
-        html: html.render().expect("the link HTML template renders"),
-        attachments: vec![EmailAttachment {
-            file_name: "invitation.ics".into(),
-            content_type: "text/calendar; charset=UTF-8; method=PUBLISH".into(),
-            content: calendar_invitation(event, registration_id, zoom, now).into_bytes(),
-        }],
-        tags: None,
-    }
-}
-
-#[derive(Template)]
-#[template(path = "email/promotion.txt")]
-struct PromotionText<'a> {
-    name: TextValue<'a>,
-    title: &'a str,
-    host: &'a str,
-    starts_local: &'a str,
-    cancel_url: &'a str,
-}
-
-#[derive(Template)]
-#[template(path = "email/promotion.html")]
-struct PromotionHtml<'a> {
-    name: &'a str,
-    title: &'a str,
-    host: &'a str,
-    starts_local: &'a str,
-    cancel_url: &'a str,
+        &Body {
+            frame: &frame,
+            blocks,
+        },
+    );
+    email.attachments.push(EmailAttachment {
+        file_name: "invitation.ics".into(),
+        content_type: "text/calendar; charset=UTF-8; method=PUBLISH".into(),
+        content: invitation(event, &frame, link.registration_id, zoom, now).into_bytes(),
+    });
+    email
 }
 
 /// A seat freed and went to a waitlisted participant, before links go out: the
@@ -242,56 +157,30 @@ struct PromotionHtml<'a> {
 pub fn promotion_email(
     event: &EventConfig,
     to: EmailAddress,
-    name: &str,
-    urls: &ActionUrls,
+    participant: Participant<'_>,
 ) -> OutgoingEmail {
-    let starts_local = event.local_time(event.starts_at);
-    let text = PromotionText {
-        name: TextValue(name),
-        title: &event.title,
-        host: &event.host,
-        starts_local: &starts_local,
-        cancel_url: &urls.cancel,
-    };
-    let html = PromotionHtml {
-        name,
-        title: &event.title,
-        host: &event.host,
-        starts_local: &starts_local,
-        cancel_url: &urls.cancel,
-    };
-    OutgoingEmail {
+    let frame = Frame::new(event, participant.language);
+    let title = ("title", frame.title);
+    let blocks = vec![
+        frame.greeting(participant.name),
+        Block::Paragraph(frame.message("promotion-seat", &[title, ("starts", &frame.starts)])),
+        Block::Paragraph(frame.text("promotion-next")),
+        frame.cancel(
+            "email-cancel-prompt",
+            "email-cancel-link",
+            &participant.urls.cancel,
+        ),
+        frame.signature(),
+    ];
+    let subject = frame.message("promotion-subject", &[title]).text();
+    email(
         to,
-        subject: format!("A seat is yours: {}", event.title),
-        text: text.render().expect("the promotion text template renders"),
-        html: html.render().expect("the promotion HTML template renders"),
-        attachments: Vec::new(),
-        tags: None,
-    }
-}
-
-#[derive(Template)]
-#[template(path = "email/reminder.txt")]
-struct ReminderText<'a> {
-    name: TextValue<'a>,
-    title: &'a str,
-    host: &'a str,
-    starts_local: &'a str,
-    starts_utc: &'a str,
-    zoom: &'a str,
-    cancel_url: &'a str,
-}
-
-#[derive(Template)]
-#[template(path = "email/reminder.html")]
-struct ReminderHtml<'a> {
-    name: &'a str,
-    title: &'a str,
-    host: &'a str,
-    starts_local: &'a str,
-    starts_utc: &'a str,
-    zoom: &'a str,
-    cancel_url: &'a str,
+        subject,
+        &Body {
+            frame: &frame,
+            blocks,
+        },
+    )
 }
 
 /// The reminder: the Zoom link again, the start time in the event's zone and in
@@ -299,48 +188,99 @@ struct ReminderHtml<'a> {
 pub fn reminder_email(
     event: &EventConfig,
     to: EmailAddress,
-    name: &str,
-    urls: &ActionUrls,
+    participant: Participant<'_>,
     zoom: &ZoomJoinUrl,
 ) -> OutgoingEmail {
-    let starts_local = event.local_time(event.starts_at);
-    let starts_utc = event.utc_time(event.starts_at);
-    let text = ReminderText {
-        name: TextValue(name),
-        title: &event.title,
-        host: &event.host,
-        starts_local: &starts_local,
-        starts_utc: &starts_utc,
-        zoom: zoom.expose(),
-        cancel_url: &urls.cancel,
-    };
-    let html = ReminderHtml {
-        name,
-        title: &event.title,
-        host: &event.host,
-        starts_local: &starts_local,
-        starts_utc: &starts_utc,
-        zoom: zoom.expose(),
-        cancel_url: &urls.cancel,
-    };
+    let frame = Frame::new(event, participant.language);
+    let blocks = vec![
+        frame.greeting(participant.name),
+        Block::Paragraph(starts(&frame, "reminder-starts")),
+        join(&frame, zoom),
+        frame.cancel(
+            "email-cancel-prompt",
+            "email-cancel-link",
+            &participant.urls.cancel,
+        ),
+        frame.signature(),
+    ];
+    let subject = frame.message("reminder-subject", &[("title", frame.title)]);
+    email(
+        to,
+        subject.text(),
+        &Body {
+            frame: &frame,
+            blocks,
+        },
+    )
+}
+
+/// When the webinar starts, in the program's zone and in UTC.
+fn starts(frame: &Frame<'_>, id: &str) -> super::words::Message {
+    let args = [
+        ("title", frame.title),
+        ("starts", frame.starts.as_str()),
+        ("starts_utc", frame.starts_utc.as_str()),
+    ];
+    frame.message(id, &args)
+}
+
+/// The Zoom link to join by.
+fn join(frame: &Frame<'_>, zoom: &ZoomJoinUrl) -> Block {
+    Block::Action {
+        button: frame.cat.text("email-join-button"),
+        prompt: frame.text("email-join-text"),
+        copy: frame.text("email-copy-link"),
+        url: zoom.expose().to_owned(),
+    }
+}
+
+fn email(to: EmailAddress, subject: String, body: &Body<'_>) -> OutgoingEmail {
     OutgoingEmail {
         to,
-        subject: format!("Reminder: {} starts soon", event.title),
-        text: text.render().expect("the reminder text template renders"),
-        html: html.render().expect("the reminder HTML template renders"),
+        subject,
+        text: body.text(),
+        html: body.html(),
         attachments: Vec::new(),
         tags: None,
     }
+}
+
+/// The link email's invitation, its summary and description in the
+/// participant's language.
+fn invitation(
+    event: &EventConfig,
+    frame: &Frame<'_>,
+    registration_id: &str,
+    zoom: &ZoomJoinUrl,
+    now: Timestamp,
+) -> String {
+    let description = frame.message("ics-description", &[("link", zoom.expose())]);
+    let words = CalendarWords {
+        language: frame.language(),
+        summary: frame.title,
+        description: &description.plain(),
+    };
+    calendar_invitation(event, words, registration_id, zoom, now)
+}
+
+/// What an invitation says in words, and in which language.
+#[derive(Debug, Clone, Copy)]
+pub struct CalendarWords<'a> {
+    pub language: Language,
+    pub summary: &'a str,
+    pub description: &'a str,
 }
 
 /// An RFC 5545 calendar with the one event. Written here because it is a dozen
 /// lines; only configuration values appear in it, escaped and folded.
 pub fn calendar_invitation(
     event: &EventConfig,
+    words: CalendarWords<'_>,
     registration_id: &str,
     zoom: &ZoomJoinUrl,
     now: Timestamp,
 ) -> String {
+    let lang = words.language.code();
     let stamp = |t: Timestamp| t.strftime("%Y%m%dT%H%M%SZ").to_string();
     let ends_at = event
         .starts_at
@@ -360,12 +300,11 @@ pub fn calendar_invitation(
         format!("DTSTAMP:{}", stamp(now)),
         format!("DTSTART:{}", stamp(event.starts_at)),
         format!("DTEND:{}", stamp(ends_at)),
-        format!("SUMMARY:{}", ical_text(&event.title)),
+        format!("SUMMARY;LANGUAGE={lang}:{}", ical_text(words.summary)),
         format!("LOCATION:{}", ical_text(zoom.expose())),
         format!(
-            "DESCRIPTION:{}. Join the webinar: {}",
-            ical_text(&event.host),
-            ical_text(zoom.expose())
+            "DESCRIPTION;LANGUAGE={lang}:{}",
+            ical_text(words.description)
         ),
         format!("URL:{}", zoom.expose()),
         "END:VEVENT".to_owned(),

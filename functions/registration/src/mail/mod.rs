@@ -1,15 +1,16 @@
-//! Emails: what they say (text and HTML templates, escaped; the iCalendar
-//! invitation, in [`emails`]) and how they leave (the mailer trait and its SES v2
+//! Emails: what they say (in the participant's language, from the catalogs;
+//! the HTML part escaped; the iCalendar invitation, in [`emails`] and `words`) and how they leave (the mailer trait and its SES v2
 //! adapter, here).
 //!
 //! Only the validated recipient address ever reaches a header; every other value a
 //! participant typed stays in the bodies, escaped in the HTML part.
 
 mod emails;
+mod words;
 
 pub use emails::{
-    ActionUrls, LinkEmailFor, LinkEmailKind, calendar_invitation, confirmation_email, link_email,
-    promotion_email, reminder_email,
+    ActionUrls, CalendarWords, LinkEmailFor, LinkEmailKind, Participant, calendar_invitation,
+    confirmation_email, link_email, promotion_email, reminder_email,
 };
 
 use crate::config::Sender;

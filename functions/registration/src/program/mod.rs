@@ -35,6 +35,31 @@ pub struct EventConfig {
     /// The webinar's length (the invitation's).
     pub duration: SignedDuration,
     pub timezone: TimeZone,
+    /// The program's languages, the default first; never empty.
+    pub languages: Vec<Language>,
+    /// The title in each language that has one of its own (`title` elsewhere).
+    pub titles: BTreeMap<Language, String>,
+}
+
+impl EventConfig {
+    /// The language of a participant's emails: theirs when the program offers
+    /// it, else the program's first (a registration stored before languages).
+    pub fn language_for(&self, stored: Option<Language>) -> Language {
+        language_among(&self.languages, stored)
+    }
+
+    /// The title as `language` has it, else the program's own.
+    pub fn title_in(&self, language: Language) -> &str {
+        self.titles.get(&language).unwrap_or(&self.title)
+    }
+}
+
+/// `stored` when `languages` lists it, else the first of them (English if none).
+fn language_among(languages: &[Language], stored: Option<Language>) -> Language {
+    stored
+        .filter(|language| languages.contains(language))
+        .or_else(|| languages.first().copied())
+        .unwrap_or(Language::En)
 }
 
 /// The link the webinar is joined by. A secret: its `Debug` never shows it.
@@ -218,12 +243,24 @@ impl ProgramSettings {
             starts_at: self.starts_at,
             duration: self.duration,
             timezone: self.time_zone(),
+            languages: self.languages.clone(),
+            titles: self
+                .text
+                .iter()
+                .filter_map(|(language, text)| Some((*language, text.title.clone()?)))
+                .collect(),
         }
     }
 
     /// The default language: the first listed.
     pub fn default_language(&self) -> Language {
         self.languages.first().copied().unwrap_or(Language::En)
+    }
+
+    /// The language a registration keeps: `posted` when the program offers
+    /// it, else the program's first.
+    pub fn language_for(&self, posted: Option<Language>) -> Language {
+        language_among(&self.languages, posted)
     }
 }
 

@@ -12,6 +12,7 @@
 //!   (`<event>#confirmation` or `<event>#link`), so the sender's cost grows with
 //!   what is left to send, never with the table.
 
+use crate::domain::action_token::constant_time_eq;
 use crate::domain::feedback::EmailFeedback;
 use crate::domain::key::RegistrationKey;
 use crate::domain::lifecycle::{Lifecycle, Outbox, RegistrationStatus, Transition};
@@ -72,9 +73,10 @@ pub mod attr {
     pub const LINE: &str = "line";
     /// …and the ticket drawn on joining it (its order in the line).
     pub const TICKET: &str = "ticket";
+    pub const LANGUAGE: &str = "language";
 
     /// All of them, in the struct's order.
-    pub const ALL: [&str; 45] = [
+    pub const ALL: [&str; 46] = [
         PK,
         EVENT_ID,
         REGISTRATION_ID,
@@ -120,6 +122,7 @@ pub mod attr {
         RETAIN_UNTIL,
         LINE,
         TICKET,
+        LANGUAGE,
     ];
 }
 
@@ -241,6 +244,9 @@ pub struct Registration {
     /// The ticket it drew on joining the line: lower tickets are ahead of it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     ticket: Option<u64>,
+    /// Its emails' language (a code); absent on items written before languages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    language: Option<String>,
 }
 
 impl Registration {
@@ -295,7 +301,15 @@ impl Registration {
             retain_until: Some(pending.retain_until),
             line: None,
             ticket: None,
+            language: Some(pending.language.code().to_owned()),
         }
+    }
+
+    /// Its language; `None` when stored before languages (the program's first applies).
+    pub fn language(&self) -> Option<crate::program::Language> {
+        self.language
+            .as_deref()
+            .and_then(crate::program::Language::from_code)
     }
 
     /// This registration as `transition` (applied at `now`, leaving it owing
@@ -426,15 +440,6 @@ pub mod seats_attr {
     /// waitlisted registrations, first in line first. Moved out of the item the
     /// first time it is read (see `store/legacy_line.rs`).
     pub const WAITLIST: &str = "waitlist";
-}
-
-/// Compare two hashes without stopping at the first difference.
-fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |diff, (x, y)| diff | (x ^ y))
-            == 0
 }
 
 #[cfg(test)]

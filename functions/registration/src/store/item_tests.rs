@@ -32,6 +32,7 @@ pub(crate) fn pending() -> PendingRegistration {
         },
         expires_at: "2022-09-23T04:00:00Z".parse().unwrap(),
         retain_until: "2022-12-27T05:00:00Z".parse().unwrap(),
+        language: crate::program::Language::Fa,
     }
 }
 

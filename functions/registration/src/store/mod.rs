@@ -47,6 +47,7 @@ pub use roles::{
 
 use crate::domain::NewRegistration;
 use crate::domain::key::RegistrationKey;
+use crate::program::Language;
 use jiff::Timestamp;
 use std::collections::HashMap;
 
@@ -83,6 +84,8 @@ pub struct PendingRegistration {
     pub expires_at: Timestamp,
     /// When its personal data expires once confirmed.
     pub retain_until: Timestamp,
+    /// The language of its emails: one of the program's.
+    pub language: Language,
 }
 
 /// A new confirmation email for a still-pending registration.

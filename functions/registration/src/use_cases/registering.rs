@@ -11,7 +11,7 @@ use crate::mail::Mailer;
 use crate::platform::after_response::AfterResponse;
 use crate::platform::clock::{Clock, random_bytes, random_hex};
 use crate::platform::window::HourWindow;
-use crate::program::{ProgramReader, ProgramSettings, ProgramSource};
+use crate::program::{Language, ProgramReader, ProgramSettings, ProgramSource};
 use crate::store::{
     CreateError, Lease, LimitCounters, Outbox, Outboxes, PendingRegistration, Registration,
     Registrations, Renewal, StoreError, Tokens,
@@ -140,12 +140,13 @@ where
         self.limits.form_rate.check(source)
     }
 
-    /// Register a submission from `source` for `program`. `link_base` is the
-    /// absolute base of the links in its emails.
+    /// Register a submission from `source` for `program`, in `language` (one
+    /// of the program's). `link_base` is the absolute base of the links in its emails.
     pub async fn register(
         &self,
         program: &ProgramSettings,
         submission: Submission,
+        language: Language,
         link_base: &str,
         source: &SourceAddress,
     ) -> Result<Registered, RegisterError> {
@@ -166,7 +167,7 @@ where
             }
         };
         let now = self.clock.now();
-        let pending = self.pending(program, participant, link_base, now);
+        let pending = self.pending(program, (participant, language), link_base, now);
         let event = program.event(&self.config.table_name);
         self.store_and_email(&event, pending, source, now).await
     }
@@ -272,7 +273,7 @@ where
     fn pending(
         &self,
         program: &ProgramSettings,
-        participant: NewRegistration,
+        (participant, language): (NewRegistration, Language),
         link_base: &str,
         now: Timestamp,
     ) -> PendingRegistration {
@@ -286,6 +287,7 @@ where
             registered_at: now,
             expires_at: self.pending_expiry(program.starts_at, now),
             retain_until: self.retain_until(program.starts_at),
+            language: program.language_for(Some(language)),
         }
     }
 

@@ -5,8 +5,8 @@ use crate::config::{EventConfig, ZoomJoinUrl};
 use crate::domain::EmailAddress;
 use crate::domain::action_token::ActionToken;
 use crate::mail::{
-    ActionUrls, EmailTags, LinkEmailFor, LinkEmailKind, OutgoingEmail, confirmation_email,
-    link_email, promotion_email, reminder_email,
+    ActionUrls, EmailTags, LinkEmailFor, LinkEmailKind, OutgoingEmail, Participant,
+    confirmation_email, link_email, promotion_email, reminder_email,
 };
 use crate::store::{Attempt, Outbox, Registration};
 use jiff::Timestamp;
@@ -48,26 +48,31 @@ pub fn compose(
     now: Timestamp,
 ) -> Result<OutgoingEmail, NotComposed> {
     let to = EmailAddress::parse(&registration.email).map_err(|_| NotComposed::Undeliverable)?;
-    let urls = ActionUrls::new(&registration.link_base, token.expose());
-    let name = &registration.full_name;
+    // A registration stored before registrations kept a language gets the program's first.
+    let language = event.language_for(registration.language());
+    let urls = ActionUrls::new(&registration.link_base, token.expose(), language);
+    let participant = Participant {
+        name: &registration.full_name,
+        language,
+        urls: &urls,
+    };
     let zoom = || zoom.ok_or(NotComposed::NoZoomLink);
     let email = match outbox {
-        Outbox::Confirmation => confirmation_email(event, to, name, &urls),
-        Outbox::Promotion => promotion_email(event, to, name, &urls),
-        Outbox::Reminder => reminder_email(event, to, name, &urls, zoom()?),
+        Outbox::Confirmation => confirmation_email(event, to, participant),
+        Outbox::Promotion => promotion_email(event, to, participant),
+        Outbox::Reminder => reminder_email(event, to, participant, zoom()?),
         Outbox::Link => {
             let kind = if registration.promoted_at.is_some() {
                 LinkEmailKind::Promoted
             } else {
                 LinkEmailKind::Confirmed
             };
-            let participant = LinkEmailFor {
-                name,
+            let link = LinkEmailFor {
+                participant,
                 registration_id: &registration.registration_id,
                 kind,
-                urls: &urls,
             };
-            link_email(event, to, participant, zoom()?, now)
+            link_email(event, to, link, zoom()?, now)
         }
     };
     Ok(email.tagged(tags_of(registration, outbox)))
