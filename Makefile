@@ -110,7 +110,13 @@ lint:
 # A fresh clone gains nothing from incremental compilation; its caches were a
 # gigabyte of the disk the suites use.
 # Each step's start is printed with the time, so that a slow step shows in CI's log.
+# The suites drive release binaries built from the same code as the deployed ones,
+# linked without fat LTO (parallel codegen): minutes less on two cores
+# (docs/decisions.md, "make test checks the arm64 build"); `make bench` and
+# `sam build` use the release profile as it is.
 test: export CARGO_INCREMENTAL = 0
+test: export CARGO_PROFILE_RELEASE_LTO = false
+test: export CARGO_PROFILE_RELEASE_CODEGEN_UNITS = 16
 test: tools
 	@echo "make test: $$(date -u +%T) deny"
 	$(MAKE) --no-print-directory deny

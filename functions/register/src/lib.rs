@@ -101,8 +101,9 @@ where
     };
     let base = link_base(registrar, request);
     let source = SourceAddress::new(source_ip(request));
-    // The page's language when the program offers it, else the program's first.
-    let language = choose_language(Some(raw.language.as_text()), None, &program.languages);
+    // The answer's language is the registration's: the posted page's when the
+    // program offers it, else the browser's best match, else the program's first.
+    let language = asked.among(&program.languages);
     match registrar
         .register(&program, submission, language, &base, &source)
         .await
