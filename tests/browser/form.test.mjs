@@ -348,8 +348,8 @@ async function pressButton(page, url, path) {
 
 // The absolute link to `path` in an email's text part (its token and any other parameters).
 function linkIn(email, path) {
-  const param = '[a-z_]+=[A-Za-z0-9_-]*';
-  const pattern = new RegExp(`https?://\\S+${path.replaceAll('/', '\\/')}\\?(?:${param}&)*token=[A-Za-z0-9_-]+(?:&${param})*`);
+  const param = '[a-z_]+=[A-Za-z0-9_.-]*';
+  const pattern = new RegExp(`https?://\\S+${path.replaceAll('/', '\\/')}\\?(?:${param}&)*token=[A-Za-z0-9_.-]+(?:&${param})*`);
   return (email.body?.text ?? '').match(pattern)?.[0];
 }
 
