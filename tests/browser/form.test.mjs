@@ -11,7 +11,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { exec } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -346,9 +346,10 @@ async function pressButton(page, url, path) {
   }
 }
 
-// The absolute link to `path` in an email's text part.
+// The absolute link to `path` in an email's text part (its token and any other parameters).
 function linkIn(email, path) {
-  const pattern = new RegExp(`https?://\\S+${path.replaceAll('/', '\\/')}\\?token=[A-Za-z0-9_-]+`);
+  const param = '[a-z_]+=[A-Za-z0-9_.-]*';
+  const pattern = new RegExp(`https?://\\S+${path.replaceAll('/', '\\/')}\\?(?:${param}&)*token=[A-Za-z0-9_.-]+(?:&${param})*`);
   return (email.body?.text ?? '').match(pattern)?.[0];
 }
 
@@ -458,6 +459,202 @@ test('register, open the confirmation link, press confirm, get the Zoom link; a 
 
     const [promoted] = await waitForEmail(waiting, (e) => (e.body?.text ?? '').includes(ZOOM_JOIN_URL), 'the promoted participant\'s Zoom link');
     assert.ok(promoted.body.text.includes(waitingName), 'to the participant who waited');
+  });
+
+  assertAllLocal(requests);
+  await page.context().close();
+});
+
+// --- the pages' languages: Persian (right to left) and Chinese --------------------
+
+// A one-line message of a language's catalog, as written in its .ftl file.
+function catalog(lang, file, key) {
+  const text = readFileSync(join(REPO_ROOT, 'functions/registration/locales', lang, `${file}.ftl`), 'utf8');
+  const line = text.split('\n').find((l) => l.startsWith(`${key} = `));
+  assert.ok(line, `${lang}/${file}.ftl has a one-line ${key}`);
+  return line.slice(key.length + 3).trim();
+}
+// Fluent sets each placeable between U+2068 and U+2069 (isolates); compared without them.
+const withoutIsolates = (s) => s.replace(/[\u2068\u2069]/g, '');
+const withLang = (url, lang) => { const u = new URL(url); u.searchParams.set('lang', lang); return u.href; };
+
+// The families fontconfig says cover a language (`fc-list :lang=zh family`).
+async function fontsFor(lang) {
+  const { stdout } = await promisify(exec)(`fc-list :lang=${lang} family`);
+  return new Set(stdout.split('\n').flatMap((l) => l.split(',')).map((f) => f.trim()).filter(Boolean));
+}
+
+// The platform fonts Chromium drew an element's text with (DevTools protocol).
+async function platformFonts(page, selector) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('DOM.enable');
+    await cdp.send('CSS.enable');
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
+    assert.ok(nodeId, `${selector} is on the page`);
+    return (await cdp.send('CSS.getPlatformFontsForNode', { nodeId })).fonts;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+// Text in `lang` drawn only with installed fonts that cover it: none fetched, no tofu.
+async function assertLocalFontsCover(page, selector, lang) {
+  const fonts = await platformFonts(page, selector);
+  const covering = await fontsFor(lang);
+  assert.ok(fonts.length > 0, `${selector} was drawn with some font`);
+  for (const f of fonts) {
+    assert.equal(f.isCustomFont, false, `${selector}: ${f.familyName} is an installed font, not a web font`);
+    assert.ok(covering.has(f.familyName),
+      `${selector}: ${f.familyName} covers ${lang} (installed: ${[...covering].join(', ') || 'none'})`);
+  }
+}
+
+// Where the form's edges, the full name label's words and the consent box are.
+async function formGeometry(page) {
+  return page.evaluate(() => {
+    const box = (r) => ({ left: r.left, right: r.right });
+    const words = document.createRange();
+    words.selectNodeContents(document.querySelector('label[for=full_name]'));
+    return {
+      form: box(document.querySelector('form').getBoundingClientRect()),
+      label: box(words.getBoundingClientRect()),
+      checkbox: box(document.querySelector('#consent').getBoundingClientRect()),
+      consent: box(document.querySelector('.consent span').getBoundingClientRect()),
+    };
+  });
+}
+
+// The page says its language and direction, and the form runs that way.
+async function assertFormIn(page, lang, dir) {
+  assert.equal(await page.locator('html').getAttribute('lang'), lang);
+  assert.equal(await page.locator('html').getAttribute('dir'), dir);
+  assert.equal(await page.inputValue('input[name=language]'), lang, 'the form posts the page\'s language');
+  assert.equal((await page.locator('label[for=full_name]').innerText()).trim(), catalog(lang, 'fields', 'field-full_name'));
+  const g = await formGeometry(page);
+  const near = (a, b) => Math.abs(a - b) <= 1;
+  // The checkbox keeps Chromium's own margin (3-4 px) on its outer side.
+  if (dir === 'rtl') {
+    assert.ok(near(g.label.right, g.form.right), `the label starts at the form's right edge: ${JSON.stringify(g)}`);
+    assert.ok(g.label.left > g.form.left + 40, `the label's words leave the left side free: ${JSON.stringify(g)}`);
+    assert.ok(g.form.right - g.checkbox.right < 6, `the consent box sits on the right: ${JSON.stringify(g)}`);
+    assert.ok(g.checkbox.left >= g.consent.right, `the consent words follow it to its left: ${JSON.stringify(g)}`);
+  } else {
+    assert.ok(near(g.label.left, g.form.left), `the label starts at the form's left edge: ${JSON.stringify(g)}`);
+    assert.ok(g.checkbox.left - g.form.left < 6, `the consent box sits on the left: ${JSON.stringify(g)}`);
+    assert.ok(g.checkbox.right <= g.consent.left, `the consent words follow it to its right: ${JSON.stringify(g)}`);
+  }
+  // The switcher names every language in itself and marks this one as current.
+  const current = page.locator('nav.languages [aria-current=true]');
+  assert.equal((await current.innerText()).trim(), catalog(lang, 'pages', 'language-name'));
+  assert.equal(await current.getAttribute('lang'), lang);
+  assert.deepEqual(await page.locator('nav.languages a, nav.languages span').allInnerTexts(),
+    ['English', 'Русский', '中文', 'فارسی', 'Türkçe', 'اردو']);
+  // Each name is isolated, so the list runs in the page's direction (unisolated, the
+  // Latin and Chinese names would form one left-to-right run inside a Persian page).
+  const names = await page.evaluate(() => [...document.querySelectorAll('nav.languages a, nav.languages span')]
+    .map((e) => ({ text: e.textContent, top: Math.round(e.getBoundingClientRect().top), left: e.getBoundingClientRect().left })));
+  for (const [a, b] of names.slice(0, -1).map((n, i) => [n, names[i + 1]]).filter(([x, y]) => x.top === y.top)) {
+    assert.ok(dir === 'rtl' ? a.left > b.left : a.left < b.left, `${b.text} follows ${a.text} ${dir}: ${JSON.stringify(names)}`);
+  }
+}
+
+// The form in `lang` through ?lang= at desktop width and 375 px, and through
+// Accept-Language alone (a browser set to `locale`); screenshots form-<lang>-*.png.
+async function checkFormLanguage(lang, dir, locale) {
+  const seen = [];
+  const desktop = await newPage(DESKTOP);
+  desktop.context().on('request', (r) => seen.push(r.url()));
+  assert.equal((await gotoOk(desktop, withLang(FORM_URL, lang))).status(), 200);
+  await desktop.waitForLoadState('networkidle');
+  await assertFormIn(desktop, lang, dir);
+  await assertLocalFontsCover(desktop, 'label[for=full_name]', lang);
+  await screenshot(desktop, `form-${lang}-desktop.png`);
+
+  const phone = await newPage(PHONE);
+  phone.context().on('request', (r) => seen.push(r.url()));
+  assert.equal((await gotoOk(phone, withLang(FORM_URL, lang))).status(), 200);
+  await phone.waitForLoadState('networkidle');
+  await assertFormIn(phone, lang, dir);
+  assert.ok(await scrollWidth(phone) <= 375, `no horizontal scroll at 375 px (scrollWidth ${await scrollWidth(phone)})`);
+  await screenshot(phone, `form-${lang}-375.png`);
+
+  const browserSet = await newPage({ ...DESKTOP, locale });
+  browserSet.context().on('request', (r) => seen.push(r.url()));
+  assert.equal((await gotoOk(browserSet, FORM_URL)).status(), 200);
+  await assertFormIn(browserSet, lang, dir);
+
+  assert.ok(seen.length >= 3, 'the pages were requested');
+  assertAllLocal(seen);
+  for (const p of [desktop, phone, browserSet]) await p.context().close();
+}
+
+test('the Persian form, by ?lang=fa and by Accept-Language: fa: right to left, mirrored, its switcher, local fonts, desktop and 375 px', async () => {
+  await checkFormLanguage('fa', 'rtl', 'fa-IR');
+});
+
+test('the Chinese form, by ?lang=zh and by Accept-Language: zh: left to right, Chinese drawn with an installed font, desktop and 375 px', async () => {
+  await checkFormLanguage('zh', 'ltr', 'zh-CN');
+  const page = await newPage(DESKTOP);
+  assert.equal((await gotoOk(page, withLang(FORM_URL, 'zh'))).status(), 200);
+  assert.match(await page.locator('.when').innerText(), /Zoom 网络研讨会时间：[\s\S]*报名截止时间：/);
+  await assertLocalFontsCover(page, 'button[type=submit]', 'zh');
+  await page.context().close();
+});
+
+test('a Persian registration: the name with its ZWNJ through the form, the email in Persian, the confirm link in Persian', async (t) => {
+  const page = await newPage(PHONE);
+  const fullName = 'علی\u200cرضا رضایی';
+  let address = `ali.reza.${Date.now()}.${process.pid}@example.com`;
+  let title;
+  let link;
+
+  await t.test('the Persian form posts and answers in Persian', async () => {
+    assert.equal((await gotoOk(page, withLang(FORM_URL, 'fa'))).status(), 200);
+    title = withoutIsolates((await page.locator('h1').innerText()).trim());
+    const { response, fields } = await fillAndSubmit(page, (attempt) => ({
+      full_name: fullName,
+      email: attempt === 1 ? address : address.replace('@', `.retry${attempt}@`),
+      country: 'IR',
+      organization: 'دانشگاه صنعتی شریف',
+      consent: true,
+    }), withLang(FORM_URL, 'fa'));
+    address = fields.email;
+    assert.equal(response.status(), 201);
+    assert.equal(await page.locator('html').getAttribute('lang'), 'fa');
+    assert.equal(await page.locator('html').getAttribute('dir'), 'rtl');
+    assert.equal(await heading(page), catalog('fa', 'pages', 'registered-heading'));
+    assert.ok(await scrollWidth(page) <= 375, `no horizontal scroll at 375 px (scrollWidth ${await scrollWidth(page)})`);
+    await screenshot(page, 'registered-fa-375.png');
+  });
+
+  await t.test('the confirmation email is in Persian, greets the name with its ZWNJ, and links with lang=fa', async () => {
+    const [email] = await waitForEmail(address, (e) => linkIn(e, '/registrations/confirm'), 'confirmation email');
+    const subject = catalog('fa', 'emails', 'confirmation-subject').replace('{ $title }', title);
+    assert.equal(withoutIsolates(email.subject), subject);
+    assert.ok(email.body.text.includes(fullName), `the text part holds the name, ZWNJ included: ${email.body.text}`);
+    link = linkIn(email, '/registrations/confirm');
+    assert.equal(new URL(link).searchParams.get('lang'), 'fa', `the confirm link opens its page in Persian: ${email.body.text}`);
+  });
+
+  await t.test('the link opens the Persian confirm page; its button answers in Persian', async () => {
+    assert.ok(link, 'the confirmation link');
+    assert.equal((await gotoOk(page, link)).status(), 200);
+    assert.equal(await page.locator('html').getAttribute('dir'), 'rtl');
+    assert.equal(await heading(page), catalog('fa', 'links', 'confirm-heading'));
+    assert.equal((await page.locator('form button').innerText()).trim(), catalog('fa', 'links', 'confirm-button'));
+    await screenshot(page, 'confirm-fa-375.png');
+    const posted = await pressButton(page, link, '/registrations/confirm');
+    if (posted) assert.equal(posted.status(), 200);
+    assert.equal(await page.locator('html').getAttribute('lang'), 'fa');
+    assert.equal(await page.locator('html').getAttribute('dir'), 'rtl');
+    // One seat (DEV_CAPACITY=1), taken by the test before: the waiting list, or the
+    // seat when this test runs alone.
+    const headings = [catalog('fa', 'links', 'confirmed-heading'), catalog('fa', 'links', 'waitlisted-heading')];
+    assert.ok(headings.includes(await heading(page)), `a Persian result: ${await heading(page)}`);
+    assert.ok(await scrollWidth(page) <= 375, `no horizontal scroll at 375 px (scrollWidth ${await scrollWidth(page)})`);
+    await screenshot(page, 'confirmed-fa-375.png');
   });
 
   assertAllLocal(requests);

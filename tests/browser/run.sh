@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The browser test (`make test` runs it last): headless Chromium, driven by
 # playwright-core, against the whole system as `make dev` serves it.
-#   1. installs what it needs if missing: Debian's `chromium` (apt-get), the pinned
+#   1. installs what it needs if missing: Debian's `chromium` and fonts for
+#      Chinese and Persian (apt-get), the pinned
 #      playwright-core (npm ci in tests/browser), cargo-lambda (`make tools`)
 #   2. starts infra/local/dev.sh in the background, in a session (and so a process
 #      group) of its own, on free ports with a state dir of its own and one seat
@@ -35,17 +36,30 @@ die() { log "error: $*"; exit 1; }
 
 # --- what the test needs -----------------------------------------------------------
 
+apt_install() {
+  local sudo=()
+  if ((EUID != 0)); then
+    command -v sudo >/dev/null || die "$1 is missing; install it: apt-get install $*"
+    sudo=(sudo)
+  fi
+  "${sudo[@]}" apt-get update -q
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q "$@"
+}
+
 if [[ ! -x $CHROMIUM ]]; then
   [[ $CHROMIUM == /usr/bin/chromium ]] || die "CHROMIUM=$CHROMIUM is not executable"
   log "installing chromium (apt-get)"
-  SUDO=()
-  if ((EUID != 0)); then
-    command -v sudo >/dev/null || die "/usr/bin/chromium is missing; install it: apt-get install chromium"
-    SUDO=(sudo)
-  fi
-  "${SUDO[@]}" apt-get update -q
-  DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -q chromium
+  apt_install chromium
 fi
+# The pages load no font: Chinese and Persian need installed fonts that have them
+# (the test checks each is drawn with one).
+command -v fc-list >/dev/null || apt_install fontconfig
+for lang_font in zh:fonts-wqy-microhei fa:fonts-dejavu-core; do
+  if [[ -z $(fc-list ":lang=${lang_font%%:*}" family 2>/dev/null) ]]; then
+    log "installing a font for ${lang_font%%:*} (apt-get install ${lang_font#*:})"
+    apt_install "${lang_font#*:}"
+  fi
+done
 
 command -v node >/dev/null || die "node not found (Node.js 20+)"
 # playwright-core, pinned by tests/browser/package-lock.json.
