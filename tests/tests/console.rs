@@ -579,6 +579,12 @@ async fn participant_values_are_escaped_and_isolated_on_every_page() {
             Some(&session),
         )
         .await;
+    // Seeded without a language: the program's first, as `show` says.
+    assert!(
+        page.body().contains("<dt>Language</dt><dd>en</dd>"),
+        "{}",
+        page.body()
+    );
     assert!(
         page.body()
             .contains(&format!("<bdi dir=\"auto\">{PERSIAN_NAME}</bdi>")),

@@ -9,6 +9,7 @@ use lambda_http::{Body, Response};
 use registration::domain::EmailAddress;
 use registration::domain::key::RegistrationKey;
 use registration::domain::lifecycle::RegistrationStatus;
+use registration::program::Language;
 use registration::store::{AuditEntry, Registration};
 use registration::web::html_response;
 
@@ -226,14 +227,18 @@ pub struct RegistrationView {
     pub designation: String,
     pub phone: String,
     pub waitlist_position: Option<u32>,
+    /// The language of the participant's pages and emails (a code: `tr`).
+    pub language: &'static str,
     pub times: Vec<(&'static str, String)>,
     pub notice: Option<String>,
     pub cancellable: bool,
 }
 
 impl RegistrationView {
+    /// `first` is the program's first language, a registration's when it was
+    /// stored without one.
     pub fn new(
-        program: &str,
+        (program, first): (&str, Language),
         key_id: &str,
         r: &Registration,
         waitlist_position: Option<u32>,
@@ -258,6 +263,7 @@ impl RegistrationView {
             designation: r.designation.clone().unwrap_or_default(),
             phone: r.phone.clone().unwrap_or_default(),
             waitlist_position,
+            language: r.language().unwrap_or(first).code(),
             times,
             notice: notice.map(str::to_owned),
             cancellable: r.status != RegistrationStatus::Cancelled,

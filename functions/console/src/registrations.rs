@@ -155,7 +155,10 @@ async fn show<M: Mailer, C: Clock>(
     };
     let key = RegistrationKey::from_id(program, key_id).expect("checked by the read");
     let position = console.store.waitlist_position(&key).await?;
-    let view = RegistrationView::new(program, key_id, &registration, position, notice);
+    let Some(first) = console.program_language(program).await? else {
+        return Ok(not_found());
+    };
+    let view = RegistrationView::new((program, first), key_id, &registration, position, notice);
     Ok(pages::registration(&organizer.address, &view))
 }
 
