@@ -167,7 +167,7 @@ where
             }
         };
         let now = self.clock.now();
-        let pending = self.pending(program, (participant, language), link_base, now);
+        let pending = self.pending(program, participant, language, link_base, now);
         let event = program.event(&self.config.table_name);
         self.store_and_email(&event, pending, source, now).await
     }
@@ -273,7 +273,8 @@ where
     fn pending(
         &self,
         program: &ProgramSettings,
-        (participant, language): (NewRegistration, Language),
+        participant: NewRegistration,
+        language: Language,
         link_base: &str,
         now: Timestamp,
     ) -> PendingRegistration {
