@@ -22,5 +22,6 @@ pub mod mail;
 pub mod platform;
 pub mod program;
 pub mod store;
+pub mod tally;
 pub mod use_cases;
 pub mod web;
