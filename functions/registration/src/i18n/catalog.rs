@@ -77,6 +77,7 @@ static BUNDLES: [LazyLock<Bundle>; 6] = [
 fn bundle(language: Language) -> Bundle {
     let id = language.code().parse().unwrap_or_default();
     let mut bundle = Bundle::new_concurrent(vec![id]);
+    bundle.set_formatter(Some(number_writer(language)));
     for (file, source) in FILES.iter().zip(sources(language)) {
         let resource =
             FluentResource::try_new(source.to_owned()).unwrap_or_else(|(partial, errors)| {
@@ -101,11 +102,38 @@ fn bundle(language: Language) -> Bundle {
 }
 
 fn bundle_of(language: Language) -> &'static Bundle {
-    let index = Language::ALL
+    &BUNDLES[language_index(language)]
+}
+
+fn language_index(language: Language) -> usize {
+    Language::ALL
         .iter()
         .position(|l| *l == language)
-        .unwrap_or(0);
-    &BUNDLES[index]
+        .unwrap_or(0)
+}
+
+/// The bundle's writer of numbers for `language`.
+fn number_writer<M>(language: Language) -> fn(&FluentValue, &M) -> Option<String> {
+    match language {
+        Language::En => write_number::<0, M>,
+        Language::Ru => write_number::<1, M>,
+        Language::Zh => write_number::<2, M>,
+        Language::Fa => write_number::<3, M>,
+        Language::Tr => write_number::<4, M>,
+        Language::Ur => write_number::<5, M>,
+    }
+}
+
+/// A whole number placed in a message, written as the `L`th language writes
+/// it (Persian digits in Persian); anything else as Fluent writes it.
+fn write_number<const L: usize, M>(value: &FluentValue, _: &M) -> Option<String> {
+    match value {
+        FluentValue::Number(n) if n.value >= 0.0 && n.value.fract() == 0.0 => {
+            // Whole and non-negative: the cast is exact below 2^53.
+            Some(super::numbers::number(Language::ALL[L], n.value as u64))
+        }
+        _ => None,
+    }
 }
 
 /// A value put into a message's placeholder (`{ $title }`, `{ $count }`).

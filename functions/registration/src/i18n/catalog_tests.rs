@@ -159,6 +159,8 @@ fn placeholders_are_filled_and_isolated_from_the_sentence_around_them() {
         "Every seat is taken. We will email you if one becomes free."
     );
     assert!(place(Language::En, 4).contains("number \u{2068}4\u{2069} in line"));
+    // Persian writes the place with Persian digits, as it writes its dates.
+    assert!(place(Language::Fa, 12).contains("نفر \u{2068}۱۲\u{2069} در نوبت"));
     assert_eq!(Catalog::new(Language::Ru).text("language-name"), "Русский");
 }
 

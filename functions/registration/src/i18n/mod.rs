@@ -14,12 +14,14 @@ mod dates;
 #[cfg(test)]
 mod english_tests;
 mod invalid;
+mod numbers;
 
 pub use crate::program::Language;
 pub use catalog::{Arg, Catalog};
 pub use choice::{AcceptLanguage, choose_language};
 pub use countries::{CountryName, country_names};
 pub use dates::{local_time, utc_time};
+pub use numbers::number;
 
 /// Which way a language's text runs: `dir="ltr"` or `dir="rtl"` on a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
